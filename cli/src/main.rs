@@ -1,0 +1,3 @@
+//! The `fhirsig` command line.
+
+fn main() {}

@@ -1,0 +1,134 @@
+//! RFC 8785 serialisation of a [`Document`] (or one value of it, minus [`Exclusions`]).
+
+use crate::document::{Document, Exclusions, Kind, NodeId, FLAG_ESCAPED, FLAG_VERBATIM};
+
+impl Document<'_> {
+    /// The RFC 8785 canonical UTF-8 bytes of the whole document.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.text.len());
+        self.write_canonical(self.root().id(), &Exclusions::new(), &mut out);
+        out
+    }
+
+    /// Appends the RFC 8785 form of the value `node` to `out`, leaving out every excluded member
+    /// or array element (at any depth inside `node`).
+    pub fn write_canonical(&self, node: NodeId, exclusions: &Exclusions, out: &mut Vec<u8>) {
+        let mut numbers = ryu_js::Buffer::new();
+        self.write_value(node.0, exclusions, out, &mut numbers);
+    }
+
+    // Recursion depth is bounded by the parser's nesting limit (`ParseOptions::max_depth`).
+    fn write_value(
+        &self,
+        index: u32,
+        exclusions: &Exclusions,
+        out: &mut Vec<u8>,
+        numbers: &mut ryu_js::Buffer,
+    ) {
+        let token = self.token(index);
+        match token.kind {
+            Kind::Null => out.extend_from_slice(b"null"),
+            Kind::True => out.extend_from_slice(b"true"),
+            Kind::False => out.extend_from_slice(b"false"),
+            Kind::Number => {
+                if token.flags & FLAG_VERBATIM != 0 {
+                    out.extend_from_slice(self.raw(index));
+                } else {
+                    let value = self.numbers[token.aux as usize];
+                    out.extend_from_slice(numbers.format_finite(value).as_bytes());
+                }
+            }
+            Kind::String => self.write_string(index, out),
+            Kind::Array => {
+                out.push(b'[');
+                let mut first = true;
+                let mut element = index + 1;
+                while element < token.aux {
+                    if !exclusions.contains(NodeId(element)) {
+                        if !first {
+                            out.push(b',');
+                        }
+                        first = false;
+                        self.write_value(element, exclusions, out, numbers);
+                    }
+                    element = self.next_sibling(element);
+                }
+                out.push(b']');
+            }
+            Kind::Object => {
+                out.push(b'{');
+                let mut first = true;
+                for &key in self.sorted_keys(index) {
+                    if exclusions.contains(NodeId(key + 1)) {
+                        continue;
+                    }
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    self.write_string(key, out);
+                    out.push(b':');
+                    self.write_value(key + 1, exclusions, out, numbers);
+                }
+                out.push(b'}');
+            }
+        }
+    }
+
+    fn raw(&self, index: u32) -> &[u8] {
+        let token = self.token(index);
+        &self.text.as_bytes()[token.start as usize..token.end as usize]
+    }
+
+    fn write_string(&self, index: u32, out: &mut Vec<u8>) {
+        if self.token(index).flags & FLAG_ESCAPED == 0 {
+            // Written without escapes, so it holds no quote, backslash or control character:
+            // its RFC 8785 form is exactly its input text, quotes included.
+            out.extend_from_slice(self.raw(index));
+        } else {
+            write_escaped(self.string_text(index), out);
+        }
+    }
+}
+
+/// Writes a string in RFC 8785 section 3.2.2.2 form: `"` and `\` escaped, the five short control
+/// escapes, other controls as lowercase `\u00xx`, everything else (including U+007F, U+2028 and
+/// all non-ASCII) as raw UTF-8.
+pub fn write_escaped(text: &str, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = text.as_bytes();
+    let mut clean_from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x09 => b"\\t",
+            0x0A => b"\\n",
+            0x0C => b"\\f",
+            0x0D => b"\\r",
+            0x00..=0x1F => &[],
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[clean_from..i]);
+        clean_from = i + 1;
+        if escape.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xF)]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+    }
+    out.extend_from_slice(&bytes[clean_from..]);
+    out.push(b'"');
+}
+
+/// The RFC 8785 (ECMAScript `Number::toString`) form of a finite double; `None` for NaN and
+/// infinities, which RFC 8785 section 3.2.2.3 forbids.
+pub fn format_number(value: f64) -> Option<String> {
+    value
+        .is_finite()
+        .then(|| ryu_js::Buffer::new().format_finite(value).to_owned())
+}

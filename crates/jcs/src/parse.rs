@@ -1,0 +1,631 @@
+//! Strict I-JSON (RFC 7493) parser producing a [`Document`] tape.
+//!
+//! The parser is iterative: nesting lives in an explicit stack, so hostile depth ends in
+//! [`ParseErrorKind::TooDeep`], never a stack overflow. UTF-8 is validated once for the whole
+//! input before parsing (fast on ASCII); if it fails, parsing proceeds only to find which value
+//! holds the bad bytes, so the error can name its JSON Pointer.
+
+use crate::document::{Document, Kind, Token, FLAG_ESCAPED, FLAG_VERBATIM};
+use crate::error::{describe_byte, ParseError, ParseErrorKind};
+use crate::order::cmp_utf16;
+use crate::pointer::{push_index, push_token};
+
+/// Limits for [`parse_with`].
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    max_depth: usize,
+}
+
+/// The default nesting limit: far deeper than any FHIR resource (which rarely passes 30), far
+/// shallower than anything that could exhaust memory or the canonical writer's stack.
+pub const DEFAULT_MAX_DEPTH: usize = 512;
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+impl ParseOptions {
+    /// Sets how many arrays and objects may nest (at least 1; larger values are capped at
+    /// 100,000 to keep the recursive canonical writer's stack use bounded).
+    pub fn max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth.clamp(1, 100_000);
+        self
+    }
+}
+
+/// Parses strict I-JSON with the default [`ParseOptions`].
+///
+/// # Errors
+/// Returns a [`ParseError`] naming the problem and its JSON Pointer for anything that is not
+/// I-JSON: bad syntax, invalid UTF-8, lone surrogates, duplicate member names, numbers that do not
+/// fit a double, `NaN`/`Infinity`, or nesting deeper than the limit.
+pub fn parse(input: &[u8]) -> Result<Document<'_>, ParseError> {
+    parse_with(input, &ParseOptions::default())
+}
+
+/// Parses strict I-JSON with explicit limits. See [`parse`].
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_with<'a>(input: &'a [u8], options: &ParseOptions) -> Result<Document<'a>, ParseError> {
+    if input.len() >= u32::MAX as usize {
+        return Err(ParseError::new(
+            ParseErrorKind::InputTooLarge { len: input.len() },
+            &[],
+            0,
+            String::new(),
+        ));
+    }
+    let (text, bad_utf8_at) = match std::str::from_utf8(input) {
+        Ok(text) => (text, None),
+        Err(e) => (
+            // The valid prefix is text; the parser stops at or before the bad byte.
+            std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or_default(),
+            Some(e.valid_up_to()),
+        ),
+    };
+    let mut parser = Parser {
+        bytes: input,
+        pos: 0,
+        bad_utf8_at,
+        max_depth: options.max_depth,
+        stack: Vec::new(),
+        doc: Document {
+            text,
+            tokens: Vec::with_capacity(input.len() / 12 + 4),
+            numbers: Vec::new(),
+            decoded: String::new(),
+            decoded_ranges: Vec::new(),
+            order: Vec::with_capacity(input.len() / 24 + 4),
+        },
+        scratch: Vec::new(),
+    };
+    parser.run()?;
+    if let Some(at) = bad_utf8_at {
+        // Unreachable in practice (every byte is inside some value or is a syntax error), but
+        // a document must never be returned over text that is not UTF-8.
+        return Err(parser.error_at(ParseErrorKind::InvalidUtf8, at));
+    }
+    Ok(parser.doc)
+}
+
+/// An open array or object.
+struct Frame {
+    token: u32,
+    is_object: bool,
+    /// Elements (arrays) or members (objects) seen so far.
+    count: u32,
+    /// The key token of the member being read, while inside a member.
+    key: Option<u32>,
+}
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    bad_utf8_at: Option<usize>,
+    max_depth: usize,
+    stack: Vec<Frame>,
+    doc: Document<'a>,
+    scratch: Vec<u32>,
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Marks (in bit 7 of the byte) any byte of `word` that is `"`, `\` or below 0x20. The lowest
+/// marked byte is always a true match; later marks may be false (borrows), which is harmless since
+/// only the first is used.
+#[inline]
+fn special_bytes(word: u64) -> u64 {
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let quote = zero_in(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_in(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    quote | backslash | control
+}
+
+/// Index of the first `"`, `\` or control byte at or after `i`, or `bytes.len()`.
+#[inline]
+fn find_special(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        let marks = special_bytes(u64::from_le_bytes(*chunk));
+        if marks != 0 {
+            return i + (marks.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+impl<'a> Parser<'a> {
+    fn run(&mut self) -> Result<(), ParseError> {
+        if self.bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            return Err(self.error_at(ParseErrorKind::ByteOrderMark, 0));
+        }
+        self.skip_ws();
+        if self.pos >= self.bytes.len() {
+            return Err(self.error_at(ParseErrorKind::Empty, self.pos));
+        }
+        'value: loop {
+            self.skip_ws();
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return Err(self.unexpected_end("a value"));
+            };
+            match b {
+                b'{' | b'[' => {
+                    if self.stack.len() >= self.max_depth {
+                        let limit = self.max_depth;
+                        return Err(self.error_at(ParseErrorKind::TooDeep { limit }, self.pos));
+                    }
+                    let is_object = b == b'{';
+                    let kind = if is_object { Kind::Object } else { Kind::Array };
+                    let token = self.push_token(kind, self.pos, self.pos + 1);
+                    self.pos += 1;
+                    self.stack.push(Frame {
+                        token,
+                        is_object,
+                        count: 0,
+                        key: None,
+                    });
+                    self.skip_ws();
+                    let close = if is_object { b'}' } else { b']' };
+                    if self.bytes.get(self.pos) == Some(&close) {
+                        self.pos += 1;
+                        self.close_container()?;
+                    } else if is_object {
+                        self.member_key()?;
+                        continue 'value;
+                    } else {
+                        continue 'value;
+                    }
+                }
+                b'"' => {
+                    self.string()?;
+                }
+                b'-' | b'0'..=b'9' => self.number()?,
+                b't' => self.literal(b"true", Kind::True)?,
+                b'f' => self.literal(b"false", Kind::False)?,
+                b'n' => self.literal(b"null", Kind::Null)?,
+                b'N' | b'I' => return Err(self.non_finite()),
+                other => {
+                    return Err(self.unexpected(other, "a value"));
+                }
+            }
+            // A value is complete: close containers or move on to the next member/element.
+            loop {
+                let Some(frame) = self.stack.last_mut() else {
+                    self.skip_ws();
+                    if self.pos < self.bytes.len() {
+                        return Err(self.error_at(ParseErrorKind::TrailingContent, self.pos));
+                    }
+                    return Ok(());
+                };
+                frame.count += 1;
+                frame.key = None;
+                let is_object = frame.is_object;
+                self.skip_ws();
+                let close = if is_object { b'}' } else { b']' };
+                match self.bytes.get(self.pos) {
+                    Some(b',') => {
+                        self.pos += 1;
+                        if is_object {
+                            self.skip_ws();
+                            self.member_key()?;
+                        }
+                        continue 'value;
+                    }
+                    Some(&b) if b == close => {
+                        self.pos += 1;
+                        self.close_container()?;
+                    }
+                    Some(&other) => {
+                        let expected = if is_object { "',' or '}'" } else { "',' or ']'" };
+                        return Err(self.unexpected(other, expected));
+                    }
+                    None => {
+                        let expected = if is_object { "',' or '}'" } else { "',' or ']'" };
+                        return Err(self.unexpected_end(expected));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads `"name" :` inside an object and records the key token in the frame.
+    fn member_key(&mut self) -> Result<(), ParseError> {
+        match self.bytes.get(self.pos) {
+            Some(b'"') => {}
+            Some(&other) => return Err(self.unexpected(other, "a member name in quotes")),
+            None => return Err(self.unexpected_end("a member name")),
+        }
+        let key = self.string()?;
+        if let Some(frame) = self.stack.last_mut() {
+            frame.key = Some(key);
+        }
+        self.skip_ws();
+        match self.bytes.get(self.pos) {
+            Some(b':') => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(&other) => Err(self.unexpected(other, "':'")),
+            None => Err(self.unexpected_end("':'")),
+        }
+    }
+
+    fn push_token(&mut self, kind: Kind, start: usize, end: usize) -> u32 {
+        let index = self.doc.tokens.len() as u32;
+        self.doc.tokens.push(Token {
+            start: start as u32,
+            end: end as u32,
+            aux: 0,
+            aux2: 0,
+            kind,
+            flags: 0,
+        });
+        index
+    }
+
+    /// Finishes the innermost container: records its extent and, for objects, sorts members into
+    /// RFC 8785 order, which also brings duplicate names next to each other.
+    fn close_container(&mut self) -> Result<(), ParseError> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        let next = self.doc.tokens.len() as u32;
+        let end = self.pos as u32;
+        let token = &mut self.doc.tokens[frame.token as usize];
+        token.aux = next;
+        token.end = end;
+        if frame.is_object {
+            self.order_members(frame)?;
+        }
+        Ok(())
+    }
+
+    fn order_members(&mut self, frame: Frame) -> Result<(), ParseError> {
+        let mut keys = std::mem::take(&mut self.scratch);
+        keys.clear();
+        let mut i = frame.token + 1;
+        let end = self.doc.tokens[frame.token as usize].aux;
+        while i < end {
+            keys.push(i);
+            i = self.doc.next_sibling(i + 1);
+        }
+        let doc = &self.doc;
+        keys.sort_unstable_by(|&a, &b| {
+            cmp_utf16(
+                doc.string_text(a).as_bytes(),
+                doc.string_text(b).as_bytes(),
+            )
+        });
+        let duplicate = keys
+            .windows(2)
+            .find(|pair| doc.string_text(pair[0]) == doc.string_text(pair[1]))
+            .map(|pair| pair[0].max(pair[1]));
+        if let Some(second) = duplicate {
+            let name = self.doc.string_text(second).to_owned();
+            let offset = self.doc.tokens[second as usize].start as usize;
+            let mut pointer = self.pointer_of_stack();
+            push_token(&mut pointer, &name);
+            self.scratch = keys;
+            return Err(ParseError::new(
+                ParseErrorKind::DuplicateMember { name },
+                self.bytes,
+                offset,
+                pointer,
+            ));
+        }
+        let at = self.doc.order.len() as u32;
+        self.doc.order.push(keys.len() as u32);
+        self.doc.order.extend_from_slice(&keys);
+        self.doc.tokens[frame.token as usize].aux2 = at;
+        self.scratch = keys;
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &'static [u8], kind: Kind) -> Result<(), ParseError> {
+        if self.bytes[self.pos..].starts_with(word) {
+            self.push_token(kind, self.pos, self.pos + word.len());
+            self.pos += word.len();
+            Ok(())
+        } else {
+            let found = self.bytes[self.pos];
+            Err(self.unexpected(found, "a value"))
+        }
+    }
+
+    fn non_finite(&mut self) -> ParseError {
+        let rest = &self.bytes[self.pos..];
+        let literal = [&b"NaN"[..], b"Infinity", b"-Infinity"]
+            .into_iter()
+            .find(|w| rest.starts_with(w));
+        match literal {
+            Some(word) => {
+                let literal = String::from_utf8_lossy(word).into_owned();
+                self.error_at(ParseErrorKind::NonFiniteLiteral { literal }, self.pos)
+            }
+            None => self.unexpected(rest[0], "a value"),
+        }
+    }
+
+    fn number(&mut self) -> Result<(), ParseError> {
+        let bytes = self.bytes;
+        let start = self.pos;
+        let mut i = start;
+        let negative = bytes[i] == b'-';
+        if negative {
+            i += 1;
+            if bytes.get(i) == Some(&b'I') {
+                self.pos = start;
+                return Err(self.non_finite());
+            }
+        }
+        let int_start = i;
+        match bytes.get(i) {
+            Some(b'0') => {
+                i += 1;
+                if bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                    return Err(self.error_at(ParseErrorKind::InvalidNumber, start));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                    i += 1;
+                }
+            }
+            _ => return Err(self.error_at(ParseErrorKind::InvalidNumber, start)),
+        }
+        let int_digits = i - int_start;
+        let mut plain_integer = true;
+        if bytes.get(i) == Some(&b'.') {
+            plain_integer = false;
+            i += 1;
+            let digits = i;
+            while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == digits {
+                return Err(self.error_at(ParseErrorKind::InvalidNumber, start));
+            }
+        }
+        if matches!(bytes.get(i), Some(b'e' | b'E')) {
+            plain_integer = false;
+            i += 1;
+            if matches!(bytes.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            let digits = i;
+            while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == digits {
+                return Err(self.error_at(ParseErrorKind::InvalidNumber, start));
+            }
+        }
+        let lexical = &bytes[start..i];
+        let (value, verbatim) = if plain_integer && int_digits <= 15 {
+            // Exact in a double, and ECMAScript prints integers below 1e21 digit for digit;
+            // only "-0" prints differently ("0").
+            let magnitude = bytes[int_start..i]
+                .iter()
+                .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'));
+            let value = magnitude as f64;
+            let value = if negative { -value } else { value };
+            (value, !(negative && magnitude == 0))
+        } else {
+            // Rust's float parsing rounds correctly (round-half-even to the nearest double).
+            let text = std::str::from_utf8(lexical).unwrap_or_default();
+            let value: f64 = text.parse().unwrap_or(f64::NAN);
+            if !value.is_finite() {
+                let lexical = text.to_owned();
+                return Err(self.error_at(ParseErrorKind::NumberOutOfRange { lexical }, start));
+            }
+            (value, false)
+        };
+        let token = self.push_token(Kind::Number, start, i);
+        let t = &mut self.doc.tokens[token as usize];
+        t.aux = self.doc.numbers.len() as u32;
+        if verbatim {
+            t.flags = FLAG_VERBATIM;
+        }
+        self.doc.numbers.push(value);
+        self.pos = i;
+        Ok(())
+    }
+
+    /// Reads a string at `self.pos` (an opening quote) and returns its token index.
+    fn string(&mut self) -> Result<u32, ParseError> {
+        let start = self.pos;
+        let mut i = start + 1;
+        let mut escaped = false;
+        loop {
+            i = find_special(self.bytes, i);
+            match self.bytes.get(i) {
+                None => return Err(self.unexpected_end("a closing quote")),
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    // Skip the escaped character so an escaped quote does not end the string;
+                    // the escape itself is checked while decoding.
+                    i += 2;
+                }
+                Some(&control) => {
+                    return Err(self.error_at(ParseErrorKind::ControlCharacterInString { byte: control },
+                        i));
+                }
+            }
+        }
+        let end = i + 1;
+        if let Some(bad) = self.bad_utf8_at.filter(|&b| b > start && b < end) {
+            let kind = if self.bytes[bad] == 0xED && (0xA0..=0xBF).contains(&self.bytes[bad + 1])
+            {
+                ParseErrorKind::LoneSurrogate
+            } else {
+                ParseErrorKind::InvalidUtf8
+            };
+            return Err(self.error_at(kind, bad));
+        }
+        let token = self.push_token(Kind::String, start, end);
+        if escaped {
+            let (from, to) = self.decode_escaped(start)?;
+            let t = &mut self.doc.tokens[token as usize];
+            t.flags = FLAG_ESCAPED;
+            t.aux = self.doc.decoded_ranges.len() as u32;
+            self.doc.decoded_ranges.push((from, to));
+        }
+        self.pos = end;
+        Ok(token)
+    }
+
+    /// Decodes the escaped string starting at `start` into `doc.decoded`; returns its range.
+    fn decode_escaped(&mut self, start: usize) -> Result<(u32, u32), ParseError> {
+        let bytes = self.bytes;
+        let from = self.doc.decoded.len();
+        let mut i = start + 1;
+        loop {
+            let special = find_special(bytes, i);
+            let segment = std::str::from_utf8(&bytes[i..special])
+                .map_err(|_| self.error_at(ParseErrorKind::InvalidUtf8, i))?;
+            self.doc.decoded.push_str(segment);
+            i = special;
+            if bytes[i] == b'"' {
+                break;
+            }
+            // bytes[i] is a backslash (control bytes were refused while scanning).
+            let escape_at = i;
+            let Some(&code) = bytes.get(i + 1) else {
+                return Err(self.error_at(ParseErrorKind::InvalidEscape, escape_at));
+            };
+            i += 2;
+            let simple = match code {
+                b'"' => Some('"'),
+                b'\\' => Some('\\'),
+                b'/' => Some('/'),
+                b'b' => Some('\u{8}'),
+                b'f' => Some('\u{c}'),
+                b'n' => Some('\n'),
+                b'r' => Some('\r'),
+                b't' => Some('\t'),
+                b'u' => None,
+                _ => return Err(self.error_at(ParseErrorKind::InvalidEscape, escape_at)),
+            };
+            let c = match simple {
+                Some(c) => c,
+                None => {
+                    let unit = self.hex4(i, escape_at)?;
+                    i += 4;
+                    match unit {
+                        0xD800..=0xDBFF => {
+                            let low = if bytes.get(i) == Some(&b'\\') && bytes.get(i + 1) == Some(&b'u')
+                            {
+                                Some(self.hex4(i + 2, i)?)
+                            } else {
+                                None
+                            };
+                            match low {
+                                Some(low @ 0xDC00..=0xDFFF) => {
+                                    i += 6;
+                                    let scalar =
+                                        0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                                    char::from_u32(scalar).ok_or_else(|| {
+                                        self.error_at(ParseErrorKind::LoneSurrogate, escape_at)
+                                    })?
+                                }
+                                _ => {
+                                    return Err(self.error_at(ParseErrorKind::LoneSurrogate,
+                                        escape_at))
+                                }
+                            }
+                        }
+                        0xDC00..=0xDFFF => {
+                            return Err(self.error_at(ParseErrorKind::LoneSurrogate,
+                                escape_at))
+                        }
+                        _ => char::from_u32(unit).ok_or_else(|| {
+                            self.error_at(ParseErrorKind::InvalidEscape, escape_at)
+                        })?,
+                    }
+                }
+            };
+            self.doc.decoded.push(c);
+        }
+        Ok((from as u32, self.doc.decoded.len() as u32))
+    }
+
+    fn hex4(&self, at: usize, escape_at: usize) -> Result<u32, ParseError> {
+        let digits = self
+            .bytes
+            .get(at..at + 4)
+            .ok_or_else(|| self.error_at(ParseErrorKind::InvalidEscape, escape_at))?;
+        digits.iter().try_fold(0u32, |acc, &d| {
+            let v = char::from(d)
+                .to_digit(16)
+                .ok_or_else(|| self.error_at(ParseErrorKind::InvalidEscape, escape_at))?;
+            Ok(acc * 16 + v)
+        })
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The JSON Pointer of the value being read: every open container's current member or index.
+    fn pointer_of_stack(&self) -> String {
+        let mut pointer = String::new();
+        for frame in &self.stack {
+            if frame.is_object {
+                if let Some(key) = frame.key {
+                    push_token(&mut pointer, self.doc.string_text(key));
+                }
+            } else {
+                push_index(&mut pointer, frame.count as usize);
+            }
+        }
+        pointer
+    }
+
+    fn error_at(&self, kind: ParseErrorKind, offset: usize) -> ParseError {
+        ParseError::new(kind, self.bytes, offset, self.pointer_of_stack())
+    }
+
+    fn unexpected(&self, found: u8, expected: &'static str) -> ParseError {
+        if found >= 0x80 && self.bad_utf8_at == Some(self.pos) {
+            return self.error_at(ParseErrorKind::InvalidUtf8, self.pos);
+        }
+        let found = describe_byte(found);
+        self.error_at(ParseErrorKind::UnexpectedByte { found, expected }, self.pos)
+    }
+
+    fn unexpected_end(&self, expected: &'static str) -> ParseError {
+        self.error_at(ParseErrorKind::UnexpectedEnd { expected }, self.bytes.len())
+    }
+
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_byte_scan_finds_the_first() {
+        let text = b"abcdefgh\"ijkl";
+        assert_eq!(find_special(text, 0), 8);
+        assert_eq!(find_special(b"ab\\cdefghij", 0), 2);
+        assert_eq!(find_special(b"abcdefghijklmno\x01", 0), 15);
+        assert_eq!(find_special("é€😀\"".as_bytes(), 0), 9);
+        assert_eq!(find_special(b"abc", 0), 3);
+    }
+}
