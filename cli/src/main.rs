@@ -1,3 +1,45 @@
-//! The `fhirsig` command line.
+//! The `fhirsig` command line: digital signatures and provenance for FHIR data exchange.
+//!
+//! This is the only part of fhirsig that reads files, the environment or the clock.
 
-fn main() {}
+mod commands;
+mod error;
+mod io;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Sign and verify FHIR signatures (Da Vinci CDex, PDex) exactly to the byte.
+#[derive(Debug, Parser)]
+#[command(name = "fhirsig", version, about, long_about = None)]
+#[command(after_help = "\
+Exit status: 0 success; 1 ran, but a signature or check failed; 2 bad input or usage.
+Diagnostics go to standard error, prefixed `fhirsig:`; results go to standard output.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write the RFC 8785 (JCS) canonical form of JSON, or the signing payload of a FHIR resource.
+    Canon(commands::canon::CanonArgs),
+    /// Run a guided example end to end in a temporary folder (no arguments, no network).
+    Demo(commands::demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Canon(args) => commands::canon::run(args),
+        Command::Demo(args) => commands::demo::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            io::diagnostic("error", &error.to_string());
+            error.exit_code()
+        }
+    }
+}

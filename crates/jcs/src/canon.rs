@@ -1,6 +1,40 @@
 //! RFC 8785 serialisation of a [`Document`] (or one value of it, minus [`Exclusions`]).
 
+use std::io;
+
 use crate::document::{Document, Exclusions, Kind, NodeId, FLAG_ESCAPED, FLAG_VERBATIM};
+
+/// Canonical output is handed to a streaming writer in pieces of about this size, so that
+/// writing a large document never holds its whole canonical form in memory.
+const STREAM_CHUNK: usize = 64 * 1024;
+
+/// Where canonical bytes go: a buffer, drained into `sink` (when there is one) once it fills.
+struct Emitter<'w> {
+    buf: Vec<u8>,
+    sink: Option<&'w mut dyn io::Write>,
+    error: Option<io::Error>,
+}
+
+impl Emitter<'_> {
+    /// Passes the buffer on when it is full (only when streaming).
+    #[inline]
+    fn drain_if_full(&mut self) {
+        if self.buf.len() >= STREAM_CHUNK {
+            self.drain();
+        }
+    }
+
+    fn drain(&mut self) {
+        if let Some(sink) = self.sink.as_mut() {
+            if self.error.is_none() {
+                if let Err(e) = sink.write_all(&self.buf) {
+                    self.error = Some(e);
+                }
+            }
+            self.buf.clear();
+        }
+    }
+}
 
 impl Document<'_> {
     /// The RFC 8785 canonical UTF-8 bytes of the whole document.
@@ -13,8 +47,39 @@ impl Document<'_> {
     /// Appends the RFC 8785 form of the value `node` to `out`, leaving out every excluded member
     /// or array element (at any depth inside `node`).
     pub fn write_canonical(&self, node: NodeId, exclusions: &Exclusions, out: &mut Vec<u8>) {
+        let mut emitter = Emitter {
+            buf: std::mem::take(out),
+            sink: None,
+            error: None,
+        };
         let mut numbers = ryu_js::Buffer::new();
-        self.write_value(node.0, exclusions, out, &mut numbers);
+        self.write_value(node.0, exclusions, &mut emitter, &mut numbers);
+        *out = emitter.buf;
+    }
+
+    /// Streams the RFC 8785 form of `node` (minus exclusions) to `sink` in pieces, using a
+    /// small buffer instead of the whole canonical document.
+    ///
+    /// # Errors
+    /// The first error `sink` returned.
+    pub fn stream_canonical(
+        &self,
+        node: NodeId,
+        exclusions: &Exclusions,
+        sink: &mut dyn io::Write,
+    ) -> io::Result<()> {
+        let mut emitter = Emitter {
+            buf: Vec::with_capacity(STREAM_CHUNK + 4096),
+            sink: Some(sink),
+            error: None,
+        };
+        let mut numbers = ryu_js::Buffer::new();
+        self.write_value(node.0, exclusions, &mut emitter, &mut numbers);
+        emitter.drain();
+        match emitter.error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
     // Recursion depth is bounded by the parser's nesting limit (`ParseOptions::max_depth`).
@@ -22,9 +87,10 @@ impl Document<'_> {
         &self,
         index: u32,
         exclusions: &Exclusions,
-        out: &mut Vec<u8>,
+        emitter: &mut Emitter<'_>,
         numbers: &mut ryu_js::Buffer,
     ) {
+        let out = &mut emitter.buf;
         let token = self.token(index);
         match token.kind {
             Kind::Null => out.extend_from_slice(b"null"),
@@ -41,19 +107,21 @@ impl Document<'_> {
             Kind::String => self.write_string(index, out),
             Kind::Array => {
                 out.push(b'[');
+                let end = token.aux;
                 let mut first = true;
                 let mut element = index + 1;
-                while element < token.aux {
+                while element < end {
                     if !exclusions.contains(NodeId(element)) {
                         if !first {
-                            out.push(b',');
+                            emitter.buf.push(b',');
                         }
                         first = false;
-                        self.write_value(element, exclusions, out, numbers);
+                        self.write_value(element, exclusions, emitter, numbers);
+                        emitter.drain_if_full();
                     }
                     element = self.next_sibling(element);
                 }
-                out.push(b']');
+                emitter.buf.push(b']');
             }
             Kind::Object => {
                 out.push(b'{');
@@ -63,14 +131,15 @@ impl Document<'_> {
                         continue;
                     }
                     if !first {
-                        out.push(b',');
+                        emitter.buf.push(b',');
                     }
                     first = false;
-                    self.write_string(key, out);
-                    out.push(b':');
-                    self.write_value(key + 1, exclusions, out, numbers);
+                    self.write_string(key, &mut emitter.buf);
+                    emitter.buf.push(b':');
+                    self.write_value(key + 1, exclusions, emitter, numbers);
+                    emitter.drain_if_full();
                 }
-                out.push(b'}');
+                emitter.buf.push(b'}');
             }
         }
     }

@@ -23,65 +23,132 @@ impl Document<'_> {
     /// Every number inside `node` (minus excluded values) whose canonical form differs from its
     /// input text, in document order.
     pub fn number_changes(&self, node: NodeId, exclusions: &Exclusions) -> Vec<NumberChange> {
-        let mut found = Vec::new();
-        let mut pointer = String::new();
+        let end = self.next_sibling(node.0);
+        let excluded: Vec<(u32, u32)> = exclusions
+            .iter()
+            .map(|e| (e.0, self.next_sibling(e.0)))
+            .collect();
         let mut numbers = ryu_js::Buffer::new();
-        let range = node.0..self.next_sibling(node.0);
-        self.collect_changes(0, &range, exclusions, &mut pointer, &mut numbers, &mut found);
+        let mut found = Vec::new();
+        // A linear scan of the tape; pointers are built only for the numbers that changed.
+        for index in node.0..end {
+            let token = self.token(index);
+            if token.kind != Kind::Number || token.flags & FLAG_VERBATIM != 0 {
+                continue;
+            }
+            if excluded
+                .iter()
+                .any(|&(from, to)| (from..to).contains(&index))
+            {
+                continue;
+            }
+            let lexical = &self.text[token.start as usize..token.end as usize];
+            let canonical = numbers.format_finite(self.numbers[token.aux as usize]);
+            if lexical != canonical {
+                found.push(NumberChange {
+                    pointer: String::new(),
+                    lexical: lexical.to_owned(),
+                    canonical: canonical.to_owned(),
+                });
+                let last = found.len() - 1;
+                found[last].pointer = index.to_string();
+            }
+        }
+        self.fill_pointers(&mut found);
         found
     }
 
-    fn collect_changes(
-        &self,
-        index: u32,
-        range: &std::ops::Range<u32>,
-        exclusions: &Exclusions,
-        pointer: &mut String,
-        numbers: &mut ryu_js::Buffer,
-        found: &mut Vec<NumberChange>,
-    ) {
-        let token = self.token(index);
-        // Skip subtrees that do not overlap the requested range.
-        if self.next_sibling(index) <= range.start || index >= range.end {
-            return;
-        }
-        if range.contains(&index) && exclusions.contains(NodeId(index)) {
-            return;
-        }
-        match token.kind {
-            Kind::Number if range.contains(&index) && token.flags & FLAG_VERBATIM == 0 => {
-                let lexical = &self.text[token.start as usize..token.end as usize];
-                let canonical = numbers.format_finite(self.numbers[token.aux as usize]);
-                if lexical != canonical {
-                    found.push(NumberChange {
-                        pointer: pointer.clone(),
-                        lexical: lexical.to_owned(),
-                        canonical: canonical.to_owned(),
-                    });
-                }
+    /// Replaces the token indices parked in `pointer` by JSON Pointers, in one walk that only
+    /// descends into values holding the next number.
+    fn fill_pointers(&self, found: &mut [NumberChange]) {
+        let mut pointer = String::new();
+        // The path to the previous number, one step per container. Numbers come in document
+        // order, so the search in each container resumes at the child found last time (which
+        // keeps this linear in the document size).
+        let mut path: Vec<Step> = Vec::new();
+        for change in found.iter_mut() {
+            let target: u32 = change.pointer.parse().unwrap_or(u32::MAX);
+            while path
+                .last()
+                .is_some_and(|step| target >= self.next_sibling(step.container))
+            {
+                path.pop();
             }
-            Kind::Array => {
-                let (mut element, mut position) = (index + 1, 0);
-                while element < token.aux {
-                    let len = pointer.len();
-                    push_index(pointer, position);
-                    self.collect_changes(element, range, exclusions, pointer, numbers, found);
-                    pointer.truncate(len);
-                    element = self.next_sibling(element);
-                    position += 1;
+            let mut resume = path.pop();
+            let mut index = match &resume {
+                Some(step) => {
+                    pointer.truncate(step.pointer_len);
+                    step.container
                 }
-            }
-            Kind::Object => {
-                let mut key = index + 1;
-                while key < token.aux {
-                    let len = pointer.len();
-                    push_token(pointer, self.string_text(key));
-                    self.collect_changes(key + 1, range, exclusions, pointer, numbers, found);
-                    pointer.truncate(len);
-                    key = self.next_sibling(key + 1);
+                None => {
+                    pointer.clear();
+                    0
                 }
+            };
+            while index != target {
+                let from = resume
+                    .take()
+                    .map_or((index + 1, 0), |s| (s.child, s.position));
+                let Some(step) = self.child_holding(index, target, from, pointer.len()) else {
+                    break; // not inside this value: cannot happen for this document's tokens
+                };
+                let token = self.token(index);
+                if token.kind == Kind::Object {
+                    push_token(&mut pointer, self.string_text(step.child));
+                    index = step.child + 1;
+                } else {
+                    push_index(&mut pointer, step.position);
+                    index = step.child;
+                }
+                path.push(step);
             }
-            _ => {}
+            change.pointer = pointer.clone();
         }
     }
+
+    /// The step from container `index` to its member or element holding token `target`,
+    /// searching from child token `from.0` (at position `from.1`).
+    fn child_holding(
+        &self,
+        index: u32,
+        target: u32,
+        from: (u32, usize),
+        pointer_len: usize,
+    ) -> Option<Step> {
+        let token = self.token(index);
+        let is_object = match token.kind {
+            Kind::Object => true,
+            Kind::Array => false,
+            _ => return None,
+        };
+        let (mut child, mut position) = from;
+        let end = self.next_sibling(index);
+        while child < end {
+            let value = if is_object { child + 1 } else { child };
+            let after = self.next_sibling(value);
+            if (value..after).contains(&target) {
+                return Some(Step {
+                    container: index,
+                    pointer_len,
+                    child,
+                    position,
+                });
+            }
+            child = after;
+            position += 1;
+        }
+        None
+    }
+}
+
+/// One container on the path to a number.
+struct Step {
+    /// The container's token.
+    container: u32,
+    /// Length of the pointer naming the container.
+    pointer_len: usize,
+    /// The child taken: a key token (objects) or element token (arrays).
+    child: u32,
+    /// The child's position among its siblings.
+    position: usize,
 }

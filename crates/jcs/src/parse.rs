@@ -5,7 +5,7 @@
 //! input before parsing (fast on ASCII); if it fails, parsing proceeds only to find which value
 //! holds the bad bytes, so the error can name its JSON Pointer.
 
-use crate::document::{Document, Kind, Token, FLAG_ESCAPED, FLAG_VERBATIM};
+use crate::document::{Document, Kind, ObjectInfo, Token, FLAG_ESCAPED, FLAG_VERBATIM};
 use crate::error::{describe_byte, ParseError, ParseErrorKind};
 use crate::order::cmp_utf16;
 use crate::pointer::{push_index, push_token};
@@ -80,6 +80,7 @@ pub fn parse_with<'a>(input: &'a [u8], options: &ParseOptions) -> Result<Documen
             numbers: Vec::new(),
             decoded: String::new(),
             decoded_ranges: Vec::new(),
+            objects: Vec::new(),
             order: Vec::with_capacity(input.len() / 24 + 4),
         },
         scratch: Vec::new(),
@@ -110,7 +111,42 @@ struct Parser<'a> {
     max_depth: usize,
     stack: Vec<Frame>,
     doc: Document<'a>,
-    scratch: Vec<u32>,
+    scratch: Vec<SortKey>,
+}
+
+/// A member name for sorting: its first eight bytes as a big-endian number (zero-padded), so
+/// most comparisons of ASCII names (all of FHIR's) are one integer comparison.
+#[derive(Clone, Copy)]
+struct SortKey {
+    prefix: u64,
+    key: u32,
+    /// The prefix holds only ASCII, where byte order is RFC 8785 order.
+    ascii: bool,
+}
+
+impl SortKey {
+    fn new(name: &[u8], key: u32) -> Self {
+        let mut bytes = [0u8; 8];
+        let n = name.len().min(8);
+        bytes[..n].copy_from_slice(&name[..n]);
+        SortKey {
+            prefix: u64::from_be_bytes(bytes),
+            key,
+            ascii: bytes.is_ascii(),
+        }
+    }
+
+    fn cmp(&self, other: &SortKey, doc: &Document<'_>) -> std::cmp::Ordering {
+        if self.prefix != other.prefix && self.ascii && other.ascii {
+            // Zero padding sorts a shorter name first, as RFC 8785 requires; a name with a
+            // U+0000 inside has equal prefixes with its padded twin and falls through.
+            return self.prefix.cmp(&other.prefix);
+        }
+        cmp_utf16(
+            doc.string_text(self.key).as_bytes(),
+            doc.string_text(other.key).as_bytes(),
+        )
+    }
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -147,6 +183,96 @@ fn find_special(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Exact powers of ten that a double holds: 10^0 ..= 10^22.
+const POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The value of a grammatically valid JSON number when it can be computed exactly without the
+/// general algorithm, and whether its text is already its RFC 8785 form.
+///
+/// Value: with at most 15 significant digits the digits form an integer below 2^53 (exact in
+/// a double), and with a decimal exponent of magnitude at most 22 the power of ten is exact too,
+/// so one IEEE multiplication or division gives the correctly rounded result (Clinger's fast
+/// path). Anything else returns `None` and goes through `str::parse`.
+///
+/// Text: ECMAScript prints the shortest digits that round-trip. Distinct decimals of at most 15
+/// significant digits map to distinct doubles, so a number written without exponent, with at
+/// most 15 significant digits and no trailing fraction zero, already is its shortest form; it is
+/// also printed without exponent when it has at most five zeros after "0." (values from 1e-6).
+fn fast_number(lexical: &[u8], negative: bool, int_start: usize) -> Option<(f64, bool)> {
+    let body = &lexical[int_start..];
+    let mut mantissa: u64 = 0;
+    let mut significant = 0u32;
+    let mut fraction_digits: i32 = 0;
+    let mut leading_fraction_zeros = 0u32;
+    let mut in_fraction = false;
+    let mut exponent_at = None;
+    for (i, &b) in body.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                if in_fraction {
+                    fraction_digits += 1;
+                }
+                if mantissa == 0 && b == b'0' {
+                    if in_fraction && significant == 0 {
+                        leading_fraction_zeros += 1;
+                    }
+                    if significant == 0 {
+                        continue;
+                    }
+                }
+                significant += 1;
+                if significant > 15 {
+                    return None;
+                }
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+            }
+            b'.' => in_fraction = true,
+            _ => {
+                exponent_at = Some(i);
+                break;
+            }
+        }
+    }
+    let mut exponent: i32 = 0;
+    if let Some(at) = exponent_at {
+        let digits = &body[at + 1..];
+        let (sign, digits) = match digits.first() {
+            Some(b'-') => (-1, &digits[1..]),
+            Some(b'+') => (1, &digits[1..]),
+            _ => (1, digits),
+        };
+        if digits.len() > 4 {
+            return None;
+        }
+        exponent = sign
+            * digits
+                .iter()
+                .fold(0i32, |acc, d| acc * 10 + i32::from(d - b'0'));
+    }
+    let scale = exponent - fraction_digits;
+    let magnitude = mantissa as f64;
+    let value = if mantissa == 0 {
+        0.0
+    } else if (0..=22).contains(&scale) {
+        magnitude * POWERS_OF_TEN[scale as usize]
+    } else if (-22..0).contains(&scale) {
+        magnitude / POWERS_OF_TEN[(-scale) as usize]
+    } else {
+        return None;
+    };
+    let value = if negative { -value } else { value };
+    let ends_with_zero = lexical.last() == Some(&b'0');
+    let verbatim = exponent_at.is_none()
+        && mantissa != 0
+        && !(in_fraction && ends_with_zero)
+        && leading_fraction_zeros <= 5
+        || (exponent_at.is_none() && !in_fraction && !negative && mantissa == 0);
+    Some((value, verbatim))
+}
+
 impl<'a> Parser<'a> {
     fn run(&mut self) -> Result<(), ParseError> {
         if self.bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -170,6 +296,10 @@ impl<'a> Parser<'a> {
                     let is_object = b == b'{';
                     let kind = if is_object { Kind::Object } else { Kind::Array };
                     let token = self.push_token(kind, self.pos, self.pos + 1);
+                    if is_object {
+                        self.doc.tokens[token as usize].aux = self.doc.objects.len() as u32;
+                        self.doc.objects.push(ObjectInfo::default());
+                    }
                     self.pos += 1;
                     self.stack.push(Frame {
                         token,
@@ -210,13 +340,16 @@ impl<'a> Parser<'a> {
                     }
                     return Ok(());
                 };
-                frame.count += 1;
-                frame.key = None;
+                // Until a ',' moves on, errors point at the value just read.
                 let is_object = frame.is_object;
                 self.skip_ws();
                 let close = if is_object { b'}' } else { b']' };
                 match self.bytes.get(self.pos) {
                     Some(b',') => {
+                        if let Some(frame) = self.stack.last_mut() {
+                            frame.count += 1;
+                            frame.key = None;
+                        }
                         self.pos += 1;
                         if is_object {
                             self.skip_ws();
@@ -229,11 +362,19 @@ impl<'a> Parser<'a> {
                         self.close_container()?;
                     }
                     Some(&other) => {
-                        let expected = if is_object { "',' or '}'" } else { "',' or ']'" };
+                        let expected = if is_object {
+                            "',' or '}'"
+                        } else {
+                            "',' or ']'"
+                        };
                         return Err(self.unexpected(other, expected));
                     }
                     None => {
-                        let expected = if is_object { "',' or '}'" } else { "',' or ']'" };
+                        let expected = if is_object {
+                            "',' or '}'"
+                        } else {
+                            "',' or ']'"
+                        };
                         return Err(self.unexpected_end(expected));
                     }
                 }
@@ -269,7 +410,6 @@ impl<'a> Parser<'a> {
             start: start as u32,
             end: end as u32,
             aux: 0,
-            aux2: 0,
             kind,
             flags: 0,
         });
@@ -285,37 +425,40 @@ impl<'a> Parser<'a> {
         let next = self.doc.tokens.len() as u32;
         let end = self.pos as u32;
         let token = &mut self.doc.tokens[frame.token as usize];
-        token.aux = next;
         token.end = end;
         if frame.is_object {
-            self.order_members(frame)?;
+            let object = token.aux as usize;
+            self.doc.objects[object].skip = next;
+            self.order_members(frame, object)?;
+        } else {
+            token.aux = next;
         }
         Ok(())
     }
 
-    fn order_members(&mut self, frame: Frame) -> Result<(), ParseError> {
+    fn order_members(&mut self, frame: Frame, object: usize) -> Result<(), ParseError> {
         let mut keys = std::mem::take(&mut self.scratch);
         keys.clear();
-        let mut i = frame.token + 1;
-        let end = self.doc.tokens[frame.token as usize].aux;
-        while i < end {
-            keys.push(i);
-            i = self.doc.next_sibling(i + 1);
-        }
         let doc = &self.doc;
-        keys.sort_unstable_by(|&a, &b| {
-            cmp_utf16(
-                doc.string_text(a).as_bytes(),
-                doc.string_text(b).as_bytes(),
-            )
-        });
+        let mut i = frame.token + 1;
+        let end = doc.objects[object].skip;
+        while i < end {
+            keys.push(SortKey::new(doc.string_text(i).as_bytes(), i));
+            i = doc.next_sibling(i + 1);
+        }
+        if keys.len() > 1 {
+            keys.sort_unstable_by(|a, b| a.cmp(b, doc));
+        }
         let duplicate = keys
             .windows(2)
-            .find(|pair| doc.string_text(pair[0]) == doc.string_text(pair[1]))
-            .map(|pair| pair[0].max(pair[1]));
+            .find(|pair| {
+                pair[0].prefix == pair[1].prefix
+                    && doc.string_text(pair[0].key) == doc.string_text(pair[1].key)
+            })
+            .map(|pair| pair[0].key.max(pair[1].key));
         if let Some(second) = duplicate {
-            let name = self.doc.string_text(second).to_owned();
-            let offset = self.doc.tokens[second as usize].start as usize;
+            let name = doc.string_text(second).to_owned();
+            let offset = doc.tokens[second as usize].start as usize;
             let mut pointer = self.pointer_of_stack();
             push_token(&mut pointer, &name);
             self.scratch = keys;
@@ -328,8 +471,8 @@ impl<'a> Parser<'a> {
         }
         let at = self.doc.order.len() as u32;
         self.doc.order.push(keys.len() as u32);
-        self.doc.order.extend_from_slice(&keys);
-        self.doc.tokens[frame.token as usize].aux2 = at;
+        self.doc.order.extend(keys.iter().map(|k| k.key));
+        self.doc.objects[object].order = at;
         self.scratch = keys;
         Ok(())
     }
@@ -386,10 +529,7 @@ impl<'a> Parser<'a> {
             }
             _ => return Err(self.error_at(ParseErrorKind::InvalidNumber, start)),
         }
-        let int_digits = i - int_start;
-        let mut plain_integer = true;
         if bytes.get(i) == Some(&b'.') {
-            plain_integer = false;
             i += 1;
             let digits = i;
             while bytes.get(i).is_some_and(u8::is_ascii_digit) {
@@ -400,7 +540,6 @@ impl<'a> Parser<'a> {
             }
         }
         if matches!(bytes.get(i), Some(b'e' | b'E')) {
-            plain_integer = false;
             i += 1;
             if matches!(bytes.get(i), Some(b'+' | b'-')) {
                 i += 1;
@@ -414,24 +553,18 @@ impl<'a> Parser<'a> {
             }
         }
         let lexical = &bytes[start..i];
-        let (value, verbatim) = if plain_integer && int_digits <= 15 {
-            // Exact in a double, and ECMAScript prints integers below 1e21 digit for digit;
-            // only "-0" prints differently ("0").
-            let magnitude = bytes[int_start..i]
-                .iter()
-                .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'));
-            let value = magnitude as f64;
-            let value = if negative { -value } else { value };
-            (value, !(negative && magnitude == 0))
-        } else {
-            // Rust's float parsing rounds correctly (round-half-even to the nearest double).
-            let text = std::str::from_utf8(lexical).unwrap_or_default();
-            let value: f64 = text.parse().unwrap_or(f64::NAN);
-            if !value.is_finite() {
-                let lexical = text.to_owned();
-                return Err(self.error_at(ParseErrorKind::NumberOutOfRange { lexical }, start));
+        let (value, verbatim) = match fast_number(lexical, negative, int_start - start) {
+            Some(fast) => fast,
+            None => {
+                // Rust's float parsing rounds correctly (round-half-even to the nearest double).
+                let text = std::str::from_utf8(lexical).unwrap_or_default();
+                let value: f64 = text.parse().unwrap_or(f64::NAN);
+                if !value.is_finite() {
+                    let lexical = text.to_owned();
+                    return Err(self.error_at(ParseErrorKind::NumberOutOfRange { lexical }, start));
+                }
+                (value, false)
             }
-            (value, false)
         };
         let token = self.push_token(Kind::Number, start, i);
         let t = &mut self.doc.tokens[token as usize];
@@ -461,15 +594,16 @@ impl<'a> Parser<'a> {
                     i += 2;
                 }
                 Some(&control) => {
-                    return Err(self.error_at(ParseErrorKind::ControlCharacterInString { byte: control },
-                        i));
+                    return Err(self.error_at(
+                        ParseErrorKind::ControlCharacterInString { byte: control },
+                        i,
+                    ));
                 }
             }
         }
         let end = i + 1;
         if let Some(bad) = self.bad_utf8_at.filter(|&b| b > start && b < end) {
-            let kind = if self.bytes[bad] == 0xED && (0xA0..=0xBF).contains(&self.bytes[bad + 1])
-            {
+            let kind = if self.bytes[bad] == 0xED && (0xA0..=0xBF).contains(&self.bytes[bad + 1]) {
                 ParseErrorKind::LoneSurrogate
             } else {
                 ParseErrorKind::InvalidUtf8
@@ -527,7 +661,8 @@ impl<'a> Parser<'a> {
                     i += 4;
                     match unit {
                         0xD800..=0xDBFF => {
-                            let low = if bytes.get(i) == Some(&b'\\') && bytes.get(i + 1) == Some(&b'u')
+                            let low = if bytes.get(i) == Some(&b'\\')
+                                && bytes.get(i + 1) == Some(&b'u')
                             {
                                 Some(self.hex4(i + 2, i)?)
                             } else {
@@ -536,21 +671,20 @@ impl<'a> Parser<'a> {
                             match low {
                                 Some(low @ 0xDC00..=0xDFFF) => {
                                     i += 6;
-                                    let scalar =
-                                        0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                                    let scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
                                     char::from_u32(scalar).ok_or_else(|| {
                                         self.error_at(ParseErrorKind::LoneSurrogate, escape_at)
                                     })?
                                 }
                                 _ => {
-                                    return Err(self.error_at(ParseErrorKind::LoneSurrogate,
-                                        escape_at))
+                                    return Err(
+                                        self.error_at(ParseErrorKind::LoneSurrogate, escape_at)
+                                    )
                                 }
                             }
                         }
                         0xDC00..=0xDFFF => {
-                            return Err(self.error_at(ParseErrorKind::LoneSurrogate,
-                                escape_at))
+                            return Err(self.error_at(ParseErrorKind::LoneSurrogate, escape_at))
                         }
                         _ => char::from_u32(unit).ok_or_else(|| {
                             self.error_at(ParseErrorKind::InvalidEscape, escape_at)
@@ -612,7 +746,6 @@ impl<'a> Parser<'a> {
     fn unexpected_end(&self, expected: &'static str) -> ParseError {
         self.error_at(ParseErrorKind::UnexpectedEnd { expected }, self.bytes.len())
     }
-
 }
 
 #[cfg(test)]

@@ -1,0 +1,109 @@
+//! Finding the signable (and signed) objects in a FHIR JSON document.
+//!
+//! A file may be the signed resource itself (a Bundle or QuestionnaireResponse), or carry it:
+//! a `$submit-attachment` Parameters (`parameter[name=Attachment].part[name=Content].resource`,
+//! or any other parameter resource), a Task with the document contained, or a
+//! QuestionnaireResponse whose items carry their own signatures.
+
+use fhirsig_jcs::{Document, Node, NodeKind};
+
+use crate::payload::{is_signature_extension, SignedObject};
+
+/// One object a signature covers or could cover.
+#[derive(Debug, Clone)]
+pub struct Located<'d> {
+    /// JSON Pointer of the object in the document.
+    pub pointer: String,
+    /// The object.
+    pub node: Node<'d>,
+    /// What kind of object.
+    pub object: SignedObject,
+    /// Its `Signature` element (`Bundle.signature`, or the signature extension's
+    /// `valueSignature`), when present.
+    pub signature: Option<Node<'d>>,
+}
+
+/// Every Bundle, QuestionnaireResponse and signed QuestionnaireResponse item in the document,
+/// outermost first.
+pub fn locate<'d>(doc: &'d Document<'_>) -> Vec<Located<'d>> {
+    let mut found = Vec::new();
+    visit_resource(doc, doc.root(), &mut found);
+    found
+}
+
+fn visit_resource<'d>(doc: &'d Document<'_>, resource: Node<'d>, found: &mut Vec<Located<'d>>) {
+    if resource.kind() != NodeKind::Object {
+        return;
+    }
+    let resource_type = resource.get("resourceType").and_then(|t| t.as_str());
+    match resource_type {
+        Some("Bundle") => found.push(Located {
+            pointer: doc.pointer_of(resource.id()),
+            node: resource,
+            object: SignedObject::Bundle,
+            signature: resource.get("signature"),
+        }),
+        Some("QuestionnaireResponse") => {
+            found.push(Located {
+                pointer: doc.pointer_of(resource.id()),
+                node: resource,
+                object: SignedObject::QuestionnaireResponse,
+                signature: signature_extension_value(resource),
+            });
+            visit_items(doc, resource, found);
+        }
+        Some("Parameters") => {
+            for parameter in resource
+                .get("parameter")
+                .into_iter()
+                .flat_map(|p| p.elements())
+            {
+                visit_parameter(doc, parameter, found);
+            }
+        }
+        _ => {}
+    }
+    // Any resource may contain others (a Task with its output document contained).
+    for contained in resource
+        .get("contained")
+        .into_iter()
+        .flat_map(|c| c.elements())
+    {
+        visit_resource(doc, contained, found);
+    }
+}
+
+fn visit_parameter<'d>(doc: &'d Document<'_>, parameter: Node<'d>, found: &mut Vec<Located<'d>>) {
+    if let Some(resource) = parameter.get("resource") {
+        visit_resource(doc, resource, found);
+    }
+    for part in parameter.get("part").into_iter().flat_map(|p| p.elements()) {
+        visit_parameter(doc, part, found);
+    }
+}
+
+/// Items (at any depth, including items under answers) that carry a signature extension.
+fn visit_items<'d>(doc: &'d Document<'_>, parent: Node<'d>, found: &mut Vec<Located<'d>>) {
+    for item in parent.get("item").into_iter().flat_map(|i| i.elements()) {
+        if let Some(signature) = signature_extension_value(item) {
+            found.push(Located {
+                pointer: doc.pointer_of(item.id()),
+                node: item,
+                object: SignedObject::QuestionnaireResponseItem,
+                signature: Some(signature),
+            });
+        }
+        visit_items(doc, item, found);
+        for answer in item.get("answer").into_iter().flat_map(|a| a.elements()) {
+            visit_items(doc, answer, found);
+        }
+    }
+}
+
+/// The `valueSignature` of the first signature extension on `node`.
+pub fn signature_extension_value<'d>(node: Node<'d>) -> Option<Node<'d>> {
+    node.get("extension")?
+        .elements()
+        .find(|e| is_signature_extension(*e))?
+        .get("valueSignature")
+}

@@ -1,0 +1,217 @@
+//! The exact bytes that get signed: a resource (or QuestionnaireResponse item) minus the members
+//! its canonicalisation rule removes, in RFC 8785 form.
+//!
+//! Only the root of the signed object is touched: entry `fullUrl`, entry `resource.id` and
+//! `resource.meta`, narrative, `link`, `total` and everything else below the root are signed.
+
+use std::fmt;
+
+use fhirsig_jcs::{Document, Exclusions, Node, NodeKind, NumberChange};
+
+use crate::canonicalization::Canonicalization;
+
+/// The extension that carries a QuestionnaireResponse (or item) signature.
+pub const QR_SIGNATURE_EXTENSION: &str =
+    "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature";
+
+/// What a signature covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignedObject {
+    /// A Bundle (document, searchset, collection); signature in `Bundle.signature`.
+    Bundle,
+    /// A whole QuestionnaireResponse; signature in its signature extension.
+    QuestionnaireResponse,
+    /// One `QuestionnaireResponse.item`; signature in the item's signature extension.
+    QuestionnaireResponseItem,
+}
+
+/// The signed bytes of one object, and what the caller should know about them.
+#[derive(Debug, Clone)]
+pub struct Payload {
+    /// RFC 8785 bytes of the object minus the removed members.
+    pub bytes: Vec<u8>,
+    /// What was signed.
+    pub object: SignedObject,
+    /// Numbers whose canonical form differs from how they were written (FHIR decimal
+    /// precision such as `1.50` → `1.5` is not protected by the signature).
+    pub number_changes: Vec<NumberChange>,
+}
+
+/// Why no payload can be selected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PayloadError {
+    /// The value is not a JSON object.
+    NotAnObject {
+        /// JSON Pointer of the value.
+        pointer: String,
+    },
+    /// The object has no string `resourceType`.
+    MissingResourceType {
+        /// JSON Pointer of the object.
+        pointer: String,
+    },
+    /// A resource type this rule does not define a payload for.
+    UnsupportedResourceType {
+        /// The resource type found.
+        resource_type: String,
+        /// JSON Pointer of the resource.
+        pointer: String,
+    },
+}
+
+impl fmt::Display for PayloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = |p: &str| {
+            if p.is_empty() {
+                "the document root".to_owned()
+            } else {
+                p.to_owned()
+            }
+        };
+        match self {
+            PayloadError::NotAnObject { pointer } => {
+                write!(
+                    f,
+                    "{} is not a JSON object, so not a FHIR resource",
+                    at(pointer)
+                )
+            }
+            PayloadError::MissingResourceType { pointer } => {
+                write!(
+                    f,
+                    "{} has no resourceType, so it is not a FHIR resource",
+                    at(pointer)
+                )
+            }
+            PayloadError::UnsupportedResourceType {
+                resource_type,
+                pointer,
+            } => write!(
+                f,
+                "{resource_type} at {} cannot be signed: FHIR JSON signatures cover a Bundle, a \
+                 QuestionnaireResponse or a QuestionnaireResponse item",
+                at(pointer)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PayloadError {}
+
+/// The signed payload of a resource (a Bundle or a QuestionnaireResponse) under `rule`.
+///
+/// # Errors
+/// [`PayloadError`] when `resource` is not a Bundle or QuestionnaireResponse object.
+pub fn resource_payload(
+    doc: &Document<'_>,
+    resource: Node<'_>,
+    rule: Canonicalization,
+) -> Result<Payload, PayloadError> {
+    let pointer = || doc.pointer_of(resource.id());
+    if resource.kind() != NodeKind::Object {
+        return Err(PayloadError::NotAnObject { pointer: pointer() });
+    }
+    let resource_type = resource
+        .get("resourceType")
+        .and_then(|t| t.as_str())
+        .ok_or_else(|| PayloadError::MissingResourceType { pointer: pointer() })?;
+    let mut exclusions = Exclusions::new();
+    let object = match resource_type {
+        "Bundle" => {
+            exclude_members(resource, &mut exclusions, rule, &["signature"]);
+            SignedObject::Bundle
+        }
+        "QuestionnaireResponse" => {
+            exclude_members(resource, &mut exclusions, rule, &[]);
+            exclude_signature_extensions(resource, &mut exclusions);
+            SignedObject::QuestionnaireResponse
+        }
+        other => {
+            return Err(PayloadError::UnsupportedResourceType {
+                resource_type: other.to_owned(),
+                pointer: pointer(),
+            })
+        }
+    };
+    Ok(finish(doc, resource, &exclusions, object))
+}
+
+/// The signed payload of one QuestionnaireResponse item: the item minus its `id` and its
+/// signature extension (CDex CONF-036). Nested items are signed as they are.
+///
+/// # Errors
+/// [`PayloadError::NotAnObject`] when `item` is not an object.
+pub fn item_payload(doc: &Document<'_>, item: Node<'_>) -> Result<Payload, PayloadError> {
+    if item.kind() != NodeKind::Object {
+        return Err(PayloadError::NotAnObject {
+            pointer: doc.pointer_of(item.id()),
+        });
+    }
+    let mut exclusions = Exclusions::new();
+    if let Some(id) = item.get("id") {
+        exclusions.insert(id.id());
+    }
+    exclude_signature_extensions(item, &mut exclusions);
+    Ok(finish(
+        doc,
+        item,
+        &exclusions,
+        SignedObject::QuestionnaireResponseItem,
+    ))
+}
+
+fn finish(
+    doc: &Document<'_>,
+    node: Node<'_>,
+    exclusions: &Exclusions,
+    object: SignedObject,
+) -> Payload {
+    let mut bytes = Vec::with_capacity(node.span().len());
+    doc.write_canonical(node.id(), exclusions, &mut bytes);
+    Payload {
+        bytes,
+        object,
+        number_changes: doc.number_changes(node.id(), exclusions),
+    }
+}
+
+/// Leaves out root `id` and `meta` (when the rule says so) and the named members.
+fn exclude_members(
+    resource: Node<'_>,
+    exclusions: &mut Exclusions,
+    rule: Canonicalization,
+    always: &[&str],
+) {
+    for (name, value) in resource.members() {
+        let by_rule = rule.strips_id_and_meta() && (name == "id" || name == "meta");
+        if by_rule || always.contains(&name) {
+            exclusions.insert(value.id());
+        }
+    }
+}
+
+/// Leaves out the signature entries of `node.extension`; if no entry is left, the whole
+/// `extension` member goes (an empty array would change the bytes; CDex example 4 shows this).
+fn exclude_signature_extensions(node: Node<'_>, exclusions: &mut Exclusions) {
+    let Some(extensions) = node.get("extension") else {
+        return;
+    };
+    let mut kept = 0;
+    for extension in extensions.elements() {
+        if is_signature_extension(extension) {
+            exclusions.insert(extension.id());
+        } else {
+            kept += 1;
+        }
+    }
+    if kept == 0 && extensions.kind() == NodeKind::Array {
+        exclusions.insert(extensions.id());
+    }
+}
+
+/// Whether an extension object is the QuestionnaireResponse signature extension.
+pub fn is_signature_extension(extension: Node<'_>) -> bool {
+    extension.get("url").and_then(|u| u.as_str()) == Some(QR_SIGNATURE_EXTENSION)
+}
