@@ -10,6 +10,10 @@ use super::error::TrustError;
 use super::signed_data::{self, SignedDataError};
 use super::times::from_secs;
 
+/// `expiredCertsOnCRL` (2.5.29.60).
+const EXPIRED_CERTS_ON_CRL: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.60");
+
 /// One parsed CRL. Its signature is checked during validation, against the key of the CA
 /// certificate that issued the certificate being checked.
 #[derive(Clone, Debug)]
@@ -103,6 +107,15 @@ impl Crl {
             &tbs,
             signature,
         )
+    }
+
+    /// True when the CRL carries the `expiredCertsOnCRL` extension (RFC 5280 section 5.2.7 /
+    /// X.509 2.5.29.60): certificates stay listed after they expire.
+    pub fn keeps_expired_certs(&self) -> bool {
+        let extensions = self.parsed.tbs_cert_list.crl_extensions.iter().flatten();
+        extensions
+            .into_iter()
+            .any(|e| e.extn_id == EXPIRED_CERTS_ON_CRL)
     }
 
     /// Serial numbers listed, in hex (for evidence).

@@ -57,6 +57,13 @@ pub(crate) fn check(
         return (evidence(revoked(ctx, revoked_at, is_leaf)), false);
     }
     if let Some(crl) = authentic.iter().find(|crl| crl.current_at(ctx.at)) {
+        if crl.this_update() > cert.not_after() && !crl.keeps_expired_certs() {
+            // RFC 5280 section 3.3 lets a CA drop expired certificates from later CRLs.
+            let msg = "the CRL was issued after the certificate expired, so absence proves nothing";
+            let check = Check::not_checked(CODE, msg)
+                .with("crl-this-update", format_rfc3339(crl.this_update()));
+            return (evidence(check), false);
+        }
         let check = Check::pass(CODE, "not revoked according to a current CRL")
             .with("crl-this-update", format_rfc3339(crl.this_update()))
             .with(
