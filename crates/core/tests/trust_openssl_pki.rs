@@ -165,3 +165,43 @@ fn sha1_signed_leaf_is_crypto_constraints_failure() {
     let (report, _) = validator().validate(&leaf, &at("2026-06-01T00:00:00Z"));
     assert_outcome(&report, "indeterminate", Some("crypto-constraints-failure"));
 }
+
+#[test]
+fn revoked_intermediate_is_revoked_ca_no_poe() {
+    let crl = Crl::from_pem_or_der(&read("root-revokes-intermediate.crl.pem")).unwrap();
+    let leaf = chain("leaf-good.cert.pem", "intermediate.cert.pem");
+    let (report, _) = validator()
+        .with_crls(vec![crl])
+        .validate(&leaf, &at("2026-06-01T00:00:00Z"));
+    assert_outcome(&report, "indeterminate", Some("revoked-ca-no-poe"));
+}
+
+#[test]
+fn crl_with_a_forged_signature_is_try_later() {
+    let anchors = TrustAnchors::from_pem(&[&read("root.cert.pem")]).unwrap();
+    let forged = Crl::from_pem_or_der(&read("forged-intermediate.crl.pem")).unwrap();
+    let validator = ChainValidator::new(anchors).with_crls(vec![forged]);
+    let leaf = chain("leaf-good.cert.pem", "intermediate.cert.pem");
+    let (report, _) = validator.validate(&leaf, &at("2026-06-01T00:00:00Z"));
+    assert_outcome(&report, "indeterminate", Some("try-later"));
+    let check = report.check("revocation-status").unwrap();
+    assert!(check.message().contains("issuer's key"), "{report}");
+}
+
+#[test]
+fn ca_certificate_as_signer_is_chain_constraints_failure() {
+    let as_leaf = CertificateChain::from_der(vec![der("intermediate.cert.pem")]).unwrap();
+    let (report, _) = validator().validate(&as_leaf, &at("2026-06-01T00:00:00Z"));
+    assert_outcome(&report, "indeterminate", Some("chain-constraints-failure"));
+    let path = report.check("certificate-path").unwrap();
+    assert_eq!(path.outcome(), Outcome::Fail, "{report}");
+}
+
+#[test]
+fn der_crl_is_accepted_like_pem() {
+    let pem = read("intermediate.crl.pem");
+    let der = rustls_pki_types::CertificateRevocationListDer::from_pem_slice(&pem).unwrap();
+    let crl = Crl::from_pem_or_der(der.as_ref()).unwrap();
+    assert_eq!(crl.revoked_serials(), vec!["2001".to_owned()]);
+    assert!(crl.issuer().contains("openssl test intermediate CA"));
+}
