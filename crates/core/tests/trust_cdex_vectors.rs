@@ -189,3 +189,34 @@ fn example_certificate_is_not_trusted_by_the_other_anchor() {
     );
     assert_outcome(&report, "indeterminate", Some("no-certificate-chain-found"));
 }
+
+#[test]
+fn identity_match_kinds_and_precedence() {
+    let org = own_chain("example_org_cert");
+    let leaf = org.leaf();
+    let npi_oid = const_oid::ObjectIdentifier::new_unwrap("2.16.840.1.113883.4.6");
+    let other_name = IdentityMatch::OtherName { oid: npi_oid };
+    assert_eq!(match_signer_identity(leaf, None, "1234567893"), other_name);
+    let by_urn = match_signer_identity(leaf, Some("urn:oid:2.16.840.1.113883.4.6"), "1234567893");
+    assert_eq!(by_urn, other_name);
+    // The value under another system's OID, or an unknown system, is no otherName match.
+    let ssn = match_signer_identity(leaf, Some("http://hl7.org/fhir/sid/us-ssn"), "1234567893");
+    assert!(matches!(ssn, IdentityMatch::NoMatch { .. }), "{ssn:?}");
+    let unknown = match_signer_identity(leaf, Some("http://example.org/ids"), "1234567893");
+    assert!(
+        matches!(unknown, IdentityMatch::NoMatch { .. }),
+        "{unknown:?}"
+    );
+    let uri = "https://example.org/fhir/Organization/123";
+    assert_eq!(match_signer_identity(leaf, None, uri), IdentityMatch::Uri);
+    assert_eq!(
+        match_signer_identity(leaf, None, "WWW.example.org"),
+        IdentityMatch::Dns
+    );
+    let cn = match_signer_identity(leaf, None, "CDEX Example Organization");
+    assert_eq!(cn, IdentityMatch::CommonName);
+    assert_eq!(
+        cn.to_check("CDEX Example Organization").outcome(),
+        Outcome::Warn
+    );
+}

@@ -99,14 +99,13 @@ pub fn match_signer_identity(
     value: &str,
 ) -> IdentityMatch {
     let names = subject_alt_names(leaf);
-    let wanted_oid = system.and_then(system_oid);
+    // With a system, only an otherName typed with that system's OID counts (an unknown system
+    // matches no otherName); without one, any otherName value counts.
+    let wanted_oid = system.map(system_oid);
+    let type_ok = |other: &OtherName| wanted_oid.is_none_or(|w| w == Some(other.type_id));
     for name in &names {
         if let GeneralName::OtherName(other) = name {
-            let oid_ok = wanted_oid.is_none_or(|w| w == other.type_id);
-            if oid_ok
-                && (system.is_none() || wanted_oid.is_some())
-                && other_value(other).as_deref() == Some(value)
-            {
+            if type_ok(other) && other_value(other).as_deref() == Some(value) {
                 return IdentityMatch::OtherName { oid: other.type_id };
             }
         }

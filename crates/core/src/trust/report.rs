@@ -339,14 +339,9 @@ impl Report {
     }
 
     fn deciding(&self) -> Option<(Indication, SubIndication)> {
-        let mut failures = self.checks.iter().filter_map(|c| c.failure);
-        let first = failures.next()?;
-        Some(
-            core::iter::once(first)
-                .chain(failures)
-                .find(|(i, _)| *i == Indication::Failed)
-                .unwrap_or(first),
-        )
+        let failures = self.checks.iter().filter_map(|c| c.failure);
+        let mut failed = failures.clone().filter(|(i, _)| *i == Indication::Failed);
+        failed.next().or_else(|| failures.clone().next())
     }
 }
 

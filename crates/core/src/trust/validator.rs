@@ -103,7 +103,8 @@ impl ChainValidator {
     }
 
     /// Parses an `x5c` (DER, leaf first) and validates it; a chain that cannot be parsed gives a
-    /// report (`no-signing-certificate-found` for an empty list, `format-failure` otherwise).
+    /// report (`indeterminate/no-signing-certificate-found` for an empty list,
+    /// `failed/format-failure` otherwise).
     pub fn validate_x5c(
         &self,
         x5c: Vec<Vec<u8>>,
@@ -112,16 +113,16 @@ impl ChainValidator {
         match CertificateChain::from_der(x5c) {
             Ok(chain) => self.validate(&chain, times),
             Err(e) => {
-                let sub = match e {
-                    TrustError::EmptyChain => SubIndication::NoSigningCertificateFound,
-                    _ => SubIndication::FormatFailure,
+                const CODE: &str = "certificate-chain-format";
+                let check = match e {
+                    TrustError::EmptyChain => {
+                        let sub = SubIndication::NoSigningCertificateFound;
+                        Check::indeterminate(CODE, sub, e.to_string())
+                    }
+                    _ => Check::failed(CODE, SubIndication::FormatFailure, e.to_string()),
                 };
                 let mut report = Report::new();
-                report.push(Check::failed(
-                    "certificate-chain-format",
-                    sub,
-                    e.to_string(),
-                ));
+                report.push(check);
                 (report, None)
             }
         }
