@@ -192,3 +192,29 @@ fn intermediate_from_extra_pem_completes_the_chain() {
     let (report, _) = validator.validate(&chain, &ValidationTimes::at(pki.now));
     assert_outcome(&report, "passed", None);
 }
+
+#[test]
+fn manifest_names_every_file_and_dates_follow_now() {
+    let pki = Pki::new(june_2026());
+    let readme = String::from_utf8(pki.file("README.txt").to_vec()).unwrap();
+    for name in pki.files.keys().filter(|n| *n != "README.txt") {
+        let stem = name
+            .trim_end_matches(".cert.pem")
+            .trim_end_matches(".key.pem");
+        assert!(readme.contains(stem), "README does not mention {name}");
+    }
+    assert_eq!(
+        pki.files.len(),
+        1 + 2 * 9 + 1,
+        "README, 9 cert/key pairs, one CRL"
+    );
+    let leaf = pki.chain("leaf-ec");
+    let again = Pki::new(june_2026()).chain("leaf-ec");
+    assert_eq!(leaf.leaf().not_before(), again.leaf().not_before());
+    assert_eq!(leaf.leaf().serial_hex(), "0a");
+    let day = 24 * 60 * 60;
+    assert_eq!(
+        leaf.leaf().not_before().as_secs() + day,
+        june_2026().as_secs()
+    );
+}

@@ -64,13 +64,13 @@ pub fn generate_test_pki(
     let now = to_offset(now)?;
     let mut files = vec![("README.txt".to_owned(), readme(options).into_bytes())];
     let root_key = KeyPair::generate().map_err(gen_err)?;
-    let root_params = ca_params("fhirsig test root CA", now, 3650, None);
+    let root_params = ca_params("fhirsig test root CA", 1, now, 3650, None);
     let root_cert = root_params.self_signed(&root_key).map_err(gen_err)?;
     push_pair(&mut files, "root-ca", root_cert.pem(), &root_key);
     let root = Issuer::new(root_params, root_key);
 
     let int_key = KeyPair::generate().map_err(gen_err)?;
-    let int_params = ca_params("fhirsig test intermediate CA", now, 3000, Some(0));
+    let int_params = ca_params("fhirsig test intermediate CA", 2, now, 3000, Some(0));
     let int_cert = int_params.signed_by(&int_key, &root).map_err(gen_err)?;
     push_pair(&mut files, "intermediate-ca", int_cert.pem(), &int_key);
     let intermediate = Issuer::new(int_params, int_key);
@@ -141,7 +141,13 @@ fn leaves(options: &PkiOptions) -> Vec<Leaf<'_>> {
 /// Serial number of `leaf-revoked`, listed on `intermediate-ca.crl.pem`.
 const REVOKED_SERIAL: u8 = 15;
 
-fn ca_params(cn: &str, now: OffsetDateTime, days: i64, path_len: Option<u8>) -> CertificateParams {
+fn ca_params(
+    cn: &str,
+    serial: u8,
+    now: OffsetDateTime,
+    days: i64,
+    path_len: Option<u8>,
+) -> CertificateParams {
     let mut params = CertificateParams::default();
     params.distinguished_name = name(cn);
     params.not_before = now - Duration::days(days);
@@ -151,11 +157,7 @@ fn ca_params(cn: &str, now: OffsetDateTime, days: i64, path_len: Option<u8>) -> 
         None => BasicConstraints::Unconstrained,
     });
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    params.serial_number = Some(SerialNumber::from_slice(&[if path_len.is_some() {
-        2
-    } else {
-        1
-    }]));
+    params.serial_number = Some(SerialNumber::from_slice(&[serial]));
     params.key_identifier_method = KeyIdMethod::Sha256;
     params
 }
