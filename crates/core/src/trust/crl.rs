@@ -33,7 +33,7 @@ impl Crl {
         } else {
             CertificateRevocationListDer::from_pem_slice(bytes)
                 .map_err(|e| TrustError::BadCrl {
-                    reason: format!("PEM: {e:?}"),
+                    reason: format!("PEM: {e}"),
                 })?
                 .as_ref()
                 .to_vec()

@@ -62,7 +62,7 @@ impl fmt::Display for TrustError {
             Self::UnusableCertificate { index, source } => {
                 write!(f, "certificate {index} cannot be used: {source}")
             }
-            Self::BadPem { blob, source } => write!(f, "PEM input {blob} is malformed: {source:?}"),
+            Self::BadPem { blob, source } => write!(f, "PEM input {blob} is malformed: {source}"),
             Self::NoCertificateInPem { blob } => {
                 write!(f, "PEM input {blob} contains no CERTIFICATE section")
             }
