@@ -19,3 +19,4 @@
 pub mod canonicalization;
 pub mod locate;
 pub mod payload;
+pub mod trust;

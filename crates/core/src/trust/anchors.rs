@@ -1,0 +1,68 @@
+//! Trust anchors: the certificates a relying party trusts by configuration.
+
+use rustls_pki_types::TrustAnchor;
+
+use super::certificate::{certificates_from_pem, Certificate};
+use super::error::TrustError;
+
+/// The configured trust anchors (root CAs, or self-signed signer certificates trusted directly,
+/// as in the CDex examples).
+#[derive(Clone, Debug)]
+pub struct TrustAnchors {
+    certs: Vec<Certificate>,
+    anchors: Vec<TrustAnchor<'static>>,
+}
+
+impl TrustAnchors {
+    /// Reads every certificate of several PEM blobs (each one file's contents; a blob may also be
+    /// one DER certificate).
+    ///
+    /// # Errors
+    /// [`TrustError::NoTrustAnchors`] when no blob is given; PEM and certificate errors naming
+    /// the blob; [`TrustError::UnusableCertificate`] when webpki cannot use a certificate as an
+    /// anchor.
+    pub fn from_pem(blobs: &[&[u8]]) -> Result<Self, TrustError> {
+        if blobs.is_empty() {
+            return Err(TrustError::NoTrustAnchors);
+        }
+        Self::from_certificates(certificates_from_pem(blobs)?)
+    }
+
+    /// Uses already parsed certificates as anchors.
+    ///
+    /// # Errors
+    /// As [`TrustAnchors::from_pem`].
+    pub fn from_certificates(certs: Vec<Certificate>) -> Result<Self, TrustError> {
+        if certs.is_empty() {
+            return Err(TrustError::NoTrustAnchors);
+        }
+        let anchors = certs
+            .iter()
+            .enumerate()
+            .map(|(index, cert)| {
+                webpki::anchor_from_trusted_cert(&cert.as_pki())
+                    .map(|a| a.to_owned())
+                    .map_err(|source| TrustError::UnusableCertificate { index, source })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { certs, anchors })
+    }
+
+    /// The anchor certificates.
+    pub fn certificates(&self) -> &[Certificate] {
+        &self.certs
+    }
+
+    pub(crate) fn webpki(&self) -> &[TrustAnchor<'static>] {
+        &self.anchors
+    }
+
+    /// The certificate behind the anchor webpki returned (same subject and key).
+    pub(crate) fn certificate_for(&self, anchor: &TrustAnchor<'_>) -> Option<&Certificate> {
+        let index = self.anchors.iter().position(|a| {
+            a.subject == anchor.subject
+                && a.subject_public_key_info == anchor.subject_public_key_info
+        })?;
+        self.certs.get(index)
+    }
+}

@@ -1,0 +1,181 @@
+//! Signer identity: does the leaf certificate name the `Signature.who.identifier`?
+//! (CDex CONF-048/049/053; spec digest section 10 item 8.)
+//!
+//! Order: `otherName` SANs whose type-id is the OID of the identifier system, then URI SANs,
+//! then DNS SANs, then the subject common name. A URI SAN matches when it equals the identifier
+//! value exactly (`system|value` token syntax is not a URI and is not matched). A DNS SAN
+//! matches case-insensitively. A common-name match is reported separately because CONF-053 asks
+//! for a SAN.
+
+use const_oid::ObjectIdentifier;
+use der::asn1::{Ia5StringRef, PrintableStringRef, Utf8StringRef};
+use der::{Tag, Tagged};
+use x509_cert::ext::pkix::name::{GeneralName, OtherName};
+use x509_cert::ext::pkix::SubjectAltName;
+
+use super::certificate::Certificate;
+use super::report::{Check, SubIndication};
+
+/// Identifier systems whose values certificates carry as `otherName` with a known OID.
+/// Confirmed against HL7 terminology (`NamingSystem` resources); other systems can be given as
+/// `urn:oid:…`.
+pub const IDENTIFIER_SYSTEM_OIDS: [(&str, &str); 3] = [
+    ("http://hl7.org/fhir/sid/us-npi", "2.16.840.1.113883.4.6"),
+    ("http://hl7.org/fhir/sid/us-ssn", "2.16.840.1.113883.4.1"),
+    (
+        "http://terminology.hl7.org/NamingSystem/USEIN",
+        "2.16.840.1.113883.4.4",
+    ),
+];
+
+/// The OID an identifier system maps to: the table [`IDENTIFIER_SYSTEM_OIDS`], or `X` for a
+/// `urn:oid:X` system.
+pub fn system_oid(system: &str) -> Option<ObjectIdentifier> {
+    let text = match system.strip_prefix("urn:oid:") {
+        Some(oid) => oid,
+        None => IDENTIFIER_SYSTEM_OIDS.iter().find(|(s, _)| *s == system)?.1,
+    };
+    ObjectIdentifier::new(text).ok()
+}
+
+/// Which part of the certificate named the signer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdentityMatch {
+    /// A SAN `otherName` with this type-id and the identifier value.
+    OtherName {
+        /// The `otherName` type-id.
+        oid: ObjectIdentifier,
+    },
+    /// A SAN URI equal to the identifier value.
+    Uri,
+    /// A SAN DNS name equal to the identifier value (ASCII case-insensitive).
+    Dns,
+    /// Only the subject common name equals the value (not a SAN; a warning for CONF-053).
+    CommonName,
+    /// Nothing matched.
+    NoMatch {
+        /// The names present, e.g. `otherName:2.16.840.1.113883.4.6=1234567893`, `DNS:…`,
+        /// `URI:…`, `CN:…`, as evidence.
+        present: Vec<String>,
+    },
+}
+
+impl IdentityMatch {
+    /// True for a SAN match (otherName, URI or DNS).
+    pub fn is_san_match(&self) -> bool {
+        matches!(self, Self::OtherName { .. } | Self::Uri | Self::Dns)
+    }
+
+    /// The report entry (code `signer-identity`): pass for a SAN match, a warning for a
+    /// common-name-only match, `INDETERMINATE/sig-constraints-failure` for no match.
+    pub fn to_check(&self, value: &str) -> Check {
+        const CODE: &str = "signer-identity";
+        match self {
+            Self::OtherName { oid } => {
+                Check::pass(CODE, format!("SAN otherName {oid} equals the identifier"))
+            }
+            Self::Uri => Check::pass(CODE, "a SAN URI equals the identifier value"),
+            Self::Dns => Check::pass(CODE, "a SAN DNS name equals the identifier value"),
+            Self::CommonName => Check::warn(
+                CODE,
+                "only the subject CN equals the identifier; CONF-053 requires a SAN",
+            ),
+            Self::NoMatch { present } => Check::indeterminate(
+                CODE,
+                SubIndication::SigConstraintsFailure,
+                "no SAN of the signer certificate matches Signature.who.identifier (CONF-053)",
+            )
+            .with("present", present.join(", ")),
+        }
+        .with("identifier", value)
+    }
+}
+
+/// Matches an identifier (`system` may be absent) against the leaf's names.
+pub fn match_signer_identity(
+    leaf: &Certificate,
+    system: Option<&str>,
+    value: &str,
+) -> IdentityMatch {
+    let names = subject_alt_names(leaf);
+    // With a system, only an otherName typed with that system's OID counts (an unknown system
+    // matches no otherName); without one, any otherName value counts.
+    let wanted_oid = system.map(system_oid);
+    let type_ok = |other: &OtherName| wanted_oid.is_none_or(|w| w == Some(other.type_id));
+    for name in &names {
+        if let GeneralName::OtherName(other) = name {
+            if type_ok(other) && other_value(other).as_deref() == Some(value) {
+                return IdentityMatch::OtherName { oid: other.type_id };
+            }
+        }
+    }
+    if names
+        .iter()
+        .any(|n| matches!(n, GeneralName::UniformResourceIdentifier(u) if u.as_str() == value))
+    {
+        return IdentityMatch::Uri;
+    }
+    if names
+        .iter()
+        .any(|n| matches!(n, GeneralName::DnsName(d) if d.as_str().eq_ignore_ascii_case(value)))
+    {
+        return IdentityMatch::Dns;
+    }
+    let cn = common_name(leaf);
+    if cn.as_deref() == Some(value) {
+        return IdentityMatch::CommonName;
+    }
+    let mut present: Vec<String> = names.iter().map(describe).collect();
+    present.extend(cn.map(|c| format!("CN:{c}")));
+    IdentityMatch::NoMatch { present }
+}
+
+fn subject_alt_names(leaf: &Certificate) -> Vec<GeneralName> {
+    match leaf
+        .x509()
+        .tbs_certificate()
+        .get_extension::<SubjectAltName>()
+    {
+        Ok(Some((_, san))) => san.0,
+        _ => Vec::new(),
+    }
+}
+
+fn common_name(leaf: &Certificate) -> Option<String> {
+    let cn = leaf
+        .x509()
+        .tbs_certificate()
+        .subject()
+        .common_name()
+        .ok()??;
+    Some(cn.value().into_owned())
+}
+
+/// The string value of an `otherName` encoded as UTF8String, IA5String or PrintableString.
+fn other_value(other: &OtherName) -> Option<String> {
+    let any = &other.value;
+    let text = match any.tag() {
+        Tag::Utf8String => Utf8StringRef::try_from(any).ok()?.as_str().to_owned(),
+        Tag::Ia5String => Ia5StringRef::try_from(any).ok()?.as_str().to_owned(),
+        Tag::PrintableString => PrintableStringRef::try_from(any).ok()?.as_str().to_owned(),
+        _ => return None,
+    };
+    Some(text)
+}
+
+fn describe(name: &GeneralName) -> String {
+    match name {
+        GeneralName::OtherName(o) => {
+            format!(
+                "otherName:{}={}",
+                o.type_id,
+                other_value(o).unwrap_or_else(|| "?".into())
+            )
+        }
+        GeneralName::DnsName(d) => format!("DNS:{}", d.as_str()),
+        GeneralName::UniformResourceIdentifier(u) => format!("URI:{}", u.as_str()),
+        GeneralName::Rfc822Name(e) => format!("email:{}", e.as_str()),
+        other => format!("{other:?}"),
+    }
+}

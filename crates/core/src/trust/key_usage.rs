@@ -1,0 +1,122 @@
+//! Key usage (KU) and extended key usage (EKU) of the signer certificate.
+//!
+//! webpki ignores KU for end entities and applies its EKU validator to every certificate of the
+//! path (CA certificates included), so both checks are done here on the leaf only, and webpki is
+//! given [`AnyEku`], which accepts everything.
+
+use const_oid::ObjectIdentifier;
+use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage};
+
+use super::certificate::Certificate;
+use super::report::{Check, SubIndication};
+
+/// `id-kp-documentSigning` (RFC 9336).
+pub const DOCUMENT_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.36");
+/// `anyExtendedKeyUsage` (RFC 5280 section 4.2.1.12).
+pub const ANY_EXTENDED_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
+
+/// Which extended key usages the signer (leaf) certificate may carry.
+///
+/// A leaf without an EKU extension, or with `anyExtendedKeyUsage`, is accepted unless
+/// [`EkuPolicy::require_extension`] was called; otherwise one of the accepted OIDs must be
+/// present. CA certificates' EKUs are never looked at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EkuPolicy {
+    accepted: Vec<ObjectIdentifier>,
+    allow_absent: bool,
+}
+
+impl Default for EkuPolicy {
+    /// Absent EKU, `anyExtendedKeyUsage` or document signing (1.3.6.1.5.5.7.3.36).
+    fn default() -> Self {
+        Self::one_of(vec![DOCUMENT_SIGNING])
+    }
+}
+
+impl EkuPolicy {
+    /// Accept these EKU OIDs (plus absent EKU and `anyExtendedKeyUsage`).
+    pub fn one_of(accepted: Vec<ObjectIdentifier>) -> Self {
+        Self {
+            accepted,
+            allow_absent: true,
+        }
+    }
+
+    /// Reject leaves that have no EKU extension.
+    #[must_use]
+    pub fn require_extension(mut self) -> Self {
+        self.allow_absent = false;
+        self
+    }
+
+    /// Checks the leaf's EKU against this policy.
+    pub(crate) fn check(&self, leaf: &Certificate) -> Check {
+        const CODE: &str = "signer-extended-key-usage";
+        let ekus = match leaf
+            .x509()
+            .tbs_certificate()
+            .get_extension::<ExtendedKeyUsage>()
+        {
+            Err(e) => {
+                let msg = format!("the EKU extension is malformed: {e}");
+                return Check::indeterminate(CODE, SubIndication::ChainConstraintsFailure, msg);
+            }
+            Ok(None) if self.allow_absent => {
+                return Check::pass(CODE, "no EKU extension: any usage is allowed");
+            }
+            Ok(None) => Vec::new(),
+            Ok(Some((_, eku))) => eku.0,
+        };
+        let present = ekus
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let accepted =
+            |oid: &ObjectIdentifier| *oid == ANY_EXTENDED_KEY_USAGE || self.accepted.contains(oid);
+        if let Some(hit) = ekus.iter().find(|oid| accepted(oid)) {
+            Check::pass(CODE, format!("EKU {hit} is accepted")).with("present", present)
+        } else {
+            let wanted = self
+                .accepted
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>();
+            let msg = "the signer certificate's EKU allows none of the accepted purposes";
+            Check::indeterminate(CODE, SubIndication::ChainConstraintsFailure, msg)
+                .with("present", present)
+                .with("accepted", wanted.join(","))
+        }
+    }
+}
+
+/// Checks that the leaf asserts `digitalSignature` or `nonRepudiation` (CDex CONF-051).
+pub(crate) fn check_key_usage(leaf: &Certificate) -> Check {
+    const CODE: &str = "signer-key-usage";
+    let fail =
+        |msg: String| Check::indeterminate(CODE, SubIndication::ChainConstraintsFailure, msg);
+    match leaf.x509().tbs_certificate().get_extension::<KeyUsage>() {
+        Err(e) => fail(format!("the KeyUsage extension is malformed: {e}")),
+        Ok(None) => fail("the signer certificate has no KeyUsage extension".into()),
+        Ok(Some((_, ku))) => {
+            let bits = format!("{:?}", ku.0);
+            if ku.digital_signature() || ku.non_repudiation() {
+                Check::pass(CODE, "KeyUsage asserts digitalSignature or nonRepudiation")
+                    .with("key-usage", bits)
+            } else {
+                fail("KeyUsage asserts neither digitalSignature nor nonRepudiation".into())
+                    .with("key-usage", bits)
+            }
+        }
+    }
+}
+
+/// The webpki EKU validator used for path building: accepts every certificate, because the EKU
+/// policy is enforced on the leaf only by [`EkuPolicy`].
+pub(crate) struct AnyEku;
+
+impl webpki::ExtendedKeyUsageValidator for AnyEku {
+    fn validate(&self, _iter: webpki::KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
+        Ok(())
+    }
+}

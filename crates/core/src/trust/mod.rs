@@ -1,0 +1,38 @@
+//! Certificate trust for `x5c` signer chains: path validation to configured anchors at a
+//! caller-chosen instant, key usage, signer identity (CDex CONF-048/049/053), offline CRL
+//! revocation, and ETSI EN 319 102-1 style reports.
+//!
+//! Nothing here reads the clock, the environment or files: certificates, anchors, CRLs and
+//! instants are passed in. See `docs/trust.md` for the trust model and the time policy.
+//!
+//! ```text
+//! let anchors = TrustAnchors::from_pem(&[root_pem])?;
+//! let validator = ChainValidator::new(anchors).with_crls(vec![Crl::from_pem_or_der(crl)?]);
+//! let chain = CertificateChain::from_der(x5c_der)?;
+//! let times = ValidationTimes::at(now).with_sig_t(sig_t);
+//! let (report, verified) = validator.validate(&chain, &times);
+//! ```
+
+mod anchors;
+mod certificate;
+mod crl;
+mod error;
+mod identity;
+mod key_usage;
+mod path;
+pub mod pki;
+mod report;
+mod revocation;
+mod signed_data;
+mod times;
+mod validator;
+
+pub use anchors::TrustAnchors;
+pub use certificate::{Certificate, CertificateChain};
+pub use crl::Crl;
+pub use error::TrustError;
+pub use identity::{match_signer_identity, system_oid, IdentityMatch, IDENTIFIER_SYSTEM_OIDS};
+pub use key_usage::{EkuPolicy, ANY_EXTENDED_KEY_USAGE, DOCUMENT_SIGNING};
+pub use report::{Check, Indication, Outcome, Report, SubIndication};
+pub use times::{format_rfc3339, parse_rfc3339, TimePolicy, ValidationTimes};
+pub use validator::{ChainValidator, VerifiedChain};

@@ -1,0 +1,90 @@
+//! RFC 5280 path building and validation with rustls-webpki at a given instant.
+
+use rustls_pki_types::{CertificateDer, UnixTime};
+use webpki::EndEntityCert;
+
+use super::anchors::TrustAnchors;
+use super::certificate::Certificate;
+use super::key_usage::AnyEku;
+use super::report::{Check, SubIndication};
+use super::times::format_rfc3339;
+
+pub(crate) const CODE: &str = "certificate-path";
+
+/// A path webpki validated: the leaf's issuers in order (leaf excluded) and the anchor.
+pub(crate) struct Path {
+    pub(crate) intermediates: Vec<Certificate>,
+    pub(crate) anchor: Certificate,
+}
+
+/// Builds and validates a path from `leaf` to one of `anchors` through `candidates` at `at`.
+pub(crate) fn build(
+    leaf: &Certificate,
+    candidates: &[&Certificate],
+    anchors: &TrustAnchors,
+    at: UnixTime,
+) -> Result<Path, Check> {
+    let leaf_der = leaf.as_pki();
+    let end_entity = EndEntityCert::try_from(&leaf_der).map_err(|e| {
+        let msg = format!("webpki cannot parse the signer certificate: {e}");
+        Check::indeterminate(CODE, SubIndication::FormatFailure, msg)
+    })?;
+    let pool: Vec<CertificateDer<'_>> = candidates.iter().map(|c| c.as_pki()).collect();
+    let algs = webpki::ALL_VERIFICATION_ALGS;
+    let verified = end_entity
+        .verify_for_usage(algs, anchors.webpki(), &pool, at, AnyEku, None, None)
+        .map_err(|e| failure(&e, at))?;
+    let intermediates = verified
+        .intermediate_certificates()
+        .filter_map(|cert| {
+            let der = cert.der();
+            candidates
+                .iter()
+                .find(|c| c.der() == der.as_ref())
+                .map(|c| (*c).clone())
+        })
+        .collect();
+    let anchor = anchors
+        .certificate_for(verified.anchor())
+        .cloned()
+        .ok_or_else(|| {
+            Check::indeterminate(
+                CODE,
+                SubIndication::NoCertificateChainFound,
+                "anchor not found",
+            )
+        })?;
+    Ok(Path {
+        intermediates,
+        anchor,
+    })
+}
+
+/// Maps a webpki error to the report entry.
+fn failure(error: &webpki::Error, at: UnixTime) -> Check {
+    use webpki::Error as E;
+    let sub = match error {
+        E::UnknownIssuer | E::InvalidSignatureForPublicKey => {
+            SubIndication::NoCertificateChainFound
+        }
+        E::CertExpired { .. } | E::CertNotValidYet { .. } => SubIndication::OutOfBoundsNoPoe,
+        E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
+            SubIndication::CryptoConstraintsFailure
+        }
+        E::BadDer | E::BadDerTime | E::TrailingData(_) => SubIndication::FormatFailure,
+        _ => SubIndication::ChainConstraintsFailure,
+    };
+    let msg = match sub {
+        SubIndication::NoCertificateChainFound => {
+            "no path from the signer certificate to a configured trust anchor".to_owned()
+        }
+        SubIndication::OutOfBoundsNoPoe => {
+            "a CA certificate of the path is outside its validity period".to_owned()
+        }
+        _ => "the certificate path violates a constraint".to_owned(),
+    };
+    Check::indeterminate(CODE, sub, msg)
+        .with("webpki-error", format!("{error:?}"))
+        .with("instant", format_rfc3339(at))
+}

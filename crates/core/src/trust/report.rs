@@ -1,0 +1,424 @@
+//! Verification reports modelled on ETSI EN 319 102-1 as EU DSS reports them: an overall
+//! [`Indication`] with a [`SubIndication`], derived from a list of individual [`Check`]s.
+//!
+//! The report is shared: the trust layer pushes its checks (time policy, path, key usage,
+//! revocation, signer identity) and the JWS/FHIR verifier pushes its own (header, hash,
+//! signature) into the same [`Report`].
+
+use core::fmt;
+
+/// The overall result of a validation (ETSI EN 319 102-1 clause 5.1.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Indication {
+    /// Every check that ran passed (warnings and "not checked" entries may still be present).
+    Passed,
+    /// A check could not reach a conclusion: the signature is neither proven valid nor invalid.
+    Indeterminate,
+    /// A check proved the signature (or its certificate) invalid.
+    Failed,
+}
+
+impl Indication {
+    /// The stable kebab-case code: `passed`, `indeterminate` or `failed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Indeterminate => "indeterminate",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+impl fmt::Display for Indication {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a validation is not [`Indication::Passed`] (ETSI EN 319 102-1 clause 5.1.3, table 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubIndication {
+    /// The signature is not conformant to its format (e.g. an `x5c` entry that is not DER, a
+    /// missing mandatory `sigT`).
+    FormatFailure,
+    /// The hash of the signed data does not match (the JWS payload was changed).
+    HashFailure,
+    /// The cryptographic signature value does not verify with the signer's public key.
+    SigCryptoFailure,
+    /// The certificate was revoked and the signing time is at or after the revocation time.
+    Revoked,
+    /// The signing certificate was revoked at the validation time, and it cannot be proven that
+    /// the signature was made before the revocation.
+    RevokedNoPoe,
+    /// A CA certificate of the path was revoked at the validation time.
+    RevokedCaNoPoe,
+    /// The validation time lies after the signer certificate's `notAfter` (policy: signing time or
+    /// given instant).
+    Expired,
+    /// The validation time lies before the signer certificate's `notBefore`.
+    NotYetValid,
+    /// A certificate of the path is outside its validity at verification time and no proof of
+    /// existence of the signature inside the validity period is available.
+    OutOfBoundsNoPoe,
+    /// As [`SubIndication::OutOfBoundsNoPoe`], but the signer certificate is known not to be
+    /// revoked.
+    OutOfBoundsNotRevoked,
+    /// No certificate chain from the signer certificate to a configured trust anchor was found.
+    NoCertificateChainFound,
+    /// The `x5c` is empty: there is no signing certificate (the brief's
+    /// `SIGNING_CERTIFICATE_NOT_FOUND`; ETSI's name is used).
+    NoSigningCertificateFound,
+    /// The chain violates a constraint of the validation policy (key usage, extended key usage,
+    /// basic constraints, name constraints).
+    ChainConstraintsFailure,
+    /// The signature violates a constraint of the validation policy that is not about the chain
+    /// (e.g. the signer identity does not match `Signature.who.identifier`, CONF-053).
+    SigConstraintsFailure,
+    /// An algorithm or key size is not acceptable (e.g. SHA-1, RSA below 2048 bits).
+    CryptoConstraintsFailure,
+    /// Revocation information is not available yet or is stale (CRL `nextUpdate` passed, or the
+    /// CRL cannot be authenticated); retrying with fresher information may give an answer.
+    TryLater,
+    /// The only revocation information was issued after the validation time, so it proves
+    /// nothing about that time.
+    RevocationOutOfBoundsNoPoe,
+}
+
+impl SubIndication {
+    /// Every sub-indication, in declaration order.
+    pub const ALL: [SubIndication; 17] = [
+        Self::FormatFailure,
+        Self::HashFailure,
+        Self::SigCryptoFailure,
+        Self::Revoked,
+        Self::RevokedNoPoe,
+        Self::RevokedCaNoPoe,
+        Self::Expired,
+        Self::NotYetValid,
+        Self::OutOfBoundsNoPoe,
+        Self::OutOfBoundsNotRevoked,
+        Self::NoCertificateChainFound,
+        Self::NoSigningCertificateFound,
+        Self::ChainConstraintsFailure,
+        Self::SigConstraintsFailure,
+        Self::CryptoConstraintsFailure,
+        Self::TryLater,
+        Self::RevocationOutOfBoundsNoPoe,
+    ];
+
+    /// The stable kebab-case code, e.g. `no-certificate-chain-found`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FormatFailure => "format-failure",
+            Self::HashFailure => "hash-failure",
+            Self::SigCryptoFailure => "sig-crypto-failure",
+            Self::Revoked => "revoked",
+            Self::RevokedNoPoe => "revoked-no-poe",
+            Self::RevokedCaNoPoe => "revoked-ca-no-poe",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not-yet-valid",
+            Self::OutOfBoundsNoPoe => "out-of-bounds-no-poe",
+            Self::OutOfBoundsNotRevoked => "out-of-bounds-not-revoked",
+            Self::NoCertificateChainFound => "no-certificate-chain-found",
+            Self::NoSigningCertificateFound => "no-signing-certificate-found",
+            Self::ChainConstraintsFailure => "chain-constraints-failure",
+            Self::SigConstraintsFailure => "sig-constraints-failure",
+            Self::CryptoConstraintsFailure => "crypto-constraints-failure",
+            Self::TryLater => "try-later",
+            Self::RevocationOutOfBoundsNoPoe => "revocation-out-of-bounds-no-poe",
+        }
+    }
+}
+
+impl fmt::Display for SubIndication {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The outcome of one [`Check`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The check ran and passed.
+    Pass,
+    /// The check ran and found something worth reporting that does not change the indication.
+    Warn,
+    /// The check did not run (for example no CRL covers the certificate). Never read as "good".
+    NotChecked,
+    /// The check ran and failed; the check carries the indication and sub-indication.
+    Fail,
+}
+
+impl Outcome {
+    /// The stable kebab-case code: `pass`, `warn`, `not-checked` or `fail`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Warn => "warn",
+            Self::NotChecked => "not-checked",
+            Self::Fail => "fail",
+        }
+    }
+}
+
+/// One individual check of a validation, with a stable kebab-case code and its evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    code: &'static str,
+    outcome: Outcome,
+    failure: Option<(Indication, SubIndication)>,
+    message: String,
+    evidence: Vec<(String, String)>,
+}
+
+impl Check {
+    /// A check that passed.
+    pub fn pass(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(code, Outcome::Pass, None, message)
+    }
+
+    /// A finding that does not change the indication.
+    pub fn warn(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(code, Outcome::Warn, None, message)
+    }
+
+    /// A check that could not run; `message` says why.
+    pub fn not_checked(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(code, Outcome::NotChecked, None, message)
+    }
+
+    /// A check that proved the signature invalid ([`Indication::Failed`]).
+    pub fn failed(code: &'static str, sub: SubIndication, message: impl Into<String>) -> Self {
+        Self::new(
+            code,
+            Outcome::Fail,
+            Some((Indication::Failed, sub)),
+            message,
+        )
+    }
+
+    /// A check that failed without proving invalidity ([`Indication::Indeterminate`]).
+    pub fn indeterminate(
+        code: &'static str,
+        sub: SubIndication,
+        message: impl Into<String>,
+    ) -> Self {
+        let failure = Some((Indication::Indeterminate, sub));
+        Self::new(code, Outcome::Fail, failure, message)
+    }
+
+    fn new(
+        code: &'static str,
+        outcome: Outcome,
+        failure: Option<(Indication, SubIndication)>,
+        message: impl Into<String>,
+    ) -> Self {
+        let message = message.into();
+        Self {
+            code,
+            outcome,
+            failure,
+            message,
+            evidence: Vec::new(),
+        }
+    }
+
+    /// Adds one piece of evidence (e.g. `("not-after", "2027-06-15T23:12:39Z")`).
+    #[must_use]
+    pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.evidence.push((key.into(), value.into()));
+        self
+    }
+
+    /// The stable kebab-case code of this check, e.g. `certificate-path`.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The outcome.
+    pub fn outcome(&self) -> Outcome {
+        self.outcome
+    }
+
+    /// For a failed check: the indication and sub-indication it implies.
+    pub fn failure(&self) -> Option<(Indication, SubIndication)> {
+        self.failure
+    }
+
+    /// A human-readable explanation.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Evidence as key/value pairs, in the order added.
+    pub fn evidence(&self) -> &[(String, String)] {
+        &self.evidence
+    }
+
+    /// The value of the first evidence entry named `key`.
+    pub fn evidence_value(&self, key: &str) -> Option<&str> {
+        self.evidence
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "[{}] {}: {}",
+            self.outcome.as_str(),
+            self.code,
+            self.message
+        )?;
+        if let Some((indication, sub)) = self.failure {
+            write!(f, " ({indication}/{sub})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The list of checks of one validation; the indication is derived from it.
+///
+/// A [`Indication::Failed`] check outranks an [`Indication::Indeterminate`] one; among equals the
+/// first check pushed wins. No failed check means [`Indication::Passed`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    checks: Vec<Check>,
+}
+
+impl Report {
+    /// An empty report (it indicates [`Indication::Passed`] until a failed check is pushed).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a check.
+    pub fn push(&mut self, check: Check) {
+        self.checks.push(check);
+    }
+
+    /// Appends every check of `other` (e.g. the trust report into the signature report).
+    pub fn extend(&mut self, other: Report) {
+        self.checks.extend(other.checks);
+    }
+
+    /// All checks, in the order pushed.
+    pub fn checks(&self) -> &[Check] {
+        &self.checks
+    }
+
+    /// The first check with this code.
+    pub fn check(&self, code: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.code == code)
+    }
+
+    /// The overall indication.
+    pub fn indication(&self) -> Indication {
+        self.deciding().map_or(Indication::Passed, |(i, _)| i)
+    }
+
+    /// The sub-indication of the deciding check; `None` when passed.
+    pub fn sub_indication(&self) -> Option<SubIndication> {
+        self.deciding().map(|(_, s)| s)
+    }
+
+    /// True when the indication is [`Indication::Passed`].
+    pub fn passed(&self) -> bool {
+        self.indication() == Indication::Passed
+    }
+
+    /// The checks whose outcome is [`Outcome::Warn`].
+    pub fn warnings(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| c.outcome == Outcome::Warn)
+    }
+
+    fn deciding(&self) -> Option<(Indication, SubIndication)> {
+        let failures = self.checks.iter().filter_map(|c| c.failure);
+        let mut failed = failures.clone().filter(|(i, _)| *i == Indication::Failed);
+        failed.next().or_else(|| failures.clone().next())
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.sub_indication() {
+            Some(sub) => writeln!(f, "{}/{}", self.indication(), sub)?,
+            None => writeln!(f, "{}", self.indication())?,
+        }
+        for check in &self.checks {
+            writeln!(f, "  {check}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_report_passes() {
+        let report = Report::new();
+        assert_eq!(report.indication(), Indication::Passed);
+        assert_eq!(report.sub_indication(), None);
+    }
+
+    #[test]
+    fn failed_outranks_earlier_indeterminate() {
+        let mut report = Report::new();
+        report.push(Check::warn("a", "w"));
+        report.push(Check::indeterminate("b", SubIndication::TryLater, "i"));
+        report.push(Check::failed("c", SubIndication::HashFailure, "f"));
+        report.push(Check::failed("d", SubIndication::SigCryptoFailure, "f2"));
+        assert_eq!(report.indication(), Indication::Failed);
+        assert_eq!(report.sub_indication(), Some(SubIndication::HashFailure));
+    }
+
+    #[test]
+    fn later_verifier_checks_produce_hash_and_crypto_failures() {
+        let mut report = Report::new();
+        report.push(Check::failed(
+            "signature-value",
+            SubIndication::SigCryptoFailure,
+            "bad",
+        ));
+        assert_eq!(
+            report.sub_indication(),
+            Some(SubIndication::SigCryptoFailure)
+        );
+        let mut report = Report::new();
+        report.push(Check::failed(
+            "payload-hash",
+            SubIndication::HashFailure,
+            "changed",
+        ));
+        assert_eq!(report.sub_indication(), Some(SubIndication::HashFailure));
+    }
+
+    #[test]
+    fn codes_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for sub in SubIndication::ALL {
+            let code = sub.as_str();
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{code}"
+            );
+            assert!(seen.insert(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn evidence_is_kept_in_order() {
+        let check = Check::pass("x", "m").with("k1", "v1").with("k2", "v2");
+        assert_eq!(check.evidence_value("k2"), Some("v2"));
+        assert_eq!(check.evidence().len(), 2);
+        assert!(check.to_string().contains("[pass] x: m"));
+    }
+}

@@ -1,0 +1,117 @@
+//! Offline revocation checking with caller-supplied CRLs, one certificate at a time.
+//!
+//! A certificate is covered by a CRL whose issuer name equals the certificate's issuer name and
+//! whose signature verifies with the issuing CA's key. With no covering CRL the status is
+//! "not checked" — never "good".
+
+use rustls_pki_types::UnixTime;
+
+use super::certificate::Certificate;
+use super::crl::Crl;
+use super::report::{Check, SubIndication};
+use super::times::format_rfc3339;
+
+const CODE: &str = "revocation-status";
+
+/// What the revocation check needs to know about the validation.
+pub(crate) struct RevocationContext<'a> {
+    pub(crate) crls: &'a [Crl],
+    /// The validation instant.
+    pub(crate) at: UnixTime,
+    /// The signer's claimed signing time.
+    pub(crate) sig_t: Option<UnixTime>,
+    /// True when the caller vouches for `at` as a proof of existence of the signature.
+    pub(crate) at_is_poe: bool,
+}
+
+/// Checks one certificate of a validated path against the CRLs; `issuer` is the CA certificate
+/// that issued it (the next in the path, or the trust anchor). Returns the report entry and
+/// whether the certificate is known not to be revoked at the validation instant.
+pub(crate) fn check(
+    ctx: &RevocationContext<'_>,
+    cert: &Certificate,
+    issuer: &Certificate,
+    is_leaf: bool,
+) -> (Check, bool) {
+    let evidence = |c: Check| {
+        c.with("certificate", cert.subject())
+            .with("serial", cert.serial_hex())
+    };
+    let covering: Vec<&Crl> = ctx.crls.iter().filter(|crl| crl.covers(cert)).collect();
+    if covering.is_empty() {
+        let msg = "no CRL was given for this certificate's issuer";
+        return (evidence(Check::not_checked(CODE, msg)), false);
+    }
+    let spki = issuer.spki_der();
+    let authentic: Vec<&Crl> = covering
+        .into_iter()
+        .filter(|crl| crl.verify_signature(&spki).is_ok())
+        .collect();
+    if authentic.is_empty() {
+        let msg =
+            "no CRL for this issuer verifies with the issuer's key; revocation status unknown";
+        let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
+        return (evidence(check).with("crl-issuer", issuer.subject()), false);
+    }
+    if let Some(revoked_at) = authentic.iter().find_map(|crl| crl.revocation_of(cert)) {
+        return (evidence(revoked(ctx, revoked_at, is_leaf)), false);
+    }
+    if let Some(crl) = authentic.iter().find(|crl| crl.current_at(ctx.at)) {
+        if crl.this_update() > cert.not_after() && !crl.keeps_expired_certs() {
+            // RFC 5280 section 3.3 lets a CA drop expired certificates from later CRLs.
+            let msg = "the CRL was issued after the certificate expired, so absence proves nothing";
+            let check = Check::not_checked(CODE, msg)
+                .with("crl-this-update", format_rfc3339(crl.this_update()));
+            return (evidence(check), false);
+        }
+        let check = Check::pass(CODE, "not revoked according to a current CRL")
+            .with("crl-this-update", format_rfc3339(crl.this_update()))
+            .with(
+                "crl-next-update",
+                crl.next_update().map(format_rfc3339).unwrap_or_default(),
+            );
+        return (evidence(check), true);
+    }
+    let check = if authentic.iter().any(|crl| crl.this_update() > ctx.at) {
+        let msg = "the only CRLs were issued after the validation instant";
+        Check::indeterminate(CODE, SubIndication::RevocationOutOfBoundsNoPoe, msg)
+    } else {
+        let msg = "every CRL is past its nextUpdate; fresher revocation information is needed";
+        Check::indeterminate(CODE, SubIndication::TryLater, msg)
+    };
+    (
+        evidence(check).with("instant", format_rfc3339(ctx.at)),
+        false,
+    )
+}
+
+/// The entry for a certificate listed on an authentic CRL.
+fn revoked(ctx: &RevocationContext<'_>, revoked_at: UnixTime, is_leaf: bool) -> Check {
+    let with_times = |c: Check| {
+        c.with("revocation-date", format_rfc3339(revoked_at))
+            .with("instant", format_rfc3339(ctx.at))
+    };
+    if revoked_at > ctx.at && ctx.at_is_poe {
+        let msg = "revoked after the given instant, at which the signature is known to exist";
+        return with_times(Check::warn(CODE, msg));
+    }
+    if !is_leaf {
+        let msg = "a CA certificate of the path is revoked";
+        return with_times(Check::indeterminate(
+            CODE,
+            SubIndication::RevokedCaNoPoe,
+            msg,
+        ));
+    }
+    match ctx.sig_t {
+        Some(sig_t) if sig_t >= revoked_at => {
+            let msg = "the signer certificate was revoked before the claimed signing time";
+            with_times(Check::failed(CODE, SubIndication::Revoked, msg))
+                .with("sig-t", format_rfc3339(sig_t))
+        }
+        _ => {
+            let msg = "the signer certificate is revoked and nothing proves the signature was made before";
+            with_times(Check::indeterminate(CODE, SubIndication::RevokedNoPoe, msg))
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! The chain validator: runs every trust check in a fixed order and records each in a
+//! [`Report`]. Only it can create a [`VerifiedChain`].
+
+use rustls_pki_types::UnixTime;
+
+use super::anchors::TrustAnchors;
+use super::certificate::{certificates_from_pem, Certificate, CertificateChain};
+use super::crl::Crl;
+use super::error::TrustError;
+use super::key_usage::{check_key_usage, EkuPolicy};
+use super::path::{self, Path};
+use super::report::{Check, Report, SubIndication};
+use super::revocation::{self, RevocationContext};
+use super::times::{format_rfc3339, TimePolicy, ValidationTimes};
+
+/// Validates signer certificate chains against configured anchors, intermediates, CRLs and an
+/// EKU policy. Build it once per trust configuration; it is immutable afterwards.
+#[derive(Clone, Debug)]
+pub struct ChainValidator {
+    anchors: TrustAnchors,
+    intermediates: Vec<Certificate>,
+    crls: Vec<Crl>,
+    eku: EkuPolicy,
+}
+
+/// A chain that passed every trust check: only [`ChainValidator`] creates it.
+#[derive(Clone, Debug)]
+pub struct VerifiedChain {
+    leaf: Certificate,
+    intermediates: Vec<Certificate>,
+    anchor: Certificate,
+    instant: UnixTime,
+    policy: TimePolicy,
+}
+
+impl VerifiedChain {
+    /// The signer certificate.
+    pub fn leaf(&self) -> &Certificate {
+        &self.leaf
+    }
+
+    /// The CA certificates between the leaf and the anchor, leaf's issuer first.
+    pub fn intermediates(&self) -> &[Certificate] {
+        &self.intermediates
+    }
+
+    /// The trust anchor certificate the path ends in (the leaf itself for a directly trusted
+    /// self-signed certificate).
+    pub fn anchor(&self) -> &Certificate {
+        &self.anchor
+    }
+
+    /// The anchor's subject name.
+    pub fn anchor_subject(&self) -> String {
+        self.anchor.subject()
+    }
+
+    /// The instant the chain was validated at.
+    pub fn instant(&self) -> UnixTime {
+        self.instant
+    }
+
+    /// The time policy that chose the instant.
+    pub fn policy(&self) -> TimePolicy {
+        self.policy
+    }
+}
+
+impl ChainValidator {
+    /// A validator trusting `anchors`, with no extra intermediates, no CRLs and the default EKU
+    /// policy.
+    pub fn new(anchors: TrustAnchors) -> Self {
+        Self {
+            anchors,
+            intermediates: Vec::new(),
+            crls: Vec::new(),
+            eku: EkuPolicy::default(),
+        }
+    }
+
+    /// Adds intermediate CA certificates from PEM blobs (or one DER certificate per blob), used
+    /// in addition to those in the chain.
+    ///
+    /// # Errors
+    /// PEM and certificate errors naming the blob.
+    pub fn with_intermediates_pem(mut self, blobs: &[&[u8]]) -> Result<Self, TrustError> {
+        self.intermediates.extend(certificates_from_pem(blobs)?);
+        Ok(self)
+    }
+
+    /// Adds CRLs.
+    #[must_use]
+    pub fn with_crls(mut self, crls: Vec<Crl>) -> Self {
+        self.crls.extend(crls);
+        self
+    }
+
+    /// Replaces the EKU policy.
+    #[must_use]
+    pub fn with_eku_policy(mut self, eku: EkuPolicy) -> Self {
+        self.eku = eku;
+        self
+    }
+
+    /// Parses an `x5c` (DER, leaf first) and validates it; a chain that cannot be parsed gives a
+    /// report (`indeterminate/no-signing-certificate-found` for an empty list,
+    /// `failed/format-failure` otherwise).
+    pub fn validate_x5c(
+        &self,
+        x5c: Vec<Vec<u8>>,
+        times: &ValidationTimes,
+    ) -> (Report, Option<VerifiedChain>) {
+        match CertificateChain::from_der(x5c) {
+            Ok(chain) => self.validate(&chain, times),
+            Err(e) => {
+                const CODE: &str = "certificate-chain-format";
+                let check = match e {
+                    TrustError::EmptyChain => {
+                        let sub = SubIndication::NoSigningCertificateFound;
+                        Check::indeterminate(CODE, sub, e.to_string())
+                    }
+                    _ => Check::failed(CODE, SubIndication::FormatFailure, e.to_string()),
+                };
+                let mut report = Report::new();
+                report.push(check);
+                (report, None)
+            }
+        }
+    }
+
+    /// Validates `chain` at the instant `times` selects. Checks, in order: time policy, signer
+    /// certificate validity, `sigT` inside validity, certificate path, key usage, extended key
+    /// usage, revocation of each certificate of the path.
+    pub fn validate(
+        &self,
+        chain: &CertificateChain,
+        times: &ValidationTimes,
+    ) -> (Report, Option<VerifiedChain>) {
+        let mut report = Report::new();
+        let Some(at) = times.instant() else {
+            let msg = "the signing-time policy needs a sigT, and none was given (CONF-043)";
+            report.push(Check::failed(
+                "time-policy",
+                SubIndication::FormatFailure,
+                msg,
+            ));
+            return (report, None);
+        };
+        report.push(time_policy_check(times, at));
+        let leaf = chain.leaf();
+        // The leaf's own validity is reported by its own check; the path is validated at the
+        // instant clamped into the leaf's validity so that CA problems are still found.
+        let path_at = at.max(leaf.not_before()).min(leaf.not_after());
+        let candidates: Vec<&Certificate> = chain
+            .intermediates()
+            .iter()
+            .chain(&self.intermediates)
+            .collect();
+        let path = path::build(leaf, &candidates, &self.anchors, path_at);
+        let ctx = RevocationContext {
+            crls: &self.crls,
+            at,
+            sig_t: times.sig_t(),
+            at_is_poe: matches!(times.policy(), TimePolicy::At(_)),
+        };
+        let (revocation_checks, leaf_not_revoked) = match &path {
+            Ok(path) => revocation_of_path(&ctx, leaf, path),
+            Err(_) => {
+                let msg = "not checked: no valid certificate path";
+                (vec![Check::not_checked("revocation-status", msg)], false)
+            }
+        };
+        report.push(validity_check(leaf, at, times.policy(), leaf_not_revoked));
+        report.push(sig_t_check(leaf, times));
+        report.push(match &path {
+            Ok(p) => Check::pass(path::CODE, "the chain leads to a trust anchor")
+                .with("anchor", p.anchor.subject())
+                .with("length", (p.intermediates.len() + 1).to_string()),
+            Err(check) => check.clone(),
+        });
+        report.push(check_key_usage(leaf));
+        report.push(self.eku.check(leaf));
+        revocation_checks.into_iter().for_each(|c| report.push(c));
+        let verified = match path {
+            Ok(Path {
+                intermediates,
+                anchor,
+            }) if report.passed() => Some(VerifiedChain {
+                leaf: leaf.clone(),
+                intermediates,
+                anchor,
+                instant: at,
+                policy: times.policy(),
+            }),
+            _ => None,
+        };
+        (report, verified)
+    }
+}
+
+fn time_policy_check(times: &ValidationTimes, at: UnixTime) -> Check {
+    let check = Check::pass(
+        "time-policy",
+        format!("certificates validated at {}", format_rfc3339(at)),
+    )
+    .with("policy", times.policy().as_str())
+    .with("instant", format_rfc3339(at))
+    .with("verification-time", format_rfc3339(times.verification()));
+    match times.sig_t() {
+        Some(sig_t) => check.with("sig-t", format_rfc3339(sig_t)),
+        None => check,
+    }
+}
+
+/// Revocation entries for the leaf and each intermediate (anchors are trusted by
+/// configuration); the flag says whether the leaf is known not to be revoked.
+fn revocation_of_path(
+    ctx: &RevocationContext<'_>,
+    leaf: &Certificate,
+    path: &Path,
+) -> (Vec<Check>, bool) {
+    let subjects: Vec<&Certificate> = core::iter::once(leaf).chain(&path.intermediates).collect();
+    let issuers = path
+        .intermediates
+        .iter()
+        .chain(core::iter::once(&path.anchor));
+    let mut leaf_good = false;
+    let mut checks = Vec::new();
+    for (index, (cert, issuer)) in subjects.into_iter().zip(issuers).enumerate() {
+        if index == 0 && cert.der() == issuer.der() {
+            let msg = "the signer certificate is itself the trust anchor";
+            checks.push(Check::not_checked("revocation-status", msg));
+            continue;
+        }
+        let (check, good) = revocation::check(ctx, cert, issuer, index == 0);
+        leaf_good |= index == 0 && good;
+        checks.push(check);
+    }
+    (checks, leaf_good)
+}
+
+fn validity_check(
+    leaf: &Certificate,
+    at: UnixTime,
+    policy: TimePolicy,
+    not_revoked: bool,
+) -> Check {
+    const CODE: &str = "signer-certificate-validity";
+    let check = if at < leaf.not_before() {
+        Check::failed(
+            CODE,
+            SubIndication::NotYetValid,
+            "the signer certificate is not yet valid",
+        )
+    } else if at > leaf.not_after() {
+        let msg = "the signer certificate has expired";
+        match (policy, not_revoked) {
+            (TimePolicy::VerificationTime, false) => {
+                Check::indeterminate(CODE, SubIndication::OutOfBoundsNoPoe, msg)
+            }
+            (TimePolicy::VerificationTime, true) => {
+                Check::indeterminate(CODE, SubIndication::OutOfBoundsNotRevoked, msg)
+            }
+            _ => Check::failed(CODE, SubIndication::Expired, msg),
+        }
+    } else {
+        Check::pass(CODE, "the signer certificate is valid at the instant")
+    };
+    check
+        .with("not-before", format_rfc3339(leaf.not_before()))
+        .with("not-after", format_rfc3339(leaf.not_after()))
+        .with("instant", format_rfc3339(at))
+}
+
+fn sig_t_check(leaf: &Certificate, times: &ValidationTimes) -> Check {
+    const CODE: &str = "signing-time-in-validity";
+    let Some(sig_t) = times.sig_t() else {
+        return Check::not_checked(CODE, "no sigT was given");
+    };
+    let check = if times.policy() == TimePolicy::SigningTime {
+        // The validity check above ran at sigT and carries the verdict.
+        Check::not_checked(
+            CODE,
+            "covered by signer-certificate-validity under the signing-time policy",
+        )
+    } else if leaf.valid_at(sig_t) {
+        Check::pass(CODE, "sigT lies within the signer certificate's validity")
+    } else if sig_t < leaf.not_before() {
+        Check::warn(
+            CODE,
+            "sigT precedes the signer certificate's notBefore; sigT is only a claim",
+        )
+    } else {
+        Check::warn(
+            CODE,
+            "sigT follows the signer certificate's notAfter; sigT is only a claim",
+        )
+    };
+    check
+        .with("sig-t", format_rfc3339(sig_t))
+        .with("not-before", format_rfc3339(leaf.not_before()))
+        .with("not-after", format_rfc3339(leaf.not_after()))
+}
