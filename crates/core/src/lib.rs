@@ -3,3 +3,5 @@
 //!
 //! The core never reads the clock, the environment or files: time, keys, certificates and trust
 //! anchors are passed in by the caller (the `fhirsig` command line, or your program).
+
+pub mod jws;

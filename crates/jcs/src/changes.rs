@@ -27,7 +27,14 @@ impl Document<'_> {
         let mut pointer = String::new();
         let mut numbers = ryu_js::Buffer::new();
         let range = node.0..self.next_sibling(node.0);
-        self.collect_changes(0, &range, exclusions, &mut pointer, &mut numbers, &mut found);
+        self.collect_changes(
+            0,
+            &range,
+            exclusions,
+            &mut pointer,
+            &mut numbers,
+            &mut found,
+        );
         found
     }
 

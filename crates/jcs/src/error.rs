@@ -120,17 +120,21 @@ impl ParseError {
     /// A one-line hint saying how to fix the input, where there is a useful one.
     pub fn hint(&self) -> Option<&'static str> {
         match &self.kind {
-            ParseErrorKind::ByteOrderMark => Some("save the file as UTF-8 without a byte order mark"),
+            ParseErrorKind::ByteOrderMark => {
+                Some("save the file as UTF-8 without a byte order mark")
+            }
             ParseErrorKind::DuplicateMember { .. } => {
                 Some("I-JSON forbids repeated member names; keep exactly one of them")
             }
             ParseErrorKind::LoneSurrogate | ParseErrorKind::InvalidUtf8 => {
                 Some("the text must be valid Unicode encoded as UTF-8")
             }
-            ParseErrorKind::NumberOutOfRange { .. } => Some(
-                "JSON numbers must fit an IEEE-754 double; send larger values as strings",
-            ),
-            ParseErrorKind::TooDeep { .. } => Some("raise the nesting limit if this depth is expected"),
+            ParseErrorKind::NumberOutOfRange { .. } => {
+                Some("JSON numbers must fit an IEEE-754 double; send larger values as strings")
+            }
+            ParseErrorKind::TooDeep { .. } => {
+                Some("raise the nesting limit if this depth is expected")
+            }
             ParseErrorKind::ControlCharacterInString { .. } => {
                 Some("escape control characters, e.g. \\n or \\u0001")
             }
@@ -145,7 +149,10 @@ impl fmt::Display for ParseErrorKind {
             ParseErrorKind::Empty => f.write_str("no JSON value in the input"),
             ParseErrorKind::ByteOrderMark => f.write_str("input starts with a byte order mark"),
             ParseErrorKind::InputTooLarge { len } => {
-                write!(f, "input of {len} bytes is larger than the 4 GiB this parser reads")
+                write!(
+                    f,
+                    "input of {len} bytes is larger than the 4 GiB this parser reads"
+                )
             }
             ParseErrorKind::InvalidUtf8 => f.write_str("invalid UTF-8"),
             ParseErrorKind::LoneSurrogate => f.write_str("lone UTF-16 surrogate in a string"),

@@ -43,13 +43,36 @@ mod tests {
     #[test]
     fn agrees_with_transcoding_on_edge_characters() {
         let samples = [
-            "", "a", "aa", "ab", "\r", "1", "\u{80}", "\u{f6}", "\u{20ac}", "\u{1f600}", "\u{fb33}",
-            "\u{e000}", "\u{ffff}", "\u{10000}", "\u{10ffff}", "\u{d7ff}", "a\u{1f600}", "a\u{fb33}",
-            "\u{1f600}a", "\u{1f601}", "\u{7ff}", "\u{800}",
+            "",
+            "a",
+            "aa",
+            "ab",
+            "\r",
+            "1",
+            "\u{80}",
+            "\u{f6}",
+            "\u{20ac}",
+            "\u{1f600}",
+            "\u{fb33}",
+            "\u{e000}",
+            "\u{ffff}",
+            "\u{10000}",
+            "\u{10ffff}",
+            "\u{d7ff}",
+            "a\u{1f600}",
+            "a\u{fb33}",
+            "\u{1f600}a",
+            "\u{1f601}",
+            "\u{7ff}",
+            "\u{800}",
         ];
         for a in samples {
             for b in samples {
-                assert_eq!(cmp_utf16(a.as_bytes(), b.as_bytes()), reference(a, b), "{a:?} vs {b:?}");
+                assert_eq!(
+                    cmp_utf16(a.as_bytes(), b.as_bytes()),
+                    reference(a, b),
+                    "{a:?} vs {b:?}"
+                );
             }
         }
     }

@@ -229,11 +229,19 @@ impl<'a> Parser<'a> {
                         self.close_container()?;
                     }
                     Some(&other) => {
-                        let expected = if is_object { "',' or '}'" } else { "',' or ']'" };
+                        let expected = if is_object {
+                            "',' or '}'"
+                        } else {
+                            "',' or ']'"
+                        };
                         return Err(self.unexpected(other, expected));
                     }
                     None => {
-                        let expected = if is_object { "',' or '}'" } else { "',' or ']'" };
+                        let expected = if is_object {
+                            "',' or '}'"
+                        } else {
+                            "',' or ']'"
+                        };
                         return Err(self.unexpected_end(expected));
                     }
                 }
@@ -304,10 +312,7 @@ impl<'a> Parser<'a> {
         }
         let doc = &self.doc;
         keys.sort_unstable_by(|&a, &b| {
-            cmp_utf16(
-                doc.string_text(a).as_bytes(),
-                doc.string_text(b).as_bytes(),
-            )
+            cmp_utf16(doc.string_text(a).as_bytes(), doc.string_text(b).as_bytes())
         });
         let duplicate = keys
             .windows(2)
@@ -461,15 +466,16 @@ impl<'a> Parser<'a> {
                     i += 2;
                 }
                 Some(&control) => {
-                    return Err(self.error_at(ParseErrorKind::ControlCharacterInString { byte: control },
-                        i));
+                    return Err(self.error_at(
+                        ParseErrorKind::ControlCharacterInString { byte: control },
+                        i,
+                    ));
                 }
             }
         }
         let end = i + 1;
         if let Some(bad) = self.bad_utf8_at.filter(|&b| b > start && b < end) {
-            let kind = if self.bytes[bad] == 0xED && (0xA0..=0xBF).contains(&self.bytes[bad + 1])
-            {
+            let kind = if self.bytes[bad] == 0xED && (0xA0..=0xBF).contains(&self.bytes[bad + 1]) {
                 ParseErrorKind::LoneSurrogate
             } else {
                 ParseErrorKind::InvalidUtf8
@@ -527,7 +533,8 @@ impl<'a> Parser<'a> {
                     i += 4;
                     match unit {
                         0xD800..=0xDBFF => {
-                            let low = if bytes.get(i) == Some(&b'\\') && bytes.get(i + 1) == Some(&b'u')
+                            let low = if bytes.get(i) == Some(&b'\\')
+                                && bytes.get(i + 1) == Some(&b'u')
                             {
                                 Some(self.hex4(i + 2, i)?)
                             } else {
@@ -536,21 +543,20 @@ impl<'a> Parser<'a> {
                             match low {
                                 Some(low @ 0xDC00..=0xDFFF) => {
                                     i += 6;
-                                    let scalar =
-                                        0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                                    let scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
                                     char::from_u32(scalar).ok_or_else(|| {
                                         self.error_at(ParseErrorKind::LoneSurrogate, escape_at)
                                     })?
                                 }
                                 _ => {
-                                    return Err(self.error_at(ParseErrorKind::LoneSurrogate,
-                                        escape_at))
+                                    return Err(
+                                        self.error_at(ParseErrorKind::LoneSurrogate, escape_at)
+                                    )
                                 }
                             }
                         }
                         0xDC00..=0xDFFF => {
-                            return Err(self.error_at(ParseErrorKind::LoneSurrogate,
-                                escape_at))
+                            return Err(self.error_at(ParseErrorKind::LoneSurrogate, escape_at))
                         }
                         _ => char::from_u32(unit).ok_or_else(|| {
                             self.error_at(ParseErrorKind::InvalidEscape, escape_at)
@@ -612,7 +618,6 @@ impl<'a> Parser<'a> {
     fn unexpected_end(&self, expected: &'static str) -> ParseError {
         self.error_at(ParseErrorKind::UnexpectedEnd { expected }, self.bytes.len())
     }
-
 }
 
 #[cfg(test)]
