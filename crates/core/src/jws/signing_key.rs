@@ -1,0 +1,297 @@
+//! Private keys for signing: PKCS#8, SEC1 and PKCS#1 (PEM or DER) and JWK.
+
+use std::fmt;
+
+use ring::rand::SystemRandom;
+use ring::rsa::{KeyPairComponents, PublicKeyComponents};
+use ring::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair};
+
+use super::asn1::{self, oids, Reader};
+use super::ec::{self, Curve, EcPrivate};
+use super::jwk::{Jwk, Operation};
+use super::verifying_key::{algorithms_for, jwk_point, Public, RSA_MIN_BITS};
+use super::{pem, Algorithm, JwsError, KeyError, KeyKind, VerifyingKey};
+
+/// A private key that signs JWS. Its `Debug` output names the key kind only, never key material.
+pub struct SigningKey {
+    pair: Pair,
+    public: VerifyingKey,
+}
+
+enum Pair {
+    Rsa(RsaKeyPair),
+    Ec(EcdsaKeyPair),
+    Ed25519(Ed25519KeyPair),
+}
+
+impl SigningKey {
+    /// Loads a PEM private key: `PRIVATE KEY` (PKCS#8), `EC PRIVATE KEY` (SEC1) or
+    /// `RSA PRIVATE KEY` (PKCS#1). A leading `EC PARAMETERS` section is skipped.
+    ///
+    /// # Errors
+    /// [`KeyError::Encrypted`] for encrypted PEM (decrypt with
+    /// `openssl pkey -in k.pem -out plain.pem`), and other [`KeyError`]s for malformed or
+    /// unsupported keys.
+    pub fn from_pem(pem_text: &[u8]) -> Result<Self, KeyError> {
+        let mut text = pem_text;
+        let params_end = b"-----END EC PARAMETERS-----";
+        if let Some(at) = text.windows(params_end.len()).position(|w| w == params_end) {
+            text = &text[at + params_end.len()..];
+        }
+        let pem = pem::first_section(text)?;
+        match pem.label.as_str() {
+            "PRIVATE KEY" => Self::from_pkcs8(&pem.der),
+            "EC PRIVATE KEY" => Self::from_ec(ec::read_sec1(&pem.der, None)?),
+            "RSA PRIVATE KEY" => Self::from_pkcs1(&pem.der),
+            _ => Err(KeyError::UnexpectedPemLabel { label: pem.label }),
+        }
+    }
+
+    /// Loads a DER private key, recognising PKCS#8, SEC1 `ECPrivateKey` and PKCS#1
+    /// `RSAPrivateKey` by their structure.
+    ///
+    /// # Errors
+    /// [`KeyError`] for malformed or unsupported keys.
+    pub fn from_der(der: &[u8]) -> Result<Self, KeyError> {
+        let malformed = |_| KeyError::Malformed {
+            what: "private key DER",
+        };
+        let mut outer = Reader::new(der);
+        let mut seq = Reader::new(outer.read(asn1::SEQUENCE).map_err(malformed)?);
+        seq.read(asn1::INTEGER).map_err(malformed)?;
+        match seq.peek_tag() {
+            Some(asn1::SEQUENCE) => Self::from_pkcs8(der),
+            Some(asn1::OCTET_STRING) => Self::from_ec(ec::read_sec1(der, None)?),
+            Some(asn1::INTEGER) => Self::from_pkcs1(der),
+            _ => Err(KeyError::Malformed {
+                what: "private key DER (not PKCS#8, SEC1 or PKCS#1)",
+            }),
+        }
+    }
+
+    /// Loads a private JWK: `EC` (P-256/P-384, with `d`), `RSA` (with `d` and the CRT members
+    /// `p`, `q`, `dp`, `dq`, `qi`) or `OKP` Ed25519 (with `d`).
+    ///
+    /// # Errors
+    /// [`KeyError::NotAPrivateKey`] for a public JWK, and other [`KeyError`]s.
+    pub fn from_jwk(json: &[u8]) -> Result<Self, KeyError> {
+        let jwk = Jwk::parse(json, Operation::Sign)?;
+        if !jwk.has("d") {
+            return Err(KeyError::NotAPrivateKey);
+        }
+        match jwk.text("kty")? {
+            "EC" => {
+                let curve = Curve::from_jwk(jwk.text("crv")?)?;
+                let point = jwk_point(&jwk, curve)?;
+                let scalar = jwk.bytes("d")?;
+                if scalar.len() != curve.field_len() {
+                    return Err(KeyError::JwkMember { name: "d" });
+                }
+                Self::from_ec(EcPrivate {
+                    curve,
+                    scalar,
+                    point,
+                })
+            }
+            "RSA" => Self::from_rsa_jwk(&jwk),
+            "OKP" => {
+                let crv = jwk.text("crv")?;
+                if crv != "Ed25519" {
+                    return Err(KeyError::UnsupportedCurve {
+                        name: crv.to_owned(),
+                    });
+                }
+                let pair =
+                    Ed25519KeyPair::from_seed_and_public_key(&jwk.bytes("d")?, &jwk.bytes("x")?)
+                        .map_err(rejected)?;
+                Self::from_ed25519(pair)
+            }
+            other => Err(KeyError::UnsupportedKeyType {
+                name: other.to_owned(),
+            }),
+        }
+    }
+
+    /// The key's kind.
+    pub fn kind(&self) -> KeyKind {
+        self.public.kind()
+    }
+
+    /// The algorithms this key can sign with.
+    pub fn algorithms(&self) -> &'static [Algorithm] {
+        algorithms_for(self.kind())
+    }
+
+    /// The algorithm used unless told otherwise: ES256 for P-256, ES384 for P-384, RS256 for
+    /// RSA, EdDSA for Ed25519.
+    pub fn default_algorithm(&self) -> Algorithm {
+        match self.kind() {
+            KeyKind::EcP256 => Algorithm::Es256,
+            KeyKind::EcP384 => Algorithm::Es384,
+            KeyKind::Ed25519 => Algorithm::EdDsa,
+            _ => Algorithm::Rs256,
+        }
+    }
+
+    /// The matching public key.
+    pub fn verifying_key(&self) -> &VerifyingKey {
+        &self.public
+    }
+
+    /// Signs `message` with `alg`: the cryptographic step only. ECDSA signatures come out in
+    /// the JOSE raw `r||s` form.
+    ///
+    /// # Errors
+    /// [`JwsError::KeyAlgorithmMismatch`] if the key cannot do `alg`,
+    /// [`JwsError::SigningFailed`] if the crypto library fails.
+    pub fn sign_raw(&self, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, JwsError> {
+        self.public.check_algorithm(alg)?;
+        let rng = SystemRandom::new();
+        match &self.pair {
+            Pair::Rsa(pair) => {
+                let mut out = vec![0; pair.public().modulus_len()];
+                pair.sign(rsa_padding(alg), &rng, message, &mut out)
+                    .map_err(|_| JwsError::SigningFailed)?;
+                Ok(out)
+            }
+            Pair::Ec(pair) => pair
+                .sign(&rng, message)
+                .map(|s| s.as_ref().to_vec())
+                .map_err(|_| JwsError::SigningFailed),
+            Pair::Ed25519(pair) => Ok(pair.sign(message).as_ref().to_vec()),
+        }
+    }
+
+    fn from_pkcs8(der: &[u8]) -> Result<Self, KeyError> {
+        let malformed = |_| KeyError::Malformed {
+            what: "PKCS#8 PrivateKeyInfo",
+        };
+        let mut outer = Reader::new(der);
+        let mut info = Reader::new(outer.read(asn1::SEQUENCE).map_err(malformed)?);
+        info.read(asn1::INTEGER).map_err(malformed)?;
+        let mut alg_id = Reader::new(info.read(asn1::SEQUENCE).map_err(malformed)?);
+        let oid = alg_id.read(asn1::OID).map_err(malformed)?;
+        let inner = info.read(asn1::OCTET_STRING).map_err(malformed)?;
+        match oid {
+            oids::RSA_ENCRYPTION => {
+                check_rsa_private_size(inner)?;
+                Self::from_rsa(RsaKeyPair::from_pkcs8(der).map_err(rejected)?)
+            }
+            oids::EC_PUBLIC_KEY => {
+                let curve = Curve::from_oid(alg_id.read(asn1::OID).map_err(malformed)?)?;
+                Self::from_ec(ec::read_sec1(inner, Some(curve))?)
+            }
+            oids::ED25519 => Self::from_ed25519(
+                Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).map_err(rejected)?,
+            ),
+            other => Err(KeyError::UnsupportedKeyType {
+                name: asn1::oid_text(other),
+            }),
+        }
+    }
+
+    fn from_pkcs1(der: &[u8]) -> Result<Self, KeyError> {
+        check_rsa_private_size(der)?;
+        Self::from_rsa(RsaKeyPair::from_der(der).map_err(rejected)?)
+    }
+
+    fn from_rsa_jwk(jwk: &Jwk) -> Result<Self, KeyError> {
+        let n = jwk.bytes("n")?;
+        let bits = asn1::bit_len(&n);
+        if bits < RSA_MIN_BITS {
+            return Err(KeyError::RsaKeyTooSmall { bits });
+        }
+        let components = KeyPairComponents {
+            public_key: PublicKeyComponents {
+                n: asn1::strip_leading_zeros(&n).to_vec(),
+                e: asn1::strip_leading_zeros(&jwk.bytes("e")?).to_vec(),
+            },
+            d: jwk.bytes("d")?,
+            p: jwk.bytes("p")?,
+            q: jwk.bytes("q")?,
+            dP: jwk.bytes("dp")?,
+            dQ: jwk.bytes("dq")?,
+            qInv: jwk.bytes("qi")?,
+        };
+        Self::from_rsa(RsaKeyPair::from_components(&components).map_err(rejected)?)
+    }
+
+    fn from_rsa(pair: RsaKeyPair) -> Result<Self, KeyError> {
+        let components = PublicKeyComponents::<Vec<u8>>::from(pair.public());
+        let public = VerifyingKey::from_public(Public::Rsa {
+            n: components.n,
+            e: components.e,
+        })?;
+        Ok(Self {
+            pair: Pair::Rsa(pair),
+            public,
+        })
+    }
+
+    fn from_ec(key: EcPrivate) -> Result<Self, KeyError> {
+        let pair = EcdsaKeyPair::from_private_key_and_public_key(
+            key.curve.signing_alg(),
+            &key.scalar,
+            &key.point,
+            &SystemRandom::new(),
+        )
+        .map_err(rejected)?;
+        let public = VerifyingKey::from_public(Public::Ec {
+            curve: key.curve,
+            point: key.point,
+        })?;
+        Ok(Self {
+            pair: Pair::Ec(pair),
+            public,
+        })
+    }
+
+    fn from_ed25519(pair: Ed25519KeyPair) -> Result<Self, KeyError> {
+        let public =
+            VerifyingKey::from_public(Public::Ed25519(pair.public_key().as_ref().to_vec()))?;
+        Ok(Self {
+            pair: Pair::Ed25519(pair),
+            public,
+        })
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("kind", &self.kind())
+            .finish_non_exhaustive()
+    }
+}
+
+fn rejected(e: ring::error::KeyRejected) -> KeyError {
+    KeyError::Rejected {
+        reason: e.to_string(),
+    }
+}
+
+/// Refuses a PKCS#1 `RSAPrivateKey` whose modulus is under 2048 bits, with the size.
+fn check_rsa_private_size(der: &[u8]) -> Result<(), KeyError> {
+    let malformed = |_| KeyError::Malformed {
+        what: "PKCS#1 RSAPrivateKey",
+    };
+    let mut outer = Reader::new(der);
+    let mut seq = Reader::new(outer.read(asn1::SEQUENCE).map_err(malformed)?);
+    seq.read(asn1::INTEGER).map_err(malformed)?;
+    let bits = asn1::bit_len(seq.read_unsigned().map_err(malformed)?);
+    if bits < RSA_MIN_BITS {
+        return Err(KeyError::RsaKeyTooSmall { bits });
+    }
+    Ok(())
+}
+
+fn rsa_padding(alg: Algorithm) -> &'static dyn sig::RsaEncoding {
+    match alg {
+        Algorithm::Rs384 => &sig::RSA_PKCS1_SHA384,
+        Algorithm::Rs512 => &sig::RSA_PKCS1_SHA512,
+        Algorithm::Ps256 => &sig::RSA_PSS_SHA256,
+        Algorithm::Ps384 => &sig::RSA_PSS_SHA384,
+        Algorithm::Ps512 => &sig::RSA_PSS_SHA512,
+        _ => &sig::RSA_PKCS1_SHA256,
+    }
+}
