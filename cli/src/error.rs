@@ -3,8 +3,30 @@
 use std::fmt;
 use std::process::ExitCode;
 
-/// Exit status 2: usage, input or I/O problems (1 is reserved for "ran, but a check failed").
+/// Exit status 1: the command ran, but a signature or check failed.
+pub const EXIT_CHECK_FAILED: u8 = 1;
+/// Exit status 2: usage, input or I/O problems.
 pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// How a command that ran to the end came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything checked passed (exit 0).
+    Success,
+    /// It ran, but at least one signature or check failed (exit 1).
+    #[allow(dead_code)] // the checking commands (verify, cert verify) construct it
+    ChecksFailed,
+}
+
+impl Status {
+    /// The exit status.
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Status::Success => ExitCode::SUCCESS,
+            Status::ChecksFailed => ExitCode::from(EXIT_CHECK_FAILED),
+        }
+    }
+}
 
 /// A failure that ends a command.
 #[derive(Debug)]

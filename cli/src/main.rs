@@ -9,6 +9,7 @@ mod io;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use error::Status;
 
 /// Sign and verify FHIR signatures (Da Vinci CDex, PDex) exactly to the byte.
 #[derive(Debug, Parser)]
@@ -32,11 +33,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Canon(args) => commands::canon::run(args),
+        Command::Canon(args) => commands::canon::run(args).map(|()| Status::Success),
         Command::Demo(args) => commands::demo::run(args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => status.exit_code(),
         Err(error) => {
             io::diagnostic("error", &error.to_string());
             error.exit_code()

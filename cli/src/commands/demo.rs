@@ -7,7 +7,7 @@ use clap::Args;
 use fhirsig_core::canonicalization::Canonicalization;
 use fhirsig_core::payload::resource_payload;
 
-use crate::error::{json_error, CliError};
+use crate::error::{json_error, CliError, Status};
 use crate::io::{write_atomically, write_stdout};
 
 /// The bundled example: a CDex searchset Bundle (a payer's query answered by an EHR).
@@ -26,7 +26,7 @@ pub struct DemoArgs {
 }
 
 /// Runs `fhirsig demo`.
-pub fn run(args: DemoArgs) -> Result<(), CliError> {
+pub fn run(args: DemoArgs) -> Result<Status, CliError> {
     let dir = match args.dir {
         Some(dir) => dir,
         None => std::env::temp_dir().join(format!("fhirsig-demo-{}", std::process::id())),
@@ -69,5 +69,6 @@ pub fn run(args: DemoArgs) -> Result<(), CliError> {
         "\nTry: fhirsig canon --payload {}",
         bundle_path.display()
     );
-    write_stdout(report.as_bytes())
+    write_stdout(report.as_bytes())?;
+    Ok(Status::Success)
 }
