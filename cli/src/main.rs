@@ -5,6 +5,7 @@
 mod commands;
 mod error;
 mod io;
+mod trust_inputs;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,10 @@ enum Command {
     Canon(commands::canon::CanonArgs),
     /// Run a guided example end to end in a temporary folder (no arguments, no network).
     Demo(commands::demo::DemoArgs),
+    /// Sign a FHIR Bundle, QuestionnaireResponse or QuestionnaireResponse item.
+    Sign(commands::sign::SignArgs),
+    /// Verify every FHIR JSON signature in files: JWS, CDex rules, certificate chain, identity.
+    Verify(commands::verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +40,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Canon(args) => commands::canon::run(args).map(|()| Status::Success),
         Command::Demo(args) => commands::demo::run(args),
+        Command::Sign(args) => commands::sign::run(args),
+        Command::Verify(args) => commands::verify::run(args),
     };
     match result {
         Ok(status) => status.exit_code(),

@@ -2,3 +2,5 @@
 
 pub mod canon;
 pub mod demo;
+pub mod sign;
+pub mod verify;

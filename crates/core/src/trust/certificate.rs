@@ -116,6 +116,23 @@ impl CertificateChain {
         Ok(Self { leaf, rest })
     }
 
+    /// Parses a PEM file of certificates, leaf first (or one DER certificate).
+    ///
+    /// # Errors
+    /// [`TrustError::BadPem`], [`TrustError::NoCertificateInPem`], [`TrustError::BadCertificate`].
+    pub fn from_pem(bytes: &[u8]) -> Result<Self, TrustError> {
+        let certs = certificates_from_pem(&[bytes])?;
+        Self::from_der(certs.into_iter().map(|c| c.der().to_vec()).collect())
+    }
+
+    /// The DER of every certificate, leaf first (the `x5c` order).
+    pub fn to_der_list(&self) -> Vec<Vec<u8>> {
+        std::iter::once(&self.leaf)
+            .chain(&self.rest)
+            .map(|c| c.der().to_vec())
+            .collect()
+    }
+
     /// The signer (leaf) certificate.
     pub fn leaf(&self) -> &Certificate {
         &self.leaf

@@ -131,6 +131,32 @@ pub fn match_signer_identity(
     IdentityMatch::NoMatch { present }
 }
 
+/// The identifiers a certificate carries as `otherName` SANs whose type-id maps to a known
+/// identifier system ([`IDENTIFIER_SYSTEM_OIDS`]), as `(system, value)`, in SAN order. A signer
+/// uses the first as its default `Signature.who.identifier`.
+pub fn certificate_identifiers(cert: &Certificate) -> Vec<(&'static str, String)> {
+    subject_alt_names(cert)
+        .iter()
+        .filter_map(|name| match name {
+            GeneralName::OtherName(other) => {
+                let system = IDENTIFIER_SYSTEM_OIDS
+                    .iter()
+                    .find(|(_, oid)| ObjectIdentifier::new(oid).ok() == Some(other.type_id))?
+                    .0;
+                Some((system, other_value(other)?))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every name of the certificate (SANs, then the subject CN), as `kind:value` text.
+pub fn certificate_names(cert: &Certificate) -> Vec<String> {
+    let mut names: Vec<String> = subject_alt_names(cert).iter().map(describe).collect();
+    names.extend(common_name(cert).map(|c| format!("CN:{c}")));
+    names
+}
+
 fn subject_alt_names(leaf: &Certificate) -> Vec<GeneralName> {
     match leaf
         .x509()

@@ -31,7 +31,10 @@ pub use anchors::TrustAnchors;
 pub use certificate::{Certificate, CertificateChain};
 pub use crl::Crl;
 pub use error::TrustError;
-pub use identity::{match_signer_identity, system_oid, IdentityMatch, IDENTIFIER_SYSTEM_OIDS};
+pub use identity::{
+    certificate_identifiers, certificate_names, match_signer_identity, system_oid, IdentityMatch,
+    IDENTIFIER_SYSTEM_OIDS,
+};
 pub use key_usage::{EkuPolicy, ANY_EXTENDED_KEY_USAGE, DOCUMENT_SIGNING};
 pub use report::{Check, Indication, Outcome, Report, SubIndication};
 pub use times::{format_rfc3339, parse_rfc3339, TimePolicy, ValidationTimes};

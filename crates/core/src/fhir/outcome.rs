@@ -1,0 +1,128 @@
+//! A FHIR OperationOutcome for failed signature verifications, in the shape CDex CONF-025 asks
+//! for when a `$submit-attachment` signature fails (HTTP 400, `business-rule`, the reason).
+
+use super::jsonw::JsonObject;
+use super::verify::SignatureVerification;
+use crate::trust::Outcome;
+
+/// An OperationOutcome (compact JSON) with one `error` issue per signature that did not verify
+/// (its deciding check as the reason) and one `warning` issue per warning; `information` when
+/// every signature verified.
+pub fn operation_outcome(results: &[SignatureVerification]) -> String {
+    let mut issues = Vec::new();
+    for result in results {
+        let location = expression(&result.signature_pointer);
+        if !result.verified() {
+            let reason = result
+                .report
+                .checks()
+                .iter()
+                .find(|c| c.failure().is_some())
+                .map_or_else(
+                    || "the signature was not verified".to_owned(),
+                    |c| c.message().to_owned(),
+                );
+            let sub = result
+                .report
+                .sub_indication()
+                .map_or("not-verified", |s| s.as_str());
+            issues.push(
+                JsonObject::new()
+                    .string("severity", "error")
+                    .string("code", "business-rule")
+                    .raw(
+                        "details",
+                        &JsonObject::new()
+                            .string(
+                                "text",
+                                &format!("The signature cannot be verified: {reason}"),
+                            )
+                            .finish(),
+                    )
+                    .string(
+                        "diagnostics",
+                        &format!(
+                            "{} ({}); resubmit with a valid digital signature",
+                            result.report.indication(),
+                            sub
+                        ),
+                    )
+                    .raw("expression", &format!("[{}]", quoted(&location)))
+                    .finish(),
+            );
+        }
+        for warning in result
+            .report
+            .checks()
+            .iter()
+            .filter(|c| c.outcome() == Outcome::Warn)
+        {
+            issues.push(
+                JsonObject::new()
+                    .string("severity", "warning")
+                    .string("code", "informational")
+                    .raw(
+                        "details",
+                        &JsonObject::new().string("text", warning.message()).finish(),
+                    )
+                    .raw("expression", &format!("[{}]", quoted(&location)))
+                    .finish(),
+            );
+        }
+    }
+    if issues.is_empty() {
+        let text = if results.is_empty() {
+            "no signature was found"
+        } else {
+            "every signature verified"
+        };
+        let severity = if results.is_empty() {
+            "error"
+        } else {
+            "information"
+        };
+        let code = if results.is_empty() {
+            "business-rule"
+        } else {
+            "informational"
+        };
+        issues.push(
+            JsonObject::new()
+                .string("severity", severity)
+                .string("code", code)
+                .raw("details", &JsonObject::new().string("text", text).finish())
+                .finish(),
+        );
+    }
+    JsonObject::new()
+        .string("resourceType", "OperationOutcome")
+        .raw("issue", &format!("[{}]", issues.join(",")))
+        .finish()
+}
+
+fn quoted(text: &str) -> String {
+    let mut out = Vec::new();
+    fhirsig_jcs::write_escaped(text, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A FHIRPath-like location from a JSON Pointer: `/parameter/7/part/2/resource/signature` →
+/// `parameter[7].part[2].resource.signature`.
+fn expression(pointer: &str) -> String {
+    let mut out = String::new();
+    for token in pointer.split('/').skip(1) {
+        if token.bytes().all(|b| b.is_ascii_digit()) && !token.is_empty() {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&token.replace("~1", "/").replace("~0", "~"));
+        }
+    }
+    if out.is_empty() {
+        "(resource)".to_owned()
+    } else {
+        out
+    }
+}

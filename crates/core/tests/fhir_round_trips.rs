@@ -1,0 +1,408 @@
+//! Sign → verify for every profile × signed object × algorithm, tamper detection for every
+//! single-byte change of a signed Bundle, and every header/Signature-element mismatch.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use fhirsig_core::fhir::{
+    sign, verify_document, Party, Profile, SignRequest, SignatureVerification, VerifyOptions,
+};
+use fhirsig_core::jws::{Algorithm, AlgorithmPolicy, SigningKey};
+use fhirsig_core::payload::resource_payload;
+use fhirsig_core::trust::{CertificateChain, ChainValidator, TimePolicy, TrustAnchors};
+
+const SEARCHSET: &str = r#"{
+  "resourceType": "Bundle",
+  "id": "s1",
+  "meta": { "lastUpdated": "2026-05-02T10:00:00Z" },
+  "type": "searchset",
+  "total": 1,
+  "entry": [
+    {
+      "fullUrl": "https://ehr.example.org/fhir/Observation/o1",
+      "resource": {
+        "resourceType": "Observation",
+        "id": "o1",
+        "meta": { "versionId": "3" },
+        "status": "final",
+        "code": { "text": "Heart rate — “resting”" },
+        "valueQuantity": { "value": 72.50, "unit": "/min" }
+      },
+      "search": { "mode": "match" }
+    }
+  ]
+}
+"#;
+
+const DOCUMENT: &str = r#"{"resourceType":"Bundle","id":"d1","type":"document","timestamp":"2026-05-01T00:00:00Z",
+ "entry":[{"fullUrl":"urn:uuid:5f9b1f4e-0000-4000-8000-000000000001","resource":{"resourceType":"Composition","status":"final","title":"Note"}}]}"#;
+
+const COLLECTION: &str = r#"{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p"}}]}"#;
+
+const QUESTIONNAIRE_RESPONSE: &str = r#"{
+  "resourceType": "QuestionnaireResponse",
+  "id": "qr1",
+  "meta": { "profile": [ "http://hl7.org/fhir/us/davinci-cdex/StructureDefinition/cdex-sdc-questionnaireresponse" ] },
+  "status": "completed",
+  "item": [
+    { "linkId": "1", "text": "Diagnosis", "answer": [ { "valueString": "Examplitis" } ] },
+    { "linkId": "2", "answer": [ { "valueDecimal": 1.0 } ] }
+  ]
+}"#;
+
+/// A signer: key, chain (leaf first), and the anchors that trust it.
+struct Signer {
+    key: SigningKey,
+    chain: Vec<Vec<u8>>,
+    alg: Algorithm,
+}
+
+fn pki_signers() -> (Vec<Signer>, TrustAnchors) {
+    let pki = common::Pki::new(common::june_2026());
+    let intermediate = pki.der("intermediate-ca.cert.pem");
+    let leaf = |stem: &str, alg: Algorithm| Signer {
+        key: SigningKey::from_pem(pki.file(&format!("{stem}.key.pem"))).unwrap(),
+        chain: vec![pki.der(&format!("{stem}.cert.pem")), intermediate.clone()],
+        alg,
+    };
+    let mut signers = vec![
+        leaf("leaf-rsa", Algorithm::Rs256),
+        leaf("leaf-rsa", Algorithm::Ps256),
+        leaf("leaf-ec", Algorithm::Es256),
+    ];
+    // P-384: a self-signed signer certificate made here, trusted as its own anchor.
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
+    let mut params = rcgen::CertificateParams::default();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "P-384 signer");
+    params.not_before = time::macros::datetime!(2026-01-01 0:00 UTC);
+    params.not_after = time::macros::datetime!(2027-01-01 0:00 UTC);
+    params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
+    params.subject_alt_names = vec![rcgen::SanType::OtherName((
+        vec![2, 16, 840, 1, 113883, 4, 6],
+        rcgen::OtherNameValue::Utf8String("1234567893".into()),
+    ))];
+    let cert = params.self_signed(&key).unwrap();
+    signers.push(Signer {
+        key: SigningKey::from_pem(key.serialize_pem().as_bytes()).unwrap(),
+        chain: vec![cert.der().to_vec()],
+        alg: Algorithm::Es384,
+    });
+    let anchors =
+        TrustAnchors::from_pem(&[pki.file("root-ca.cert.pem"), cert.pem().as_bytes()]).unwrap();
+    (signers, anchors)
+}
+
+fn request<'k>(signer: &'k Signer, profile: Profile) -> SignRequest<'k> {
+    SignRequest {
+        key: &signer.key,
+        chain: signer.chain.clone(),
+        profile,
+        signing_time: time::macros::datetime!(2026-05-02 10:00:00 UTC),
+        who: Party {
+            system: "http://hl7.org/fhir/sid/us-npi".into(),
+            value: "1234567893".into(),
+            display: Some("Example signer".into()),
+        },
+        on_behalf_of: None,
+        algorithm: Some(signer.alg),
+        kty_compat: profile == Profile::Cdex2,
+        replace: false,
+        exact_header: None,
+    }
+}
+
+fn options(anchors: TrustAnchors, profile: Option<Profile>) -> VerifyOptions {
+    VerifyOptions {
+        profile,
+        algorithms: AlgorithmPolicy::default(),
+        validator: Some(ChainValidator::new(anchors)),
+        verification_time: common::june_2026(),
+        time_policy: TimePolicy::VerificationTime,
+    }
+}
+
+fn verify_text(text: &str, options: &VerifyOptions) -> Vec<SignatureVerification> {
+    let doc = fhirsig_jcs::parse(text.as_bytes()).unwrap();
+    verify_document(&doc, options)
+}
+
+#[test]
+fn every_profile_object_and_algorithm_round_trips() {
+    let (signers, anchors) = pki_signers();
+    let opts = options(anchors, None);
+    let objects = [
+        ("searchset", SEARCHSET, ""),
+        ("document", DOCUMENT, ""),
+        ("collection", COLLECTION, ""),
+        ("questionnaire response", QUESTIONNAIRE_RESPONSE, ""),
+        ("questionnaire item", QUESTIONNAIRE_RESPONSE, "/item/0"),
+    ];
+    let mut count = 0;
+    for profile in Profile::ALL {
+        for signer in &signers {
+            for (label, text, pointer) in objects {
+                let signed = sign(text, Some(pointer), &request(signer, profile))
+                    .unwrap_or_else(|e| panic!("{profile} {:?} {label}: {e}", signer.alg));
+                let results = verify_text(&signed.text, &opts);
+                let result = results
+                    .iter()
+                    .find(|r| r.pointer == pointer)
+                    .unwrap_or_else(|| {
+                        panic!("{profile} {:?} {label}: signature not found", signer.alg)
+                    });
+                assert!(
+                    result.verified(),
+                    "{profile} {:?} {label}: {}",
+                    signer.alg,
+                    result.report
+                );
+                assert_eq!(result.profile, Some(profile), "{label}: profile detected");
+                count += 1;
+            }
+        }
+    }
+    assert_eq!(count, 3 * 4 * 5);
+}
+
+#[test]
+fn signing_keeps_the_input_text_and_adds_only_the_signature() {
+    let (signers, _) = pki_signers();
+    let signed = sign(SEARCHSET, None, &request(&signers[2], Profile::Cdex)).unwrap();
+    let end = SEARCHSET.find("\n  ]\n").unwrap() + 4;
+    assert_eq!(
+        &signed.text[..end],
+        &SEARCHSET[..end],
+        "text before the signature is unchanged"
+    );
+    assert!(signed.text[end..].starts_with(",\n  \"signature\": {\n    \"type\": ["));
+    assert!(signed.text.ends_with("\n  }\n}\n"));
+    assert!(
+        signed.text.contains("\"value\": 72.50"),
+        "number spelling kept"
+    );
+}
+
+#[test]
+fn refuses_what_must_not_be_signed() {
+    let (signers, _) = pki_signers();
+    let req = request(&signers[0], Profile::Cdex);
+    let transaction = r#"{"resourceType":"Bundle","type":"transaction"}"#;
+    assert!(sign(transaction, None, &req)
+        .unwrap_err()
+        .to_string()
+        .contains("transaction"));
+    let patient = r#"{"resourceType":"Patient"}"#;
+    assert!(sign(patient, None, &req).is_err());
+    let signed = sign(SEARCHSET, None, &req).unwrap();
+    let err = sign(&signed.text, None, &req).unwrap_err();
+    assert!(err.to_string().contains("--replace"), "{err}");
+    let mut replace = request(&signers[0], Profile::Cdex);
+    replace.replace = true;
+    let again = sign(&signed.text, None, &replace).unwrap();
+    assert_eq!(again.text.matches("\"signature\"").count(), 1);
+    // A key that is not the certificate's.
+    let mut wrong = request(&signers[0], Profile::Cdex);
+    wrong.key = &signers[2].key;
+    wrong.algorithm = None;
+    assert!(sign(SEARCHSET, None, &wrong)
+        .unwrap_err()
+        .to_string()
+        .contains("does not belong"));
+}
+
+/// Replaces the ASCII byte at `i` by another of its class; `None` when there is nothing to vary.
+fn mutate(text: &str, i: usize) -> Option<String> {
+    let b = text.as_bytes()[i];
+    let replacement = match b {
+        b'0'..=b'8' => b + 1,
+        b'9' => b'0',
+        b'a'..=b'y' | b'A'..=b'Y' => b + 1,
+        b'z' => b'a',
+        b'Z' => b'A',
+        b' ' | b'\n' => return None,
+        b if b.is_ascii() => b' ',
+        _ => return None,
+    };
+    let mut bytes = text.as_bytes().to_vec();
+    bytes[i] = replacement;
+    String::from_utf8(bytes).ok()
+}
+
+#[test]
+fn every_single_byte_change_of_signed_content_is_detected() {
+    let (signers, anchors) = pki_signers();
+    let opts = options(anchors, Some(Profile::Cdex));
+    let signed = sign(SEARCHSET, None, &request(&signers[2], Profile::Cdex)).unwrap();
+    let signature_at = signed.text.find("\"signature\"").unwrap();
+    let (mut changed_payload, mut unparsable) = (0, 0);
+    for i in 0..signature_at {
+        let Some(text) = mutate(&signed.text, i) else {
+            continue;
+        };
+        let Ok(doc) = fhirsig_jcs::parse(text.as_bytes()) else {
+            unparsable += 1;
+            continue;
+        };
+        let payload = resource_payload(&doc, doc.root(), Profile::Cdex.canonicalization());
+        let results = verify_document(&doc, &opts);
+        let same = payload.map(|p| p.bytes == signed.payload).unwrap_or(false);
+        if same {
+            // Outside the signed content (root id or meta): still verifies.
+            assert!(
+                results[0].verified(),
+                "byte {i}: unsigned content must not break it"
+            );
+        } else {
+            changed_payload += 1;
+            let verified = results.iter().any(SignatureVerification::verified);
+            assert!(
+                !verified,
+                "byte {i} changed the signed content but still verified"
+            );
+        }
+    }
+    assert!(
+        changed_payload > 150,
+        "{changed_payload} content changes tried"
+    );
+    assert!(unparsable > 20, "{unparsable} structural changes tried");
+}
+
+#[test]
+fn every_header_and_signature_element_mismatch_is_detected() {
+    let (signers, anchors) = pki_signers();
+    let opts = options(anchors, Some(Profile::Cdex));
+    let signed = sign(SEARCHSET, None, &request(&signers[2], Profile::Cdex)).unwrap();
+    let other = sign(COLLECTION, None, &request(&signers[2], Profile::Cdex)).unwrap();
+    let other_data = {
+        let doc = fhirsig_jcs::parse(other.text.as_bytes()).unwrap();
+        doc.pointer("/signature/data")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let data = {
+        let doc = fhirsig_jcs::parse(signed.text.as_bytes()).unwrap();
+        doc.pointer("/signature/data")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "when",
+            signed.text.replace(
+                "\"when\": \"2026-05-02T10:00:00Z\"",
+                "\"when\": \"2026-05-02T10:00:01Z\"",
+            ),
+            "when-matches-sig-t",
+        ),
+        (
+            "who",
+            signed
+                .text
+                .replace("\"value\": \"1234567893\"", "\"value\": \"1111111111\""),
+            "signer-identity",
+        ),
+        (
+            "type",
+            signed.text.replace(
+                "\"code\": \"1.2.840.10065.1.12.1.5\"",
+                "\"code\": \"1.2.840.10065.1.12.1.1\"",
+            ),
+            "signature-type",
+        ),
+        (
+            "targetFormat",
+            signed.text.replace("json#document\"", "json\""),
+            "target-format",
+        ),
+        (
+            "sigFormat",
+            signed.text.replace(
+                "\"sigFormat\": \"application/jose\"",
+                "\"sigFormat\": \"application/pkcs7-signature\"",
+            ),
+            "sig-format",
+        ),
+        (
+            "data from another signature of other content",
+            signed.text.replace(&data, &other_data),
+            "signature-value",
+        ),
+        (
+            "data not base64",
+            signed.text.replace(&data, "not base64!"),
+            "signature-data",
+        ),
+    ];
+    for (label, text, code) in cases {
+        assert_ne!(text, signed.text, "{label}: the edit applied");
+        let results = verify_text(&text, &opts);
+        assert!(!results[0].verified(), "{label}: must not verify");
+        let check = results[0]
+            .report
+            .check(code)
+            .unwrap_or_else(|| panic!("{label}: no {code}"));
+        assert_eq!(
+            check.outcome().as_str(),
+            "fail",
+            "{label}: {}",
+            results[0].report
+        );
+    }
+    // The other signature verifies on its own, so the swap above failed only for the content.
+    assert!(verify_text(&other.text, &opts)[0].verified());
+    // Detected profiles: a targetFormat edited to another canonicalisation changes the payload
+    // rule, so the signature no longer verifies.
+    let mut auto = options(pki_signers().1, None);
+    auto.profile = None;
+    let edited = signed.text.replace("json#document\"", "json\"");
+    assert!(!verify_text(&edited, &auto)[0].verified());
+}
+
+#[test]
+fn a_wrong_san_signer_fails_identity() {
+    let pki = common::Pki::new(common::june_2026());
+    let signer = Signer {
+        key: SigningKey::from_pem(pki.file("leaf-wrong-san.key.pem")).unwrap(),
+        chain: CertificateChain::from_pem(pki.file("leaf-wrong-san.cert.pem"))
+            .unwrap()
+            .to_der_list(),
+        alg: Algorithm::Es256,
+    };
+    let mut signer_chain = signer.chain;
+    signer_chain.push(pki.der("intermediate-ca.cert.pem"));
+    let signer = Signer {
+        chain: signer_chain,
+        ..signer
+    };
+    let signed = sign(SEARCHSET, None, &request(&signer, Profile::Cdex)).unwrap();
+    let anchors = TrustAnchors::from_pem(&[pki.file("root-ca.cert.pem")]).unwrap();
+    let results = verify_text(&signed.text, &options(anchors, None));
+    assert!(!results[0].verified());
+    assert_eq!(
+        results[0].report.sub_indication().unwrap().as_str(),
+        "sig-constraints-failure"
+    );
+}
+
+#[test]
+fn electronic_signatures_are_present_but_never_verified() {
+    let text = r#"{"resourceType":"Bundle","type":"document","signature":{"type":[{"system":"urn:iso-astm:E1762-95:2013","code":"1.2.840.10065.1.12.1.1"}],"when":"2026-01-01T00:00:00Z","who":{"display":"Dr X"},"sigFormat":"image/jpg","data":"/9j/4AAQ"}}"#;
+    let (_, anchors) = pki_signers();
+    let results = verify_text(text, &options(anchors, None));
+    assert_eq!(results.len(), 1);
+    assert!(!results[0].verified());
+    assert!(matches!(
+        results[0].kind,
+        fhirsig_core::fhir::SignatureKind::Electronic { .. }
+    ));
+    let outcome = fhirsig_core::fhir::operation_outcome(&results);
+    assert!(outcome.contains("\"code\":\"business-rule\""), "{outcome}");
+    assert!(outcome.contains("electronic signature"), "{outcome}");
+}
