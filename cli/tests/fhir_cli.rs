@@ -261,3 +261,32 @@ fn bad_input_and_usage_exit_2() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("no signature found"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn demo_signs_verifies_and_catches_tampering() {
+    let dir = temp_dir("demo");
+    let out = fhirsig(&["demo", "--dir", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(stdout.matches(" verified: ").count(), 2, "{stdout}");
+    assert!(
+        stdout.contains("NOT VERIFIED (failed/sig-crypto-failure)"),
+        "{stdout}"
+    );
+    // The files it names exist and verify with the CLI as the demo suggests.
+    let root = dir.join("pki/root-ca.cert.pem");
+    for (file, status) in [
+        ("document.signed.json", 0),
+        ("searchset.signed.json", 0),
+        ("searchset.tampered.json", 1),
+    ] {
+        let out = fhirsig(&[
+            "verify",
+            dir.join(file).to_str().unwrap(),
+            "--trust",
+            root.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(status), "{file}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
