@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use fhirsig_core::fhir::{sign, Party, Profile, SignRequest};
+use fhirsig_core::fhir::{sign_with_certificates, Party, Profile, SignRequest};
 use fhirsig_core::jws::{Algorithm, SigningKey};
 use fhirsig_core::trust::{certificate_identifiers, CertificateChain};
 
@@ -36,6 +36,11 @@ pub struct SignArgs {
     /// The signer's certificate chain, PEM, leaf first (becomes x5c).
     #[arg(long, value_name = "CHAIN.pem")]
     cert: PathBuf,
+
+    /// Another certificate chain (PEM, leaf first) for the same key, e.g. from a second trust
+    /// community (repeatable); Signature.data then holds the JWS JSON serialization (CONF-047).
+    #[arg(long, value_name = "CHAIN.pem")]
+    also_cert: Vec<PathBuf>,
 
     /// Signature profile.
     #[arg(long, value_name = "PROFILE", default_value = "cdex", value_parser = ["cdex", "cdex2", "r6"])]
@@ -128,7 +133,18 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         replace: args.replace,
         exact_header: None,
     };
-    let signed = sign(&text, args.pointer.as_deref(), &request)
+    let also: Vec<Vec<Vec<u8>>> = args
+        .also_cert
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(path)
+                .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
+            CertificateChain::from_pem(&bytes)
+                .map(|c| c.to_der_list())
+                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))
+        })
+        .collect::<Result<_, _>>()?;
+    let signed = sign_with_certificates(&text, args.pointer.as_deref(), &request, &also)
         .map_err(|e| CliError::input(format!("{}: {e}", input.name)))?;
     let place = if signed.pointer.is_empty() {
         "the root resource".to_owned()

@@ -406,3 +406,72 @@ fn electronic_signatures_are_present_but_never_verified() {
     assert!(outcome.contains("\"code\":\"business-rule\""), "{outcome}");
     assert!(outcome.contains("electronic signature"), "{outcome}");
 }
+
+#[test]
+fn one_signer_with_two_certificates_uses_the_json_serialization() {
+    let pki = common::Pki::new(common::june_2026());
+    let key_pem = String::from_utf8(pki.file("leaf-ec.key.pem").to_vec()).unwrap();
+    let signer = Signer {
+        key: SigningKey::from_pem(key_pem.as_bytes()).unwrap(),
+        chain: vec![
+            pki.der("leaf-ec.cert.pem"),
+            pki.der("intermediate-ca.cert.pem"),
+        ],
+        alg: Algorithm::Es256,
+    };
+    // The same key certified a second time, in another "trust community" (self-signed here).
+    let same_key = rcgen::KeyPair::from_pem(&key_pem).unwrap();
+    let mut params = rcgen::CertificateParams::default();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "second community");
+    params.not_before = time::macros::datetime!(2026-01-01 0:00 UTC);
+    params.not_after = time::macros::datetime!(2027-01-01 0:00 UTC);
+    params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
+    params.subject_alt_names = vec![rcgen::SanType::OtherName((
+        vec![2, 16, 840, 1, 113883, 4, 6],
+        rcgen::OtherNameValue::Utf8String("1234567893".into()),
+    ))];
+    let second = params.self_signed(&same_key).unwrap();
+    let signed = fhirsig_core::fhir::sign_with_certificates(
+        SEARCHSET,
+        None,
+        &request(&signer, Profile::Cdex),
+        &[vec![second.der().to_vec()]],
+    )
+    .unwrap();
+    assert!(
+        signed.jws.starts_with("{\"signatures\":["),
+        "{}",
+        signed.jws
+    );
+    for anchor in [
+        pki.file("root-ca.cert.pem").to_vec(),
+        second.pem().into_bytes(),
+    ] {
+        let anchors = TrustAnchors::from_pem(&[&anchor]).unwrap();
+        let results = verify_text(&signed.text, &options(anchors, None));
+        assert!(results[0].verified(), "{}", results[0].report);
+        assert!(results[0]
+            .report
+            .check("jws-format")
+            .unwrap()
+            .message()
+            .contains("2 signature"));
+    }
+    // A tampered payload fails every signature.
+    let tampered = signed.text.replace("72.50", "72.60");
+    let anchors = TrustAnchors::from_pem(&[pki.file("root-ca.cert.pem")]).unwrap();
+    let results = verify_text(&tampered, &options(anchors, None));
+    assert!(!results[0].verified());
+    // An additional chain for another key is refused.
+    let other = pki_signers().0;
+    let err = fhirsig_core::fhir::sign_with_certificates(
+        SEARCHSET,
+        None,
+        &request(&signer, Profile::Cdex),
+        &[other[0].chain.clone()],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("does not belong"));
+}

@@ -22,7 +22,10 @@ pub use profile::{
     Profile, ASTM_SIGNATURE_TYPE_SYSTEM, JOSE_SIG_FORMAT, R6_TARGET_FORMAT,
     VERIFICATION_SIGNATURE_CODE,
 };
-pub use sign::{jades_time, sign, Party, SignError, SignRequest, Signed, SIGNABLE_BUNDLE_TYPES};
+pub use sign::{
+    jades_time, sign, sign_with_certificates, Party, SignError, SignRequest, Signed,
+    SIGNABLE_BUNDLE_TYPES,
+};
 pub use verify::{
     verify_document, SignatureKind, SignatureVerification, SignerInfo, VerifyOptions,
 };

@@ -63,7 +63,8 @@ pub struct SignRequest<'k> {
 pub struct Signed {
     /// The input text with the signature inserted; everything else as it was.
     pub text: String,
-    /// The detached compact JWS (`Signature.data` is its base64).
+    /// The detached JWS, compact (or JSON serialization for several certificates);
+    /// `Signature.data` is its base64.
     pub jws: String,
     /// What was signed.
     pub object: SignedObject,
@@ -140,6 +141,22 @@ pub fn sign(
     pointer: Option<&str>,
     request: &SignRequest<'_>,
 ) -> Result<Signed, SignError> {
+    sign_with_certificates(text, pointer, request, &[])
+}
+
+/// As [`sign`], for a signer with several certificates for the same key (for example one per
+/// trust community, CDex CONF-047): `Signature.data` then carries the JWS JSON serialization,
+/// one signature per chain (the request's own chain first), headers identical except `x5c`.
+///
+/// # Errors
+/// See [`SignError`]; [`SignError::KeyDoesNotMatchCertificate`] when an additional chain's
+/// leaf is not the signing key's.
+pub fn sign_with_certificates(
+    text: &str,
+    pointer: Option<&str>,
+    request: &SignRequest<'_>,
+    additional_chains: &[Vec<Vec<u8>>],
+) -> Result<Signed, SignError> {
     let doc = fhirsig_jcs::parse(text.as_bytes()).map_err(SignError::Json)?;
     let pointer = pointer.unwrap_or("");
     let target = doc
@@ -160,11 +177,14 @@ pub fn sign(
     }
     .map_err(SignError::Payload)?
     .bytes;
-    let leaf = request.chain.first().ok_or(SignError::NoCertificate)?;
-    let cert_key =
-        jws::VerifyingKey::from_certificate_der(leaf).map_err(|_| SignError::NoCertificate)?;
-    if cert_key.to_jwk() != request.key.verifying_key().to_jwk() {
-        return Err(SignError::KeyDoesNotMatchCertificate);
+    // Every x5c leaf must certify the signing key (CONF-047: only x5c may differ).
+    for chain in std::iter::once(&request.chain).chain(additional_chains) {
+        let leaf = chain.first().ok_or(SignError::NoCertificate)?;
+        let cert_key =
+            jws::VerifyingKey::from_certificate_der(leaf).map_err(|_| SignError::NoCertificate)?;
+        if cert_key.to_jwk() != request.key.verifying_key().to_jwk() {
+            return Err(SignError::KeyDoesNotMatchCertificate);
+        }
     }
     let mut sig_t = jades_time(request.signing_time);
     let header = match &request.exact_header {
@@ -176,9 +196,28 @@ pub fn sign(
             }
             bytes.clone()
         }
-        None => header(request, &sig_t)?,
+        None => header_for(request, &sig_t)?,
     };
-    let jws = jws::sign_detached(&header, &payload, request.key).map_err(SignError::Jws)?;
+    let jws = if additional_chains.is_empty() {
+        jws::sign_detached(&header, &payload, request.key).map_err(SignError::Jws)?
+    } else {
+        let mut headers = vec![header];
+        for chain in additional_chains {
+            let one = SignRequest {
+                chain: chain.clone(),
+                exact_header: None,
+                on_behalf_of: None,
+                who: request.who.clone(),
+                ..*request
+            };
+            headers.push(header_for(&one, &sig_t)?);
+        }
+        let signers: Vec<(&[u8], &SigningKey)> = headers
+            .iter()
+            .map(|h| (h.as_slice(), request.key))
+            .collect();
+        jws::JsonJws::sign_detached(&signers, &payload).map_err(SignError::Jws)?
+    };
     let element = signature_element(request, &sig_t, &jws);
     let text = splice(text, target, object, existing, &element);
     self_check(&text, pointer, object, request.profile, &payload)?;
@@ -267,7 +306,7 @@ fn existing_signature<'d>(target: Node<'d>, object: SignedObject) -> Option<Node
     }
 }
 
-fn header(request: &SignRequest<'_>, sig_t: &str) -> Result<Vec<u8>, SignError> {
+fn header_for(request: &SignRequest<'_>, sig_t: &str) -> Result<Vec<u8>, SignError> {
     let alg = request
         .algorithm
         .unwrap_or_else(|| request.key.default_algorithm());
