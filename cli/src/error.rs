@@ -15,6 +15,8 @@ pub enum Status {
     Success,
     /// It ran, but at least one signature or check failed (exit 1).
     ChecksFailed,
+    /// It ran to the end, but some input could not be read or parsed (exit 2).
+    BadInput,
 }
 
 impl Status {
@@ -23,6 +25,7 @@ impl Status {
         match self {
             Status::Success => ExitCode::SUCCESS,
             Status::ChecksFailed => ExitCode::from(EXIT_CHECK_FAILED),
+            Status::BadInput => ExitCode::from(EXIT_BAD_INPUT),
         }
     }
 }

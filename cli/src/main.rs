@@ -2,6 +2,7 @@
 //!
 //! This is the only part of fhirsig that reads files, the environment or the clock.
 
+mod batch;
 mod commands;
 mod error;
 mod io;

@@ -1,6 +1,8 @@
 //! `fhirsig verify`: verify every FHIR JSON signature in one or more files.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -11,10 +13,13 @@ use fhirsig_core::fhir::{
 use fhirsig_core::jws::AlgorithmPolicy;
 use fhirsig_core::payload::SignedObject;
 use fhirsig_core::trust::Outcome;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 use serde_json::json;
 
-use crate::error::{json_error, CliError, Status};
-use crate::io::{read_input, write_stdout};
+use crate::batch::{discover, records, Record, DEFAULT_MAX_RECORD_BYTES};
+use crate::error::{CliError, Status};
+use crate::io::{diagnostic, write_stdout};
 use crate::trust_inputs::{instant, time_policy, validator};
 
 /// Arguments of `fhirsig verify`.
@@ -25,12 +30,16 @@ Examples:
   fhirsig verify attachment.json --trust ./anchors/ --crl ca.crl --at 2026-06-01T00:00:00Z
   fhirsig verify signed.json --trust roots.pem --json        one JSON object per signature
   fhirsig verify signed.json --trust roots.pem --outcome     a FHIR OperationOutcome
+  fhirsig verify ./received/ export.ndjson.gz --trust roots.pem   folders and bulk NDJSON
 
 Every signature in each file is verified: Bundle.signature, QuestionnaireResponse and item
 signature extensions, also inside $submit-attachment Parameters and contained resources.
 Without --trust no signer is trusted, so nothing verifies (the report says why).
-Exit status: 0 every signature verified; 1 a signature did not verify, or a file has none;
-2 bad input or usage.")]
+Folders are searched recursively for .json, .ndjson and .jsonl files (optionally .gz); every
+line of NDJSON is one record, verified on every core; a broken or oversized record is reported
+and the run goes on. With more than one record a summary closes the output.
+Exit status: 0 every signature verified; 1 a signature did not verify, or a record has none;
+2 bad input or usage (also when any record could not be read or parsed).")]
 pub struct VerifyArgs {
     /// FHIR JSON files; `-` reads standard input.
     #[arg(value_name = "FILE", required = true)]
@@ -67,6 +76,34 @@ pub struct VerifyArgs {
     /// Show every check, not only the ones that did not pass.
     #[arg(short, long)]
     verbose: bool,
+
+    /// Read every file (and standard input) as NDJSON: one resource per line (gzip allowed).
+    /// Files named *.ndjson, *.jsonl (optionally .gz) are NDJSON anyway.
+    #[arg(long)]
+    ndjson: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+
+    /// Colour: auto (a terminal without NO_COLOR), always, never.
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
+    color: String,
+
+    /// A record larger than this is one failed record instead of being read.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_RECORD_BYTES, hide = true)]
+    max_record_bytes: usize,
+}
+
+/// Records verified together; results are written in input order after each chunk.
+const CHUNK: usize = 256;
+
+/// What one record came to.
+enum RecordOutcome {
+    /// The record parsed; these are its signatures (none when unsigned).
+    Verified(Vec<SignatureVerification>),
+    /// The record could not be read or parsed (bad input).
+    Error(String),
 }
 
 /// Runs `fhirsig verify`.
@@ -78,28 +115,227 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
         verification_time: instant(args.at.as_deref())?,
         time_policy: time_policy(&args.time_policy),
     };
-    let mut all_verified = true;
-    for path in &args.files {
-        let input = read_input(path)?;
-        let doc = fhirsig_jcs::parse(&input.bytes).map_err(|e| json_error(&input.name, &e))?;
-        let results = verify_document(&doc, &options);
-        if results.is_empty() || !results.iter().all(SignatureVerification::verified) {
-            all_verified = false;
+    if let Some(jobs) = args.jobs {
+        // Only fails when a pool was built already, which does not happen here.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global();
+    }
+    let sources = discover(&args.files, args.ndjson)?;
+    let style = Style::new(&args.color, args.json || args.outcome);
+    let progress = progress_bar(args.json || args.outcome);
+    let mut summary = Summary::default();
+    for source in &sources {
+        let mut records = records(source, args.max_record_bytes).peekable();
+        while records.peek().is_some() {
+            let chunk: Vec<Record> = records.by_ref().take(CHUNK).collect();
+            let outcomes: Vec<RecordOutcome> = chunk
+                .par_iter()
+                .map(|r| verify_record(r, &options))
+                .collect();
+            let mut text = String::new();
+            for (record, outcome) in chunk.iter().zip(&outcomes) {
+                summary.add(outcome);
+                match outcome {
+                    RecordOutcome::Error(message) => {
+                        if args.json {
+                            let line = json!({"type": "record-error", "file": record.name, "message": message});
+                            let _ = writeln!(text, "{line}");
+                        } else {
+                            diagnostic("error", &format!("{}: {message}", record.name));
+                        }
+                    }
+                    RecordOutcome::Verified(results) => {
+                        text.push_str(&if args.json {
+                            json_lines(&record.name, results)
+                        } else if args.outcome {
+                            operation_outcome(results) + "\n"
+                        } else {
+                            human(&record.name, results, args.verbose, &style)
+                        });
+                    }
+                }
+            }
+            if let Some(bar) = &progress {
+                bar.inc(chunk.len() as u64);
+                bar.suspend(|| write_stdout(text.as_bytes()))?;
+            } else {
+                write_stdout(text.as_bytes())?;
+            }
         }
+    }
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    if summary.records > 1 {
         let text = if args.json {
-            json_lines(&input.name, &results)
+            format!("{}\n", summary.to_json())
         } else if args.outcome {
-            operation_outcome(&results) + "\n"
+            String::new()
         } else {
-            human(&input.name, &results, args.verbose)
+            summary.to_human(&style)
         };
         write_stdout(text.as_bytes())?;
     }
-    Ok(if all_verified {
+    Ok(if summary.errors > 0 && summary.records == 1 {
+        // One input that is not strict JSON: bad input, as for any command.
+        return Err(CliError::input(
+            "the input could not be verified (see the error above)",
+        ));
+    } else if summary.errors > 0 {
+        Status::BadInput
+    } else if summary.all_verified() {
         Status::Success
     } else {
         Status::ChecksFailed
     })
+}
+
+fn verify_record(record: &Record, options: &VerifyOptions) -> RecordOutcome {
+    let bytes = match &record.bytes {
+        Ok(bytes) => bytes,
+        Err(message) => return RecordOutcome::Error(message.clone()),
+    };
+    match fhirsig_jcs::parse(bytes) {
+        Ok(doc) => RecordOutcome::Verified(verify_document(&doc, options)),
+        Err(e) => {
+            let hint = e
+                .hint()
+                .map(|h| format!(" (hint: {h})"))
+                .unwrap_or_default();
+            RecordOutcome::Error(format!("{e}{hint}"))
+        }
+    }
+}
+
+/// A progress bar on standard error when both streams are terminals and output is for people.
+fn progress_bar(machine_output: bool) -> Option<ProgressBar> {
+    if machine_output || !std::io::stdout().is_terminal() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new_spinner();
+    let style = ProgressStyle::with_template("{spinner} {pos} records verified ({per_sec})")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}
+
+/// Counts for the closing summary.
+#[derive(Default)]
+struct Summary {
+    records: usize,
+    errors: usize,
+    unsigned: usize,
+    signatures: usize,
+    verified: usize,
+    by_outcome: BTreeMap<String, usize>,
+}
+
+impl Summary {
+    fn add(&mut self, outcome: &RecordOutcome) {
+        self.records += 1;
+        match outcome {
+            RecordOutcome::Error(_) => self.errors += 1,
+            RecordOutcome::Verified(results) if results.is_empty() => self.unsigned += 1,
+            RecordOutcome::Verified(results) => {
+                for result in results {
+                    self.signatures += 1;
+                    if result.verified() {
+                        self.verified += 1;
+                    }
+                    let key = match (&result.kind, result.report.sub_indication()) {
+                        (SignatureKind::Electronic { .. }, _) => {
+                            "electronic (not digital)".to_owned()
+                        }
+                        (_, Some(sub)) => {
+                            format!("{}/{}", result.report.indication(), sub.as_str())
+                        }
+                        (_, None) if result.verified() => "passed".to_owned(),
+                        (_, None) => result.report.indication().as_str().to_owned(),
+                    };
+                    *self.by_outcome.entry(key).or_default() += 1;
+                }
+            }
+        }
+    }
+
+    fn all_verified(&self) -> bool {
+        self.errors == 0
+            && self.unsigned == 0
+            && self.signatures > 0
+            && self.verified == self.signatures
+    }
+
+    fn to_human(&self, style: &Style) -> String {
+        let mut out = format!(
+            "\nsummary: {} records, {} signatures: {} verified, {} not verified; {} without a signature; {} unreadable\n",
+            self.records,
+            self.signatures,
+            style.good(&self.verified.to_string()),
+            style.bad(&(self.signatures - self.verified).to_string()),
+            self.unsigned,
+            self.errors
+        );
+        for (outcome, count) in &self.by_outcome {
+            let _ = writeln!(out, "  {count:>8}  {outcome}");
+        }
+        out
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        json!({
+            "type": "summary",
+            "records": self.records,
+            "signatures": self.signatures,
+            "verified": self.verified,
+            "notVerified": self.signatures - self.verified,
+            "unsigned": self.unsigned,
+            "unreadable": self.errors,
+            "byOutcome": self.by_outcome,
+        })
+    }
+}
+
+/// ANSI colour for people on a terminal: off with NO_COLOR, TERM=dumb, a pipe, or --json.
+pub struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn new(choice: &str, machine_output: bool) -> Self {
+        let on = match choice {
+            "always" => true,
+            "never" => false,
+            _ => {
+                !machine_output
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none()
+                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
+        };
+        Style { on }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn good(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+
+    fn bad(&self, text: &str) -> String {
+        self.paint("31", text)
+    }
+
+    fn warn(&self, text: &str) -> String {
+        self.paint("33", text)
+    }
 }
 
 fn object_name(object: SignedObject) -> &'static str {
@@ -111,7 +347,7 @@ fn object_name(object: SignedObject) -> &'static str {
     }
 }
 
-fn human(source: &str, results: &[SignatureVerification], verbose: bool) -> String {
+fn human(source: &str, results: &[SignatureVerification], verbose: bool, style: &Style) -> String {
     let mut out = String::new();
     if results.is_empty() {
         let _ = writeln!(out, "{source}: no signature found");
@@ -127,12 +363,12 @@ fn human(source: &str, results: &[SignatureVerification], verbose: bool) -> Stri
             (SignatureKind::Electronic { sig_format }, _) => {
                 format!("electronic signature ({sig_format}), not a digital signature")
             }
-            (_, true) => "verified".to_owned(),
-            (_, false) => format!(
+            (_, true) => style.good("verified"),
+            (_, false) => style.bad(&format!(
                 "NOT VERIFIED ({}/{})",
                 result.report.indication(),
                 result.report.sub_indication().map_or("-", |s| s.as_str())
-            ),
+            )),
         };
         let profile = result.profile.map_or(String::new(), |p| format!(", {p}"));
         let _ = writeln!(
@@ -160,13 +396,13 @@ fn human(source: &str, results: &[SignatureVerification], verbose: bool) -> Stri
             if !verbose && check.outcome() == Outcome::Pass {
                 continue;
             }
-            let _ = writeln!(
-                out,
-                "  {:<11} {:<24} {}",
-                check.outcome().as_str(),
-                check.code(),
-                check.message()
-            );
+            let label = format!("{:<11}", check.outcome().as_str());
+            let label = match check.outcome() {
+                Outcome::Fail => style.bad(&label),
+                Outcome::Warn => style.warn(&label),
+                _ => label,
+            };
+            let _ = writeln!(out, "  {label} {:<24} {}", check.code(), check.message());
         }
     }
     out
@@ -175,8 +411,7 @@ fn human(source: &str, results: &[SignatureVerification], verbose: bool) -> Stri
 fn json_lines(source: &str, results: &[SignatureVerification]) -> String {
     let mut out = String::new();
     if results.is_empty() {
-        let line =
-            json!({"file": source, "verified": false, "indication": "no-signature", "checks": []});
+        let line = json!({"type": "signature", "file": source, "verified": false, "indication": "no-signature", "checks": []});
         let _ = writeln!(out, "{line}");
     }
     for result in results {
@@ -200,6 +435,7 @@ fn json_lines(source: &str, results: &[SignatureVerification]) -> String {
             })
             .collect();
         let line = json!({
+            "type": "signature",
             "file": source,
             "pointer": result.pointer,
             "signaturePointer": result.signature_pointer,

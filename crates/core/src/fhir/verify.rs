@@ -179,7 +179,15 @@ fn decode_data(element: &SignatureElement, report: &mut Report) -> Option<String
         ));
         return None;
     };
-    let compact: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    // base64Binary may be wrapped; copy only when it is.
+    let compact: std::borrow::Cow<'_, str> = if data.bytes().any(|b| b.is_ascii_whitespace()) {
+        data.chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect::<String>()
+            .into()
+    } else {
+        data.into()
+    };
     match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
@@ -200,7 +208,7 @@ fn decode_data(element: &SignatureElement, report: &mut Report) -> Option<String
                 CODE,
                 "Signature.data holds the JWS itself, not its base64 (CONF-046 says base64 encoded again)",
             ));
-            Some(compact)
+            Some(compact.into_owned())
         }
         Err(_) => {
             report.push(Check::failed(

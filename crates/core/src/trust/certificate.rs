@@ -40,12 +40,12 @@ impl Certificate {
 
     /// The subject distinguished name in RFC 4514 form.
     pub fn subject(&self) -> String {
-        self.parsed.tbs_certificate().subject().to_string()
+        distinguished_name(self.parsed.tbs_certificate().subject())
     }
 
     /// The issuer distinguished name in RFC 4514 form.
     pub fn issuer(&self) -> String {
-        self.parsed.tbs_certificate().issuer().to_string()
+        distinguished_name(self.parsed.tbs_certificate().issuer())
     }
 
     /// The serial number in lower-case hex, as CRLs list it.
@@ -172,4 +172,82 @@ fn unix(t: Time) -> UnixTime {
 /// Lower-case hex of bytes.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Short names of the attribute types certificates name people and organisations with.
+const ATTRIBUTE_NAMES: [(&str, &str); 12] = [
+    ("2.5.4.3", "CN"),
+    ("2.5.4.4", "SN"),
+    ("2.5.4.5", "serialNumber"),
+    ("2.5.4.6", "C"),
+    ("2.5.4.7", "L"),
+    ("2.5.4.8", "ST"),
+    ("2.5.4.9", "STREET"),
+    ("2.5.4.10", "O"),
+    ("2.5.4.11", "OU"),
+    ("2.5.4.42", "GN"),
+    ("1.2.840.113549.1.9.1", "EMAIL"),
+    ("0.9.2342.19200300.100.1.25", "DC"),
+];
+
+/// RFC 4514 text of a distinguished name (last RDN first), with short names for common
+/// attribute types and the dotted OID for others. Written here because the generic formatter
+/// looks every OID up in a large name table, which dominated batch verification.
+pub(crate) fn distinguished_name(name: &x509_cert::name::Name) -> String {
+    use der::asn1::{Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRef};
+    use der::{Tag, Tagged};
+
+    let rdns: Vec<String> = name
+        .iter_rdn()
+        .map(|rdn| {
+            rdn.iter()
+                .map(|atv| {
+                    let oid = atv.oid.to_string();
+                    let label = ATTRIBUTE_NAMES
+                        .iter()
+                        .find(|(o, _)| *o == oid)
+                        .map_or(oid.as_str(), |(_, n)| n);
+                    let any = &atv.value;
+                    let text = match any.tag() {
+                        Tag::Utf8String => Utf8StringRef::try_from(any)
+                            .ok()
+                            .map(|s| s.as_str().to_owned()),
+                        Tag::PrintableString => PrintableStringRef::try_from(any)
+                            .ok()
+                            .map(|s| s.as_str().to_owned()),
+                        Tag::Ia5String => Ia5StringRef::try_from(any)
+                            .ok()
+                            .map(|s| s.as_str().to_owned()),
+                        Tag::TeletexString => TeletexStringRef::try_from(any)
+                            .ok()
+                            .map(|s| s.as_str().to_owned()),
+                        _ => None,
+                    };
+                    let value = match text {
+                        Some(text) => escape_rfc4514(&text),
+                        None => format!("#{}", hex(any.value())),
+                    };
+                    format!("{label}={value}")
+                })
+                .collect::<Vec<_>>()
+                .join("+")
+        })
+        .collect();
+    rdns.into_iter().rev().collect::<Vec<_>>().join(",")
+}
+
+/// Escapes an attribute value per RFC 4514 section 2.4.
+fn escape_rfc4514(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let last = value.chars().count().saturating_sub(1);
+    for (i, c) in value.chars().enumerate() {
+        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
+            || (i == 0 && matches!(c, '#' | ' '))
+            || (i == last && c == ' ');
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -12,6 +12,7 @@ use super::times::format_rfc3339;
 pub(crate) const CODE: &str = "certificate-path";
 
 /// A path webpki validated: the leaf's issuers in order (leaf excluded) and the anchor.
+#[derive(Clone, Debug)]
 pub(crate) struct Path {
     pub(crate) intermediates: Vec<Certificate>,
     pub(crate) anchor: Certificate,
@@ -87,4 +88,52 @@ fn failure(error: &webpki::Error, at: UnixTime) -> Check {
     Check::indeterminate(CODE, sub, msg)
         .with("webpki-error", format!("{error:?}"))
         .with("instant", format_rfc3339(at))
+}
+
+/// Remembers path validations: a batch of documents is usually signed with one chain, and
+/// re-validating it (two or more signature checks) for every document would dominate the cost.
+/// Keyed by the SHA-256 of the leaf, the candidate certificates and the instant, so a hit is the
+/// same computation; the anchors are fixed per validator. Bounded: emptied when full.
+#[derive(Debug, Default)]
+pub(crate) struct PathCache {
+    entries: std::sync::Mutex<std::collections::HashMap<[u8; 32], Result<Path, Check>>>,
+}
+
+/// Entries kept before the cache is emptied.
+const PATH_CACHE_LIMIT: usize = 1024;
+
+impl PathCache {
+    /// [`build`], or its remembered result for the same inputs.
+    pub(crate) fn build(
+        &self,
+        leaf: &Certificate,
+        candidates: &[&Certificate],
+        anchors: &TrustAnchors,
+        at: UnixTime,
+    ) -> Result<Path, Check> {
+        let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+        for cert in std::iter::once(leaf).chain(candidates.iter().copied()) {
+            digest.update(&(cert.der().len() as u64).to_be_bytes());
+            digest.update(cert.der());
+        }
+        digest.update(&at.as_secs().to_be_bytes());
+        let mut key = [0u8; 32];
+        key.copy_from_slice(digest.finish().as_ref());
+        if let Some(hit) = self
+            .entries
+            .lock()
+            .ok()
+            .and_then(|map| map.get(&key).cloned())
+        {
+            return hit;
+        }
+        let result = build(leaf, candidates, anchors, at);
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= PATH_CACHE_LIMIT {
+                map.clear();
+            }
+            map.insert(key, result.clone());
+        }
+        result
+    }
 }

@@ -21,6 +21,8 @@ pub struct ChainValidator {
     intermediates: Vec<Certificate>,
     crls: Vec<Crl>,
     eku: EkuPolicy,
+    /// Shared by clones: a validation's result depends only on its inputs.
+    paths: std::sync::Arc<path::PathCache>,
 }
 
 /// A chain that passed every trust check: only [`ChainValidator`] creates it.
@@ -75,6 +77,7 @@ impl ChainValidator {
             intermediates: Vec::new(),
             crls: Vec::new(),
             eku: EkuPolicy::default(),
+            paths: Default::default(),
         }
     }
 
@@ -156,7 +159,7 @@ impl ChainValidator {
             .iter()
             .chain(&self.intermediates)
             .collect();
-        let path = path::build(leaf, &candidates, &self.anchors, path_at);
+        let path = self.paths.build(leaf, &candidates, &self.anchors, path_at);
         let ctx = RevocationContext {
             crls: &self.crls,
             at,

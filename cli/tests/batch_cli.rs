@@ -1,0 +1,199 @@
+//! Batch verification: folders, NDJSON (plain and gzip'd), broken and oversized records,
+//! the closing summary, and exit statuses.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fhirsig(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fhirsig"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fhirsig-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Signs `count` compact Bundles; returns (their lines, the root certificate path).
+fn signed_bundles(dir: &Path, count: usize) -> (Vec<String>, String) {
+    let now = fhirsig_core::trust::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
+    let files = fhirsig_core::trust::pki::generate_test_pki(now, &Default::default()).unwrap();
+    for (name, bytes) in &files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let key = dir.join("leaf-ec.key.pem");
+    let chain = dir.join("chain.pem");
+    let mut pem = std::fs::read(dir.join("leaf-ec.cert.pem")).unwrap();
+    pem.extend(std::fs::read(dir.join("intermediate-ca.cert.pem")).unwrap());
+    std::fs::write(&chain, pem).unwrap();
+    let mut lines = Vec::new();
+    for i in 0..count {
+        let input = dir.join(format!("in-{i}.json"));
+        std::fs::write(&input, format!(r#"{{"resourceType":"Bundle","type":"collection","entry":[{{"resource":{{"resourceType":"Basic","id":"b{i}"}}}}]}}"#)).unwrap();
+        let out = fhirsig(&[
+            "sign",
+            input.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+            "--cert",
+            chain.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0));
+        lines.push(String::from_utf8(out.stdout).unwrap());
+        std::fs::remove_file(input).unwrap();
+    }
+    (
+        lines,
+        dir.join("root-ca.cert.pem").to_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn folders_and_ndjson_with_a_summary() {
+    let dir = temp_dir("batch");
+    let (lines, root) = signed_bundles(&dir, 4);
+    let data = dir.join("data");
+    std::fs::create_dir_all(data.join("nested")).unwrap();
+    std::fs::write(data.join("a.json"), &lines[0]).unwrap();
+    std::fs::write(data.join("nested/b.json"), &lines[1]).unwrap();
+    std::fs::write(data.join("ignored.txt"), "not json").unwrap();
+    let ndjson = format!("{}\n\n{}\n", lines[2], lines[3]);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(ndjson.as_bytes()).unwrap();
+    std::fs::write(data.join("export.ndjson.gz"), gz.finish().unwrap()).unwrap();
+
+    let out = fhirsig(&["verify", data.to_str().unwrap(), "--trust", &root]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(stdout.matches(": verified").count(), 4, "{stdout}");
+    assert!(stdout.contains("export.ndjson.gz:1: / Bundle"), "{stdout}");
+    assert!(
+        stdout.contains("export.ndjson.gz:3: / Bundle"),
+        "line numbers count the blank line: {stdout}"
+    );
+    assert!(
+        stdout.contains("summary: 4 records, 4 signatures: 4 verified, 0 not verified"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('\x1b'), "no colour when piped");
+
+    let out = fhirsig(&["verify", data.to_str().unwrap(), "--trust", &root, "--json"]);
+    let lines_out: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines_out.len(), 5);
+    assert!(lines_out[..4]
+        .iter()
+        .all(|l| l["type"] == "signature" && l["verified"] == true));
+    assert_eq!(lines_out[4]["type"], "summary");
+    assert_eq!(lines_out[4]["verified"], 4);
+    assert_eq!(lines_out[4]["byOutcome"]["passed"], 4);
+
+    let out = fhirsig(&[
+        "verify",
+        data.to_str().unwrap(),
+        "--trust",
+        &root,
+        "--color",
+        "always",
+    ]);
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("\x1b[32mverified\x1b[0m"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn broken_and_huge_lines_are_one_failed_record_each() {
+    let dir = temp_dir("batch-bad");
+    let (lines, root) = signed_bundles(&dir, 2);
+    let tampered = lines[1].replace("\"b1\"", "\"b9\"");
+    let huge = format!(
+        "{{\"resourceType\":\"Bundle\",\"pad\":\"{}\"}}",
+        "x".repeat(5000)
+    );
+    let ndjson = format!(
+        "{}\n{{not json\n{huge}\n{tampered}\n{}",
+        lines[0], r#"{"resourceType":"Bundle","type":"collection"}"#
+    );
+    let file = dir.join("mixed.ndjson");
+    std::fs::write(&file, ndjson).unwrap();
+    let out = fhirsig(&[
+        "verify",
+        file.to_str().unwrap(),
+        "--trust",
+        &root,
+        "--max-record-bytes",
+        "4096",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "unreadable records make it exit 2"
+    );
+    let lines_out: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let types: Vec<&str> = lines_out
+        .iter()
+        .map(|l| l["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "signature",
+            "record-error",
+            "record-error",
+            "signature",
+            "signature",
+            "summary"
+        ]
+    );
+    assert_eq!(lines_out[0]["verified"], true);
+    assert!(lines_out[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("expected"));
+    assert_eq!(lines_out[1]["file"], format!("{}:2", file.display()));
+    assert!(lines_out[2]["message"]
+        .as_str()
+        .unwrap()
+        .contains("longer than 4096"));
+    assert_eq!(lines_out[3]["subIndication"], "sig-crypto-failure");
+    assert_eq!(lines_out[4]["indication"], "no-signature");
+    let summary = &lines_out[5];
+    assert_eq!(
+        (summary["records"].as_u64(), summary["unreadable"].as_u64()),
+        (Some(5), Some(2))
+    );
+    assert_eq!(summary["byOutcome"]["failed/sig-crypto-failure"], 1);
+
+    // Without the bad records: exit 1 (a signature failed), not 2.
+    let file = dir.join("signed-only.ndjson");
+    std::fs::write(&file, format!("{}\n{tampered}\n", lines[0])).unwrap();
+    let out = fhirsig(&[
+        "verify",
+        "--ndjson",
+        file.to_str().unwrap(),
+        "--trust",
+        &root,
+        "-j",
+        "2",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("1 verified, 1 not verified"), "{stdout}");
+    assert!(stdout.contains("failed/sig-crypto-failure"), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
