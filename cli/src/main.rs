@@ -2,6 +2,7 @@
 //!
 //! This is the only part of fhirsig that reads files, the environment or the clock.
 
+mod clock;
 mod commands;
 mod error;
 mod io;
@@ -28,6 +29,12 @@ enum Command {
     Canon(commands::canon::CanonArgs),
     /// Run a guided example end to end in a temporary folder (no arguments, no network).
     Demo(commands::demo::DemoArgs),
+    /// Test PKIs: `pki init DIR` writes CAs, signer certificates, keys and a CRL for tests.
+    Pki {
+        /// What to do.
+        #[command(subcommand)]
+        command: commands::pki::PkiCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -35,6 +42,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Canon(args) => commands::canon::run(args).map(|()| Status::Success),
         Command::Demo(args) => commands::demo::run(args),
+        Command::Pki { command } => commands::pki::run(command),
     };
     match result {
         Ok(status) => status.exit_code(),
