@@ -27,6 +27,12 @@ struct Cli {
 enum Command {
     /// Write the RFC 8785 (JCS) canonical form of JSON, or the signing payload of a FHIR resource.
     Canon(commands::canon::CanonArgs),
+    /// Certificates: `cert verify CHAIN --trust ROOTS` validates a signer's chain at an instant.
+    Cert {
+        /// What to do.
+        #[command(subcommand)]
+        command: commands::cert::CertCommand,
+    },
     /// Run a guided example end to end in a temporary folder (no arguments, no network).
     Demo(commands::demo::DemoArgs),
     /// Test PKIs: `pki init DIR` writes CAs, signer certificates, keys and a CRL for tests.
@@ -41,6 +47,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Canon(args) => commands::canon::run(args).map(|()| Status::Success),
+        Command::Cert { command } => commands::cert::run(command),
         Command::Demo(args) => commands::demo::run(args),
         Command::Pki { command } => commands::pki::run(command),
     };

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
 pub mod canon;
+pub mod cert;
 pub mod demo;
 pub mod pki;
