@@ -61,7 +61,7 @@ pub struct VerifyArgs {
 
     /// `now`: judge at the verification time (the clock, or --at). `at`: judge at the instant
     /// given by --at, which you vouch for (e.g. from a trusted timestamp).
-    #[arg(long, value_enum, default_value_t = PolicyArg::Now)]
+    #[arg(long, value_enum, value_name = "now|at", default_value_t = PolicyArg::Now)]
     time_policy: PolicyArg,
 
     /// Extended key usages accepted on the signer: `any`, or a comma-separated list of
