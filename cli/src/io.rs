@@ -86,6 +86,16 @@ pub fn finish_stdout(result: io::Result<()>) -> Result<(), CliError> {
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a reader
 /// never sees half a file and a failure leaves any previous file untouched.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    write_replacing(path, bytes, false)
+}
+
+/// As [`write_atomically`], for secrets: on Unix the file is created with mode 0600, so the
+/// bytes are never readable by others, not even while being written.
+pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    write_replacing(path, bytes, true)
+}
+
+fn write_replacing(path: &Path, bytes: &[u8], private: bool) -> Result<(), CliError> {
     let name = path.display();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -99,7 +109,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         file_name.to_string_lossy(),
         std::process::id()
     ));
-    let result = fs::File::create(&temp)
+    let result = create_temp(&temp, private)
         .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
         .and_then(|()| fs::rename(&temp, path));
     if let Err(e) = result {
@@ -107,6 +117,23 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         return Err(CliError::input(format!("cannot write {name}: {e}")));
     }
     Ok(())
+}
+
+/// Creates (or truncates) `path`; `private` means owner-only permissions on Unix.
+fn create_temp(path: &Path, private: bool) -> io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        let file = options.mode(0o600).open(path)?;
+        // The mode above applies only to a new file; a stale temporary file keeps its own.
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        return Ok(file);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    options.open(path)
 }
 
 /// Prints a diagnostic line to standard error, prefixed `fhirsig:`.

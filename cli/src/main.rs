@@ -3,6 +3,7 @@
 //! This is the only part of fhirsig that reads files, the environment or the clock.
 
 mod batch;
+mod clock;
 mod commands;
 mod error;
 mod io;
@@ -28,21 +29,35 @@ struct Cli {
 enum Command {
     /// Write the RFC 8785 (JCS) canonical form of JSON, or the signing payload of a FHIR resource.
     Canon(commands::canon::CanonArgs),
+    /// Certificates: `cert verify CHAIN --trust ROOTS` validates a signer's chain at an instant.
+    Cert {
+        /// What to do.
+        #[command(subcommand)]
+        command: commands::cert::CertCommand,
+    },
     /// Run a guided example end to end in a temporary folder (no arguments, no network).
     Demo(commands::demo::DemoArgs),
     /// Sign a FHIR Bundle, QuestionnaireResponse or QuestionnaireResponse item.
     Sign(commands::sign::SignArgs),
     /// Verify every FHIR JSON signature in files: JWS, CDex rules, certificate chain, identity.
     Verify(commands::verify::VerifyArgs),
+    /// Test PKIs: `pki init DIR` writes CAs, signer certificates, keys and a CRL for tests.
+    Pki {
+        /// What to do.
+        #[command(subcommand)]
+        command: commands::pki::PkiCommand,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Canon(args) => commands::canon::run(args).map(|()| Status::Success),
+        Command::Cert { command } => commands::cert::run(command),
         Command::Demo(args) => commands::demo::run(args),
         Command::Sign(args) => commands::sign::run(args),
         Command::Verify(args) => commands::verify::run(args),
+        Command::Pki { command } => commands::pki::run(command),
     };
     match result {
         Ok(status) => status.exit_code(),

@@ -1,53 +1,155 @@
-//! Reading trust material named on the command line: anchors (PEM files or folders of them),
-//! CRLs, and the `--at` / `--time-policy` instants.
+//! Reading trust material named on the command line: signer chains, trust anchors (files or
+//! folders), extra intermediates, CRLs, and the `--at` / `--time-policy` choices. Every problem
+//! is an input error naming the file.
 
 use std::path::{Path, PathBuf};
 
-use fhirsig_core::trust::{ChainValidator, Crl, TimePolicy, TrustAnchors};
-use rustls_pki_types::UnixTime;
+use fhirsig_core::trust::{CertificateChain, ChainValidator, Crl, TrustAnchors, TrustError};
+use rustls_pki_types::pem::PemObject as _;
+use rustls_pki_types::CertificateDer;
 
 use crate::error::CliError;
+use crate::io::{diagnostic, read_input};
 
-/// The files of `--trust` arguments: a file as is, a folder's `*.pem`, `*.crt`, `*.cer` files.
-pub fn anchor_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
-    let mut files = Vec::new();
+/// File extensions read from a `--trust` folder.
+const ANCHOR_EXTENSIONS: [&str; 3] = ["pem", "crt", "cer"];
+
+/// Reads a chain: PEM with one or more certificates, signer first, or one DER certificate.
+pub fn read_chain(path: &Path) -> Result<CertificateChain, CliError> {
+    let input = read_input(path)?;
+    let name = &input.name;
+    let ders = if input.bytes.first() == Some(&0x30) {
+        vec![input.bytes]
+    } else {
+        CertificateDer::pem_slice_iter(&input.bytes)
+            .map(|item| item.map(|der| der.as_ref().to_vec()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| CliError::input(format!("{name}: malformed PEM: {e}")))?
+    };
+    if ders.is_empty() {
+        return Err(CliError::input(format!(
+            "{name}: no certificate found, so the chain is empty"
+        ))
+        .with_hint("give a PEM file with -----BEGIN CERTIFICATE----- sections (signer first), or one DER certificate"));
+    }
+    CertificateChain::from_der(ders)
+        .map_err(|e| CliError::input(format!("{name}: {}", describe(&e, true))))
+}
+
+/// Reads the trust anchors: each path is a PEM/DER file, or a folder whose `*.pem`, `*.crt`
+/// and `*.cer` files are read (not recursively; files that are not certificates are skipped
+/// with a warning).
+pub fn read_anchors(paths: &[PathBuf]) -> Result<TrustAnchors, CliError> {
+    let mut blobs = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = std::fs::read_dir(path)
-                .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.is_file()
-                        && matches!(
-                            p.extension().and_then(|e| e.to_str()),
-                            Some("pem" | "crt" | "cer")
-                        )
-                })
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                return Err(CliError::input(format!(
-                    "{} holds no .pem, .crt or .cer files",
-                    path.display()
-                )));
-            }
-            files.extend(found);
+            blobs.extend(read_anchor_dir(path)?);
         } else {
-            files.push(path.clone());
+            let input = read_input(path)?;
+            TrustAnchors::from_pem(&[&input.bytes]).map_err(|e| {
+                CliError::input(format!(
+                    "{}: cannot be used as a trust anchor: {}",
+                    input.name,
+                    describe(&e, false)
+                ))
+                .with_hint("give CA certificates (or a signer certificate you trust directly) as PEM or DER")
+            })?;
+            blobs.push(input.bytes);
         }
     }
-    Ok(files)
+    let refs: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
+    TrustAnchors::from_pem(&refs).map_err(|e| CliError::input(describe(&e, false)))
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|e| {
-        CliError::input(format!("cannot read {}: {e}", path.display())).with_hint("check the path")
-    })
+fn read_anchor_dir(dir: &Path) -> Result<Vec<Vec<u8>>, CliError> {
+    let name = dir.display();
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| CliError::input(format!("cannot read folder {name}: {e}")))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && has_anchor_extension(p))
+        .collect();
+    files.sort();
+    let mut blobs = Vec::new();
+    for file in files {
+        let input = read_input(&file)?;
+        match TrustAnchors::from_pem(&[&input.bytes]) {
+            Ok(_) => blobs.push(input.bytes),
+            Err(e) => diagnostic(
+                "warning",
+                &format!(
+                    "{}: skipped, not a trust anchor: {}",
+                    input.name,
+                    describe(&e, false)
+                ),
+            ),
+        }
+    }
+    if blobs.is_empty() {
+        return Err(CliError::input(format!(
+            "{name}: no usable trust anchor certificate (*.pem, *.crt, *.cer) in this folder"
+        ))
+        .with_hint("put the root CA certificates you trust there, or name a PEM file"));
+    }
+    Ok(blobs)
 }
 
-/// A chain validator from `--trust` and `--crl` arguments; `None` when no anchors were given.
+fn has_anchor_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ANCHOR_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Adds the intermediate CA certificates of each file to the validator.
+pub fn add_intermediates(
+    mut validator: ChainValidator,
+    paths: &[PathBuf],
+) -> Result<ChainValidator, CliError> {
+    for path in paths {
+        let input = read_input(path)?;
+        validator = validator
+            .with_intermediates_pem(&[&input.bytes])
+            .map_err(|e| CliError::input(format!("{}: {}", input.name, describe(&e, false))))?;
+    }
+    Ok(validator)
+}
+
+/// Reads one CRL (PEM or DER) from each file.
+pub fn read_crls(paths: &[PathBuf]) -> Result<Vec<Crl>, CliError> {
+    paths
+        .iter()
+        .map(|path| {
+            let input = read_input(path)?;
+            Crl::from_pem_or_der(&input.bytes).map_err(|e| {
+                CliError::input(format!("{}: {e}", input.name))
+                    .with_hint("give a CRL as PEM (-----BEGIN X509 CRL-----) or DER")
+            })
+        })
+        .collect()
+}
+
+/// A trust-layer input error, worded for one file. The library numbers its inputs: chain
+/// entries by position (worth showing), PEM files by their place in the list (always 0 here).
+fn describe(e: &TrustError, chain: bool) -> String {
+    let which = |index: &usize| match chain {
+        true => format!("chain entry {} (1 = signer)", index + 1),
+        false => "a certificate".to_owned(),
+    };
+    match e {
+        TrustError::NoCertificateInPem { .. } => "no CERTIFICATE section found".to_owned(),
+        TrustError::BadPem { source, .. } => format!("malformed PEM: {source}"),
+        TrustError::BadCertificate { index, source } => {
+            format!("{} is not a DER X.509 certificate: {source}", which(index))
+        }
+        TrustError::UnusableCertificate { index, source } => {
+            format!("{} cannot be used: {source}", which(index))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A chain validator from `--trust` and `--crl` arguments; `None` when no anchors were given
+/// (signatures are then reported untrusted, never verified).
 pub fn validator(trust: &[PathBuf], crls: &[PathBuf]) -> Result<Option<ChainValidator>, CliError> {
     if trust.is_empty() {
         if !crls.is_empty() {
@@ -57,42 +159,20 @@ pub fn validator(trust: &[PathBuf], crls: &[PathBuf]) -> Result<Option<ChainVali
         }
         return Ok(None);
     }
-    let blobs: Vec<(PathBuf, Vec<u8>)> = anchor_files(trust)?
-        .into_iter()
-        .map(|p| read(&p).map(|b| (p, b)))
-        .collect::<Result<_, _>>()?;
-    let refs: Vec<&[u8]> = blobs.iter().map(|(_, b)| b.as_slice()).collect();
-    let anchors = TrustAnchors::from_pem(&refs).map_err(|e| {
-        let names: Vec<String> = blobs.iter().map(|(p, _)| p.display().to_string()).collect();
-        CliError::input(format!("trust anchors ({}): {e}", names.join(", ")))
-            .with_hint("--trust takes PEM certificates or a folder of them")
-    })?;
-    let crls = crls
-        .iter()
-        .map(|p| {
-            let bytes = read(p)?;
-            Crl::from_pem_or_der(&bytes)
-                .map_err(|e| CliError::input(format!("{}: {e}", p.display())))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Some(ChainValidator::new(anchors).with_crls(crls)))
+    Ok(Some(
+        ChainValidator::new(read_anchors(trust)?).with_crls(read_crls(crls)?),
+    ))
 }
 
 /// `--at RFC3339`, else the clock (the only place fhirsig reads it).
-pub fn instant(at: Option<&str>) -> Result<UnixTime, CliError> {
-    match at {
-        Some(text) => fhirsig_core::trust::parse_rfc3339(text).ok_or_else(|| {
-            CliError::input(format!("--at {text:?} is not an RFC 3339 date-time"))
-                .with_hint("for example 2026-06-01T00:00:00Z")
-        }),
-        None => Ok(UnixTime::now()),
-    }
+pub fn instant(at: Option<&str>) -> Result<rustls_pki_types::UnixTime, CliError> {
+    crate::clock::instant_or_now("--at", at)
 }
 
 /// `--time-policy now|sigt`.
-pub fn time_policy(name: &str) -> TimePolicy {
+pub fn time_policy(name: &str) -> fhirsig_core::trust::TimePolicy {
     match name {
-        "sigt" => TimePolicy::SigningTime,
-        _ => TimePolicy::VerificationTime,
+        "sigt" => fhirsig_core::trust::TimePolicy::SigningTime,
+        _ => fhirsig_core::trust::TimePolicy::VerificationTime,
     }
 }

@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
 pub mod canon;
+pub mod cert;
 pub mod demo;
+pub mod pki;
 pub mod sign;
 pub mod verify;

@@ -169,6 +169,17 @@ fn eku_policy_is_enforced_on_the_leaf_only() {
 }
 
 #[test]
+fn eku_policy_any_accepts_every_purpose() {
+    let pki = Pki::new(june_2026());
+    let any = pki.validator().with_eku_policy(EkuPolicy::any());
+    let (report, _) = any.validate(&pki.chain("leaf-ec"), &ValidationTimes::at(pki.now));
+    assert_outcome(&report, "passed", None);
+    let eku = report.check("signer-extended-key-usage").unwrap();
+    assert_eq!(eku.outcome(), Outcome::Pass);
+    assert_eq!(eku.evidence_value("present"), Some("1.3.6.1.5.5.7.3.36"));
+}
+
+#[test]
 fn missing_intermediate_is_no_certificate_chain_found() {
     let pki = Pki::new(june_2026());
     let leaf = pki.der("leaf-ec.cert.pem");

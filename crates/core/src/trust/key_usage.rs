@@ -19,11 +19,12 @@ pub const ANY_EXTENDED_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwra
 ///
 /// A leaf without an EKU extension, or with `anyExtendedKeyUsage`, is accepted unless
 /// [`EkuPolicy::require_extension`] was called; otherwise one of the accepted OIDs must be
-/// present. CA certificates' EKUs are never looked at.
+/// present, unless the policy is [`EkuPolicy::any`]. CA certificates' EKUs are never looked at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EkuPolicy {
     accepted: Vec<ObjectIdentifier>,
     allow_absent: bool,
+    any_purpose: bool,
 }
 
 impl Default for EkuPolicy {
@@ -39,6 +40,17 @@ impl EkuPolicy {
         Self {
             accepted,
             allow_absent: true,
+            any_purpose: false,
+        }
+    }
+
+    /// Accept every EKU: the check passes whatever purposes the leaf names (it still reports
+    /// them). For relying parties whose agreement does not restrict the signer's purposes.
+    pub fn any() -> Self {
+        Self {
+            accepted: Vec::new(),
+            allow_absent: true,
+            any_purpose: true,
         }
     }
 
@@ -74,7 +86,9 @@ impl EkuPolicy {
             .join(",");
         let accepted =
             |oid: &ObjectIdentifier| *oid == ANY_EXTENDED_KEY_USAGE || self.accepted.contains(oid);
-        if let Some(hit) = ekus.iter().find(|oid| accepted(oid)) {
+        if self.any_purpose && !ekus.is_empty() {
+            Check::pass(CODE, "any EKU is accepted by the policy").with("present", present)
+        } else if let Some(hit) = ekus.iter().find(|oid| accepted(oid)) {
             Check::pass(CODE, format!("EKU {hit} is accepted")).with("present", present)
         } else {
             let wanted = self

@@ -1,0 +1,161 @@
+//! `fhirsig cert verify`: validate a signer's certificate chain against the trust anchors you
+//! configure, at an instant you choose, and show every check.
+
+mod render;
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use fhirsig_core::trust::{
+    format_rfc3339, ChainValidator, EkuPolicy, TimePolicy, ValidationTimes, DOCUMENT_SIGNING,
+};
+use rustls_pki_types::UnixTime;
+
+use crate::clock::{instant_or_now, parse_instant};
+use crate::error::{CliError, Status};
+use crate::io::write_stdout;
+use crate::trust_inputs;
+
+/// Subcommands of `fhirsig cert`.
+#[derive(Debug, Subcommand)]
+pub enum CertCommand {
+    /// Validate a certificate chain (signer first) against trust anchors, at an instant.
+    Verify(VerifyArgs),
+}
+
+/// Arguments of `fhirsig cert verify`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  fhirsig cert verify signer.pem --trust roots/
+  fhirsig cert verify leaf.pem --intermediates ca.pem --trust root.pem --crl ca.crl.pem
+  fhirsig cert verify cert.pem --trust cert.pem --at 2026-06-01T00:00:00Z --json
+  fhirsig cert verify leaf.pem --trust root.pem --time-policy at --at 2025-01-01T00:00:00Z
+
+Identity (does the certificate name Signature.who.identifier?) is not checked here; signature
+verification checks it. Revocation is checked only against the CRLs you give (offline).
+Exit status: 0 PASSED; 1 INDETERMINATE or FAILED (the first line says why);
+2 bad input (unreadable file, not PEM/DER, empty chain, bad --at).")]
+pub struct VerifyArgs {
+    /// The chain: PEM with one or more certificates, signer first (or one DER certificate);
+    /// `-` reads standard input.
+    #[arg(value_name = "CHAIN.pem")]
+    chain: PathBuf,
+
+    /// Trust anchors: a PEM/DER file, or a folder whose *.pem, *.crt and *.cer files are read.
+    /// Repeat for more.
+    #[arg(long, value_name = "ROOTS", required = true)]
+    trust: Vec<PathBuf>,
+
+    /// Extra intermediate CA certificates (PEM/DER), used besides those in the chain. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    intermediates: Vec<PathBuf>,
+
+    /// A certificate revocation list (PEM or DER). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    crl: Vec<PathBuf>,
+
+    /// The verification time (RFC 3339, e.g. 2026-06-01T00:00:00Z) instead of the clock.
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+
+    /// `now`: judge at the verification time (the clock, or --at). `at`: judge at the instant
+    /// given by --at, which you vouch for (e.g. from a trusted timestamp).
+    #[arg(long, value_enum, value_name = "now|at", default_value_t = PolicyArg::Now)]
+    time_policy: PolicyArg,
+
+    /// Extended key usages accepted on the signer: `any`, or a comma-separated list of
+    /// `document-signing` and OIDs (a missing EKU or anyExtendedKeyUsage is always accepted).
+    #[arg(
+        long,
+        value_name = "any|document-signing|OID,...",
+        default_value = "document-signing"
+    )]
+    eku: String,
+
+    /// Write one JSON object instead of text (schema: docs/cli-cert.md).
+    #[arg(long)]
+    json: bool,
+}
+
+/// The `--time-policy` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PolicyArg {
+    /// At the verification time.
+    Now,
+    /// At the instant given by --at.
+    At,
+}
+
+/// Runs a `fhirsig cert` subcommand.
+pub fn run(command: CertCommand) -> Result<Status, CliError> {
+    match command {
+        CertCommand::Verify(args) => verify(args),
+    }
+}
+
+fn verify(args: VerifyArgs) -> Result<Status, CliError> {
+    let times = validation_times(&args)?;
+    let eku = eku_policy(&args.eku)?;
+    let chain = trust_inputs::read_chain(&args.chain)?;
+    let anchors = trust_inputs::read_anchors(&args.trust)?;
+    let validator =
+        trust_inputs::add_intermediates(ChainValidator::new(anchors), &args.intermediates)?
+            .with_crls(trust_inputs::read_crls(&args.crl)?)
+            .with_eku_policy(eku);
+    let (report, _verified) = validator.validate(&chain, &times);
+    let validation = render::Validation {
+        report: &report,
+        chain: std::iter::once(chain.leaf())
+            .chain(chain.intermediates())
+            .collect(),
+        validation_time: times.instant().map(format_rfc3339).unwrap_or_default(),
+        time_policy: times.policy().as_str(),
+    };
+    let text = match args.json {
+        true => render::json(&validation).to_string() + "\n",
+        false => render::text(&validation),
+    };
+    write_stdout(text.as_bytes())?;
+    Ok(match report.passed() {
+        true => Status::Success,
+        false => Status::ChecksFailed,
+    })
+}
+
+fn validation_times(args: &VerifyArgs) -> Result<ValidationTimes, CliError> {
+    match args.time_policy {
+        PolicyArg::Now => Ok(ValidationTimes::at(instant_or_now(
+            "--at",
+            args.at.as_deref(),
+        )?)),
+        PolicyArg::At => {
+            let text = args.at.as_deref().ok_or_else(|| {
+                CliError::input("--time-policy at needs the instant: give --at RFC3339")
+                    .with_hint("or use --time-policy now to judge at the verification time")
+            })?;
+            let at = parse_instant("--at", text)?;
+            Ok(ValidationTimes::at(UnixTime::now()).with_policy(TimePolicy::At(at)))
+        }
+    }
+}
+
+/// Parses `--eku`: `any`, or a comma-separated list of `document-signing` and dotted OIDs.
+fn eku_policy(text: &str) -> Result<EkuPolicy, CliError> {
+    if text.trim() == "any" {
+        return Ok(EkuPolicy::any());
+    }
+    let oids = text
+        .split(',')
+        .map(str::trim)
+        .map(|item| match item {
+            "document-signing" => Ok(DOCUMENT_SIGNING),
+            oid => oid.parse().map_err(|e| {
+                CliError::input(format!("--eku: {oid:?} is not an OID ({e})")).with_hint(
+                    "write any, document-signing, or dotted OIDs such as 1.3.6.1.5.5.7.3.36",
+                )
+            }),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(EkuPolicy::one_of(oids))
+}

@@ -1,0 +1,129 @@
+//! How `cert verify` shows a validation: a human-readable text, or one JSON object (the schema
+//! is documented in `docs/cli-cert.md`).
+
+use std::fmt::Write as _;
+
+use fhirsig_core::trust::{format_rfc3339, Certificate, Check, Outcome, Report};
+use serde_json::{json, Map, Value};
+
+/// A finished validation, ready to show.
+pub struct Validation<'a> {
+    /// The checks and the indication.
+    pub report: &'a Report,
+    /// The certificates as given, signer first.
+    pub chain: Vec<&'a Certificate>,
+    /// The instant certificates were judged at (RFC 3339).
+    pub validation_time: String,
+    /// The time policy's kebab-case name.
+    pub time_policy: &'static str,
+}
+
+/// The text report: the indication, one line per check, then the chain.
+pub fn text(v: &Validation<'_>) -> String {
+    let indication = v.report.indication().as_str().to_ascii_uppercase();
+    let mut out = match v.report.sub_indication() {
+        Some(sub) => format!("{indication}: {sub}\n"),
+        None => format!("{indication}\n"),
+    };
+    for check in v.report.checks() {
+        let outcome = match check.outcome() {
+            Outcome::NotChecked => "not checked",
+            other => other.as_str(),
+        };
+        // The outcome column already says "not checked"; the library's message may repeat it.
+        let message = check.message();
+        let message = message.strip_prefix("not checked: ").unwrap_or(message);
+        let _ = write!(out, "  {outcome:<11}  {}: {message}", check.code());
+        match check.evidence_value("certificate") {
+            Some(subject) => {
+                let _ = writeln!(out, " [{subject}]");
+            }
+            None => out.push('\n'),
+        }
+    }
+    let _ = writeln!(
+        out,
+        "chain (as given, signer first; validated at {}, policy {}):",
+        v.validation_time, v.time_policy
+    );
+    for (index, cert) in v.chain.iter().enumerate() {
+        let _ = writeln!(out, "  [{index}] subject  {}", cert.subject());
+        let _ = writeln!(out, "      issuer   {}", cert.issuer());
+        let _ = writeln!(
+            out,
+            "      valid    {} to {}",
+            format_rfc3339(cert.not_before()),
+            format_rfc3339(cert.not_after())
+        );
+        let _ = writeln!(out, "      serial   {}", cert.serial_hex());
+        let _ = writeln!(out, "      SHA-256  {}", colon_hex(&sha256(cert.der())));
+    }
+    out
+}
+
+/// The JSON report: one object, on one line.
+pub fn json(v: &Validation<'_>) -> Value {
+    json!({
+        "indication": v.report.indication().as_str(),
+        "subIndication": v.report.sub_indication().map(|s| s.as_str()),
+        "validationTime": v.validation_time,
+        "timePolicy": v.time_policy,
+        "checks": v.report.checks().iter().map(check_json).collect::<Vec<_>>(),
+        "chain": v.chain.iter().map(|c| cert_json(c)).collect::<Vec<_>>(),
+    })
+}
+
+fn check_json(check: &Check) -> Value {
+    let mut evidence = Map::new();
+    for (key, value) in check.evidence() {
+        // The first entry under a key is the one the library reports for it.
+        evidence
+            .entry(key.clone())
+            .or_insert_with(|| Value::String(value.clone()));
+    }
+    json!({
+        "code": check.code(),
+        "outcome": check.outcome().as_str(),
+        "subIndication": check.failure().map(|(_, sub)| sub.as_str()),
+        "message": check.message(),
+        "evidence": evidence,
+    })
+}
+
+fn cert_json(cert: &Certificate) -> Value {
+    json!({
+        "subject": cert.subject(),
+        "issuer": cert.issuer(),
+        "serialNumber": cert.serial_hex(),
+        "notBefore": format_rfc3339(cert.not_before()),
+        "notAfter": format_rfc3339(cert.not_after()),
+        "sha256": hex(&sha256(cert.der())),
+    })
+}
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .to_vec()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Upper-case hex with colons, as `openssl x509 -fingerprint -sha256` prints it.
+fn colon_hex(bytes: &[u8]) -> String {
+    let parts: Vec<String> = bytes.iter().map(|b| format!("{b:02X}")).collect();
+    parts.join(":")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_formatted_both_ways() {
+        assert_eq!(hex(&[0x0a, 0xff]), "0aff");
+        assert_eq!(colon_hex(&[0x0a, 0xff]), "0A:FF");
+    }
+}
