@@ -28,6 +28,8 @@ enum Command {
     Canon(commands::canon::CanonArgs),
     /// Run a guided example end to end in a temporary folder (no arguments, no network).
     Demo(commands::demo::DemoArgs),
+    /// Sign and verify non-FHIR documents (C-CDA, PDF, any file): detached JWS, JAdES sigD, CMS.
+    Doc(commands::doc::DocArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Canon(args) => commands::canon::run(args).map(|()| Status::Success),
         Command::Demo(args) => commands::demo::run(args),
+        Command::Doc(args) => commands::doc::run(args),
     };
     match result {
         Ok(status) => status.exit_code(),
