@@ -47,6 +47,8 @@ enum Command {
         #[command(subcommand)]
         command: commands::pki::PkiCommand,
     },
+    /// Sign and verify non-FHIR documents (C-CDA, PDF, any file): detached JWS, JAdES sigD, CMS.
+    Doc(commands::doc::DocArgs),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         Command::Sign(args) => commands::sign::run(args),
         Command::Verify(args) => commands::verify::run(args),
         Command::Pki { command } => commands::pki::run(command),
+        Command::Doc(args) => commands::doc::run(args),
     };
     match result {
         Ok(status) => status.exit_code(),

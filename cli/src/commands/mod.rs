@@ -3,6 +3,7 @@
 pub mod canon;
 pub mod cert;
 pub mod demo;
+pub mod doc;
 pub mod pki;
 pub mod sign;
 pub mod verify;

@@ -17,6 +17,7 @@
 //! ```
 
 pub mod canonicalization;
+pub mod document;
 pub mod fhir;
 pub mod jws;
 pub mod locate;

@@ -475,3 +475,44 @@ fn one_signer_with_two_certificates_uses_the_json_serialization() {
     .unwrap_err();
     assert!(err.to_string().contains("does not belong"));
 }
+
+#[test]
+fn a_document_signature_header_cannot_pass_for_a_resource_signature() {
+    let (signers, anchors) = pki_signers();
+    let signer = &signers[2];
+    let doc = fhirsig_jcs::parse(SEARCHSET.as_bytes()).unwrap();
+    let payload = resource_payload(&doc, doc.root(), Profile::Cdex.canonicalization()).unwrap();
+    let header = fhirsig_core::jws::HeaderBuilder::new(Algorithm::Es256)
+        .certificate(&signer.chain[0])
+        .certificate(&signer.chain[1])
+        .sig_t("2026-05-02T10:00:00Z")
+        .commitment(fhirsig_core::jws::CDEX_VERIFICATION_COMMITMENT, None)
+        .member("sigD", r#"{"mId":"http://uri.etsi.org/19182/ObjectIdByURIHash","pars":["x.pdf"],"hashM":"S256","hashV":["AA"]}"#)
+        .build()
+        .unwrap();
+    let jws = fhirsig_core::jws::sign_detached(&header, &payload.bytes, &signer.key).unwrap();
+    let signed = sign(SEARCHSET, None, &request(signer, Profile::Cdex)).unwrap();
+    let signed_doc = fhirsig_jcs::parse(signed.text.as_bytes()).unwrap();
+    let data = signed_doc
+        .pointer("/signature/data")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    use base64::Engine as _;
+    let forged = signed.text.replace(
+        &data,
+        &base64::engine::general_purpose::STANDARD.encode(jws),
+    );
+    let results = verify_text(&forged, &options(anchors, None));
+    assert!(!results[0].verified());
+    let check = results[0].report.check("jws-format").unwrap();
+    assert!(
+        results[0]
+            .report
+            .checks()
+            .iter()
+            .any(|c| c.code() == "jws-format" && c.message().contains("sigD")),
+        "{check}"
+    );
+}

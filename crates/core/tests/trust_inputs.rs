@@ -105,7 +105,8 @@ fn signing_time_policy_without_sig_t_is_a_format_failure() {
 #[test]
 fn every_sub_indication_has_a_stable_code() {
     let codes: Vec<&str> = SubIndication::ALL.iter().map(|s| s.as_str()).collect();
-    assert_eq!(codes.len(), 17);
+    assert_eq!(codes.len(), 18);
+    assert!(codes.contains(&"signed-data-not-found"));
     assert!(codes.contains(&"revocation-out-of-bounds-no-poe"));
 }
 

@@ -341,3 +341,16 @@ pub fn jws_failure(code: &'static str, error: &JwsError) -> Check {
     };
     Check::failed(code, sub, error.to_string())
 }
+
+/// A JAdES `sigD` header names external documents as the signed data; a FHIR resource
+/// signature signs the resource itself, so a `sigD` there is refused (it would otherwise let a
+/// document signature pass for a signature over the resource).
+pub fn no_detached_references(header: &Header) -> Option<Check> {
+    header.member_names().iter().any(|n| n == "sigD").then(|| {
+        Check::failed(
+            "jws-format",
+            SubIndication::FormatFailure,
+            "the header carries sigD (signed document references); a FHIR signature covers the resource itself",
+        )
+    })
+}

@@ -309,6 +309,10 @@ fn check_signature(
     });
     result.profile = Some(profile);
     result.sig_t = header.sig_t().map(str::to_owned);
+    if let Some(check) = checks::no_detached_references(header) {
+        report.push(check);
+        return report;
+    }
     report.push(
         Check::pass("profile", format!("held to the {profile} profile"))
             .with("profile", profile.name()),

@@ -54,6 +54,14 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads any TLV: `(tag, value, whole TLV including its tag and length)`.
+    pub(crate) fn read_element(&mut self) -> Result<(u8, &'a [u8], &'a [u8]), Malformed> {
+        let start = self.data;
+        let (tag, value) = self.read_any()?;
+        let whole = &start[..start.len() - self.data.len()];
+        Ok((tag, value, whole))
+    }
+
     /// Reads any TLV: `(tag, value)`.
     pub(crate) fn read_any(&mut self) -> Result<(u8, &'a [u8]), Malformed> {
         let (&tag, rest) = self.data.split_first().ok_or(Malformed)?;

@@ -4,9 +4,10 @@ use fhirsig_jcs::{Node, NodeKind};
 
 use super::JwsError;
 
-/// Extensions this implementation understands and processes: JAdES `sigT` and `srCms`, and
-/// `canon`. RFC 7797 `b64` is not implemented, so `crit: ["b64"]` is refused.
-pub const UNDERSTOOD: [&str; 3] = ["sigT", "srCms", "canon"];
+/// Extensions this implementation understands and processes: JAdES `sigT`, `srCms` and `sigD`
+/// (detached documents, processed by `crate::document`), and `canon`. RFC 7797 `b64` is not
+/// implemented, so `crit: ["b64"]` is refused.
+pub const UNDERSTOOD: [&str; 4] = ["sigT", "srCms", "canon", "sigD"];
 
 /// Header parameters defined by RFC 7515 (and, for JWE, RFC 7516 and RFC 7518), which `crit`
 /// must not list.

@@ -101,7 +101,8 @@ impl HeaderBuilder {
         self
     }
 
-    /// Lists a name in `crit` (only `sigT`, `srCms`, `canon` are accepted by [`Self::build`]).
+    /// Lists a name in `crit` (only `sigT`, `srCms`, `canon`, `sigD` are accepted by
+    /// [`Self::build`]).
     pub fn critical(mut self, name: &str) -> Self {
         self.crit.push(name.to_owned());
         self

@@ -9,7 +9,8 @@
 //! - The signing input is always the *received* protected-header text, `.`, and the base64url
 //!   of the payload the verifier reconstructed; the header is never re-serialised.
 //! - Headers ([`Header`]) are strict I-JSON (duplicate members refused). `crit` may list only
-//!   `sigT`, `srCms` and `canon`, the extensions processed here (RFC 7797 `b64` is not
+//!   `sigT`, `srCms`, `canon` and `sigD` (whose document digests `crate::document` checks), the
+//!   extensions processed here (RFC 7797 `b64` is not
 //!   implemented).
 //!
 //! ```
@@ -40,7 +41,7 @@
 //! ```
 
 mod algorithm;
-mod asn1;
+pub(crate) mod asn1;
 mod b64;
 mod compact;
 mod crit;
@@ -50,7 +51,7 @@ mod header;
 mod header_builder;
 mod json;
 mod jwk;
-mod pem;
+pub(crate) mod pem;
 mod signing_key;
 mod verifying_key;
 

@@ -145,8 +145,12 @@ impl CertificateChain {
 }
 
 /// Parses every `CERTIFICATE` section of several PEM blobs (a single DER certificate is also
-/// accepted per blob). Each blob must hold at least one certificate.
-pub(crate) fn certificates_from_pem(blobs: &[&[u8]]) -> Result<Vec<Certificate>, TrustError> {
+/// accepted per blob), in order. Each blob must hold at least one certificate.
+///
+/// # Errors
+/// [`TrustError::BadPem`], [`TrustError::BadCertificate`] and
+/// [`TrustError::NoCertificateInPem`], naming the blob by its index.
+pub fn certificates_from_pem(blobs: &[&[u8]]) -> Result<Vec<Certificate>, TrustError> {
     let mut out = Vec::new();
     for (blob, bytes) in blobs.iter().enumerate() {
         if bytes.first() == Some(&0x30) {

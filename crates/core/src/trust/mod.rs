@@ -28,7 +28,7 @@ mod times;
 mod validator;
 
 pub use anchors::TrustAnchors;
-pub use certificate::{Certificate, CertificateChain};
+pub use certificate::{certificates_from_pem, Certificate, CertificateChain};
 pub use crl::Crl;
 pub use error::TrustError;
 pub use identity::{

@@ -84,11 +84,14 @@ pub enum SubIndication {
     /// The only revocation information was issued after the validation time, so it proves
     /// nothing about that time.
     RevocationOutOfBoundsNoPoe,
+    /// Data the signature covers cannot be obtained (ETSI `SIGNED_DATA_NOT_FOUND`): a document
+    /// named by a detached signature was not supplied.
+    SignedDataNotFound,
 }
 
 impl SubIndication {
     /// Every sub-indication, in declaration order.
-    pub const ALL: [SubIndication; 17] = [
+    pub const ALL: [SubIndication; 18] = [
         Self::FormatFailure,
         Self::HashFailure,
         Self::SigCryptoFailure,
@@ -106,6 +109,7 @@ impl SubIndication {
         Self::CryptoConstraintsFailure,
         Self::TryLater,
         Self::RevocationOutOfBoundsNoPoe,
+        Self::SignedDataNotFound,
     ];
 
     /// The stable kebab-case code, e.g. `no-certificate-chain-found`.
@@ -128,6 +132,7 @@ impl SubIndication {
             Self::CryptoConstraintsFailure => "crypto-constraints-failure",
             Self::TryLater => "try-later",
             Self::RevocationOutOfBoundsNoPoe => "revocation-out-of-bounds-no-poe",
+            Self::SignedDataNotFound => "signed-data-not-found",
         }
     }
 }

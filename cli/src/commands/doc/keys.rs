@@ -1,0 +1,113 @@
+//! Loading keys, certificate chains, trust anchors, CRLs and instants named on the command line.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use fhirsig_core::jws::{SigningKey, VerifyingKey};
+use fhirsig_core::trust::{certificates_from_pem, parse_rfc3339, Crl, TrustAnchors};
+
+use crate::error::CliError;
+use crate::io::read_input;
+
+/// A private key: JWK (`{`), PEM, or DER.
+pub fn signing_key(path: &Path) -> Result<SigningKey, CliError> {
+    let input = read_input(path)?;
+    let result = if input.bytes.trim_ascii_start().starts_with(b"{") {
+        SigningKey::from_jwk(&input.bytes)
+    } else if input.bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        SigningKey::from_pem(&input.bytes)
+    } else {
+        SigningKey::from_der(&input.bytes)
+    };
+    result.map_err(|e| CliError::input(format!("{}: {e}", input.name)))
+}
+
+/// A public key: JWK, SPKI or certificate (PEM or DER).
+pub fn verifying_key(path: &Path) -> Result<VerifyingKey, CliError> {
+    let input = read_input(path)?;
+    let bytes = &input.bytes;
+    let result = if bytes.trim_ascii_start().starts_with(b"{") {
+        VerifyingKey::from_jwk(bytes)
+    } else if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        VerifyingKey::from_spki_pem(bytes)
+    } else {
+        VerifyingKey::from_spki_der(bytes).or_else(|_| VerifyingKey::from_certificate_der(bytes))
+    };
+    result.map_err(|e| {
+        CliError::input(format!("{}: {e}", input.name))
+            .with_hint("--key takes a public JWK, a PUBLIC KEY or CERTIFICATE PEM, or their DER")
+    })
+}
+
+/// The certificates of a PEM file (signer first), as DER.
+pub fn chain(path: &Path) -> Result<Vec<Vec<u8>>, CliError> {
+    let input = read_input(path)?;
+    let certs = certificates_from_pem(&[&input.bytes])
+        .map_err(|e| CliError::input(format!("{}: {e}", input.name)))?;
+    Ok(certs.iter().map(|c| c.der().to_vec()).collect())
+}
+
+/// Trust anchors from PEM files and from every `.pem`, `.crt` and `.cer` file of directories.
+pub fn anchors(paths: &[PathBuf]) -> Result<TrustAnchors, CliError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| CliError::input(format!("cannot list {}: {e}", path.display())))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension()
+                        .and_then(|x| x.to_str())
+                        .is_some_and(|x| ["pem", "crt", "cer"].contains(&x))
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let blobs = files
+        .iter()
+        .map(|f| read_input(f).map(|i| i.bytes))
+        .collect::<Result<Vec<_>, _>>()?;
+    let refs: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
+    TrustAnchors::from_pem(&refs).map_err(|e| {
+        CliError::input(format!("--trust: {e}"))
+            .with_hint("name root CA PEM files or a folder of them")
+    })
+}
+
+/// CRLs (PEM or DER).
+pub fn crls(paths: &[PathBuf]) -> Result<Vec<Crl>, CliError> {
+    paths
+        .iter()
+        .map(|p| {
+            let input = read_input(p)?;
+            Crl::from_pem_or_der(&input.bytes)
+                .map_err(|e| CliError::input(format!("{}: {e}", input.name)))
+        })
+        .collect()
+}
+
+/// `--at` if given, else the clock (the only place `fhirsig doc` reads it), in whole seconds.
+pub fn instant(at: Option<&str>) -> Result<time::OffsetDateTime, CliError> {
+    let secs = match at {
+        Some(text) => parse_rfc3339(text)
+            .ok_or_else(|| {
+                CliError::input(format!("--at {text:?} is not an RFC 3339 instant"))
+                    .with_hint("for example 2026-06-01T12:00:00Z")
+            })?
+            .as_secs(),
+        None => SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_err(|_| CliError::input("the system clock is before 1970"))?
+            .as_secs(),
+    };
+    i64::try_from(secs)
+        .ok()
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .ok_or_else(|| CliError::input("the instant is out of range"))
+}

@@ -1,0 +1,34 @@
+//! `fhirsig doc`: sign and verify non-FHIR documents (C-CDA, PDF, any file) with a detached
+//! JWS, a JAdES `sigD` JWS over several files, or a CMS `.p7s`.
+
+mod keys;
+mod report;
+mod sign;
+mod verify;
+
+use clap::{Args, Subcommand};
+
+use crate::error::{CliError, Status};
+
+/// Arguments of `fhirsig doc`.
+#[derive(Debug, Args)]
+pub struct DocArgs {
+    #[command(subcommand)]
+    command: DocCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum DocCommand {
+    /// Sign one or more files: detached JWS (default), JAdES sigD JWS, or CMS (.p7s).
+    Sign(sign::SignArgs),
+    /// Verify a document signature (.jws or .p7s) against the files it signs.
+    Verify(verify::VerifyArgs),
+}
+
+/// Runs `fhirsig doc`.
+pub fn run(args: DocArgs) -> Result<Status, CliError> {
+    match args.command {
+        DocCommand::Sign(args) => sign::run(args).map(|()| Status::Success),
+        DocCommand::Verify(args) => verify::run(args),
+    }
+}

@@ -1,0 +1,196 @@
+//! `fhirsig doc sign`.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use fhirsig_core::document::{media_type_for, uri_for_path, DocumentDigest, DocumentSigner};
+use fhirsig_core::jws::Algorithm;
+
+use super::keys;
+use crate::error::CliError;
+use crate::io::{diagnostic, write_atomically, write_stdout};
+
+/// Above this size one file is signed with `sigD` (constant memory) instead of RFC 7515 detached
+/// content, whose signing input holds the whole file's base64url.
+pub const SIGD_THRESHOLD: u64 = 64 * 1024 * 1024;
+
+/// Signature formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Compact JWS (`.jws`): RFC 7515 detached content for one small file, JAdES sigD otherwise.
+    Jws,
+    /// CMS / CAdES-BES detached SignedData (`.p7s`), one file.
+    Cms,
+}
+
+/// Arguments of `fhirsig doc sign`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  fhirsig doc sign ccd.xml --key signer.key.pem --cert chain.pem           writes ccd.xml.jws
+  fhirsig doc sign ccd.xml scan.pdf --key k.pem --cert chain.pem -o set.jws  one sigD signature
+  fhirsig doc sign big.pdf --sigd --key k.pem --cert chain.pem             hash-based, constant memory
+  fhirsig doc sign scan.pdf --format cms --key k.pem --cert chain.pem      writes scan.pdf.p7s
+
+One file is signed as an RFC 7515 detached JWS over its bytes (any JOSE library verifies it)
+unless it is larger than 64 MiB or --sigd is given; several files always get one JAdES sigD
+signature naming each file by URI (its path as given, or --uri) and SHA-256.
+CMS signatures verify with: openssl cms -verify -binary -inform DER -in F.p7s -content F -CAfile ROOT
+Exit status: 0 written, 2 bad input.")]
+pub struct SignArgs {
+    /// The documents to sign.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+
+    /// Private key: PKCS#8, SEC1 or PKCS#1 (PEM or DER), or a private JWK.
+    #[arg(long, value_name = "KEY")]
+    key: PathBuf,
+
+    /// Certificate chain PEM, signer first (goes into x5c or the CMS certificates).
+    #[arg(long, value_name = "CHAIN.pem")]
+    cert: Option<PathBuf>,
+
+    /// Where to write the signature (default: the first file's name plus .jws or .p7s).
+    #[arg(short, long, value_name = "SIG")]
+    output: Option<PathBuf>,
+
+    /// Signature format.
+    #[arg(long, value_enum, default_value = "jws")]
+    format: Format,
+
+    /// Use a JAdES sigD header (documents by URI and SHA-256) even for one small file.
+    #[arg(long)]
+    sigd: bool,
+
+    /// The URI naming each file in a sigD signature, in file order (default: the path as given).
+    #[arg(long = "uri", value_name = "URI")]
+    uris: Vec<String>,
+
+    /// JWS algorithm (default: RS256 for RSA, ES256/ES384 for EC, EdDSA for Ed25519).
+    #[arg(long, value_name = "ALG")]
+    alg: Option<String>,
+
+    /// Claimed signing time, RFC 3339 (default: now); written as sigT or CMS signing-time.
+    #[arg(long, value_name = "SIGT")]
+    at: Option<String>,
+}
+
+/// Runs `fhirsig doc sign`.
+pub fn run(args: SignArgs) -> Result<(), CliError> {
+    if args.uris.len() > args.files.len() {
+        return Err(CliError::input("more --uri values than files"));
+    }
+    let key = keys::signing_key(&args.key)?;
+    let chain = match &args.cert {
+        Some(path) => keys::chain(path)?,
+        None if args.format == Format::Cms => {
+            return Err(CliError::input("a CMS signature needs --cert CHAIN.pem"));
+        }
+        None => {
+            diagnostic(
+                "warning",
+                "no --cert: the JWS has no x5c, so only --key can verify it",
+            );
+            Vec::new()
+        }
+    };
+    let at = keys::instant(args.at.as_deref())?;
+    let mut signer = DocumentSigner::new(&key, chain).signing_time(at);
+    if let Some(name) = &args.alg {
+        let alg = Algorithm::from_name(name).map_err(|e| CliError::input(format!("--alg: {e}")))?;
+        signer = signer.algorithm(alg);
+    }
+    let output = output_path(&args)?;
+    let (bytes, what) = match args.format {
+        Format::Cms => {
+            let [file] = args.files.as_slice() else {
+                return Err(CliError::input("a CMS signature covers one file")
+                    .with_hint("use --format jws to sign several files with one signature"));
+            };
+            let digest = digest(file, None)?;
+            let p7s = signer
+                .sign_cms(&digest)
+                .map_err(|e| CliError::input(e.to_string()))?;
+            (p7s, "CMS detached SignedData".to_owned())
+        }
+        Format::Jws => sign_jws(&args, &signer)?,
+    };
+    write_atomically(&output, &bytes)?;
+    write_stdout(format!("{}: {what}\n", output.display()).as_bytes())
+}
+
+fn sign_jws(args: &SignArgs, signer: &DocumentSigner<'_>) -> Result<(Vec<u8>, String), CliError> {
+    let single_large = match args.files.as_slice() {
+        [file] => std::fs::metadata(file)
+            .map(|m| m.len() > SIGD_THRESHOLD)
+            .unwrap_or(false),
+        _ => true,
+    };
+    if args.files.len() == 1 && !args.sigd && !single_large && args.uris.is_empty() {
+        let input = crate::io::read_input(&args.files[0])?;
+        let jws = signer
+            .sign_detached(&input.bytes)
+            .map_err(|e| CliError::input(e.to_string()))?;
+        return Ok((
+            jws.into_bytes(),
+            "detached JWS (RFC 7515) over the file's bytes".to_owned(),
+        ));
+    }
+    if args.files.len() == 1 && !args.sigd && single_large {
+        diagnostic(
+            "note",
+            "the file is larger than 64 MiB: signing its SHA-256 with a sigD header",
+        );
+    }
+    let digests = args
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| digest(f, args.uris.get(i).map(String::as_str)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let jws = signer
+        .sign_sigd(&digests)
+        .map_err(|e| CliError::input(e.to_string()))?;
+    let what = format!("JAdES sigD JWS over {} document(s)", digests.len());
+    Ok((jws.into_bytes(), what))
+}
+
+/// Hashes a file while reading it.
+pub fn digest(path: &Path, uri: Option<&str>) -> Result<DocumentDigest, CliError> {
+    let name = path.display().to_string();
+    let uri = uri.map_or_else(|| uri_for_path(&name), str::to_owned);
+    let file = File::open(path).map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
+    DocumentDigest::from_reader(&uri, file)
+        .map(|d| d.with_media_type(media_type_for(&name)))
+        .map_err(|e| CliError::input(format!("{name}: {e}")))
+}
+
+/// `-o`, or the first file plus `.jws`/`.p7s`; never one of the inputs.
+fn output_path(args: &SignArgs) -> Result<PathBuf, CliError> {
+    let extension = match args.format {
+        Format::Jws => "jws",
+        Format::Cms => "p7s",
+    };
+    let path = match &args.output {
+        Some(p) => p.clone(),
+        None => {
+            let mut name = args.files[0].clone().into_os_string();
+            name.push(".");
+            name.push(extension);
+            PathBuf::from(name)
+        }
+    };
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    };
+    if args.files.iter().any(|f| same(f, &path)) {
+        return Err(CliError::input(format!(
+            "{} is one of the files to sign; it will not be overwritten",
+            path.display()
+        ))
+        .with_hint("choose another -o"));
+    }
+    Ok(path)
+}

@@ -1,0 +1,337 @@
+//! `fhirsig doc sign` / `fhirsig doc verify` end to end: JWS, sigD and CMS round trips, named
+//! document failures, exit statuses, and the RFC 7520 detached-content example.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fresh folder for one test, removed when dropped.
+struct Workdir(PathBuf);
+
+impl std::ops::Deref for Workdir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Workdir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn workdir(name: &str) -> Workdir {
+    let dir = std::env::temp_dir().join(format!("fhirsig-doc-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    Workdir(dir)
+}
+
+fn pki(file: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/openssl-pki/out")
+        .join(file);
+    assert!(path.is_file(), "missing fixture {}", path.display());
+    path.to_str().unwrap().to_owned()
+}
+
+fn cookbook(file: &str) -> serde_json::Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/vectors/jose/rfc7520-cookbook")
+        .join(file);
+    assert!(path.is_file(), "missing vector {}", path.display());
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn fhirsig(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fhirsig"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Writes ccd.xml, scan.pdf and chain.pem (leaf-good + intermediate) into `dir`.
+fn setup(dir: &Path) {
+    std::fs::write(
+        dir.join("ccd.xml"),
+        b"<ClinicalDocument>C-CDA</ClinicalDocument>\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("scan.pdf"), b"%PDF-1.7\n\x00\xff binary").unwrap();
+    let chain = [
+        std::fs::read(pki("leaf-good.cert.pem")).unwrap(),
+        std::fs::read(pki("intermediate.cert.pem")).unwrap(),
+    ]
+    .concat();
+    std::fs::write(dir.join("chain.pem"), chain).unwrap();
+}
+
+const AT: &str = "2026-06-01T00:00:00Z";
+
+fn sign(dir: &Path, extra: &[&str]) -> Output {
+    let key = pki("leaf-good.key.pem");
+    let mut args = vec![
+        "doc",
+        "sign",
+        "--key",
+        &key,
+        "--cert",
+        "chain.pem",
+        "--at",
+        AT,
+    ];
+    args.extend_from_slice(extra);
+    fhirsig(dir, &args)
+}
+
+fn verify(dir: &Path, extra: &[&str]) -> Output {
+    let root = pki("root.cert.pem");
+    let mut args = vec!["doc", "verify", "--trust", &root, "--at", AT];
+    args.extend_from_slice(extra);
+    fhirsig(dir, &args)
+}
+
+#[test]
+fn one_document_jws_round_trip_and_tampering() {
+    let dir = workdir("one");
+    setup(&dir);
+    assert_exit(&sign(&dir, &["ccd.xml"]), 0);
+    let jws = std::fs::read_to_string(dir.join("ccd.xml.jws")).unwrap();
+    assert!(jws.contains(".."), "detached compact JWS");
+    let out = verify(&dir, &["ccd.xml.jws", "ccd.xml"]);
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out).contains("ccd.xml.jws: passed"),
+        "{}",
+        stdout(&out)
+    );
+
+    std::fs::write(
+        dir.join("ccd.xml"),
+        b"<ClinicalDocument>C-CDB</ClinicalDocument>\n",
+    )
+    .unwrap();
+    let out = verify(&dir, &["ccd.xml.jws", "ccd.xml"]);
+    assert_exit(&out, 1);
+    assert!(stdout(&out).contains("sig-crypto-failure"));
+}
+
+#[test]
+fn several_documents_name_the_changed_missing_and_extra_ones() {
+    let dir = workdir("many");
+    setup(&dir);
+    assert_exit(&sign(&dir, &["ccd.xml", "scan.pdf", "-o", "set.jws"]), 0);
+    assert_exit(&verify(&dir, &["set.jws", "ccd.xml", "scan.pdf"]), 0);
+
+    let out = verify(&dir, &["set.jws", "ccd.xml"]);
+    assert_exit(&out, 1);
+    assert!(stdout(&out).contains("scan.pdf is signed but was not supplied"));
+
+    std::fs::write(dir.join("extra.txt"), b"x").unwrap();
+    let out = verify(&dir, &["set.jws", "ccd.xml", "scan.pdf", "extra.txt"]);
+    assert_exit(&out, 1);
+    assert!(stdout(&out).contains("extra.txt is not covered by the signature"));
+
+    let mut pdf = std::fs::read(dir.join("scan.pdf")).unwrap();
+    pdf[0] ^= 1;
+    std::fs::write(dir.join("scan.pdf"), pdf).unwrap();
+    let out = verify(&dir, &["set.jws", "ccd.xml", "scan.pdf", "--json"]);
+    assert_exit(&out, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["indication"], "failed");
+    assert_eq!(report["subIndication"], "hash-failure");
+    let failed: Vec<&serde_json::Value> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["outcome"] == "fail")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["evidence"]["uri"], "scan.pdf");
+}
+
+#[test]
+fn files_are_matched_by_name_from_another_folder() {
+    let dir = workdir("folder");
+    setup(&dir);
+    assert_exit(&sign(&dir, &["--sigd", "ccd.xml"]), 0);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::copy(dir.join("ccd.xml.jws"), dir.join("sub/sig.jws")).unwrap();
+    let out = verify(&dir.join("sub"), &["sig.jws", "../ccd.xml"]);
+    assert_exit(&out, 0);
+}
+
+#[test]
+fn cms_round_trip_and_json_report() {
+    let dir = workdir("cms");
+    setup(&dir);
+    assert_exit(&sign(&dir, &["--format", "cms", "scan.pdf"]), 0);
+    let p7s = std::fs::read(dir.join("scan.pdf.p7s")).unwrap();
+    assert_eq!(p7s[0], 0x30, "DER");
+    let out = verify(&dir, &["scan.pdf.p7s", "scan.pdf", "--json"]);
+    assert_exit(&out, 0);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["indication"], "passed");
+    assert!(report["subIndication"].is_null());
+    let codes: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    for code in [
+        "document-digest",
+        "signing-certificate",
+        "signature",
+        "certificate-path",
+    ] {
+        assert!(codes.contains(&code), "{code} in {codes:?}");
+    }
+    std::fs::write(dir.join("scan.pdf"), b"%PDF-1.7 other").unwrap();
+    let out = verify(&dir, &["scan.pdf.p7s", "scan.pdf"]);
+    assert_exit(&out, 1);
+    assert!(stdout(&out).contains("hash-failure"));
+}
+
+#[test]
+fn bad_input_exits_2_and_inputs_are_never_overwritten() {
+    let dir = workdir("bad");
+    setup(&dir);
+    assert_exit(&sign(&dir, &["ccd.xml", "-o", "ccd.xml"]), 2);
+    assert_eq!(
+        std::fs::read(dir.join("ccd.xml")).unwrap(),
+        b"<ClinicalDocument>C-CDA</ClinicalDocument>\n"
+    );
+    assert_exit(&sign(&dir, &["missing.xml"]), 2);
+    assert_exit(&sign(&dir, &["--format", "cms", "ccd.xml", "scan.pdf"]), 2);
+    assert_exit(&sign(&dir, &["ccd.xml"]), 0);
+    assert_exit(
+        &fhirsig(&dir, &["doc", "verify", "ccd.xml.jws", "ccd.xml"]),
+        2,
+    );
+}
+
+#[test]
+fn key_only_verification_is_not_trust() {
+    let dir = workdir("keyonly");
+    setup(&dir);
+    assert_exit(&sign(&dir, &["ccd.xml"]), 0);
+    let cert = pki("leaf-good.cert.pem");
+    let out = fhirsig(
+        &dir,
+        &["doc", "verify", "ccd.xml.jws", "ccd.xml", "--key", &cert],
+    );
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(text.contains("[not-checked] certificate-chain"), "{text}");
+    assert!(text.contains("no certificate chain was checked"), "{text}");
+    assert!(!text.contains("certificate-path"), "{text}");
+}
+
+/// RFC 7520 section 4.5 detaches the payload of a compact JWS (Appendix F). Its own example is
+/// HS256, which fhirsig refuses (no MAC algorithms); the same detachment of the section 4.1
+/// RS256 example, with the RSA key of section 3.4, verifies.
+#[test]
+fn rfc7520_detached_content_verifies_with_the_key() {
+    let dir = workdir("rfc7520");
+    let example = cookbook("jws/4_1.rsa_v15_signature.json");
+    let payload = example["input"]["payload"].as_str().unwrap();
+    std::fs::write(dir.join("payload.txt"), payload).unwrap();
+    let compact = example["output"]["compact"].as_str().unwrap();
+    let parts: Vec<&str> = compact.split('.').collect();
+    std::fs::write(dir.join("sig.jws"), format!("{}..{}", parts[0], parts[2])).unwrap();
+    let mut key = cookbook("jwk/3_4.rsa_private_key.json");
+    for private in ["d", "p", "q", "dp", "dq", "qi"] {
+        key.as_object_mut().unwrap().remove(private);
+    }
+    std::fs::write(dir.join("key.json"), key.to_string()).unwrap();
+    let out = fhirsig(
+        &dir,
+        &[
+            "doc",
+            "verify",
+            "sig.jws",
+            "payload.txt",
+            "--key",
+            "key.json",
+        ],
+    );
+    assert_exit(&out, 0);
+    assert!(stdout(&out).contains("[pass] signature: the RS256 signature"));
+
+    let mut changed = payload.as_bytes().to_vec();
+    changed[0] = b'i';
+    std::fs::write(dir.join("payload.txt"), changed).unwrap();
+    let out = fhirsig(
+        &dir,
+        &[
+            "doc",
+            "verify",
+            "sig.jws",
+            "payload.txt",
+            "--key",
+            "key.json",
+        ],
+    );
+    assert_exit(&out, 1);
+
+    // Section 4.5 itself: HS256 with a symmetric key is refused as input (exit 2).
+    let hs = cookbook("jws/4_5.signature_with_detached_content.json");
+    std::fs::write(
+        dir.join("payload.txt"),
+        hs["input"]["payload"].as_str().unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("hs.jws"),
+        hs["output"]["compact"].as_str().unwrap(),
+    )
+    .unwrap();
+    std::fs::write(dir.join("oct.json"), hs["input"]["key"].to_string()).unwrap();
+    let out = fhirsig(
+        &dir,
+        &[
+            "doc",
+            "verify",
+            "hs.jws",
+            "payload.txt",
+            "--key",
+            "oct.json",
+        ],
+    );
+    assert_exit(&out, 2);
+    // With an RSA key the HS256 header is refused by the algorithm policy (exit 1).
+    let out = fhirsig(
+        &dir,
+        &[
+            "doc",
+            "verify",
+            "hs.jws",
+            "payload.txt",
+            "--key",
+            "key.json",
+        ],
+    );
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).contains("crypto-constraints-failure"),
+        "{}",
+        stdout(&out)
+    );
+}
