@@ -28,6 +28,9 @@ enum Command {
     Canon(commands::canon::CanonArgs),
     /// Run a guided example end to end in a temporary folder (no arguments, no network).
     Demo(commands::demo::DemoArgs),
+    /// Build, add, check, sign and verify FHIR Provenance (US Core, HRex, PDex).
+    #[command(subcommand)]
+    Provenance(commands::provenance::ProvenanceCommand),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Canon(args) => commands::canon::run(args).map(|()| Status::Success),
         Command::Demo(args) => commands::demo::run(args),
+        Command::Provenance(command) => commands::provenance::run(command),
     };
     match result {
         Ok(status) => status.exit_code(),

@@ -2,3 +2,4 @@
 
 pub mod canon;
 pub mod demo;
+pub mod provenance;
