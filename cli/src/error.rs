@@ -14,7 +14,6 @@ pub enum Status {
     /// Everything checked passed (exit 0).
     Success,
     /// It ran, but at least one signature or check failed (exit 1).
-    #[allow(dead_code)] // the checking commands (verify, cert verify) construct it
     ChecksFailed,
 }
 
