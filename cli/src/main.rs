@@ -49,6 +49,9 @@ enum Command {
     },
     /// Sign and verify non-FHIR documents (C-CDA, PDF, any file): detached JWS, JAdES sigD, CMS.
     Doc(commands::doc::DocArgs),
+    /// Build, add, check, sign and verify FHIR Provenance (US Core, HRex, PDex).
+    #[command(subcommand)]
+    Provenance(commands::provenance::ProvenanceCommand),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(args),
         Command::Pki { command } => commands::pki::run(command),
         Command::Doc(args) => commands::doc::run(args),
+        Command::Provenance(command) => commands::provenance::run(command),
     };
     match result {
         Ok(status) => status.exit_code(),

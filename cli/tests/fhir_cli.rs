@@ -290,3 +290,72 @@ fn demo_signs_verifies_and_catches_tampering() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn verify_also_checks_provenance_signatures() {
+    let dir = temp_dir("prov-verify");
+    let (key, chain, root) = pki(&dir);
+    let bundle = dir.join("bundle.json");
+    std::fs::write(&bundle, r#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:1","resource":{"resourceType":"Observation","status":"final"}}]}"#).unwrap();
+    let signed = dir.join("signed.json");
+    let out = fhirsig(&[
+        "provenance",
+        "sign",
+        bundle.to_str().unwrap(),
+        "--key",
+        &key,
+        "--cert",
+        &chain,
+        "--embedded",
+        "--who",
+        "Organization/o1",
+        "--at",
+        "2026-05-01T00:00:00Z",
+        "-o",
+        signed.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = fhirsig(&[
+        "verify",
+        signed.to_str().unwrap(),
+        "--trust",
+        &root,
+        "--at",
+        "2026-06-01T00:00:00Z",
+    ]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("Provenance: verified"), "{stdout}");
+    // Changing the Bundle breaks the embedded signature.
+    let tampered = dir.join("tampered.json");
+    std::fs::write(
+        &tampered,
+        std::fs::read_to_string(&signed)
+            .unwrap()
+            .replace("\"final\"", "\"amended\""),
+    )
+    .unwrap();
+    let out = fhirsig(&[
+        "verify",
+        tampered.to_str().unwrap(),
+        "--trust",
+        &root,
+        "--at",
+        "2026-06-01T00:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    // Without anchors it is not called verified.
+    let out = fhirsig(&[
+        "verify",
+        signed.to_str().unwrap(),
+        "--at",
+        "2026-06-01T00:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

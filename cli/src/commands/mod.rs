@@ -5,5 +5,6 @@ pub mod cert;
 pub mod demo;
 pub mod doc;
 pub mod pki;
+pub mod provenance;
 pub mod sign;
 pub mod verify;

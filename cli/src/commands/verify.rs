@@ -12,7 +12,7 @@ use fhirsig_core::fhir::{
 };
 use fhirsig_core::jws::AlgorithmPolicy;
 use fhirsig_core::payload::SignedObject;
-use fhirsig_core::trust::Outcome;
+use fhirsig_core::trust::{Check, Outcome, SubIndication};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::json;
@@ -197,7 +197,11 @@ fn verify_record(record: &Record, options: &VerifyOptions) -> RecordOutcome {
         Err(message) => return RecordOutcome::Error(message.clone()),
     };
     match fhirsig_jcs::parse(bytes) {
-        Ok(doc) => RecordOutcome::Verified(verify_document(&doc, options)),
+        Ok(doc) => {
+            let mut results = verify_document(&doc, options);
+            results.extend(provenance_signatures(&doc, options));
+            RecordOutcome::Verified(results)
+        }
         Err(e) => {
             let hint = e
                 .hint()
@@ -206,6 +210,35 @@ fn verify_record(record: &Record, options: &VerifyOptions) -> RecordOutcome {
             RecordOutcome::Error(format!("{e}{hint}"))
         }
     }
+}
+
+/// `Provenance.signature` entries (signatures over the Provenance's targets, or an embedded
+/// signing Provenance with target `#/`), in the same report form as resource signatures.
+fn provenance_signatures(
+    doc: &fhirsig_jcs::Document<'_>,
+    options: &VerifyOptions,
+) -> Vec<SignatureVerification> {
+    let provenance_options = fhirsig_provenance::VerifyOptions {
+        policy: options.algorithms.clone(),
+        validator: options.validator.clone(),
+        at: options.verification_time,
+    };
+    fhirsig_provenance::verify_provenance_signatures(doc, &provenance_options)
+        .into_iter()
+        .map(|(signature_pointer, mut report)| {
+            if options.validator.is_none() {
+                report.push(Check::indeterminate(
+                    "certificate-path",
+                    SubIndication::NoCertificateChainFound,
+                    "no trust anchors were given, so the signer certificate is not trusted (pass --trust)",
+                ));
+            }
+            let pointer = signature_pointer
+                .rsplit_once("/signature/")
+                .map_or(String::new(), |(p, _)| p.to_owned());
+            SignatureVerification::from_report(pointer, signature_pointer, SignedObject::ProvenanceTargets, report)
+        })
+        .collect()
 }
 
 /// A progress bar on standard error when both streams are terminals and output is for people.
@@ -343,6 +376,7 @@ fn object_name(object: SignedObject) -> &'static str {
         SignedObject::Bundle => "Bundle",
         SignedObject::QuestionnaireResponse => "QuestionnaireResponse",
         SignedObject::QuestionnaireResponseItem => "QuestionnaireResponse item",
+        SignedObject::ProvenanceTargets => "Provenance",
         _ => "object",
     }
 }

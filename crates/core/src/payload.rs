@@ -24,6 +24,9 @@ pub enum SignedObject {
     QuestionnaireResponse,
     /// One `QuestionnaireResponse.item`; signature in the item's signature extension.
     QuestionnaireResponseItem,
+    /// The targets of a Provenance; signature in `Provenance.signature` (see the
+    /// `fhirsig-provenance` crate).
+    ProvenanceTargets,
 }
 
 /// The signed bytes of one object, and what the caller should know about them.

@@ -83,6 +83,27 @@ pub struct SignatureVerification {
 }
 
 impl SignatureVerification {
+    /// A result made from a report computed elsewhere (e.g. a Provenance signature).
+    pub fn from_report(
+        pointer: String,
+        signature_pointer: String,
+        object: SignedObject,
+        report: Report,
+    ) -> Self {
+        SignatureVerification {
+            pointer,
+            signature_pointer,
+            object,
+            profile: None,
+            kind: SignatureKind::Digital,
+            report,
+            signer: None,
+            sig_t: None,
+            payload_sha256: None,
+            number_changes: Vec::new(),
+        }
+    }
+
     /// True only for a digital signature whose every check passed (warnings allowed).
     pub fn verified(&self) -> bool {
         self.kind == SignatureKind::Digital && self.report.passed()

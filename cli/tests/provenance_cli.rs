@@ -1,0 +1,380 @@
+//! `fhirsig provenance` end to end: build, for-bundle, for-task, check, sign and verify.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use fhirsig_core::trust::{parse_rfc3339, pki};
+
+fn fhirsig(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fhirsig"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = fhirsig(args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fhirsig-prov-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_owned()
+}
+
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/demo/searchset.json");
+const AT: &str = "2026-06-01T08:00:00Z";
+
+#[test]
+fn built_provenance_of_each_profile_passes_check() {
+    let dir = temp_dir("build");
+    for profile in ["us-core", "hrex", "pdex"] {
+        let mut args = vec![
+            "provenance",
+            "build",
+            "--profile",
+            profile,
+            "--target",
+            "Encounter/6",
+            "--recorded",
+            AT,
+            "--transmitter",
+            "Organization/o1",
+        ];
+        if profile == "pdex" {
+            args.extend(["--source-format", "hl7v2adt"]);
+        } else {
+            args.extend([
+                "--author",
+                "Practitioner/pr1",
+                "--author-org",
+                "Organization/o1",
+                "--occurred",
+                "2024-05-01/2024-05-02",
+            ]);
+        }
+        let json = ok(&args);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let url = v["meta"]["profile"][0].as_str().unwrap();
+        assert!(url.ends_with(&format!("/{profile}-provenance")), "{url}");
+        let file = write(&dir, &format!("{profile}.json"), &json);
+        let report = ok(&["provenance", "check", &file]);
+        assert!(report.contains("0 error(s)"), "{report}");
+    }
+}
+
+#[test]
+fn build_refuses_broken_profile_rules_with_exit_2() {
+    let out = fhirsig(&[
+        "provenance",
+        "build",
+        "--target",
+        "Condition/1",
+        "--author",
+        "Practitioner/pr1",
+        "--recorded",
+        AT,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("provenance-1"));
+    let out = fhirsig(&[
+        "provenance",
+        "build",
+        "--profile",
+        "pdex",
+        "--target",
+        "Condition/1",
+        "--transmitter",
+        "Organization/p",
+        "--source-format",
+        "fax",
+        "--recorded",
+        AT,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = fhirsig(&[
+        "provenance",
+        "build",
+        "--profile",
+        "pdex",
+        "--target",
+        "Condition/1",
+        "--transmitter",
+        "Patient/p",
+        "--recorded",
+        AT,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn for_bundle_keeps_entries_and_is_reproducible() {
+    let input = std::fs::read_to_string(DEMO).unwrap();
+    let args = [
+        "provenance",
+        "for-bundle",
+        DEMO,
+        "--profile",
+        "hrex",
+        "--author",
+        "Organization/ehr",
+        "--transmitter",
+        "Organization/ehr",
+        "--recorded",
+        AT,
+    ];
+    let once = ok(&args);
+    assert_eq!(once, ok(&args));
+    let last_entry_end = input.rfind('}').unwrap();
+    let kept = &input[..input[..last_entry_end].rfind('}').unwrap()];
+    assert!(
+        once.starts_with(kept),
+        "existing entries must keep their bytes"
+    );
+    let v: serde_json::Value = serde_json::from_str(&once).unwrap();
+    let entries = v["entry"].as_array().unwrap();
+    let new = entries.last().unwrap();
+    assert_eq!(new["search"]["mode"], "include");
+    assert!(new["fullUrl"].as_str().unwrap().starts_with("urn:uuid:"));
+    assert_eq!(
+        new["resource"]["target"].as_array().unwrap().len(),
+        entries.len() - 1
+    );
+
+    let mut per = args.to_vec();
+    per.push("--per-entry");
+    let per_entry: serde_json::Value = serde_json::from_str(&ok(&per)).unwrap();
+    let n = serde_json::from_str::<serde_json::Value>(&input).unwrap()["entry"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(per_entry["entry"].as_array().unwrap().len(), 2 * n);
+    // The input file was not touched.
+    assert_eq!(std::fs::read_to_string(DEMO).unwrap(), input);
+}
+
+#[test]
+fn check_exit_codes() {
+    let dir = temp_dir("check");
+    let broken = write(
+        &dir,
+        "broken.json",
+        r#"{"resourceType":"Provenance","target":[{"display":"x"}],"recorded":"2024-05-02T10:00:00Z","agent":[{"who":{"reference":"Practitioner/p"}}]}"#,
+    );
+    let out = fhirsig(&[
+        "provenance",
+        "check",
+        &broken,
+        "--profile",
+        "hrex",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"hrex-target-reference") && codes.contains(&"provenance-1"),
+        "{codes:?}"
+    );
+    let bad = write(&dir, "bad.json", "{\"a\":1,\"a\":2}");
+    assert_eq!(
+        fhirsig(&["provenance", "check", &bad]).status.code(),
+        Some(2)
+    );
+}
+
+fn pki_files(dir: &Path) -> (String, String, String) {
+    let now = parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
+    let files = pki::generate_test_pki(now, &pki::PkiOptions::default()).unwrap();
+    let get = |n: &str| files.iter().find(|(name, _)| name == n).unwrap().1.clone();
+    let mut chain = get("leaf-ec.cert.pem");
+    chain.extend(get("intermediate-ca.cert.pem"));
+    let key = dir.join("leaf.key.pem");
+    std::fs::write(&key, get("leaf-ec.key.pem")).unwrap();
+    let cert = dir.join("chain.pem");
+    std::fs::write(&cert, chain).unwrap();
+    let root = dir.join("root.pem");
+    std::fs::write(&root, get("root-ca.cert.pem")).unwrap();
+    (
+        key.to_str().unwrap().to_owned(),
+        cert.to_str().unwrap().to_owned(),
+        root.to_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn sign_and_verify_targets_embedded_and_counter_signatures() {
+    let dir = temp_dir("sign");
+    let (key, cert, root) = pki_files(&dir);
+    let with_prov = ok(&[
+        "provenance",
+        "for-bundle",
+        DEMO,
+        "--profile",
+        "hrex",
+        "--author",
+        "Organization/ehr",
+        "--transmitter",
+        "Organization/ehr",
+        "--recorded",
+        AT,
+    ]);
+    let bundle = write(&dir, "with-prov.json", &with_prov);
+    let signed = write(
+        &dir,
+        "signed.json",
+        &ok(&[
+            "provenance",
+            "sign",
+            &bundle,
+            "--key",
+            &key,
+            "--cert",
+            &cert,
+            "--at",
+            AT,
+        ]),
+    );
+    let verify = |file: &str| {
+        fhirsig(&[
+            "provenance",
+            "verify",
+            file,
+            "--trust",
+            &root,
+            "--at",
+            "2026-06-02T00:00:00Z",
+        ])
+    };
+    let out = verify(&signed);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let embedded = write(
+        &dir,
+        "embedded.json",
+        &ok(&[
+            "provenance",
+            "sign",
+            &signed,
+            "--key",
+            &key,
+            "--cert",
+            &cert,
+            "--at",
+            AT,
+            "--embedded",
+            "--who",
+            "Organization/ehr",
+        ]),
+    );
+    let counter = write(
+        &dir,
+        "counter.json",
+        &ok(&[
+            "provenance",
+            "sign",
+            &embedded,
+            "--key",
+            &key,
+            "--cert",
+            &cert,
+            "--at",
+            AT,
+            "--embedded",
+            "--who",
+            "Organization/ehr",
+        ]),
+    );
+    let out = fhirsig(&[
+        "provenance",
+        "verify",
+        &counter,
+        "--trust",
+        &root,
+        "--at",
+        "2026-06-02T00:00:00Z",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["signatures"].as_array().unwrap().len(), 3);
+    // All signed Provenance still conform.
+    assert_eq!(
+        fhirsig(&["provenance", "check", &counter]).status.code(),
+        Some(0)
+    );
+
+    let tampered = write(
+        &dir,
+        "tampered.json",
+        &std::fs::read_to_string(&counter)
+            .unwrap()
+            .replacen("\"searchset\"", "\"collection\"", 1),
+    );
+    assert_eq!(verify(&tampered).status.code(), Some(1));
+}
+
+#[test]
+fn for_task_copies_the_document_signature() {
+    let dir = temp_dir("task");
+    let task = write(
+        &dir,
+        "task.json",
+        r#"{"resourceType":"Task","id":"t1","status":"completed","intent":"order","output":[{"type":{"text":"document"},"valueReference":{"reference":"Bundle/doc1"}}]}"#,
+    );
+    let doc = write(
+        &dir,
+        "doc.json",
+        r#"{"resourceType":"Bundle","id":"doc1","type":"document","timestamp":"2026-05-30T12:00:00Z","entry":[],"signature":{"type":[{"system":"urn:iso-astm:E1762-95:2013","code":"1.2.840.10065.1.12.1.5"}],"when":"2026-05-30T12:00:00Z","who":{"reference":"Practitioner/pr1"},"sigFormat":"application/jose","data":"ZXlK"}}"#,
+    );
+    let json = ok(&[
+        "provenance",
+        "for-task",
+        &task,
+        "--bundle",
+        &doc,
+        "--transmitter",
+        "Organization/ehr",
+        "--with-signature",
+        "--recorded",
+        AT,
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["target"][0]["reference"], "Bundle/doc1");
+    assert_eq!(v["occurredDateTime"], "2026-05-30T12:00:00Z");
+    assert_eq!(v["signature"][0]["data"], "ZXlK");
+    let file = write(&dir, "prov.json", &json);
+    assert_eq!(
+        fhirsig(&["provenance", "check", &file]).status.code(),
+        Some(0)
+    );
+}

@@ -1,0 +1,69 @@
+//! The bytes a Provenance signature covers.
+
+use fhirsig_jcs::{Document, Exclusions, Node};
+
+/// The reference by which an embedded signing Provenance names the Bundle that contains it.
+pub const EMBEDDING_BUNDLE: &str = "#/";
+
+/// One signed target, resolved to a value of the document.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Target<'d> {
+    /// A resource, signed whole (RFC 8785).
+    Resource(Node<'d>),
+    /// The Bundle an embedded signing Provenance lives in (`#/`): signed minus its root
+    /// `signature` and minus every entry whose resource is a Provenance targeting `#/`.
+    EmbeddingBundle(Node<'d>),
+}
+
+/// Whether `resource` is a Provenance with a target `{"reference": "#/"}`.
+pub fn is_embedded_signing_provenance(resource: Node<'_>) -> bool {
+    resource.get("resourceType").and_then(|t| t.as_str()) == Some("Provenance")
+        && resource.get("target").is_some_and(|targets| {
+            targets
+                .elements()
+                .any(|t| t.get("reference").and_then(|r| r.as_str()) == Some(EMBEDDING_BUNDLE))
+        })
+}
+
+/// The signed bytes: RFC 8785 of the single target, or of the JSON array of all targets in
+/// target order.
+pub fn targets_payload(doc: &Document<'_>, targets: &[Target<'_>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    if let [only] = targets {
+        write_target(doc, *only, &mut out);
+        return out;
+    }
+    out.push(b'[');
+    for (i, target) in targets.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_target(doc, *target, &mut out);
+    }
+    out.push(b']');
+    out
+}
+
+fn write_target(doc: &Document<'_>, target: Target<'_>, out: &mut Vec<u8>) {
+    match target {
+        Target::Resource(node) => doc.write_canonical(node.id(), &Exclusions::new(), out),
+        Target::EmbeddingBundle(bundle) => {
+            let mut exclusions = Exclusions::new();
+            if let Some(sig) = bundle.get("signature") {
+                exclusions.insert(sig.id());
+            }
+            if let Some(entries) = bundle.get("entry") {
+                for entry in entries.elements() {
+                    if entry
+                        .get("resource")
+                        .is_some_and(is_embedded_signing_provenance)
+                    {
+                        exclusions.insert(entry.id());
+                    }
+                }
+            }
+            doc.write_canonical(bundle.id(), &exclusions, out);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! Verifying every signature of every Provenance in a document.
+
+use base64::Engine as _;
+use fhirsig_core::canonicalization::Canonicalization;
+use fhirsig_core::jws::{self, AlgorithmPolicy, CompactJws, VerifyingKey};
+use fhirsig_core::trust::{
+    parse_rfc3339, ChainValidator, Check, Report, SubIndication, ValidationTimes,
+};
+use fhirsig_jcs::{Document, Node};
+use rustls_pki_types::UnixTime;
+
+use super::element::JOSE_SIG_FORMAT;
+use super::payload::{targets_payload, Target};
+use super::resolve::resolve_all;
+use fhirsig_core::payload::resource_payload;
+
+/// How signatures are verified.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// The algorithms accepted.
+    pub policy: AlgorithmPolicy,
+    /// Certificate trust: anchors, CRLs, EKU policy. `None` checks only the signature value
+    /// (with the key of `x5c[0]`) and reports the chain as not checked.
+    pub validator: Option<ChainValidator>,
+    /// The verification time (passed in).
+    pub at: UnixTime,
+}
+
+/// Every Provenance of `doc` (the root, or the resources of a Bundle's entries), and the JSON
+/// Pointer of each.
+pub(crate) fn provenances<'d>(doc: &'d Document<'_>) -> Vec<(String, Node<'d>)> {
+    let root = doc.root();
+    let kind = |n: Node<'_>| {
+        n.get("resourceType")
+            .and_then(|t| t.as_str())
+            .map(str::to_owned)
+    };
+    match kind(root).as_deref() {
+        Some("Provenance") => vec![(String::new(), root)],
+        Some("Bundle") => root
+            .get("entry")
+            .iter()
+            .flat_map(|e| e.elements())
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let r = e.get("resource")?;
+                (kind(r).as_deref() == Some("Provenance"))
+                    .then(|| (format!("/entry/{i}/resource"), r))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Verifies each `Provenance.signature` in `doc`: the payload is rebuilt from the targets found
+/// in the same document (see [`super::resolve_target`]), the detached JWS in `data` is verified
+/// with the key of `x5c[0]`, and the `x5c` chain is validated when a validator is given.
+/// Returns one report per signature, with the signature's JSON Pointer.
+pub fn verify_provenance_signatures(
+    doc: &Document<'_>,
+    options: &VerifyOptions,
+) -> Vec<(String, Report)> {
+    let mut out = Vec::new();
+    for (pointer, provenance) in provenances(doc) {
+        let Some(signatures) = provenance.get("signature") else {
+            continue;
+        };
+        for (i, signature) in signatures.elements().enumerate() {
+            let report = verify_one(doc, provenance, signature, options);
+            out.push((format!("{pointer}/signature/{i}"), report));
+        }
+    }
+    out
+}
+
+fn verify_one(
+    doc: &Document<'_>,
+    provenance: Node<'_>,
+    signature: Node<'_>,
+    options: &VerifyOptions,
+) -> Report {
+    let mut report = Report::new();
+    let (jws, rule) = match parse_element(signature) {
+        Ok(parsed) => {
+            report.push(Check::pass(
+                "signature-format",
+                "Signature.data holds a compact JWS",
+            ));
+            parsed
+        }
+        Err(message) => {
+            report.push(Check::failed(
+                "signature-format",
+                SubIndication::FormatFailure,
+                message,
+            ));
+            return report;
+        }
+    };
+    let targets = match resolve_all(doc, provenance) {
+        Ok(t) if !t.is_empty() => {
+            let n = t.len();
+            report.push(Check::pass(
+                "targets-resolved",
+                format!("{n} target(s) found in the document"),
+            ));
+            t
+        }
+        Ok(_) => {
+            report.push(Check::failed(
+                "targets-resolved",
+                SubIndication::FormatFailure,
+                "the Provenance has no target",
+            ));
+            return report;
+        }
+        Err(e) => {
+            report.push(Check::indeterminate(
+                "targets-resolved",
+                SubIndication::FormatFailure,
+                format!("{e}; the signed content cannot be rebuilt"),
+            ));
+            return report;
+        }
+    };
+    let payload = match (rule, targets.as_slice()) {
+        // A CDex document signature copied from `Bundle.signature` (e.g. by `for_task`): the
+        // CDex rule (root id, meta and signature removed) over the one target.
+        (Some(Canonicalization::Document), [Target::Resource(node)]) => {
+            match resource_payload(doc, *node, Canonicalization::Document) {
+                Ok(p) => p.bytes,
+                Err(e) => {
+                    report.push(Check::failed(
+                        "signature-format",
+                        SubIndication::FormatFailure,
+                        e.to_string(),
+                    ));
+                    return report;
+                }
+            }
+        }
+        (Some(Canonicalization::Document), _) => {
+            report.push(Check::failed(
+                "signature-format",
+                SubIndication::FormatFailure,
+                "the #document canonicalisation applies to a single Bundle or QuestionnaireResponse target",
+            ));
+            return report;
+        }
+        _ => targets_payload(doc, &targets),
+    };
+    let x5c = jws
+        .header()
+        .x5c()
+        .map(<[Vec<u8>]>::to_vec)
+        .unwrap_or_default();
+    let key = match x5c
+        .first()
+        .map(|der| VerifyingKey::from_certificate_der(der))
+    {
+        Some(Ok(key)) => key,
+        Some(Err(e)) => {
+            report.push(Check::failed(
+                "signature-value",
+                SubIndication::FormatFailure,
+                format!("x5c[0]: {e}"),
+            ));
+            return report;
+        }
+        None => {
+            report.push(Check::indeterminate(
+                "signature-value",
+                SubIndication::NoSigningCertificateFound,
+                "the JWS header has no x5c, so there is no key to verify with",
+            ));
+            return report;
+        }
+    };
+    match jws::verify_detached(&jws, &payload, &key, &options.policy) {
+        Ok(()) => report.push(Check::pass(
+            "signature-value",
+            "the JWS verifies over the targets",
+        )),
+        Err(e) => {
+            report.push(
+                Check::failed(
+                    "signature-value",
+                    SubIndication::SigCryptoFailure,
+                    e.to_string(),
+                )
+                .with("payload-bytes", payload.len().to_string()),
+            );
+        }
+    }
+    report.push(when_check(signature, jws.header().sig_t()));
+    let sig_t = jws.header().sig_t().and_then(parse_rfc3339);
+    match &options.validator {
+        Some(validator) => {
+            let mut times = ValidationTimes::at(options.at);
+            if let Some(t) = sig_t {
+                times = times.with_sig_t(t);
+            }
+            let (trust, _) = validator.validate_x5c(x5c, &times);
+            report.extend(trust);
+        }
+        None => report.push(Check::not_checked(
+            "certificate-path",
+            "no trust anchors were given; only the signature value was checked",
+        )),
+    }
+    report
+}
+
+fn parse_element(signature: Node<'_>) -> Result<(CompactJws, Option<Canonicalization>), String> {
+    let text = |name: &str| signature.get(name).and_then(|v| v.as_str());
+    match text("sigFormat") {
+        Some(JOSE_SIG_FORMAT) => {}
+        Some(other) => {
+            return Err(format!(
+                "sigFormat is {other:?}; only application/jose is verified"
+            ))
+        }
+        None => return Err("sigFormat is missing (application/jose expected)".to_owned()),
+    }
+    let rule = match text("targetFormat") {
+        Some(tf) => Canonicalization::from_target_format(tf).map_err(|e| e.to_string())?,
+        None => None,
+    };
+    let data = text("data").ok_or("Signature.data is missing")?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|e| format!("Signature.data is not base64: {e}"))?;
+    let compact =
+        String::from_utf8(bytes).map_err(|_| "Signature.data is not UTF-8 JWS text".to_owned())?;
+    let jws = CompactJws::parse(compact.trim()).map_err(|e| format!("Signature.data: {e}"))?;
+    Ok((jws, rule))
+}
+
+fn when_check(signature: Node<'_>, sig_t: Option<&str>) -> Check {
+    const CODE: &str = "signature-when";
+    let when = signature.get("when").and_then(|w| w.as_str());
+    match (when, sig_t) {
+        (Some(w), Some(s))
+            if parse_rfc3339(w).is_some() && parse_rfc3339(w) == parse_rfc3339(s) =>
+        {
+            Check::pass(CODE, "Signature.when agrees with the JWS sigT")
+        }
+        (Some(w), Some(s)) => Check::warn(
+            CODE,
+            format!("Signature.when {w:?} differs from sigT {s:?}"),
+        ),
+        (None, _) => Check::warn(CODE, "Signature.when is missing (R4 requires it)"),
+        (Some(_), None) => Check::warn(CODE, "the JWS has no sigT to compare Signature.when with"),
+    }
+}
