@@ -129,7 +129,8 @@ pub const QUESTIONNAIRE_RESPONSE: &str = r#"{
   ]
 }"#;
 
-/// The QuestionnaireResponse with signature extensions on the root and on item 2 (placeholders).
+/// The QuestionnaireResponse with signature extensions (placeholders) on the root, on item 2 and
+/// on the item nested under item 2's answer.
 pub const QR_WITH_EXTENSIONS: &str = r#"{
   "resourceType": "QuestionnaireResponse",
   "id": "qr-1",
@@ -154,7 +155,24 @@ pub const QR_WITH_EXTENSIONS: &str = r#"{
         }
       ],
       "text": "Weight (kg)",
-      "answer": [ { "valueDecimal": 70.0, "item": [ { "linkId": "2.1", "id": "item-2-1", "answer": [ { "valueBoolean": true } ] } ] } ]
+      "answer": [
+        {
+          "valueDecimal": 70.0,
+          "item": [
+            {
+              "linkId": "2.1",
+              "id": "item-2-1",
+              "extension": [
+                {
+                  "url": "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature",
+                  "valueSignature": { "sigFormat": "application/jose", "data": "bmVzdGVk" }
+                }
+              ],
+              "answer": [ { "valueBoolean": true } ]
+            }
+          ]
+        }
+      ]
     }
   ]
 }"#;

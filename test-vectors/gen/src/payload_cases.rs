@@ -66,8 +66,8 @@ pub fn add(cases: &mut Vec<Case>) -> GenResult<()> {
         cases,
         "item-rule",
         "A QuestionnaireResponse item (CDex CONF-036): the item minus its id and its signature \
-         extension; nested items are signed as they are. No canonicalization member: the item \
-         rule has no URI.",
+         extension; nested items are signed as they are, their ids and signature extensions \
+         included. No canonicalization member: the item rule has no URI.",
         documents::QR_WITH_EXTENSIONS,
         None,
         Some("/item/1"),
@@ -75,7 +75,8 @@ pub fn add(cases: &mut Vec<Case>) -> GenResult<()> {
     ok(
         cases,
         "item-rule-nested-answer-item",
-        "An item nested under an answer is selected by its pointer and signed by the item rule.",
+        "A signed item nested under an answer, selected by its pointer: the item rule removes its \
+         own id and signature extension.",
         documents::QR_WITH_EXTENSIONS,
         None,
         Some("/item/1/answer/0/item/0"),
