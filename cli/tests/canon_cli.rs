@@ -244,3 +244,24 @@ fn output_file_is_written() {
     assert_eq!(std::fs::read(&target).unwrap(), br#"{"a":2,"b":1}"#);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn payload_of_an_unsigned_item() {
+    let qr = br#"{"resourceType":"QuestionnaireResponse","status":"completed","item":[{"linkId":"1","id":"x","item":[{"linkId":"1.1"}]}]}"#;
+    let out = fhirsig(
+        &["canon", "--payload", "--pointer", "/item/0", "-"],
+        Some(qr),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, br#"{"item":[{"linkId":"1.1"}],"linkId":"1"}"#);
+    let out = fhirsig(
+        &["canon", "--payload", "--pointer", "/status", "-"],
+        Some(qr),
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

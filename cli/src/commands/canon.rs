@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use fhirsig_core::canonicalization::Canonicalization;
-use fhirsig_core::locate::{locate, Located};
+use fhirsig_core::locate::{is_questionnaire_item, locate, Located};
 use fhirsig_core::payload::{item_payload, resource_payload, SignedObject};
 use fhirsig_jcs::{Document, Exclusions, NumberChange};
 
@@ -85,6 +85,14 @@ fn payload_bytes(
     source: &str,
     args: &CanonArgs,
 ) -> Result<(Vec<u8>, Vec<NumberChange>), CliError> {
+    // An item need not be signed yet to have a payload (the bytes its signer will sign).
+    if let Some(pointer) = args.pointer.as_deref() {
+        if let (true, Some(item)) = (is_questionnaire_item(doc, pointer), doc.pointer(pointer)) {
+            let payload =
+                item_payload(doc, item).map_err(|e| CliError::input(format!("{source}: {e}")))?;
+            return Ok((payload.bytes, payload.number_changes));
+        }
+    }
     let located = locate(doc);
     let target = choose_target(doc, source, &located, args.pointer.as_deref())?;
     let payload = match target.object {
@@ -110,12 +118,13 @@ fn choose_target<'l, 'd>(
                 "{source}: nothing at JSON Pointer {pointer:?}"
             )));
         }
-        return located.iter().find(|l| l.pointer == pointer).ok_or_else(|| {
-            CliError::input(format!(
-                "{source}: the value at {pointer:?} is not a Bundle, QuestionnaireResponse or signed QuestionnaireResponse item"
-            ))
-            .with_hint(candidates_hint(located))
-        });
+        if let Some(found) = located.iter().find(|l| l.pointer == pointer) {
+            return Ok(found);
+        }
+        return Err(CliError::input(format!(
+            "{source}: the value at {pointer:?} is not a Bundle, QuestionnaireResponse or QuestionnaireResponse item"
+        ))
+        .with_hint(candidates_hint(located)));
     }
     if let Some(root) = located.first().filter(|l| l.pointer.is_empty()) {
         return Ok(root);

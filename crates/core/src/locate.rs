@@ -107,3 +107,29 @@ pub fn signature_extension_value<'d>(node: Node<'d>) -> Option<Node<'d>> {
         .find(|e| is_signature_extension(*e))?
         .get("valueSignature")
 }
+
+/// Whether the object at `pointer` is a QuestionnaireResponse item (`…/item/N`, possibly under
+/// answers, inside a QuestionnaireResponse), signed or not.
+pub fn is_questionnaire_item(doc: &Document<'_>, pointer: &str) -> bool {
+    let Some(parent) = pointer.rsplit_once("/item/").map(|(p, _)| p) else {
+        return false;
+    };
+    let is_object = doc
+        .pointer(pointer)
+        .is_some_and(|n| n.kind() == NodeKind::Object && n.get("resourceType").is_none());
+    if !is_object {
+        return false;
+    }
+    let mut prefix = parent;
+    loop {
+        if let Some(node) = doc.pointer(prefix) {
+            if node.get("resourceType").and_then(|t| t.as_str()) == Some("QuestionnaireResponse") {
+                return true;
+            }
+        }
+        match prefix.rsplit_once('/') {
+            Some((up, _)) => prefix = up,
+            None => return false,
+        }
+    }
+}

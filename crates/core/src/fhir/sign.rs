@@ -270,29 +270,12 @@ fn classify(
             resource_type: other.to_owned(),
             pointer: pointer.to_owned(),
         })),
-        None if is_questionnaire_item(doc, pointer) => Ok(SignedObject::QuestionnaireResponseItem),
+        None if crate::locate::is_questionnaire_item(doc, pointer) => {
+            Ok(SignedObject::QuestionnaireResponseItem)
+        }
         None => Err(SignError::Payload(PayloadError::MissingResourceType {
             pointer: pointer.to_owned(),
         })),
-    }
-}
-
-/// An object at `…/item/N` (possibly under answers) inside a QuestionnaireResponse.
-fn is_questionnaire_item(doc: &Document<'_>, pointer: &str) -> bool {
-    let Some(parent) = pointer.rsplit_once("/item/").map(|(p, _)| p) else {
-        return false;
-    };
-    let mut prefix = parent;
-    loop {
-        if let Some(node) = doc.pointer(prefix) {
-            if node.get("resourceType").and_then(|t| t.as_str()) == Some("QuestionnaireResponse") {
-                return true;
-            }
-        }
-        match prefix.rsplit_once('/') {
-            Some((up, _)) => prefix = up,
-            None => return false,
-        }
     }
 }
 

@@ -1,0 +1,175 @@
+//! The published test vectors through the `fhirsig` binary: every `canonicalize` case with
+//! `fhirsig canon`, every `payload` case with `fhirsig canon --payload`, every `verify` case
+//! with `fhirsig verify --json`. The library harness
+//! (`crates/core/tests/published_vectors.rs`) checks every field; this checks that the command
+//! line gives the same answers (output bytes, exit status, verified, sub-indication).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use base64::Engine as _;
+use serde_json::Value;
+
+fn vectors() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-vectors")
+}
+
+fn cases(area: &str) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = std::fs::read_dir(vectors().join(area))
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = format!("{area}/{}", path.file_name().unwrap().to_string_lossy());
+            (name, serde_json::from_str(&text).unwrap())
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// The input bytes of a case (`text`, `textBase64`, or the JSON value re-serialised).
+fn input(case: &Value) -> Vec<u8> {
+    let input = &case["input"];
+    match input
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect::<Vec<_>>())
+    {
+        Some(keys) if keys == ["text"] => input["text"].as_str().unwrap().as_bytes().to_vec(),
+        Some(keys) if keys == ["textBase64"] => base64::engine::general_purpose::STANDARD
+            .decode(input["textBase64"].as_str().unwrap())
+            .unwrap(),
+        _ => serde_json::to_vec(input).unwrap(),
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fhirsig-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn canon_agrees_with_every_canonicalize_vector() {
+    let dir = temp_dir("vectors-canon");
+    let mut checked = 0;
+    for (name, case) in cases("jcs") {
+        let file = write(&dir, "input.json", &input(&case));
+        let out = Command::new(env!("CARGO_BIN_EXE_fhirsig"))
+            .args(["canon", "-q", &file])
+            .output()
+            .unwrap();
+        match case["expect"].as_str().unwrap() {
+            "success" => {
+                assert_eq!(out.status.code(), Some(0), "{name}");
+                let expected = case["expectedCanonical"].as_str().unwrap();
+                assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{name}");
+            }
+            _ => assert_eq!(out.status.code(), Some(2), "{name}: refused as bad input"),
+        }
+        checked += 1;
+    }
+    assert!(checked >= 50, "only {checked} canonicalize cases");
+}
+
+#[test]
+fn canon_payload_agrees_with_every_payload_vector() {
+    let dir = temp_dir("vectors-payload");
+    let mut checked = 0;
+    for (name, case) in cases("payload") {
+        let mut args = vec![
+            "canon".to_owned(),
+            "-q".to_owned(),
+            "--payload".to_owned(),
+            write(&dir, "input.json", &input(&case)),
+        ];
+        if let Some(uri) = case.get("canonicalization").and_then(Value::as_str) {
+            args.extend(["--canonicalization".into(), uri.into()]);
+        }
+        if let Some(pointer) = case.get("pointer").and_then(Value::as_str) {
+            args.extend(["--pointer".into(), pointer.into()]);
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_fhirsig"))
+            .args(&args)
+            .output()
+            .unwrap();
+        match case["expect"].as_str().unwrap() {
+            "success" => {
+                assert_eq!(out.status.code(), Some(0), "{name}: {out:?}");
+                let expected = case["expectedCanonical"].as_str().unwrap();
+                assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{name}");
+            }
+            _ => assert_eq!(out.status.code(), Some(2), "{name}: refused as bad input"),
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} payload cases");
+}
+
+#[test]
+fn verify_agrees_with_every_verify_vector() {
+    let dir = temp_dir("vectors-verify");
+    let mut checked = 0;
+    for area in ["fhir", "trust"] {
+        for (name, case) in cases(area) {
+            let mut args = vec![
+                "verify".to_owned(),
+                write(&dir, "input.json", &input(&case)),
+                "--json".to_owned(),
+                "--at".to_owned(),
+                case["verifyAt"].as_str().unwrap().to_owned(),
+            ];
+            let list = |key: &str| -> Vec<String> {
+                case.get(key)
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+                    .unwrap_or_default()
+            };
+            if !list("trustAnchors").is_empty() {
+                let pem = list("trustAnchors").concat();
+                args.extend(["--trust".into(), write(&dir, "anchors.pem", pem.as_bytes())]);
+            }
+            for (i, crl) in list("crls").iter().enumerate() {
+                let file = write(&dir, &format!("{i}.crl.pem"), crl.as_bytes());
+                args.extend(["--crl".into(), file]);
+            }
+            for (key, option) in [("timePolicy", "--time-policy"), ("profile", "--profile")] {
+                if let Some(value) = case.get(key).and_then(Value::as_str) {
+                    args.extend([option.into(), value.into()]);
+                }
+            }
+            let out = Command::new(env!("CARGO_BIN_EXE_fhirsig"))
+                .args(&args)
+                .output()
+                .unwrap();
+            let pointer = case.get("pointer").and_then(Value::as_str).unwrap_or("");
+            let stdout = String::from_utf8(out.stdout).unwrap();
+            let line: Value = stdout
+                .lines()
+                .map(|l| serde_json::from_str::<Value>(l).unwrap())
+                .find(|v| v["pointer"] == pointer)
+                .unwrap_or_else(|| panic!("{name}: no signature at {pointer:?}: {stdout}"));
+            let success = case["expect"] == "success";
+            assert_eq!(line["verified"], success, "{name}: {line}");
+            if let Some(sub) = case.get("expectSubIndication") {
+                assert_eq!(&line["subIndication"], sub, "{name}: {line}");
+            }
+            if success {
+                // Other signatures in the file (none today) could still fail the exit status.
+                assert_eq!(out.status.code(), Some(0), "{name}");
+            } else {
+                assert_eq!(out.status.code(), Some(1), "{name}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 80, "only {checked} verify cases");
+}
