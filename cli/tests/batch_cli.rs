@@ -197,3 +197,32 @@ fn broken_and_huge_lines_are_one_failed_record_each() {
     assert!(stdout.contains("failed/sig-crypto-failure"), "{stdout}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn html_report_is_self_contained() {
+    let dir = temp_dir("html");
+    let (lines, root) = signed_bundles(&dir, 2);
+    let good = dir.join("good.json");
+    std::fs::write(&good, &lines[0]).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, lines[1].replace("\"b1\"", "\"b<script>\"")).unwrap();
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, "{\"a\":").unwrap();
+    let report = dir.join("report.html");
+    let out = fhirsig(&[
+        "verify", good.to_str().unwrap(), bad.to_str().unwrap(), broken.to_str().unwrap(),
+        "--trust", &root, "--html", report.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "an unreadable record");
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for needle in ["Summary", "verified", "not verified · failed/sig-crypto-failure", "unreadable",
+                   "signature-value", "certificate-path", "<svg", "sigT", "verified at", "Payload SHA-256"] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    // Self-contained and inert: no scripts, no external resources; content is escaped.
+    for forbidden in ["<script", "<link", "src=", "href=", "url(", "@import"] {
+        assert!(!html.contains(forbidden), "report contains {forbidden}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

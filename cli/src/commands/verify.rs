@@ -19,7 +19,8 @@ use serde_json::json;
 
 use crate::batch::{discover, records, Record, DEFAULT_MAX_RECORD_BYTES};
 use crate::error::{CliError, Status};
-use crate::io::{diagnostic, write_stdout};
+use crate::html_report::{render, ReportRecord, RunFacts};
+use crate::io::{diagnostic, write_atomically, write_stdout};
 use crate::trust_inputs::{instant, time_policy, validator};
 
 /// Arguments of `fhirsig verify`.
@@ -31,6 +32,7 @@ Examples:
   fhirsig verify signed.json --trust roots.pem --json        one JSON object per signature
   fhirsig verify signed.json --trust roots.pem --outcome     a FHIR OperationOutcome
   fhirsig verify ./received/ export.ndjson.gz --trust roots.pem   folders and bulk NDJSON
+  fhirsig verify ./archive/ --trust roots.pem --html audit.html   an offline audit report
 
 Every signature in each file is verified: Bundle.signature, QuestionnaireResponse and item
 signature extensions, also inside $submit-attachment Parameters and contained resources.
@@ -76,6 +78,10 @@ pub struct VerifyArgs {
     /// Show every check, not only the ones that did not pass.
     #[arg(short, long)]
     verbose: bool,
+
+    /// Also write a self-contained HTML audit report (summary, checks, chains, time lines).
+    #[arg(long, value_name = "REPORT.html")]
+    html: Option<PathBuf>,
 
     /// Read every file (and standard input) as NDJSON: one resource per line (gzip allowed).
     /// Files named *.ndjson, *.jsonl (optionally .gz) are NDJSON anyway.
@@ -125,6 +131,7 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     let style = Style::new(&args.color, args.json || args.outcome);
     let progress = progress_bar(args.json || args.outcome);
     let mut summary = Summary::default();
+    let mut report_records: Vec<ReportRecord> = Vec::new();
     for source in &sources {
         let mut records = records(source, args.max_record_bytes).peekable();
         while records.peek().is_some() {
@@ -136,6 +143,16 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
             let mut text = String::new();
             for (record, outcome) in chunk.iter().zip(&outcomes) {
                 summary.add(outcome);
+                if args.html.is_some() {
+                    report_records.push(match outcome {
+                        RecordOutcome::Error(m) => {
+                            ReportRecord::Error(record.name.clone(), m.clone())
+                        }
+                        RecordOutcome::Verified(r) => {
+                            ReportRecord::Verified(record.name.clone(), r.clone())
+                        }
+                    });
+                }
                 match outcome {
                     RecordOutcome::Error(message) => {
                         if args.json {
@@ -166,6 +183,16 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     }
     if let Some(bar) = &progress {
         bar.finish_and_clear();
+    }
+    if let Some(path) = &args.html {
+        let facts = RunFacts {
+            verification_time: options.verification_time,
+            time_policy: args.time_policy.clone(),
+            anchors: options.validator.is_some(),
+            trust: args.trust.iter().map(|p| p.display().to_string()).collect(),
+        };
+        write_atomically(path, render(&report_records, &facts).as_bytes())?;
+        diagnostic("info", &format!("report written to {}", path.display()));
     }
     if summary.records > 1 {
         let text = if args.json {

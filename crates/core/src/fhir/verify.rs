@@ -57,6 +57,21 @@ pub struct SignerInfo {
     pub identifiers: Vec<(&'static str, String)>,
 }
 
+/// One certificate of a signature's `x5c`, as shown in reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateSummary {
+    /// Subject distinguished name.
+    pub subject: String,
+    /// Issuer distinguished name.
+    pub issuer: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// Start of validity.
+    pub not_before: UnixTime,
+    /// End of validity.
+    pub not_after: UnixTime,
+}
+
 /// The outcome for one signature.
 #[derive(Debug, Clone)]
 pub struct SignatureVerification {
@@ -80,6 +95,8 @@ pub struct SignatureVerification {
     pub payload_sha256: Option<String>,
     /// Numbers whose canonical form differs from how they are written.
     pub number_changes: Vec<NumberChange>,
+    /// The `x5c` certificates that could be read, signer first.
+    pub chain: Vec<CertificateSummary>,
 }
 
 impl SignatureVerification {
@@ -101,6 +118,7 @@ impl SignatureVerification {
             sig_t: None,
             payload_sha256: None,
             number_changes: Vec::new(),
+            chain: Vec::new(),
         }
     }
 
@@ -140,6 +158,7 @@ fn verify_one(
         sig_t: None,
         payload_sha256: None,
         number_changes: Vec::new(),
+        chain: Vec::new(),
     };
     result.report.push(checks::element_shape(&element));
     if let Some(format) = element
@@ -411,6 +430,17 @@ fn check_signature(
             Err(e) => checks::jws_failure("signature-value", &e),
         }),
     }
+    result.chain = x5c
+        .iter()
+        .filter_map(|der| Certificate::from_der(der).ok())
+        .map(|c| CertificateSummary {
+            subject: c.subject(),
+            issuer: c.issuer(),
+            serial: c.serial_hex(),
+            not_before: c.not_before(),
+            not_after: c.not_after(),
+        })
+        .collect();
     if let Some(leaf) = &leaf {
         result.signer = Some(SignerInfo {
             subject: leaf.subject(),
