@@ -68,9 +68,9 @@ pub fn render(records: &[ReportRecord], facts: &RunFacts) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>fhirsig verification report</title><style>{STYLE}</style></head><body>\n"
     );
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<h1>fhirsig verification report</h1><p class=\"meta\">Verified as of {} · certificates validated at: {} · trust anchors: {} · fhirsig {}</p>\n",
+        "<h1>fhirsig verification report</h1><p class=\"meta\">Verified as of {} · certificates validated at: {} · trust anchors: {} · fhirsig {}</p>",
         esc(&format_rfc3339(facts.verification_time)),
         if facts.time_policy == "sigt" { "the signing time (sigT)" } else { "the verification time" },
         if facts.anchors { esc(&facts.trust.join(", ")) } else { "none given (no signer is trusted)".to_owned() },
@@ -80,17 +80,17 @@ pub fn render(records: &[ReportRecord], facts: &RunFacts) -> String {
     for record in records {
         match record {
             ReportRecord::Error(name, message) => {
-                let _ = write!(
+                let _ = writeln!(
                     out,
-                    "<section class=\"sig\"><h2>{}</h2><p><span class=\"badge b-fail\">unreadable</span> {}</p></section>\n",
+                    "<section class=\"sig\"><h2>{}</h2><p><span class=\"badge b-fail\">unreadable</span> {}</p></section>",
                     esc(name),
                     esc(message)
                 );
             }
             ReportRecord::Verified(name, results) if results.is_empty() => {
-                let _ = write!(
+                let _ = writeln!(
                     out,
-                    "<section class=\"sig\"><h2>{}</h2><p><span class=\"badge b-other\">no signature</span> nothing in this record is signed</p></section>\n",
+                    "<section class=\"sig\"><h2>{}</h2><p><span class=\"badge b-other\">no signature</span> nothing in this record is signed</p></section>",
                     esc(name)
                 );
             }
@@ -121,9 +121,9 @@ fn summary(out: &mut String, records: &[ReportRecord]) {
             }
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<h2>Summary</h2><table class=\"summary\"><tr><th>Records</th><td>{}</td></tr><tr><th>Signatures</th><td>{signatures}</td></tr><tr><th>Verified</th><td class=\"pass\">{verified}</td></tr><tr><th>Not verified</th><td class=\"fail\">{}</td></tr><tr><th>Without a signature</th><td>{unsigned}</td></tr><tr><th>Unreadable</th><td>{unreadable}</td></tr></table>\n",
+        "<h2>Summary</h2><table class=\"summary\"><tr><th>Records</th><td>{}</td></tr><tr><th>Signatures</th><td>{signatures}</td></tr><tr><th>Verified</th><td class=\"pass\">{verified}</td></tr><tr><th>Not verified</th><td class=\"fail\">{}</td></tr><tr><th>Without a signature</th><td>{unsigned}</td></tr><tr><th>Unreadable</th><td>{unreadable}</td></tr></table>",
         records.len(),
         signatures - verified
     );
