@@ -59,6 +59,7 @@ section.sig{border:1px solid #d5dbe1;border-radius:8px;padding:1rem 1.2rem;margi
 .kv td:first-child{width:11rem;color:#5a6570}
 .summary td:nth-child(2){font-weight:600}
 svg text{font:12px system-ui,sans-serif}
+details summary{cursor:pointer;color:#116329;margin:.4rem 0}
 ";
 
 /// The whole report as one HTML document.
@@ -194,8 +195,44 @@ fn signature(out: &mut String, name: &str, result: &SignatureVerification, now: 
         "Payload SHA-256",
         result.payload_sha256.as_deref().unwrap_or("—"),
     );
-    out.push_str("</table><table><tr><th>Result</th><th>Check</th><th>Finding</th></tr>");
-    for check in result.report.checks() {
+    out.push_str("</table>");
+    if !result.chain.is_empty() {
+        out.push_str("<table><tr><th>Certificate (x5c, signer first)</th><th>Issuer</th><th>Valid from</th><th>Valid until</th></tr>");
+        for cert in &result.chain {
+            let _ = write!(
+                out,
+                "<tr><td>{}<div class=\"ev\">serial {}</div></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&cert.subject),
+                esc(&cert.serial),
+                esc(&cert.issuer),
+                esc(&format_rfc3339(cert.not_before)),
+                esc(&format_rfc3339(cert.not_after))
+            );
+        }
+        out.push_str("</table>");
+        timeline(out, result, now);
+    }
+    let (passed, other): (Vec<_>, Vec<_>) = result
+        .report
+        .checks()
+        .iter()
+        .partition(|c| c.outcome() == Outcome::Pass);
+    if !other.is_empty() {
+        check_table(out, &other);
+    }
+    let _ = write!(
+        out,
+        "<details><summary>{} check(s) passed</summary>",
+        passed.len()
+    );
+    check_table(out, &passed);
+    out.push_str("</details>");
+    out.push_str("</section>\n");
+}
+
+fn check_table(out: &mut String, checks: &[&fhirsig_core::trust::Check]) {
+    out.push_str("<table><tr><th>Result</th><th>Check</th><th>Finding</th></tr>");
+    for check in checks {
         let class = check.outcome().as_str();
         let mut evidence = String::new();
         for (k, v) in check.evidence() {
@@ -215,23 +252,6 @@ fn signature(out: &mut String, name: &str, result: &SignatureVerification, now: 
         );
     }
     out.push_str("</table>");
-    if !result.chain.is_empty() {
-        out.push_str("<table><tr><th>Certificate (x5c, signer first)</th><th>Issuer</th><th>Valid from</th><th>Valid until</th></tr>");
-        for cert in &result.chain {
-            let _ = write!(
-                out,
-                "<tr><td>{}<div class=\"ev\">serial {}</div></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&cert.subject),
-                esc(&cert.serial),
-                esc(&cert.issuer),
-                esc(&format_rfc3339(cert.not_before)),
-                esc(&format_rfc3339(cert.not_after))
-            );
-        }
-        out.push_str("</table>");
-        timeline(out, result, now);
-    }
-    out.push_str("</section>\n");
 }
 
 /// An SVG time line: one bar per certificate's validity, and marks for `sigT` and the
@@ -255,7 +275,7 @@ fn timeline(out: &mut String, result: &SignatureVerification, now: UnixTime) {
     let (left, width) = (180.0, 560.0);
     let x = |t: u64| left + (t - min) as f64 / span * width;
     let rows = result.chain.len();
-    let height = 40 + rows * 26 + 20;
+    let height = 40 + rows * 26 + 40;
     let _ = write!(
         out,
         "<svg role=\"img\" aria-label=\"time line\" width=\"{}\" height=\"{height}\" viewBox=\"0 0 {} {height}\">",
@@ -264,7 +284,13 @@ fn timeline(out: &mut String, result: &SignatureVerification, now: UnixTime) {
     );
     for (i, cert) in result.chain.iter().enumerate() {
         let y = 30 + i * 26;
-        let label: String = cert.subject.chars().take(26).collect();
+        // The common name reads best in a narrow column; else the whole name, shortened.
+        let name = cert
+            .subject
+            .split(',')
+            .find_map(|part| part.strip_prefix("CN="))
+            .unwrap_or(&cert.subject);
+        let label: String = name.chars().take(28).collect();
         let (x1, x2) = (x(cert.not_before.as_secs()), x(cert.not_after.as_secs()));
         let _ = write!(
             out,
@@ -275,17 +301,17 @@ fn timeline(out: &mut String, result: &SignatureVerification, now: UnixTime) {
         );
     }
     let bottom = 30 + rows * 26;
-    let mut mark = |t: u64, color: &str, label: &str| {
+    let mut mark = |t: u64, color: &str, label: &str, label_y: usize| {
         let px = x(t);
         let _ = write!(
             out,
-            "<line x1=\"{px:.1}\" y1=\"16\" x2=\"{px:.1}\" y2=\"{bottom}\" stroke=\"{color}\" stroke-width=\"2\"/><text x=\"{px:.1}\" y=\"12\" text-anchor=\"middle\" fill=\"{color}\">{}</text>",
+            "<line x1=\"{px:.1}\" y1=\"16\" x2=\"{px:.1}\" y2=\"{bottom}\" stroke=\"{color}\" stroke-width=\"2\"/><text x=\"{px:.1}\" y=\"{label_y}\" text-anchor=\"middle\" fill=\"{color}\">{}</text>",
             esc(label)
         );
     };
-    mark(now.as_secs(), "#1d232a", "verified at");
+    mark(now.as_secs(), "#1d232a", "verified at", 12);
     if let Some(t) = sig_t {
-        mark(t.as_secs(), "#0b5cad", "sigT");
+        mark(t.as_secs(), "#0b5cad", "sigT", bottom + 32);
     }
     let _ = write!(
         out,

@@ -210,14 +210,30 @@ fn html_report_is_self_contained() {
     std::fs::write(&broken, "{\"a\":").unwrap();
     let report = dir.join("report.html");
     let out = fhirsig(&[
-        "verify", good.to_str().unwrap(), bad.to_str().unwrap(), broken.to_str().unwrap(),
-        "--trust", &root, "--html", report.to_str().unwrap(),
+        "verify",
+        good.to_str().unwrap(),
+        bad.to_str().unwrap(),
+        broken.to_str().unwrap(),
+        "--trust",
+        &root,
+        "--html",
+        report.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2), "an unreadable record");
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
-    for needle in ["Summary", "verified", "not verified · failed/sig-crypto-failure", "unreadable",
-                   "signature-value", "certificate-path", "<svg", "sigT", "verified at", "Payload SHA-256"] {
+    for needle in [
+        "Summary",
+        "verified",
+        "not verified · failed/sig-crypto-failure",
+        "unreadable",
+        "signature-value",
+        "certificate-path",
+        "<svg",
+        "sigT",
+        "verified at",
+        "Payload SHA-256",
+    ] {
         assert!(html.contains(needle), "missing {needle}");
     }
     // Self-contained and inert: no scripts, no external resources; content is escaped.

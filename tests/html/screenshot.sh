@@ -26,5 +26,5 @@ timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no
   --user-data-dir="$work/profile" --hide-scrollbars --window-size=1280,2400 \
   --screenshot="$work/report.png" "file://$work/report.html" >/dev/null 2>&1
 [ -s "$work/report.png" ] || { echo "screenshot: chromium wrote no screenshot" >&2; exit 1; }
-python3 "$here/png_colours.py" "$work/report.png"
 if [ -n "$out" ]; then cp "$work/report.png" "$out"; fi
+python3 "$here/png_colours.py" "$work/report.png"
