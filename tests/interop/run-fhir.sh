@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # FHIR signature interoperability in both directions with independent implementations
+# (Python: PyPI rfc8785 + jwcrypto; Node: npm canonicalize + jose, pinned in package.json)
 # (PyPI rfc8785 + jwcrypto + cryptography, pinned in requirements.txt):
 #   fhirsig signs Bundles and a QuestionnaireResponse (RS256, PS256, ES256, ES384) -> they verify;
 #   they sign a Bundle -> fhirsig verifies; canonical bytes of generated Bundles compared.
@@ -100,4 +101,36 @@ for i in range(200):
     count += 1
 print(f"ok    {count} generated Bundles: fhirsig canon == rfc8785, byte for byte")
 PY
+echo "== Node peers (npm canonicalize + jose, pinned in tests/interop/package.json)"
+command -v node >/dev/null || { echo "run-fhir: node is required (apt-get install nodejs)" >&2; exit 1; }
+nodedir="$root/target/interop-node"
+mkdir -p "$nodedir"
+cp tests/interop/package.json "$nodedir/package.json"
+if ! (cd "$nodedir" && npm install --silent --no-audit --no-fund >/dev/null); then
+  echo "run-fhir: npm install of canonicalize and jose failed" >&2
+  exit 1
+fi
+cp tests/interop/fhir_interop_node.mjs "$nodedir/"
+node "$nodedir/fhir_interop_node.mjs" verify-ours "$work"
+node "$nodedir/fhir_interop_node.mjs" produce "$work"
+"$bin" verify "$work/node.signed.json.out" --trust "$work/p256.cert.pem" --at 2026-06-01T00:00:00Z
+mkdir -p "$work/canon"
+"$venv/bin/python" - "$work/canon" <<'PY'
+import json, pathlib, random, sys
+d, rng = pathlib.Path(sys.argv[1]), random.Random(4711)
+for i in range(100):
+    doc = {"resourceType": "Bundle", "type": "collection", "total": rng.random() * 10 ** rng.randint(-8, 22),
+           "entry": [{"resource": {"resourceType": "Observation", "valueQuantity": {"value": round(rng.uniform(-500, 500), rng.randint(0, 6))},
+                      "note": [{"text": "".join(chr(rng.choice([rng.randint(32, 126), rng.randint(0xA0, 0x2FFF), 0x1F600, 0x7F, 0x10])) for _ in range(12))}]}}
+                     for _ in range(rng.randint(1, 4))]}
+    (d / f"{i:03}.json").write_text(json.dumps(doc, ensure_ascii=rng.random() < 0.5, indent=rng.choice([None, 1])), encoding="utf-8")
+PY
+node "$nodedir/fhir_interop_node.mjs" canon "$work"
+compared=0
+for f in "$work"/canon/*.json; do
+  "$bin" canon -q "$f" > "$f.fhirsig"
+  cmp -s "$f.fhirsig" "$f.node" || { echo "run-fhir: canonical bytes differ for $f" >&2; exit 1; }
+  compared=$((compared + 1))
+done
+echo "ok    $compared generated Bundles: fhirsig canon == npm canonicalize, byte for byte"
 echo "run-fhir: both directions agree"
