@@ -335,3 +335,92 @@ fn rfc7520_detached_content_verifies_with_the_key() {
         stdout(&out)
     );
 }
+
+#[test]
+fn fhir_carriage_round_trip() {
+    let dir = std::env::temp_dir().join(format!("fhirsig-doc-fhir-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = env!("CARGO_BIN_EXE_fhirsig");
+    let run = |args: &[&str]| {
+        std::process::Command::new(bin)
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run(&["pki", "init", "pki"]).status.code(), Some(0));
+    let mut chain = std::fs::read(dir.join("pki/leaf-ec.cert.pem")).unwrap();
+    chain.extend(std::fs::read(dir.join("pki/intermediate-ca.cert.pem")).unwrap());
+    std::fs::write(dir.join("chain.pem"), chain).unwrap();
+    std::fs::write(dir.join("note.pdf"), b"%PDF-1.4 a signed note").unwrap();
+    let out = run(&[
+        "doc",
+        "sign",
+        "note.pdf",
+        "--key",
+        "pki/leaf-ec.key.pem",
+        "--cert",
+        "chain.pem",
+        "--fhir",
+        "--target",
+        "DocumentReference/42",
+        "--at",
+        "2026-05-01T12:00:00Z",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let provenance = std::fs::read_to_string(dir.join("note.pdf.jws.provenance.json")).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&provenance).unwrap();
+    assert_eq!(value["resourceType"], "Provenance");
+    assert_eq!(value["target"][0]["reference"], "DocumentReference/42");
+    assert_eq!(value["signature"][0]["targetFormat"], "application/pdf");
+    assert_eq!(value["signature"][0]["sigFormat"], "application/jose");
+    assert_eq!(value["signature"][0]["when"], "2026-05-01T12:00:00Z");
+    assert_eq!(
+        value["signature"][0]["who"]["identifier"]["value"],
+        "1234567893"
+    );
+    assert!(provenance.starts_with("{\n  \"resourceType\": \"Provenance\""));
+    // The Provenance verifies the document like the .jws does, and a changed document fails.
+    let verify = |file: &str| {
+        run(&[
+            "doc",
+            "verify",
+            "note.pdf.jws.provenance.json",
+            file,
+            "--trust",
+            "pki/root-ca.cert.pem",
+        ])
+    };
+    assert_eq!(verify("note.pdf").status.code(), Some(0));
+    std::fs::write(dir.join("changed.pdf"), b"%PDF-1.4 a signed nite").unwrap();
+    assert_eq!(verify("changed.pdf").status.code(), Some(1));
+    // It passes the HRex Provenance checker, and fhirsig verify recognises it and says how to check it.
+    assert_eq!(
+        run(&[
+            "provenance",
+            "check",
+            "note.pdf.jws.provenance.json",
+            "--profile",
+            "hrex"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let out = run(&[
+        "verify",
+        "note.pdf.jws.provenance.json",
+        "--trust",
+        "pki/root-ca.cert.pem",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("fhirsig doc verify PROVENANCE.json DOCUMENT"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # FHIR signature interoperability in both directions with independent implementations
 # (Python: PyPI rfc8785 + jwcrypto; Node: npm canonicalize + jose, pinned in package.json)
-# (PyPI rfc8785 + jwcrypto + cryptography, pinned in requirements.txt):
 #   fhirsig signs Bundles and a QuestionnaireResponse (RS256, PS256, ES256, ES384) -> they verify;
 #   they sign a Bundle -> fhirsig verifies; canonical bytes of generated Bundles compared.
 # Creates a venv under target/interop-venv. Exits non-zero on any disagreement.

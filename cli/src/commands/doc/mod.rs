@@ -1,6 +1,7 @@
 //! `fhirsig doc`: sign and verify non-FHIR documents (C-CDA, PDF, any file) with a detached
 //! JWS, a JAdES `sigD` JWS over several files, or a CMS `.p7s`.
 
+mod fhir;
 mod keys;
 mod report;
 mod sign;

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use fhirsig_core::document::{media_type_for, uri_for_path, DocumentDigest, DocumentSigner};
 use fhirsig_core::jws::Algorithm;
 
-use super::keys;
+use super::{fhir, keys};
 use crate::error::CliError;
 use crate::io::{diagnostic, write_atomically, write_stdout};
 
@@ -32,6 +32,8 @@ Examples:
   fhirsig doc sign ccd.xml scan.pdf --key k.pem --cert chain.pem -o set.jws  one sigD signature
   fhirsig doc sign big.pdf --sigd --key k.pem --cert chain.pem             hash-based, constant memory
   fhirsig doc sign scan.pdf --format cms --key k.pem --cert chain.pem      writes scan.pdf.p7s
+  fhirsig doc sign ccd.xml --key k.pem --cert chain.pem --fhir --target DocumentReference/7
+      also writes ccd.xml.jws.provenance.json: a Provenance carrying the signature
 
 One file is signed as an RFC 7515 detached JWS over its bytes (any JOSE library verifies it)
 unless it is larger than 64 MiB or --sigd is given; several files always get one JAdES sigD
@@ -74,6 +76,28 @@ pub struct SignArgs {
     /// Claimed signing time, RFC 3339 (default: now); written as sigT or CMS signing-time.
     #[arg(long, value_name = "SIGT")]
     at: Option<String>,
+
+    /// Also write a FHIR Provenance carrying the signature (targetFormat = the document's media
+    /// type), to travel with the DocumentReference or Binary named by --target.
+    #[arg(long, requires = "target")]
+    fhir: bool,
+
+    /// With --fhir: the reference of the resource holding the document, e.g. DocumentReference/123.
+    #[arg(long, value_name = "REF")]
+    target: Option<String>,
+
+    /// With --fhir: where to write the Provenance (default: the signature's name plus
+    /// .provenance.json).
+    #[arg(long, value_name = "FILE")]
+    fhir_output: Option<PathBuf>,
+
+    /// With --fhir: Signature.who.identifier.system (default: the certificate's NPI system).
+    #[arg(long, value_name = "URI", requires = "who_value")]
+    who_system: Option<String>,
+
+    /// With --fhir: Signature.who.identifier.value (default: the certificate's NPI).
+    #[arg(long, value_name = "VALUE")]
+    who_value: Option<String>,
 }
 
 /// Runs `fhirsig doc sign`.
@@ -96,6 +120,7 @@ pub fn run(args: SignArgs) -> Result<(), CliError> {
         }
     };
     let at = keys::instant(args.at.as_deref())?;
+    let leaf = chain.first().cloned();
     let mut signer = DocumentSigner::new(&key, chain).signing_time(at);
     if let Some(name) = &args.alg {
         let alg = Algorithm::from_name(name).map_err(|e| CliError::input(format!("--alg: {e}")))?;
@@ -117,7 +142,52 @@ pub fn run(args: SignArgs) -> Result<(), CliError> {
         Format::Jws => sign_jws(&args, &signer)?,
     };
     write_atomically(&output, &bytes)?;
-    write_stdout(format!("{}: {what}\n", output.display()).as_bytes())
+    write_stdout(format!("{}: {what}\n", output.display()).as_bytes())?;
+    if args.fhir {
+        let path = args.fhir_output.clone().unwrap_or_else(|| {
+            let mut name = output.clone().into_os_string();
+            name.push(".provenance.json");
+            PathBuf::from(name)
+        });
+        let media_type = match args.files.as_slice() {
+            [file] => media_type_for(&file.display().to_string()).to_owned(),
+            _ => "multipart/mixed".to_owned(),
+        };
+        let when = time::format_description::well_known::Rfc3339;
+        let when = at
+            .replace_nanosecond(0)
+            .unwrap_or(at)
+            .format(&when)
+            .map_err(|e| CliError::input(e.to_string()))?;
+        let who = args.who_value.clone().map(|value| {
+            let system = args
+                .who_system
+                .clone()
+                .unwrap_or_else(|| "http://hl7.org/fhir/sid/us-npi".to_owned());
+            (system, value)
+        });
+        let text = fhir::provenance(&fhir::Carriage {
+            target: args.target.as_deref().unwrap_or_default(),
+            media_type: &media_type,
+            sig_format: match args.format {
+                Format::Jws => "application/jose",
+                Format::Cms => "application/pkcs7-signature",
+            },
+            signature: &bytes,
+            when: &when,
+            who,
+            leaf: leaf.as_deref(),
+        })?;
+        write_atomically(&path, text.as_bytes())?;
+        write_stdout(
+            format!(
+                "{}: FHIR Provenance carrying the signature\n",
+                path.display()
+            )
+            .as_bytes(),
+        )?;
+    }
+    Ok(())
 }
 
 fn sign_jws(args: &SignArgs, signer: &DocumentSigner<'_>) -> Result<(Vec<u8>, String), CliError> {

@@ -5,13 +5,14 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use fhirsig_core::document::{
-    jws_uses_sigd, signed_documents, uri_for_path, DocumentVerifier, JwsContent, SignatureKind,
+    jws_uses_sigd, media_type_for, signed_documents, uri_for_path, DocumentVerifier, JwsContent,
+    SignatureKind,
 };
 use fhirsig_core::jws::CompactJws;
 use fhirsig_core::trust::{ChainValidator, Report};
 use rustls_pki_types::UnixTime;
 
-use super::{keys, report, sign};
+use super::{fhir, keys, report, sign};
 use crate::error::{CliError, Status};
 use crate::io::read_input;
 
@@ -28,7 +29,8 @@ For a sigD signature each file is matched by its path as given (or --uri, in fil
 its file name; the report names every signed document that is missing, changed, or not signed.
 Exit status: 0 verified; 1 a check failed (the report says which); 2 bad input or usage.")]
 pub struct VerifyArgs {
-    /// The signature: a compact JWS (.jws) or a CMS SignedData (.p7s, DER or PEM).
+    /// The signature: a compact JWS (.jws), a CMS SignedData (.p7s, DER or PEM), or a Provenance
+    /// carrying either (from `doc sign --fhir`).
     #[arg(value_name = "SIG")]
     signature: PathBuf,
 
@@ -64,7 +66,24 @@ pub struct VerifyArgs {
 /// Runs `fhirsig doc verify`.
 pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     let verifier = verifier(&args)?;
-    let signature = read_input(&args.signature)?;
+    let mut signature = read_input(&args.signature)?;
+    // A Provenance from `doc sign --fhir` carries the signature in Signature.data.
+    if let Some(carried) = fhir::signature_from_provenance(&signature.bytes) {
+        let (bytes, target_format) = carried?;
+        if let (Some(declared), [file]) = (target_format, args.files.as_slice()) {
+            let actual = media_type_for(&file.display().to_string());
+            if declared != actual {
+                crate::io::diagnostic(
+                    "warning",
+                    &format!(
+                        "Signature.targetFormat is {declared}, but {} looks like {actual}",
+                        file.display()
+                    ),
+                );
+            }
+        }
+        signature.bytes = bytes;
+    }
     let report = match SignatureKind::detect(&signature.bytes) {
         SignatureKind::Cms => {
             let [file] = args.files.as_slice() else {

@@ -80,6 +80,23 @@ fn verify_one(
     options: &VerifyOptions,
 ) -> Report {
     let mut report = Report::new();
+    // A signature over a document held elsewhere (a C-CDA or PDF in a DocumentReference or
+    // Binary, `fhirsig doc sign --fhir`): its bytes are not in this file, so it cannot be checked
+    // here. Say so instead of failing on the targets.
+    let target_format = signature.get("targetFormat").and_then(|t| t.as_str());
+    if let Some(media) = target_format.filter(|t| !is_fhir_json(t)) {
+        report.push(
+            Check::indeterminate(
+                "signed-document",
+                SubIndication::SignedDataNotFound,
+                format!(
+                    "this signature covers an external document ({media}); verify it with: fhirsig doc verify PROVENANCE.json DOCUMENT"
+                ),
+            )
+            .with("targetFormat", media),
+        );
+        return report;
+    }
     let (jws, rule) = match parse_element(signature) {
         Ok(parsed) => {
             report.push(Check::pass(
@@ -209,6 +226,13 @@ fn verify_one(
         )),
     }
     report
+}
+
+/// Whether a `targetFormat` names FHIR JSON (the targets are resources in this document).
+fn is_fhir_json(target_format: &str) -> bool {
+    let media = target_format.split(';').next().unwrap_or("").trim();
+    media.eq_ignore_ascii_case("application/fhir+json")
+        || media.eq_ignore_ascii_case("application/json")
 }
 
 fn parse_element(signature: Node<'_>) -> Result<(CompactJws, Option<Canonicalization>), String> {
