@@ -75,3 +75,42 @@ fn man_out_writes_one_page_per_subcommand() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn every_command_and_subcommand_has_help_with_examples() {
+    for path in [
+        &[][..],
+        &["canon"],
+        &["cert"],
+        &["cert", "verify"],
+        &["demo"],
+        &["sign"],
+        &["verify"],
+        &["inspect"],
+        &["pki"],
+        &["pki", "init"],
+        &["doc"],
+        &["doc", "sign"],
+        &["doc", "verify"],
+        &["provenance"],
+        &["provenance", "build"],
+        &["provenance", "for-bundle"],
+        &["provenance", "for-task"],
+        &["provenance", "check"],
+        &["provenance", "sign"],
+        &["provenance", "verify"],
+        &["completions"],
+        &["man"],
+    ] {
+        let mut args = path.to_vec();
+        args.push("--help");
+        let out = fhirsig(&args);
+        assert_eq!(out.status.code(), Some(0), "{path:?}");
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            help.contains("\nExample"),
+            "`fhirsig {} --help` has no examples:\n{help}",
+            path.join(" ")
+        );
+    }
+}
