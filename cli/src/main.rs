@@ -12,13 +12,24 @@ mod trust_inputs;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 use error::Status;
 
 /// Sign and verify FHIR signatures (Da Vinci CDex, PDex) exactly to the byte.
 #[derive(Debug, Parser)]
 #[command(name = "fhirsig", version, about, long_about = None)]
 #[command(after_help = "\
+Examples:
+  fhirsig demo                                         a guided run in a temporary folder
+  fhirsig pki init pki                                 test keys and certificates
+  cat pki/leaf-ec.cert.pem pki/intermediate-ca.cert.pem > chain.pem
+  fhirsig sign bundle.json --key pki/leaf-ec.key.pem --cert chain.pem -o signed.json
+  fhirsig verify signed.json --trust pki/root-ca.cert.pem
+  fhirsig inspect signed.json                          decode a signature without judging it
+  fhirsig help <COMMAND>                               every command's options and examples
+
+Also: `fhirsig completions SHELL` (bash, zsh, fish, powershell, elvish) and `fhirsig man
+[--out DIR]` write shell completions and manual pages (docs/cli.md).
 Exit status: 0 success; 1 ran, but a signature or check failed; 2 bad input or usage.
 Diagnostics go to standard error, prefixed `fhirsig:`; results go to standard output.")]
 struct Cli {
@@ -31,6 +42,12 @@ enum Command {
     /// Write the RFC 8785 (JCS) canonical form of JSON, or the signing payload of a FHIR resource.
     Canon(commands::canon::CanonArgs),
     /// Certificates: `cert verify CHAIN --trust ROOTS` validates a signer's chain at an instant.
+    #[command(after_help = "\
+Examples:
+  fhirsig cert verify signer.pem --trust roots/
+  fhirsig cert verify leaf.pem --intermediates ca.pem --trust root.pem --at 2026-06-01T00:00:00Z
+
+`fhirsig cert verify --help` lists every option.")]
     Cert {
         /// What to do.
         #[command(subcommand)]
@@ -42,7 +59,15 @@ enum Command {
     Sign(commands::sign::SignArgs),
     /// Verify every FHIR JSON signature in files: JWS, CDex rules, certificate chain, identity.
     Verify(commands::verify::VerifyArgs),
+    /// Decode every FHIR JSON signature in files without judging it: header, certificates, payload.
+    Inspect(commands::inspect::InspectArgs),
     /// Test PKIs: `pki init DIR` writes CAs, signer certificates, keys and a CRL for tests.
+    #[command(after_help = "\
+Examples:
+  fhirsig pki init ./pki
+  fhirsig pki init ./pki --now 2026-06-01T00:00:00Z --force
+
+`fhirsig pki init --help` lists every option. The keys are FOR TESTS ONLY.")]
     Pki {
         /// What to do.
         #[command(subcommand)]
@@ -51,8 +76,25 @@ enum Command {
     /// Sign and verify non-FHIR documents (C-CDA, PDF, any file): detached JWS, JAdES sigD, CMS.
     Doc(commands::doc::DocArgs),
     /// Build, add, check, sign and verify FHIR Provenance (US Core, HRex, PDex).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  fhirsig provenance for-bundle searchset.json --profile hrex --author Practitioner/pr1 \\
+      --author-org Organization/org1 --transmitter Organization/org1 -o answered.json
+  fhirsig provenance check answered.json --profile hrex
+  fhirsig provenance sign answered.json --key signer.key.pem --cert chain.pem -o signed.json
+  fhirsig provenance verify signed.json --trust root-ca.cert.pem
+
+`fhirsig provenance <COMMAND> --help` lists every option of each subcommand."
+    )]
     Provenance(commands::provenance::ProvenanceCommand),
+    /// Write a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
+    #[command(hide = true)]
+    Completions(commands::generate::CompletionsArgs),
+    /// Write the fhirsig(1) manual page, or with --out every page (one per subcommand).
+    #[command(hide = true)]
+    Man(commands::generate::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,9 +105,12 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run(args),
         Command::Sign(args) => commands::sign::run(args),
         Command::Verify(args) => commands::verify::run(args),
+        Command::Inspect(args) => commands::inspect::run(args),
         Command::Pki { command } => commands::pki::run(command),
         Command::Doc(args) => commands::doc::run(args),
         Command::Provenance(command) => commands::provenance::run(command),
+        Command::Completions(args) => commands::generate::completions(args, Cli::command()),
+        Command::Man(args) => commands::generate::man(args, Cli::command()),
     };
     match result {
         Ok(status) => status.exit_code(),

@@ -10,16 +10,16 @@ cargo build --quiet --release -p fhirsig-cli --example gen_batch
 cargo build --quiet --release -p fhirsig-cli
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for alg in ES256 RS256; do
   target/release/examples/gen_batch "$work" "$count" "$alg"
   for jobs in 1 "$(nproc)"; do
-    start=$(date +%s.%N)
-    target/release/fhirsig verify --ndjson "$work/batch-$alg.ndjson" --trust "$work/root-ca.cert.pem" \
-      --json -j "$jobs" > "$work/out.jsonl" || true
-    end=$(date +%s.%N)
+    /usr/bin/time -f "%e %U %S" -o "$work/time" target/release/fhirsig verify --ndjson "$work/batch-$alg.ndjson" \
+      --trust "$work/root-ca.cert.pem" --json -j "$jobs" > "$work/out.jsonl" || true
     verified=$(grep -c '"verified":true' "$work/out.jsonl" || true)
-    awk -v n="$count" -v a="$alg" -v j="$jobs" -v s="$start" -v e="$end" -v v="$verified" 'BEGIN {
-      printf "%s, %d records, %d thread(s): %.2f s, %.0f records/s (%d verified)\n", a, n, j, e-s, n/(e-s), v }'
+    read -r wall user sys < "$work/time"
+    awk -v n="$count" -v a="$alg" -v j="$jobs" -v w="$wall" -v u="$user" -v s="$sys" -v v="$verified" 'BEGIN {
+      printf "%s, %d records, %d thread(s): wall %.2f s = %.0f records/s; CPU %.2f s = %.0f records/s per core (%d verified)\n",
+        a, n, j, w, n/w, u+s, n/(u+s), v }'
   done
 done

@@ -4,6 +4,8 @@ pub mod canon;
 pub mod cert;
 pub mod demo;
 pub mod doc;
+pub mod generate;
+pub mod inspect;
 pub mod pki;
 pub mod provenance;
 pub mod sign;

@@ -13,6 +13,13 @@ use crate::error::{CliError, Status};
 
 /// Arguments of `fhirsig doc`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  fhirsig doc sign ccd.xml --key signer.key.pem --cert chain.pem      writes ccd.xml.jws
+  fhirsig doc sign scan.pdf --format cms --key k.pem --cert chain.pem  writes scan.pdf.p7s
+  fhirsig doc verify ccd.xml.jws ccd.xml --trust roots.pem
+
+`fhirsig doc sign --help` and `fhirsig doc verify --help` list every option.")]
 pub struct DocArgs {
     #[command(subcommand)]
     command: DocCommand,

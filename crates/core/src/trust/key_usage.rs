@@ -125,6 +125,59 @@ pub(crate) fn check_key_usage(leaf: &Certificate) -> Check {
     }
 }
 
+/// The KeyUsage bits `cert` asserts, by their RFC 5280 names (`digitalSignature`,
+/// `nonRepudiation`, …), in bit order; `None` when it has no readable KeyUsage extension.
+/// For display: nothing is judged here.
+pub fn key_usage_names(cert: &Certificate) -> Option<Vec<&'static str>> {
+    let (_, ku) = cert
+        .x509()
+        .tbs_certificate()
+        .get_extension::<KeyUsage>()
+        .ok()??;
+    let bits = [
+        (ku.digital_signature(), "digitalSignature"),
+        (ku.non_repudiation(), "nonRepudiation"),
+        (ku.key_encipherment(), "keyEncipherment"),
+        (ku.data_encipherment(), "dataEncipherment"),
+        (ku.key_agreement(), "keyAgreement"),
+        (ku.key_cert_sign(), "keyCertSign"),
+        (ku.crl_sign(), "cRLSign"),
+        (ku.encipher_only(), "encipherOnly"),
+        (ku.decipher_only(), "decipherOnly"),
+    ];
+    Some(
+        bits.iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| *name)
+            .collect(),
+    )
+}
+
+/// The extended key usages `cert` carries, as `(dotted OID, name when known)`, in certificate
+/// order; `None` when it has no readable EKU extension. For display: nothing is judged here.
+pub fn extended_key_usages(cert: &Certificate) -> Option<Vec<(String, Option<&'static str>)>> {
+    let (_, eku) = cert
+        .x509()
+        .tbs_certificate()
+        .get_extension::<ExtendedKeyUsage>()
+        .ok()??;
+    Some(
+        eku.0
+            .iter()
+            .map(|oid| {
+                let name = if *oid == DOCUMENT_SIGNING {
+                    Some("id-kp-documentSigning")
+                } else if *oid == ANY_EXTENDED_KEY_USAGE {
+                    Some("anyExtendedKeyUsage")
+                } else {
+                    const_oid::db::DB.by_oid(oid)
+                };
+                (oid.to_string(), name)
+            })
+            .collect(),
+    )
+}
+
 /// The webpki EKU validator used for path building: accepts every certificate, because the EKU
 /// policy is enforced on the leaf only by [`EkuPolicy`].
 pub(crate) struct AnyEku;

@@ -35,7 +35,9 @@ pub use identity::{
     certificate_identifiers, certificate_names, match_signer_identity, system_oid, IdentityMatch,
     IDENTIFIER_SYSTEM_OIDS,
 };
-pub use key_usage::{EkuPolicy, ANY_EXTENDED_KEY_USAGE, DOCUMENT_SIGNING};
+pub use key_usage::{
+    extended_key_usages, key_usage_names, EkuPolicy, ANY_EXTENDED_KEY_USAGE, DOCUMENT_SIGNING,
+};
 pub use report::{Check, Indication, Outcome, Report, SubIndication};
 pub use times::{format_rfc3339, parse_rfc3339, TimePolicy, ValidationTimes};
 pub use validator::{ChainValidator, VerifiedChain};

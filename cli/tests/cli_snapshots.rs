@@ -1,0 +1,21 @@
+//! Snapshot tests of whole `fhirsig` runs: each `tests/cmd/*.toml` names the arguments, and the
+//! `.stdout`/`.stderr` files beside it pin the exact output; the exit status is in the `.toml`.
+//! Inputs are committed in `tests/cmd/fixtures/` (and `*.in/` folders for commands that write
+//! files); every case passes `--at`, so nothing depends on the clock.
+//!
+//! After a deliberate change of output, rewrite the snapshots with
+//! `TRYCMD=overwrite cargo test -p fhirsig-cli --test cli_snapshots` and review the diff.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[test]
+fn cli_snapshots() {
+    trycmd::TestCases::new()
+        .register_bin(
+            "fhirsig",
+            std::path::PathBuf::from(env!("CARGO_BIN_EXE_fhirsig")),
+        )
+        // Colour and progress bars are for terminals; pin them off whatever runs the tests.
+        .env("NO_COLOR", "1")
+        .env("TERM", "dumb")
+        .case("tests/cmd/*.toml");
+}
