@@ -469,52 +469,112 @@ fn human(source: &str, results: &[SignatureVerification], verbose: bool, style: 
     out
 }
 
+/// JSON Lines for one record. Written directly (members in sorted order, strings escaped as
+/// RFC 8785 and serde_json both do): building `serde_json::Value` trees cost more than the
+/// signature check itself in batch runs.
 fn json_lines(source: &str, results: &[SignatureVerification]) -> String {
     let mut out = String::new();
     if results.is_empty() {
-        let line = json!({"type": "signature", "file": source, "verified": false, "indication": "no-signature", "checks": []});
-        let _ = writeln!(out, "{line}");
+        out.push_str("{\"checks\":[],\"file\":");
+        push_str(&mut out, source);
+        out.push_str(
+            ",\"indication\":\"no-signature\",\"type\":\"signature\",\"verified\":false}\n",
+        );
     }
     for result in results {
-        let checks: Vec<serde_json::Value> = result
-            .report
-            .checks()
-            .iter()
-            .map(|c| {
-                let evidence: serde_json::Map<String, serde_json::Value> = c
-                    .evidence()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), json!(v)))
-                    .collect();
-                json!({
-                    "code": c.code(),
-                    "outcome": c.outcome().as_str(),
-                    "subIndication": c.failure().map(|(_, s)| s.as_str()),
-                    "message": c.message(),
-                    "evidence": evidence,
-                })
-            })
-            .collect();
-        let line = json!({
-            "type": "signature",
-            "file": source,
-            "pointer": result.pointer,
-            "signaturePointer": result.signature_pointer,
-            "object": object_name(result.object),
-            "profile": result.profile.map(|p| p.name()),
-            "kind": match result.kind { SignatureKind::Electronic { .. } => "electronic", _ => "digital" },
-            "verified": result.verified(),
-            "indication": result.report.indication().as_str(),
-            "subIndication": result.report.sub_indication().map(|s| s.as_str()),
-            "signer": result.signer.as_ref().map(|s| json!({
-                "subject": s.subject,
-                "identifiers": s.identifiers.iter().map(|(sys, v)| json!({"system": sys, "value": v})).collect::<Vec<_>>(),
-            })),
-            "sigT": result.sig_t,
-            "payloadSha256": result.payload_sha256,
-            "checks": checks,
-        });
-        let _ = writeln!(out, "{line}");
+        out.push_str("{\"checks\":[");
+        for (i, check) in result.report.checks().iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"code\":");
+            push_str(&mut out, check.code());
+            out.push_str(",\"evidence\":{");
+            // Sorted by key; for a repeated key the last value wins (as a JSON object would).
+            let mut evidence: BTreeMap<&str, &str> = BTreeMap::new();
+            for (key, value) in check.evidence() {
+                evidence.insert(key, value);
+            }
+            for (j, (key, value)) in evidence.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                push_str(&mut out, key);
+                out.push(':');
+                push_str(&mut out, value);
+            }
+            out.push_str("},\"message\":");
+            push_str(&mut out, check.message());
+            out.push_str(",\"outcome\":");
+            push_str(&mut out, check.outcome().as_str());
+            out.push_str(",\"subIndication\":");
+            push_opt(&mut out, check.failure().map(|(_, s)| s.as_str()));
+            out.push('}');
+        }
+        out.push_str("],\"file\":");
+        push_str(&mut out, source);
+        out.push_str(",\"indication\":");
+        push_str(&mut out, result.report.indication().as_str());
+        out.push_str(",\"kind\":");
+        push_str(
+            &mut out,
+            match result.kind {
+                SignatureKind::Electronic { .. } => "electronic",
+                _ => "digital",
+            },
+        );
+        out.push_str(",\"object\":");
+        push_str(&mut out, object_name(result.object));
+        out.push_str(",\"payloadSha256\":");
+        push_opt(&mut out, result.payload_sha256.as_deref());
+        out.push_str(",\"pointer\":");
+        push_str(&mut out, &result.pointer);
+        out.push_str(",\"profile\":");
+        push_opt(&mut out, result.profile.map(|p| p.name()));
+        out.push_str(",\"sigT\":");
+        push_opt(&mut out, result.sig_t.as_deref());
+        out.push_str(",\"signaturePointer\":");
+        push_str(&mut out, &result.signature_pointer);
+        out.push_str(",\"signer\":");
+        match &result.signer {
+            None => out.push_str("null"),
+            Some(signer) => {
+                out.push_str("{\"identifiers\":[");
+                for (i, (system, value)) in signer.identifiers.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str("{\"system\":");
+                    push_str(&mut out, system);
+                    out.push_str(",\"value\":");
+                    push_str(&mut out, value);
+                    out.push('}');
+                }
+                out.push_str("],\"subject\":");
+                push_str(&mut out, &signer.subject);
+                out.push('}');
+            }
+        }
+        out.push_str(",\"subIndication\":");
+        push_opt(&mut out, result.report.sub_indication().map(|s| s.as_str()));
+        out.push_str(",\"type\":\"signature\",\"verified\":");
+        out.push_str(if result.verified() { "true" } else { "false" });
+        out.push_str("}\n");
     }
     out
+}
+
+/// Appends a JSON string literal.
+fn push_str(out: &mut String, text: &str) {
+    let mut bytes = Vec::with_capacity(text.len() + 2);
+    fhirsig_jcs::write_escaped(text, &mut bytes);
+    out.push_str(&String::from_utf8_lossy(&bytes));
+}
+
+/// Appends a JSON string literal, or `null`.
+fn push_opt(out: &mut String, text: Option<&str>) {
+    match text {
+        Some(text) => push_str(out, text),
+        None => out.push_str("null"),
+    }
 }
