@@ -8,6 +8,7 @@ mod commands;
 mod error;
 mod html_report;
 mod io;
+mod keys;
 mod trust_inputs;
 
 use std::process::ExitCode;

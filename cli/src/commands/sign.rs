@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use fhirsig_core::fhir::{sign_with_certificates, Party, Profile, SignRequest};
-use fhirsig_core::jws::{Algorithm, SigningKey};
+use fhirsig_core::jws::Algorithm;
 use fhirsig_core::trust::{certificate_identifiers, CertificateChain};
 
 use crate::error::{CliError, Status};
@@ -96,7 +96,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
     let input = read_input(&args.file)?;
     let text = String::from_utf8(input.bytes)
         .map_err(|_| CliError::input(format!("{}: not UTF-8 text", input.name)))?;
-    let key = load_key(&args.key)?;
+    let key = crate::keys::signing_key(&args.key)?;
     let chain_bytes = std::fs::read(&args.cert)
         .map_err(|e| CliError::input(format!("cannot read {}: {e}", args.cert.display())))?;
     let chain = CertificateChain::from_pem(&chain_bytes).map_err(|e| {
@@ -171,24 +171,6 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         ),
     );
     Ok(Status::Success)
-}
-
-/// Loads a private key from PEM, DER or JWK; never prints key material.
-pub fn load_key(path: &PathBuf) -> Result<SigningKey, CliError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
-    let trimmed = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .map_or(&bytes[..0], |i| &bytes[i..]);
-    let key = if trimmed.starts_with(b"{") {
-        SigningKey::from_jwk(trimmed)
-    } else if trimmed.starts_with(b"-----") {
-        SigningKey::from_pem(trimmed)
-    } else {
-        SigningKey::from_der(&bytes)
-    };
-    key.map_err(|e| CliError::input(format!("{}: {e}", path.display())))
 }
 
 fn who(args: &SignArgs, chain: &CertificateChain) -> Result<Party, CliError> {

@@ -2,7 +2,6 @@
 //! JWS, a JAdES `sigD` JWS over several files, or a CMS `.p7s`.
 
 mod fhir;
-mod keys;
 mod report;
 mod sign;
 mod verify;

@@ -7,9 +7,10 @@ use clap::{Args, ValueEnum};
 use fhirsig_core::document::{media_type_for, uri_for_path, DocumentDigest, DocumentSigner};
 use fhirsig_core::jws::Algorithm;
 
-use super::{fhir, keys};
+use super::fhir;
 use crate::error::CliError;
 use crate::io::{diagnostic, write_atomically, write_stdout};
+use crate::keys;
 
 /// Above this size one file is signed with `sigD` (constant memory) instead of RFC 7515 detached
 /// content, whose signing input holds the whole file's base64url.

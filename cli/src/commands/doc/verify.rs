@@ -12,9 +12,10 @@ use fhirsig_core::jws::CompactJws;
 use fhirsig_core::trust::{ChainValidator, Report};
 use rustls_pki_types::UnixTime;
 
-use super::{fhir, keys, report, sign};
+use super::{fhir, report, sign};
 use crate::error::{CliError, Status};
 use crate::io::read_input;
+use crate::keys;
 
 /// Arguments of `fhirsig doc verify`.
 #[derive(Debug, Args)]

@@ -1,4 +1,5 @@
-//! Loading keys, certificate chains, trust anchors, CRLs and instants named on the command line.
+//! Loading keys and certificate chains named on the command line (trust anchors and CRLs come
+//! from [`crate::trust_inputs`]).
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -47,49 +48,14 @@ pub fn chain(path: &Path) -> Result<Vec<Vec<u8>>, CliError> {
     Ok(certs.iter().map(|c| c.der().to_vec()).collect())
 }
 
-/// Trust anchors from PEM files and from every `.pem`, `.crt` and `.cer` file of directories.
+/// Trust anchors from PEM files and folders of them (see [`crate::trust_inputs::read_anchors`]).
 pub fn anchors(paths: &[PathBuf]) -> Result<TrustAnchors, CliError> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let entries = std::fs::read_dir(path)
-                .map_err(|e| CliError::input(format!("cannot list {}: {e}", path.display())))?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.extension()
-                        .and_then(|x| x.to_str())
-                        .is_some_and(|x| ["pem", "crt", "cer"].contains(&x))
-                })
-                .collect();
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    let blobs = files
-        .iter()
-        .map(|f| read_input(f).map(|i| i.bytes))
-        .collect::<Result<Vec<_>, _>>()?;
-    let refs: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
-    TrustAnchors::from_pem(&refs).map_err(|e| {
-        CliError::input(format!("--trust: {e}"))
-            .with_hint("name root CA PEM files or a folder of them")
-    })
+    crate::trust_inputs::read_anchors(paths)
 }
 
-/// CRLs (PEM or DER).
+/// CRLs, PEM or DER (see [`crate::trust_inputs::read_crls`]).
 pub fn crls(paths: &[PathBuf]) -> Result<Vec<Crl>, CliError> {
-    paths
-        .iter()
-        .map(|p| {
-            let input = read_input(p)?;
-            Crl::from_pem_or_der(&input.bytes)
-                .map_err(|e| CliError::input(format!("{}: {e}", input.name)))
-        })
-        .collect()
+    crate::trust_inputs::read_crls(paths)
 }
 
 /// `--at` if given, else the clock (the only place `fhirsig doc` reads it), in whole seconds.
