@@ -47,8 +47,8 @@ if [ -x "$fhirsig" ]; then
     >"$corpus/verify_document/unsigned-searchset.json"
   cat "$pki/leaf-good.cert.pem" "$pki/intermediate.cert.pem" >"$corpus/.chain.pem"
   for profile in cdex cdex2 r6; do
-    "$fhirsig" sign --key "$pki/leaf-good.key.pem" --chain "$corpus/.chain.pem" \
-      --profile "$profile" --signing-time 2026-05-15T12:00:00Z \
+    "$fhirsig" sign --key "$pki/leaf-good.key.pem" --cert "$corpus/.chain.pem" \
+      --profile "$profile" --at 2026-05-15T12:00:00Z \
       -o "$corpus/verify_document/signed-$profile.json" "$corpus/verify_document/unsigned-searchset.json" \
       >/dev/null 2>&1 || echo "seed.sh: could not sign with $fhirsig ($profile)" >&2
   done
