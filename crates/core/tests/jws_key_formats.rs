@@ -177,3 +177,30 @@ fn jwk_round_trip_of_public_keys() {
         );
     }
 }
+
+/// Found by the `key_parse` fuzz target: an RSA key whose CRT exponent `dq` does not belong to
+/// its primes used to load and then fail every signature; it is refused when it is read.
+#[test]
+fn rsa_key_with_inconsistent_crt_values_is_refused_at_load() {
+    let mut jwk = common::json("jose/rfc7520-cookbook", "jwk/3_4.rsa_private_key.json");
+    assert!(SigningKey::from_jwk(jwk.to_string().as_bytes()).is_ok());
+    let dq = jwk["dq"].as_str().unwrap().to_owned();
+    let (head, tail) = dq.split_at(dq.len() - 4);
+    let changed = if tail.starts_with('A') { "B" } else { "A" };
+    jwk["dq"] = serde_json::Value::String(format!("{head}{changed}{}", &tail[1..]));
+    let err = SigningKey::from_jwk(jwk.to_string().as_bytes()).unwrap_err();
+    assert!(matches!(err, KeyError::Rejected { .. }), "{err}");
+    assert!(
+        err.to_string().contains("inconsistent RSA private key"),
+        "{err}"
+    );
+
+    // The same for PKCS#1 DER: the last bytes of the structure are `qInv`'s.
+    let mut der = fixture("rsa-2048.pkcs1.der");
+    let last = der.len() - 1;
+    der[last] ^= 0x01;
+    assert!(matches!(
+        SigningKey::from_der(&der),
+        Err(KeyError::Rejected { .. })
+    ));
+}

@@ -217,6 +217,7 @@ impl SigningKey {
     }
 
     fn from_rsa(pair: RsaKeyPair) -> Result<Self, KeyError> {
+        check_rsa_consistency(&pair)?;
         let components = PublicKeyComponents::<Vec<u8>>::from(pair.public());
         let public = VerifyingKey::from_public(Public::Rsa {
             n: components.n,
@@ -267,6 +268,33 @@ impl fmt::Debug for SigningKey {
 fn rejected(e: ring::error::KeyRejected) -> KeyError {
     KeyError::Rejected {
         reason: e.to_string(),
+    }
+}
+
+/// Refuses an RSA key whose CRT values (`dP`, `dQ`, `qInv`) do not belong to its primes. ring
+/// checks `n = p·q` at load time but finds a bad CRT value only when a signature fails its own
+/// self-check, so such a key would load and then fail every signature; one test signature at
+/// load time refuses it where the key is read instead.
+fn check_rsa_consistency(pair: &RsaKeyPair) -> Result<(), KeyError> {
+    const PROBE: &[u8] = b"fhirsig RSA key consistency check";
+    let mut signature = vec![0; pair.public().modulus_len()];
+    let consistent = pair
+        .sign(
+            &sig::RSA_PKCS1_SHA256,
+            &SystemRandom::new(),
+            PROBE,
+            &mut signature,
+        )
+        .is_ok()
+        && PublicKeyComponents::<Vec<u8>>::from(pair.public())
+            .verify(&sig::RSA_PKCS1_2048_8192_SHA256, PROBE, &signature)
+            .is_ok();
+    if consistent {
+        Ok(())
+    } else {
+        Err(KeyError::Rejected {
+            reason: "inconsistent RSA private key: a test signature failed".to_owned(),
+        })
     }
 }
 
