@@ -2,23 +2,12 @@
 //! the closing summary, and exit statuses.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{fhirsig, temp_dir};
+
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn fhirsig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fhirsig"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fhirsig-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::path::Path;
 
 /// Signs `count` compact Bundles; returns (their lines, the root certificate path).
 fn signed_bundles(dir: &Path, count: usize) -> (Vec<String>, String) {

@@ -2,32 +2,12 @@
 //! exit statuses, --json and --outcome.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn vectors() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/cdex");
-    assert!(
-        dir.is_dir(),
-        "test vector suite `cdex` is missing at {}",
-        dir.display()
-    );
-    dir
-}
+use common::{fhirsig, temp_dir, vectors};
 
-fn fhirsig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fhirsig"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fhirsig-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::path::Path;
+use std::process::Command;
 
 /// Writes the generated test PKI into `dir`; returns (key, chain, root) paths for the EC leaf.
 fn pki(dir: &Path) -> (String, String, String) {

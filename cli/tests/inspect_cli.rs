@@ -3,34 +3,14 @@
 //! the JWS JSON serialization), files without signatures, and bad input.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{fhirsig, temp_dir, vectors};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
-
-fn vectors() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/cdex");
-    assert!(
-        dir.is_dir(),
-        "test vector suite `cdex` is missing at {} (the shared/ folder beside the repository)",
-        dir.display()
-    );
-    dir
-}
-
-fn fhirsig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fhirsig"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fhirsig-inspect-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
@@ -174,7 +154,7 @@ fn human_output_names_every_part_of_a_cdex_signature() {
 
 #[test]
 fn a_questionnaire_response_item_signature_uses_the_item_rule() {
-    let dir = temp_dir("item");
+    let dir = temp_dir("inspect-item");
     let (key, chain) = pki(&dir);
     let input = dir.join("qr.json");
     std::fs::write(
@@ -266,7 +246,7 @@ fn sign(dir: &Path, extra: &[&str]) -> PathBuf {
 
 #[test]
 fn a_generated_signature_shows_its_chain_usages_and_unprotected_precision() {
-    let dir = temp_dir("generated");
+    let dir = temp_dir("inspect-generated");
     let signed = sign(&dir, &[]);
     let out = fhirsig(&["inspect", signed.to_str().unwrap(), "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
@@ -326,7 +306,7 @@ fn a_generated_signature_shows_its_chain_usages_and_unprotected_precision() {
 
 #[test]
 fn the_json_serialization_lists_each_signature() {
-    let dir = temp_dir("json-serialization");
+    let dir = temp_dir("inspect-json-serialization");
     // sign() writes chain.pem (via pki()) before `fhirsig sign` reads it for --also-cert.
     let chain = dir.join("chain.pem");
     let signed = sign(&dir, &["--also-cert", chain.to_str().unwrap()]);
@@ -347,7 +327,7 @@ fn the_json_serialization_lists_each_signature() {
 
 #[test]
 fn no_signature_is_not_an_error() {
-    let dir = temp_dir("unsigned");
+    let dir = temp_dir("inspect-unsigned");
     let file = dir.join("unsigned.json");
     std::fs::write(&file, SEARCHSET).unwrap();
     let out = fhirsig(&["inspect", file.to_str().unwrap()]);
@@ -364,7 +344,7 @@ fn no_signature_is_not_an_error() {
 
 #[test]
 fn undecodable_signatures_and_bad_json_are_bad_input() {
-    let dir = temp_dir("bad");
+    let dir = temp_dir("inspect-bad");
     let file = dir.join("bad.json");
     std::fs::write(
         &file,
@@ -391,7 +371,7 @@ fn undecodable_signatures_and_bad_json_are_bad_input() {
 
 #[test]
 fn an_electronic_image_is_shown_as_such() {
-    let dir = temp_dir("image");
+    let dir = temp_dir("inspect-image");
     let file = dir.join("image.json");
     std::fs::write(
         &file,
