@@ -123,6 +123,7 @@ pub fn run(args: DemoArgs) -> Result<Status, CliError> {
         validator: Some(ChainValidator::new(anchors)),
         verification_time: now,
         time_policy: TimePolicy::VerificationTime,
+        certificates: Default::default(),
     };
     let verify = |text: &str| -> Result<Vec<SignatureVerification>, CliError> {
         let doc = fhirsig_jcs::parse(text.as_bytes()).map_err(fail)?;

@@ -120,6 +120,13 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
         validator: validator(&args.trust, &args.crl)?,
         verification_time: instant(args.at.as_deref())?,
         time_policy: time_policy(&args.time_policy),
+        certificates: Default::default(),
+    };
+    // Built once: it holds a copy of the trust configuration.
+    let provenance_options = fhirsig_provenance::VerifyOptions {
+        policy: options.algorithms.clone(),
+        validator: options.validator.clone(),
+        at: options.verification_time,
     };
     if let Some(jobs) = args.jobs {
         // Only fails when a pool was built already, which does not happen here.
@@ -132,16 +139,35 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     let progress = progress_bar(args.json || args.outcome);
     let mut summary = Summary::default();
     let mut report_records: Vec<ReportRecord> = Vec::new();
-    for source in &sources {
-        let mut records = records(source, args.max_record_bytes).peekable();
-        while records.peek().is_some() {
-            let chunk: Vec<Record> = records.by_ref().take(CHUNK).collect();
-            let outcomes: Vec<RecordOutcome> = chunk
+    // One thread reads the next chunk of records while every core verifies the current one;
+    // each record's output is rendered by the worker that verified it, so the only serial work
+    // left is writing it out in input order.
+    std::thread::scope(|scope| -> Result<(), CliError> {
+        let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Record>>(2);
+        let sources = &sources;
+        let max_record_bytes = args.max_record_bytes;
+        scope.spawn(move || {
+            for source in sources {
+                let mut records = records(source, max_record_bytes).peekable();
+                while records.peek().is_some() {
+                    let chunk: Vec<Record> = records.by_ref().take(CHUNK).collect();
+                    if chunks.send(chunk).is_err() {
+                        return; // the writer stopped
+                    }
+                }
+            }
+        });
+        for chunk in received {
+            let outcomes: Vec<(RecordOutcome, Vec<u8>)> = chunk
                 .par_iter()
-                .map(|r| verify_record(r, &options))
+                .map(|record| {
+                    let outcome = verify_record(record, &options, &provenance_options);
+                    let text = render_record(&record.name, &outcome, &args, &style);
+                    (outcome, text)
+                })
                 .collect();
-            let mut text = String::new();
-            for (record, outcome) in chunk.iter().zip(&outcomes) {
+            let mut text = Vec::new();
+            for (record, (outcome, rendered)) in chunk.iter().zip(&outcomes) {
                 summary.add(outcome);
                 if args.html.is_some() {
                     report_records.push(match outcome {
@@ -153,34 +179,20 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                         }
                     });
                 }
-                match outcome {
-                    RecordOutcome::Error(message) => {
-                        if args.json {
-                            let line = json!({"type": "record-error", "file": record.name, "message": message});
-                            let _ = writeln!(text, "{line}");
-                        } else {
-                            diagnostic("error", &format!("{}: {message}", record.name));
-                        }
-                    }
-                    RecordOutcome::Verified(results) => {
-                        text.push_str(&if args.json {
-                            json_lines(&record.name, results)
-                        } else if args.outcome {
-                            operation_outcome(results) + "\n"
-                        } else {
-                            human(&record.name, results, args.verbose, &style)
-                        });
-                    }
+                if let (RecordOutcome::Error(message), false) = (outcome, args.json) {
+                    diagnostic("error", &format!("{}: {message}", record.name));
                 }
+                text.extend_from_slice(rendered);
             }
             if let Some(bar) = &progress {
                 bar.inc(chunk.len() as u64);
-                bar.suspend(|| write_stdout(text.as_bytes()))?;
+                bar.suspend(|| write_stdout(&text))?;
             } else {
-                write_stdout(text.as_bytes())?;
+                write_stdout(&text)?;
             }
         }
-    }
+        Ok(())
+    })?;
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
@@ -218,7 +230,27 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     })
 }
 
-fn verify_record(record: &Record, options: &VerifyOptions) -> RecordOutcome {
+/// What one record prints on standard output (errors outside `--json` go to standard error).
+fn render_record(name: &str, outcome: &RecordOutcome, args: &VerifyArgs, style: &Style) -> Vec<u8> {
+    match outcome {
+        RecordOutcome::Error(message) if args.json => {
+            let line = json!({"type": "record-error", "file": name, "message": message});
+            format!("{line}\n").into_bytes()
+        }
+        RecordOutcome::Error(_) => Vec::new(),
+        RecordOutcome::Verified(results) if args.json => json_lines(name, results),
+        RecordOutcome::Verified(results) if args.outcome => {
+            (operation_outcome(results) + "\n").into_bytes()
+        }
+        RecordOutcome::Verified(results) => human(name, results, args.verbose, style).into_bytes(),
+    }
+}
+
+fn verify_record(
+    record: &Record,
+    options: &VerifyOptions,
+    provenance_options: &fhirsig_provenance::VerifyOptions,
+) -> RecordOutcome {
     let bytes = match &record.bytes {
         Ok(bytes) => bytes,
         Err(message) => return RecordOutcome::Error(message.clone()),
@@ -226,7 +258,7 @@ fn verify_record(record: &Record, options: &VerifyOptions) -> RecordOutcome {
     match fhirsig_jcs::parse(bytes) {
         Ok(doc) => {
             let mut results = verify_document(&doc, options);
-            results.extend(provenance_signatures(&doc, options));
+            results.extend(provenance_signatures(&doc, provenance_options));
             RecordOutcome::Verified(results)
         }
         Err(e) => {
@@ -243,14 +275,9 @@ fn verify_record(record: &Record, options: &VerifyOptions) -> RecordOutcome {
 /// signing Provenance with target `#/`), in the same report form as resource signatures.
 fn provenance_signatures(
     doc: &fhirsig_jcs::Document<'_>,
-    options: &VerifyOptions,
+    options: &fhirsig_provenance::VerifyOptions,
 ) -> Vec<SignatureVerification> {
-    let provenance_options = fhirsig_provenance::VerifyOptions {
-        policy: options.algorithms.clone(),
-        validator: options.validator.clone(),
-        at: options.verification_time,
-    };
-    fhirsig_provenance::verify_provenance_signatures(doc, &provenance_options)
+    fhirsig_provenance::verify_provenance_signatures(doc, options)
         .into_iter()
         .map(|(signature_pointer, mut report)| {
             if options.validator.is_none() {
@@ -472,24 +499,24 @@ fn human(source: &str, results: &[SignatureVerification], verbose: bool, style: 
 /// JSON Lines for one record. Written directly (members in sorted order, strings escaped as
 /// RFC 8785 and serde_json both do): building `serde_json::Value` trees cost more than the
 /// signature check itself in batch runs.
-fn json_lines(source: &str, results: &[SignatureVerification]) -> String {
-    let mut out = String::new();
+fn json_lines(source: &str, results: &[SignatureVerification]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4096);
     if results.is_empty() {
-        out.push_str("{\"checks\":[],\"file\":");
+        out.extend_from_slice(b"{\"checks\":[],\"file\":");
         push_str(&mut out, source);
-        out.push_str(
-            ",\"indication\":\"no-signature\",\"type\":\"signature\",\"verified\":false}\n",
+        out.extend_from_slice(
+            b",\"indication\":\"no-signature\",\"type\":\"signature\",\"verified\":false}\n",
         );
     }
     for result in results {
-        out.push_str("{\"checks\":[");
+        out.extend_from_slice(b"{\"checks\":[");
         for (i, check) in result.report.checks().iter().enumerate() {
             if i > 0 {
-                out.push(',');
+                out.push(b',');
             }
-            out.push_str("{\"code\":");
+            out.extend_from_slice(b"{\"code\":");
             push_str(&mut out, check.code());
-            out.push_str(",\"evidence\":{");
+            out.extend_from_slice(b",\"evidence\":{");
             // Sorted by key; for a repeated key the last value wins (as a JSON object would).
             let mut evidence: BTreeMap<&str, &str> = BTreeMap::new();
             for (key, value) in check.evidence() {
@@ -497,25 +524,25 @@ fn json_lines(source: &str, results: &[SignatureVerification]) -> String {
             }
             for (j, (key, value)) in evidence.iter().enumerate() {
                 if j > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 push_str(&mut out, key);
-                out.push(':');
+                out.push(b':');
                 push_str(&mut out, value);
             }
-            out.push_str("},\"message\":");
+            out.extend_from_slice(b"},\"message\":");
             push_str(&mut out, check.message());
-            out.push_str(",\"outcome\":");
+            out.extend_from_slice(b",\"outcome\":");
             push_str(&mut out, check.outcome().as_str());
-            out.push_str(",\"subIndication\":");
+            out.extend_from_slice(b",\"subIndication\":");
             push_opt(&mut out, check.failure().map(|(_, s)| s.as_str()));
-            out.push('}');
+            out.push(b'}');
         }
-        out.push_str("],\"file\":");
+        out.extend_from_slice(b"],\"file\":");
         push_str(&mut out, source);
-        out.push_str(",\"indication\":");
+        out.extend_from_slice(b",\"indication\":");
         push_str(&mut out, result.report.indication().as_str());
-        out.push_str(",\"kind\":");
+        out.extend_from_slice(b",\"kind\":");
         push_str(
             &mut out,
             match result.kind {
@@ -523,58 +550,56 @@ fn json_lines(source: &str, results: &[SignatureVerification]) -> String {
                 _ => "digital",
             },
         );
-        out.push_str(",\"object\":");
+        out.extend_from_slice(b",\"object\":");
         push_str(&mut out, object_name(result.object));
-        out.push_str(",\"payloadSha256\":");
+        out.extend_from_slice(b",\"payloadSha256\":");
         push_opt(&mut out, result.payload_sha256.as_deref());
-        out.push_str(",\"pointer\":");
+        out.extend_from_slice(b",\"pointer\":");
         push_str(&mut out, &result.pointer);
-        out.push_str(",\"profile\":");
+        out.extend_from_slice(b",\"profile\":");
         push_opt(&mut out, result.profile.map(|p| p.name()));
-        out.push_str(",\"sigT\":");
+        out.extend_from_slice(b",\"sigT\":");
         push_opt(&mut out, result.sig_t.as_deref());
-        out.push_str(",\"signaturePointer\":");
+        out.extend_from_slice(b",\"signaturePointer\":");
         push_str(&mut out, &result.signature_pointer);
-        out.push_str(",\"signer\":");
+        out.extend_from_slice(b",\"signer\":");
         match &result.signer {
-            None => out.push_str("null"),
+            None => out.extend_from_slice(b"null"),
             Some(signer) => {
-                out.push_str("{\"identifiers\":[");
+                out.extend_from_slice(b"{\"identifiers\":[");
                 for (i, (system, value)) in signer.identifiers.iter().enumerate() {
                     if i > 0 {
-                        out.push(',');
+                        out.push(b',');
                     }
-                    out.push_str("{\"system\":");
+                    out.extend_from_slice(b"{\"system\":");
                     push_str(&mut out, system);
-                    out.push_str(",\"value\":");
+                    out.extend_from_slice(b",\"value\":");
                     push_str(&mut out, value);
-                    out.push('}');
+                    out.push(b'}');
                 }
-                out.push_str("],\"subject\":");
+                out.extend_from_slice(b"],\"subject\":");
                 push_str(&mut out, &signer.subject);
-                out.push('}');
+                out.push(b'}');
             }
         }
-        out.push_str(",\"subIndication\":");
+        out.extend_from_slice(b",\"subIndication\":");
         push_opt(&mut out, result.report.sub_indication().map(|s| s.as_str()));
-        out.push_str(",\"type\":\"signature\",\"verified\":");
-        out.push_str(if result.verified() { "true" } else { "false" });
-        out.push_str("}\n");
+        out.extend_from_slice(b",\"type\":\"signature\",\"verified\":");
+        out.extend_from_slice(if result.verified() { b"true" } else { b"false" });
+        out.extend_from_slice(b"}\n");
     }
     out
 }
 
 /// Appends a JSON string literal.
-fn push_str(out: &mut String, text: &str) {
-    let mut bytes = Vec::with_capacity(text.len() + 2);
-    fhirsig_jcs::write_escaped(text, &mut bytes);
-    out.push_str(&String::from_utf8_lossy(&bytes));
+fn push_str(out: &mut Vec<u8>, text: &str) {
+    fhirsig_jcs::write_escaped(text, out);
 }
 
 /// Appends a JSON string literal, or `null`.
-fn push_opt(out: &mut String, text: Option<&str>) {
+fn push_opt(out: &mut Vec<u8>, text: Option<&str>) {
     match text {
         Some(text) => push_str(out, text),
-        None => out.push_str("null"),
+        None => out.extend_from_slice(b"null"),
     }
 }

@@ -20,6 +20,7 @@ fn options(policy: TimePolicy) -> VerifyOptions {
         validator: Some(ChainValidator::new(anchors)),
         verification_time: common::june_2026(),
         time_policy: policy,
+        certificates: Default::default(),
     }
 }
 

@@ -120,6 +120,7 @@ fn options(anchors: TrustAnchors, profile: Option<Profile>) -> VerifyOptions {
         validator: Some(ChainValidator::new(anchors)),
         verification_time: common::june_2026(),
         time_policy: TimePolicy::VerificationTime,
+        certificates: Default::default(),
     }
 }
 
@@ -515,4 +516,34 @@ fn a_document_signature_header_cannot_pass_for_a_resource_signature() {
             .any(|c| c.code() == "jws-format" && c.message().contains("sigD")),
         "{check}"
     );
+}
+
+#[test]
+fn a_warm_certificate_cache_reports_exactly_what_a_cold_one_does() {
+    let (signers, anchors) = pki_signers();
+    let warm = options(anchors.clone(), None);
+    for signer in &signers {
+        let signed = sign(SEARCHSET, None, &request(signer, Profile::Cdex)).unwrap();
+        // A second signature by the same chain over different content, and a tampered copy.
+        let other = sign(DOCUMENT, None, &request(signer, Profile::Cdex)).unwrap();
+        let tampered = signed.text.replace("72.50", "72.51");
+        for text in [&signed.text, &other.text, &tampered] {
+            let cold = verify_text(text, &options(anchors.clone(), None));
+            for _ in 0..2 {
+                let again = verify_text(text, &warm);
+                assert_eq!(
+                    format!("{cold:?}"),
+                    format!("{again:?}"),
+                    "{:?}",
+                    signer.alg
+                );
+            }
+        }
+        assert!(!verify_text(&tampered, &warm)[0].verified());
+    }
+    // One entry per distinct chain (a key may sign with several algorithms).
+    let mut chains: Vec<&Vec<Vec<u8>>> = signers.iter().map(|s| &s.chain).collect();
+    chains.sort();
+    chains.dedup();
+    assert_eq!(warm.certificates.len(), chains.len());
 }

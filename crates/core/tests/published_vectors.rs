@@ -289,6 +289,7 @@ fn verify(fields: &Fields<'_>) -> Outcome {
         validator,
         verification_time,
         time_policy,
+        certificates: Default::default(),
     };
     let results = verify_document(&doc, &options);
     let result = results

@@ -81,6 +81,7 @@ pub fn verify_options() -> VerifyOptions {
         validator: Some(validator()),
         verification_time: now(),
         time_policy: TimePolicy::VerificationTime,
+        certificates: Default::default(),
     }
 }
 

@@ -15,6 +15,7 @@ mod profile;
 mod sign;
 mod splice;
 mod verify;
+mod x5c_cache;
 
 pub use element::{Coding, Identifier, SignatureElement};
 pub use outcome::operation_outcome;
@@ -27,5 +28,7 @@ pub use sign::{
     SIGNABLE_BUNDLE_TYPES,
 };
 pub use verify::{
-    verify_document, SignatureKind, SignatureVerification, SignerInfo, VerifyOptions,
+    verify_document, CertificateSummary, SignatureKind, SignatureVerification, SignerInfo,
+    VerifyOptions,
 };
+pub use x5c_cache::CertificateCache;

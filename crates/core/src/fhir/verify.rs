@@ -10,12 +10,13 @@ use rustls_pki_types::UnixTime;
 use super::checks;
 use super::element::SignatureElement;
 use super::profile::Profile;
+use super::x5c_cache::CertificateCache;
 use crate::jws::{AlgorithmPolicy, CompactJws, Header, JsonJws, JwsError, VerifyingKey};
 use crate::locate::{locate, Located};
 use crate::payload::{item_payload, resource_payload, SignedObject};
 use crate::trust::{
-    certificate_identifiers, match_signer_identity, parse_rfc3339, Certificate, ChainValidator,
-    Check, Report, SubIndication, TimePolicy, ValidationTimes,
+    match_signer_identity, parse_rfc3339, Certificate, ChainValidator, Check, Report,
+    SubIndication, TimePolicy, ValidationTimes,
 };
 
 /// How to verify.
@@ -32,6 +33,9 @@ pub struct VerifyOptions {
     pub verification_time: UnixTime,
     /// Which instant certificates are validated at.
     pub time_policy: TimePolicy,
+    /// Parsed `x5c` chains, shared by every document verified with these options
+    /// (`Default::default()` starts empty).
+    pub certificates: CertificateCache,
 }
 
 /// Whether a signature is a digital (JWS) one.
@@ -407,12 +411,9 @@ fn check_signature(
     result.number_changes = payload.number_changes.clone();
 
     // The signature value, with the key of x5c[0].
-    let x5c: Vec<Vec<u8>> = header.x5c().map(<[Vec<u8>]>::to_vec).unwrap_or_default();
-    let leaf = x5c.first().and_then(|der| Certificate::from_der(der).ok());
-    let key = x5c
-        .first()
-        .map(|der| VerifyingKey::from_certificate_der(der));
-    match key {
+    let x5c = header.x5c().unwrap_or_default();
+    let parsed = options.certificates.get(x5c);
+    match &parsed.key {
         None => report.push(Check::not_checked(
             "signature-value",
             "no signer certificate, so no key to verify with",
@@ -422,7 +423,7 @@ fn check_signature(
             SubIndication::FormatFailure,
             format!("x5c[0] does not hold a usable public key: {e}"),
         )),
-        Some(Ok(key)) => report.push(match verify(&payload.bytes, &key, &options.algorithms) {
+        Some(Ok(key)) => report.push(match verify(&payload.bytes, key, &options.algorithms) {
             Ok(()) => Check::pass(
                 "signature-value",
                 "the signature verifies with the key of x5c[0]",
@@ -430,22 +431,9 @@ fn check_signature(
             Err(e) => checks::jws_failure("signature-value", &e),
         }),
     }
-    result.chain = x5c
-        .iter()
-        .filter_map(|der| Certificate::from_der(der).ok())
-        .map(|c| CertificateSummary {
-            subject: c.subject(),
-            issuer: c.issuer(),
-            serial: c.serial_hex(),
-            not_before: c.not_before(),
-            not_after: c.not_after(),
-        })
-        .collect();
-    if let Some(leaf) = &leaf {
-        result.signer = Some(SignerInfo {
-            subject: leaf.subject(),
-            identifiers: certificate_identifiers(leaf),
-        });
+    result.chain.clone_from(&parsed.summaries);
+    if parsed.signer.is_some() {
+        result.signer.clone_from(&parsed.signer);
     }
 
     // The certificate chain, at the instant the time policy selects.
@@ -453,10 +441,11 @@ fn check_signature(
     if let Some(t) = header.sig_t().and_then(parse_rfc3339) {
         times = times.with_sig_t(t);
     }
-    match &options.validator {
-        Some(validator) if !x5c.is_empty() => report.extend(validator.validate_x5c(x5c, &times).0),
-        Some(_) => {}
-        None => report.push(Check::indeterminate(
+    match (&options.validator, &parsed.chain) {
+        (Some(validator), Ok(chain)) => report.extend(validator.validate(chain, &times).0),
+        (Some(_), Err(check)) if !x5c.is_empty() => report.push(check.clone()),
+        (Some(_), Err(_)) => {}
+        (None, _) => report.push(Check::indeterminate(
             "certificate-path",
             SubIndication::NoCertificateChainFound,
             "no trust anchors were given, so the signer certificate is not trusted (pass --trust)",
@@ -464,7 +453,7 @@ fn check_signature(
     }
 
     // The signer's identity (CONF-053).
-    report.push(identity(element, leaf.as_ref(), profile));
+    report.push(identity(element, parsed.leaf.as_ref(), profile));
     report
 }
 

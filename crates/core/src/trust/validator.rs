@@ -116,18 +116,23 @@ impl ChainValidator {
         match CertificateChain::from_der(x5c) {
             Ok(chain) => self.validate(&chain, times),
             Err(e) => {
-                const CODE: &str = "certificate-chain-format";
-                let check = match e {
-                    TrustError::EmptyChain => {
-                        let sub = SubIndication::NoSigningCertificateFound;
-                        Check::indeterminate(CODE, sub, e.to_string())
-                    }
-                    _ => Check::failed(CODE, SubIndication::FormatFailure, e.to_string()),
-                };
                 let mut report = Report::new();
-                report.push(check);
+                report.push(Self::chain_format_failure(e));
                 (report, None)
             }
+        }
+    }
+
+    /// The report entry for an `x5c` that does not parse as a chain:
+    /// `indeterminate/no-signing-certificate-found` when empty, `failed/format-failure` otherwise.
+    pub(crate) fn chain_format_failure(error: TrustError) -> Check {
+        const CODE: &str = "certificate-chain-format";
+        match error {
+            TrustError::EmptyChain => {
+                let sub = SubIndication::NoSigningCertificateFound;
+                Check::indeterminate(CODE, sub, error.to_string())
+            }
+            _ => Check::failed(CODE, SubIndication::FormatFailure, error.to_string()),
         }
     }
 
