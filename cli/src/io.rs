@@ -73,13 +73,26 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
     finish_stdout(out.write_all(bytes).and_then(|()| out.flush()))
 }
 
+/// Set once a write to standard output met a broken pipe.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True once standard output's reader has gone (`| head`): long runs stop producing output
+/// nobody reads.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The result of writing standard output: a broken pipe is success, other errors are reported.
 pub fn finish_stdout(result: io::Result<()>) -> Result<(), CliError> {
     match result {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(CliError::input(format!(
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(CliError::input(format!(
             "cannot write standard output: {e}"
         ))),
-        _ => Ok(()),
+        Ok(()) => Ok(()),
     }
 }
 

@@ -231,3 +231,91 @@ fn html_report_is_self_contained() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `count` copies of one signed Bundle as NDJSON, with every tenth line broken.
+fn many_records(dir: &Path, count: usize) -> (std::path::PathBuf, String) {
+    let (lines, root) = signed_bundles(dir, 1);
+    let line = lines[0].trim_end();
+    let text: String = (0..count)
+        .map(|i| {
+            if i % 10 == 9 {
+                "{\"broken\":\n".to_owned()
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    let path = dir.join("many.ndjson");
+    std::fs::write(&path, text).unwrap();
+    (path, root)
+}
+
+#[test]
+fn results_keep_input_order_across_chunks_and_threads() {
+    let dir = temp_dir("batch-order");
+    let (path, root) = many_records(&dir, 700);
+    for jobs in ["1", "2", "3"] {
+        let out = fhirsig(&[
+            "verify",
+            path.to_str().unwrap(),
+            "--trust",
+            &root,
+            "--json",
+            "-j",
+            jobs,
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "broken records make it bad input"
+        );
+        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 701);
+        for (i, line) in lines[..700].iter().enumerate() {
+            let name = format!("{}:{}", path.display(), i + 1);
+            assert_eq!(line["file"], name.as_str(), "-j {jobs}");
+            let expected = if i % 10 == 9 {
+                "record-error"
+            } else {
+                "signature"
+            };
+            assert_eq!(line["type"], expected, "-j {jobs} line {}", i + 1);
+        }
+        assert_eq!(lines[700]["records"], 700);
+        assert_eq!(lines[700]["verified"], 630);
+        assert_eq!(lines[700]["unreadable"], 70);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = temp_dir("batch-pipe");
+    let (path, root) = many_records(&dir, 3000);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fhirsig"))
+        .args(["verify", path.to_str().unwrap(), "--trust", &root, "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("\"type\":\"signature\""), "{first}");
+    // The reader is gone (as with `| head -1`); the run ends without a message.
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(matches!(out.status.code(), Some(0..=2)), "{:?}", out.status);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

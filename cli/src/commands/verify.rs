@@ -20,7 +20,7 @@ use serde_json::json;
 use crate::batch::{discover, records, Record, DEFAULT_MAX_RECORD_BYTES};
 use crate::error::{CliError, Status};
 use crate::html_report::{render, ReportRecord, RunFacts};
-use crate::io::{diagnostic, write_atomically, write_stdout};
+use crate::io::{diagnostic, stdout_closed, write_atomically, write_stdout};
 use crate::trust_inputs::{instant, time_policy, validator};
 
 /// Arguments of `fhirsig verify`.
@@ -189,6 +189,9 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 bar.suspend(|| write_stdout(&text))?;
             } else {
                 write_stdout(&text)?;
+            }
+            if stdout_closed() && args.html.is_none() {
+                break; // nobody reads the rest; dropping the receiver stops the reader
             }
         }
         Ok(())
