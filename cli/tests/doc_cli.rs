@@ -422,5 +422,14 @@ fn fhir_carriage_round_trip() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout)
         .contains("fhirsig doc verify PROVENANCE.json DOCUMENT"));
+    // inspect decodes it and names the document it covers, which is not in the file.
+    let out = run(&["inspect", "note.pdf.jws.provenance.json", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["object"], "Provenance");
+    assert_eq!(line["signaturePointer"], "/signature/0");
+    assert_eq!(line["externalDocument"], "application/pdf");
+    assert_eq!(line["payload"], serde_json::Value::Null);
+    assert_eq!(line["form"], "compact");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -378,3 +378,132 @@ fn for_task_copies_the_document_signature() {
         Some(0)
     );
 }
+
+#[test]
+fn inspect_shows_provenance_signatures_and_their_targets_payload() {
+    let dir = temp_dir("inspect");
+    let (key, cert, _root) = pki_files(&dir);
+    let with_prov = ok(&[
+        "provenance",
+        "for-bundle",
+        DEMO,
+        "--profile",
+        "hrex",
+        "--author",
+        "Organization/ehr",
+        "--transmitter",
+        "Organization/ehr",
+        "--recorded",
+        AT,
+    ]);
+    let bundle = write(&dir, "with-prov.json", &with_prov);
+    let sign = |input: &str, extra: &[&str]| {
+        let mut args = vec![
+            "provenance",
+            "sign",
+            input,
+            "--key",
+            &key,
+            "--cert",
+            &cert,
+            "--at",
+            AT,
+        ];
+        args.extend_from_slice(extra);
+        ok(&args)
+    };
+    let signed = write(&dir, "signed.json", &sign(&bundle, &[]));
+    let embedded = write(
+        &dir,
+        "embedded.json",
+        &sign(&signed, &["--embedded", "--who", "Organization/ehr"]),
+    );
+
+    let out = fhirsig(&["inspect", &embedded, "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let provenance: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["object"] == "Provenance")
+        .collect();
+    assert_eq!(provenance.len(), 2, "{lines:#?}");
+    let document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&embedded).unwrap()).unwrap();
+    for line in &provenance {
+        assert_eq!(line["form"], "compact");
+        assert_eq!(line["detached"], true);
+        assert_eq!(line["problems"].as_array().unwrap().len(), 0, "{line}");
+        let subject = line["signatures"][0]["certificates"][0]["subject"]
+            .as_str()
+            .unwrap();
+        assert!(subject.contains("CN="), "{subject}");
+        // The target count is the Provenance's own `target` list.
+        let resource = document.pointer(line["pointer"].as_str().unwrap()).unwrap();
+        let targets = resource["target"].as_array().unwrap().len();
+        assert_eq!(line["payload"]["targets"], targets, "{line}");
+        assert!(line["signaturePointer"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{}/signature/", line["pointer"].as_str().unwrap())));
+    }
+
+    // A single-target signature's payload is RFC 8785 of that target, as `fhirsig canon` makes it.
+    let single = provenance
+        .iter()
+        .find(|l| l["payload"]["targets"] == 1)
+        .expect("a single-target signature");
+    let resource = document
+        .pointer(single["pointer"].as_str().unwrap())
+        .unwrap();
+    let reference = resource["target"][0]["reference"].as_str().unwrap();
+    let target = if reference == "#/" {
+        // The embedding Bundle, minus its signature and the signing Provenance entries.
+        let mut bundle = document.clone();
+        bundle.as_object_mut().unwrap().remove("signature");
+        let entries = bundle["entry"].as_array_mut().unwrap();
+        entries.retain(|e| {
+            !(e["resource"]["resourceType"] == "Provenance"
+                && e["resource"]["target"]
+                    .as_array()
+                    .is_some_and(|t| t.iter().any(|t| t["reference"] == "#/")))
+        });
+        bundle
+    } else {
+        document["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| {
+                e["fullUrl"]
+                    .as_str()
+                    .is_some_and(|u| u.ends_with(reference))
+            })
+            .map(|e| e["resource"].clone())
+            .unwrap()
+    };
+    let target_file = write(&dir, "target.json", &target.to_string());
+    let canonical = fhirsig(&["canon", &target_file]).stdout;
+    let sha: String = ring::digest::digest(&ring::digest::SHA256, &canonical)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(single["payload"]["sha256"], sha.as_str());
+    assert_eq!(single["payload"]["size"], canonical.len());
+
+    // People see it too.
+    let out = fhirsig(&["inspect", &embedded]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(" Provenance (Signature at /entry/"), "{text}");
+    assert!(text.contains("target(s)"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use base64::Engine as _;
 use clap::Args;
+use fhirsig_core::canonicalization::Canonicalization;
 use fhirsig_core::fhir::{Profile, SignatureElement};
 use fhirsig_core::jws::{CompactJws, Header, JsonJws};
 use fhirsig_core::locate::{locate, Located};
@@ -37,6 +38,8 @@ electronic image), the protected header as received and the members fhirsig reco
 x5c certificate (subject, issuer, serial, validity, names, key usage, EKU, SHA-256), the detected
 profile, and the SHA-256 and size of the payload under that profile's canonicalization, with the
 numbers whose written precision a signature does not protect.
+Provenance.signature entries are shown too, with the payload of the Provenance's targets (or the
+media type of a document outside the file that they sign).
 Nothing is verified or trusted here: use `fhirsig verify` for that.
 A file without signatures prints `FILE: no signature found` and is not an error.
 Exit status: 0 everything decoded (also when there is no signature); 2 bad input: a file is not
@@ -85,6 +88,8 @@ struct Inspected {
     jws: Vec<JwsSignature>,
     profile: Option<Profile>,
     payload: Option<PayloadInfo>,
+    /// For a Provenance signature over a document held elsewhere: its media type.
+    external_document: Option<String>,
     /// What could not be decoded.
     problems: Vec<String>,
 }
@@ -118,30 +123,121 @@ struct PayloadInfo {
     canonicalization: Option<&'static str>,
     size: usize,
     sha256: String,
+    /// For a Provenance signature: how many targets the payload holds.
+    targets: Option<usize>,
     number_changes: Vec<NumberChange>,
 }
 
 fn inspect_document(doc: &Document<'_>) -> Vec<Inspected> {
-    locate(doc)
+    let mut found: Vec<Inspected> = locate(doc)
         .iter()
         .filter_map(|located| {
             let signature = located.signature?;
             Some(inspect_one(doc, located, signature))
         })
-        .collect()
+        .collect();
+    found.extend(
+        fhirsig_provenance::provenance_signatures(doc)
+            .into_iter()
+            .map(|(pointer, signature)| inspect_provenance(doc, pointer, signature)),
+    );
+    found
 }
 
+/// A resource or item signature: decoded, then its payload under the detected profile.
 fn inspect_one(doc: &Document<'_>, located: &Located<'_>, signature: Node<'_>) -> Inspected {
+    let mut result = decode_signature(doc, located.pointer.clone(), located.object, signature);
+    if matches!(result.form, Form::Electronic { .. }) {
+        return result;
+    }
+    let first = result.jws.first().and_then(|s| s.protected.as_ref());
+    let profile = Profile::detect(
+        result.element.target_format.as_deref(),
+        first.and_then(Header::canon),
+        first.and_then(Header::sig_t).is_some(),
+    );
+    result.profile = Some(profile);
+    let payload = match located.object {
+        SignedObject::QuestionnaireResponseItem => item_payload(doc, located.node),
+        _ => resource_payload(doc, located.node, profile.canonicalization()),
+    };
+    match payload {
+        Ok(payload) => {
+            result.payload = Some(PayloadInfo {
+                canonicalization: match located.object {
+                    SignedObject::QuestionnaireResponseItem => None,
+                    _ => Some(profile.canonicalization().uri()),
+                },
+                size: payload.bytes.len(),
+                sha256: hex(&sha256(&payload.bytes)),
+                targets: None,
+                number_changes: payload.number_changes,
+            });
+        }
+        Err(e) => result.problems.push(format!("no payload: {e}")),
+    }
+    result
+}
+
+/// A `Provenance.signature`: decoded, then the content of the Provenance's targets (or a note
+/// that it covers a document outside this file).
+fn inspect_provenance(
+    doc: &Document<'_>,
+    pointer: String,
+    found: fhirsig_provenance::ProvenanceSignature<'_>,
+) -> Inspected {
+    let object = SignedObject::ProvenanceTargets;
+    let mut result = decode_signature(doc, pointer, object, found.signature);
+    if matches!(result.form, Form::Electronic { .. }) {
+        return result;
+    }
+    if let Some(media) = fhirsig_provenance::external_document_format(found.signature) {
+        result.external_document = Some(media.to_owned());
+        return result;
+    }
+    let rule = match result.element.target_format.as_deref() {
+        Some(tf) => match Canonicalization::from_target_format(tf) {
+            Ok(rule) => rule,
+            Err(e) => {
+                result.problems.push(format!("no payload: {e}"));
+                return result;
+            }
+        },
+        None => None,
+    };
+    match fhirsig_provenance::signed_content(doc, found.provenance, rule) {
+        Ok(content) => {
+            result.payload = Some(PayloadInfo {
+                canonicalization: Some(content.canonicalization.uri()),
+                size: content.bytes.len(),
+                sha256: hex(&sha256(&content.bytes)),
+                targets: Some(content.targets),
+                number_changes: content.number_changes,
+            });
+        }
+        Err(e) => result.problems.push(format!("no payload: {e}")),
+    }
+    result
+}
+
+/// The Signature element, `Signature.data` and the JWS in it, decoded.
+fn decode_signature(
+    doc: &Document<'_>,
+    pointer: String,
+    object: SignedObject,
+    signature: Node<'_>,
+) -> Inspected {
     let element = SignatureElement::read(signature);
     let mut result = Inspected {
-        pointer: located.pointer.clone(),
+        pointer,
         signature_pointer: doc.pointer_of(signature.id()),
-        object: located.object,
+        object,
         data: DataForm::Missing,
         form: Form::Undecoded,
         jws: Vec::new(),
         profile: None,
         payload: None,
+        external_document: None,
         problems: Vec::new(),
         element,
     };
@@ -207,31 +303,6 @@ fn inspect_one(doc: &Document<'_>, located: &Located<'_>, signature: Node<'_>) -
                 .problems
                 .push(format!("the compact JWS cannot be decoded: {e}")),
         },
-    }
-    let first = result.jws.first().and_then(|s| s.protected.as_ref());
-    let profile = Profile::detect(
-        result.element.target_format.as_deref(),
-        first.and_then(Header::canon),
-        first.and_then(Header::sig_t).is_some(),
-    );
-    result.profile = Some(profile);
-    let payload = match located.object {
-        SignedObject::QuestionnaireResponseItem => item_payload(doc, located.node),
-        _ => resource_payload(doc, located.node, profile.canonicalization()),
-    };
-    match payload {
-        Ok(payload) => {
-            result.payload = Some(PayloadInfo {
-                canonicalization: match located.object {
-                    SignedObject::QuestionnaireResponseItem => None,
-                    _ => Some(profile.canonicalization().uri()),
-                },
-                size: payload.bytes.len(),
-                sha256: hex(&sha256(&payload.bytes)),
-                number_changes: payload.number_changes,
-            });
-        }
-        Err(e) => result.problems.push(format!("no payload: {e}")),
     }
     result
 }
@@ -370,9 +441,23 @@ fn human(source: &str, signatures: &[Inspected]) -> String {
             let rule = p
                 .canonicalization
                 .unwrap_or("the item minus its id and signature extension");
-            let _ = writeln!(out, "  {:<24}{} bytes by {rule}", "payload", p.size);
+            let targets = p
+                .targets
+                .map_or(String::new(), |n| format!(" over {n} target(s)"));
+            let _ = writeln!(
+                out,
+                "  {:<24}{} bytes by {rule}{targets}",
+                "payload", p.size
+            );
             let _ = writeln!(out, "  {:<24}{}", "payload SHA-256", p.sha256);
             numbers_text(&mut out, &p.number_changes);
+        }
+        if let Some(media) = &s.external_document {
+            let _ = writeln!(
+                out,
+                "  {:<24}a document outside this file ({media}): fhirsig doc verify PROVENANCE.json DOCUMENT",
+                "payload"
+            );
         }
         for problem in &s.problems {
             let _ = writeln!(out, "  {:<24}{problem}", "PROBLEM");
@@ -734,12 +819,14 @@ fn json_lines(source: &str, signatures: &[Inspected]) -> String {
                 "canonicalization": p.canonicalization,
                 "size": p.size,
                 "sha256": p.sha256,
+                "targets": p.targets,
                 "numberChanges": p.number_changes.iter().map(|c| json!({
                     "pointer": c.pointer,
                     "written": c.lexical,
                     "canonical": c.canonical,
                 })).collect::<Vec<_>>(),
             })),
+            "externalDocument": s.external_document,
             "problems": s.problems,
         });
         let _ = writeln!(out, "{line}");

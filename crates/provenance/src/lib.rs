@@ -44,9 +44,10 @@ pub use model::{Agent, Entity, EntityRole, Occurred, Provenance};
 pub use profile::{Profile, UnknownProfile, HREX_PROVENANCE, PDEX_PROVENANCE, US_CORE_PROVENANCE};
 pub use reference::{resource_type_of, Reference};
 pub use signature::{
-    is_embedded_signing_provenance, resolve_target, sign_bundle_embedded,
-    sign_provenance_in_bundle, sign_targets, targets_payload, verify_provenance_signatures,
-    EmbeddedOptions, ResolveError, SignError, Signature, SignatureType, Signer, Target,
-    VerifyOptions, EMBEDDING_BUNDLE, JOSE_SIG_FORMAT, TARGET_FORMAT,
+    external_document_format, is_embedded_signing_provenance, provenance_signatures,
+    resolve_target, sign_bundle_embedded, sign_provenance_in_bundle, sign_targets, signed_content,
+    targets_number_changes, targets_payload, verify_provenance_signatures, ContentError,
+    EmbeddedOptions, ProvenanceSignature, ResolveError, SignError, Signature, SignatureType,
+    SignedContent, Signer, Target, VerifyOptions, EMBEDDING_BUNDLE, JOSE_SIG_FORMAT, TARGET_FORMAT,
 };
 pub use template::{add_to_bundle, for_task, Scope, Template, TemplateError};

@@ -1,6 +1,6 @@
 //! The bytes a Provenance signature covers.
 
-use fhirsig_jcs::{Document, Exclusions, Node};
+use fhirsig_jcs::{Document, Exclusions, Node, NumberChange};
 
 /// The reference by which an embedded signing Provenance names the Bundle that contains it.
 pub const EMBEDDING_BUNDLE: &str = "#/";
@@ -45,9 +45,27 @@ pub fn targets_payload(doc: &Document<'_>, targets: &[Target<'_>]) -> Vec<u8> {
     out
 }
 
+/// Numbers of the targets whose canonical form differs from how they are written (the
+/// precision a signature over them does not protect), in target order.
+pub fn targets_number_changes(doc: &Document<'_>, targets: &[Target<'_>]) -> Vec<NumberChange> {
+    targets
+        .iter()
+        .flat_map(|target| {
+            let (node, exclusions) = signed_part(*target);
+            doc.number_changes(node.id(), &exclusions)
+        })
+        .collect()
+}
+
 fn write_target(doc: &Document<'_>, target: Target<'_>, out: &mut Vec<u8>) {
+    let (node, exclusions) = signed_part(target);
+    doc.write_canonical(node.id(), &exclusions, out);
+}
+
+/// The value a target signs and what inside it is left out.
+fn signed_part(target: Target<'_>) -> (Node<'_>, Exclusions) {
     match target {
-        Target::Resource(node) => doc.write_canonical(node.id(), &Exclusions::new(), out),
+        Target::Resource(node) => (node, Exclusions::new()),
         Target::EmbeddingBundle(bundle) => {
             let mut exclusions = Exclusions::new();
             if let Some(sig) = bundle.get("signature") {
@@ -63,7 +81,7 @@ fn write_target(doc: &Document<'_>, target: Target<'_>, out: &mut Vec<u8>) {
                     }
                 }
             }
-            doc.write_canonical(bundle.id(), &exclusions, out);
+            (bundle, exclusions)
         }
     }
 }

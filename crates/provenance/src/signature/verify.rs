@@ -10,7 +10,7 @@ use fhirsig_jcs::{Document, Node};
 use rustls_pki_types::UnixTime;
 
 use super::element::JOSE_SIG_FORMAT;
-use super::payload::{targets_payload, Target};
+use super::payload::{targets_number_changes, targets_payload, Target};
 use super::resolve::resolve_all;
 use fhirsig_core::payload::resource_payload;
 
@@ -60,17 +60,158 @@ pub fn verify_provenance_signatures(
     doc: &Document<'_>,
     options: &VerifyOptions,
 ) -> Vec<(String, Report)> {
-    let mut out = Vec::new();
-    for (pointer, provenance) in provenances(doc) {
-        let Some(signatures) = provenance.get("signature") else {
-            continue;
-        };
-        for (i, signature) in signatures.elements().enumerate() {
-            let report = verify_one(doc, provenance, signature, options);
-            out.push((format!("{pointer}/signature/{i}"), report));
+    provenance_signatures(doc)
+        .into_iter()
+        .map(|(pointer, found)| {
+            let report = verify_one(doc, found.provenance, found.signature, options);
+            (format!("{pointer}/signature/{}", found.index), report)
+        })
+        .collect()
+}
+
+/// One `Provenance.signature` of a document.
+#[derive(Debug, Clone, Copy)]
+pub struct ProvenanceSignature<'d> {
+    /// The Provenance resource.
+    pub provenance: Node<'d>,
+    /// The `Signature` element.
+    pub signature: Node<'d>,
+    /// Index of the signature in `Provenance.signature`.
+    pub index: usize,
+}
+
+/// Every `Provenance.signature` of `doc` (a Provenance at the root, or in a Bundle's entries),
+/// in document order, with the JSON Pointer of its Provenance.
+pub fn provenance_signatures<'d>(doc: &'d Document<'_>) -> Vec<(String, ProvenanceSignature<'d>)> {
+    provenances(doc)
+        .into_iter()
+        .flat_map(|(pointer, provenance)| {
+            let signatures = provenance.get("signature");
+            signatures
+                .into_iter()
+                .flat_map(|s| s.elements())
+                .enumerate()
+                .map(move |(index, signature)| {
+                    let found = ProvenanceSignature {
+                        provenance,
+                        signature,
+                        index,
+                    };
+                    (pointer.clone(), found)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The media type of the external document a Provenance signature covers (a C-CDA or PDF in
+/// a DocumentReference or Binary, `fhirsig doc sign --fhir`), or `None` when it covers FHIR
+/// JSON resources of the same document.
+pub fn external_document_format<'d>(signature: Node<'d>) -> Option<&'d str> {
+    signature
+        .get("targetFormat")
+        .and_then(|t| t.as_str())
+        .filter(|t| !is_fhir_json(t))
+}
+
+/// Why the content a Provenance signature covers cannot be rebuilt from the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ContentError {
+    /// The Provenance has no `target`.
+    NoTarget,
+    /// A target is not in the document (the message names it).
+    Unresolved(String),
+    /// The CDex `#document` rule names one Bundle or QuestionnaireResponse, not several targets.
+    DocumentRuleNeedsOneTarget,
+    /// The single target cannot be canonicalised under the `#document` rule.
+    Payload(String),
+}
+
+impl std::fmt::Display for ContentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoTarget => f.write_str("the Provenance has no target"),
+            Self::Unresolved(e) => write!(f, "{e}; the signed content cannot be rebuilt"),
+            Self::DocumentRuleNeedsOneTarget => f.write_str(
+                "the #document canonicalisation applies to a single Bundle or QuestionnaireResponse target",
+            ),
+            Self::Payload(e) => f.write_str(e),
         }
     }
-    out
+}
+
+impl std::error::Error for ContentError {}
+
+impl ContentError {
+    /// The report entry for this failure.
+    fn to_check(&self) -> Check {
+        let message = self.to_string();
+        match self {
+            Self::NoTarget => {
+                Check::failed("targets-resolved", SubIndication::FormatFailure, message)
+            }
+            Self::Unresolved(_) => {
+                Check::indeterminate("targets-resolved", SubIndication::FormatFailure, message)
+            }
+            Self::DocumentRuleNeedsOneTarget | Self::Payload(_) => {
+                Check::failed("signature-format", SubIndication::FormatFailure, message)
+            }
+        }
+    }
+}
+
+/// What a Provenance signature covers, rebuilt from the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedContent {
+    /// The signed bytes.
+    pub bytes: Vec<u8>,
+    /// The number of targets.
+    pub targets: usize,
+    /// The rule: the CDex `#document` rule over the one target, or RFC 8785 of the target (or
+    /// of the array of targets, in target order).
+    pub canonicalization: Canonicalization,
+    /// Numbers whose canonical form differs from how they are written.
+    pub number_changes: Vec<fhirsig_jcs::NumberChange>,
+}
+
+/// The content a Provenance signature covers, rebuilt from the targets found in `doc`, under
+/// the rule its `targetFormat` names (`rule`; `None` is plain RFC 8785).
+///
+/// # Errors
+/// [`ContentError`] when a target is missing or the rule does not fit the targets.
+pub fn signed_content(
+    doc: &Document<'_>,
+    provenance: Node<'_>,
+    rule: Option<Canonicalization>,
+) -> Result<SignedContent, ContentError> {
+    let targets =
+        resolve_all(doc, provenance).map_err(|e| ContentError::Unresolved(e.to_string()))?;
+    if targets.is_empty() {
+        return Err(ContentError::NoTarget);
+    }
+    match (rule, targets.as_slice()) {
+        // A CDex document signature copied from `Bundle.signature` (e.g. by `for_task`): the
+        // CDex rule (root id, meta and signature removed) over the one target.
+        (Some(Canonicalization::Document), [Target::Resource(node)]) => {
+            let payload = resource_payload(doc, *node, Canonicalization::Document)
+                .map_err(|e| ContentError::Payload(e.to_string()))?;
+            Ok(SignedContent {
+                bytes: payload.bytes,
+                targets: 1,
+                canonicalization: Canonicalization::Document,
+                number_changes: payload.number_changes,
+            })
+        }
+        (Some(Canonicalization::Document), _) => Err(ContentError::DocumentRuleNeedsOneTarget),
+        _ => Ok(SignedContent {
+            bytes: targets_payload(doc, &targets),
+            targets: targets.len(),
+            canonicalization: Canonicalization::Json,
+            number_changes: targets_number_changes(doc, &targets),
+        }),
+    }
 }
 
 fn verify_one(
@@ -83,8 +224,7 @@ fn verify_one(
     // A signature over a document held elsewhere (a C-CDA or PDF in a DocumentReference or
     // Binary, `fhirsig doc sign --fhir`): its bytes are not in this file, so it cannot be checked
     // here. Say so instead of failing on the targets.
-    let target_format = signature.get("targetFormat").and_then(|t| t.as_str());
-    if let Some(media) = target_format.filter(|t| !is_fhir_json(t)) {
+    if let Some(media) = external_document_format(signature) {
         report.push(
             Check::indeterminate(
                 "signed-document",
@@ -114,57 +254,18 @@ fn verify_one(
             return report;
         }
     };
-    let targets = match resolve_all(doc, provenance) {
-        Ok(t) if !t.is_empty() => {
-            let n = t.len();
+    let payload = match signed_content(doc, provenance, rule) {
+        Ok(content) => {
             report.push(Check::pass(
                 "targets-resolved",
-                format!("{n} target(s) found in the document"),
+                format!("{} target(s) found in the document", content.targets),
             ));
-            t
-        }
-        Ok(_) => {
-            report.push(Check::failed(
-                "targets-resolved",
-                SubIndication::FormatFailure,
-                "the Provenance has no target",
-            ));
-            return report;
+            content.bytes
         }
         Err(e) => {
-            report.push(Check::indeterminate(
-                "targets-resolved",
-                SubIndication::FormatFailure,
-                format!("{e}; the signed content cannot be rebuilt"),
-            ));
+            report.push(e.to_check());
             return report;
         }
-    };
-    let payload = match (rule, targets.as_slice()) {
-        // A CDex document signature copied from `Bundle.signature` (e.g. by `for_task`): the
-        // CDex rule (root id, meta and signature removed) over the one target.
-        (Some(Canonicalization::Document), [Target::Resource(node)]) => {
-            match resource_payload(doc, *node, Canonicalization::Document) {
-                Ok(p) => p.bytes,
-                Err(e) => {
-                    report.push(Check::failed(
-                        "signature-format",
-                        SubIndication::FormatFailure,
-                        e.to_string(),
-                    ));
-                    return report;
-                }
-            }
-        }
-        (Some(Canonicalization::Document), _) => {
-            report.push(Check::failed(
-                "signature-format",
-                SubIndication::FormatFailure,
-                "the #document canonicalisation applies to a single Bundle or QuestionnaireResponse target",
-            ));
-            return report;
-        }
-        _ => targets_payload(doc, &targets),
     };
     let x5c = jws
         .header()
