@@ -78,8 +78,8 @@ fn check_json(check: &Check) -> Value {
     for (key, value) in check.evidence() {
         // The first entry under a key is the one the library reports for it.
         evidence
-            .entry(key.clone())
-            .or_insert_with(|| Value::String(value.clone()));
+            .entry(key.to_string())
+            .or_insert_with(|| Value::String(value.to_string()));
     }
     json!({
         "code": check.code(),

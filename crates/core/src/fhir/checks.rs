@@ -84,7 +84,7 @@ pub fn target_format(element: &SignatureElement, header: &Header, profile: Profi
                     SubIndication::FormatFailure,
                     "the header canon and Signature.targetFormat name different canonicalisations",
                 )
-                .with("canon", canon)
+                .with("canon", canon.to_owned())
             }
             Ok(_) => {}
             Err(e) => return Check::failed(CODE, SubIndication::FormatFailure, e.to_string()),
@@ -298,8 +298,8 @@ pub fn when_matches_sig_t(element: &SignatureElement, header: &Header) -> Check 
         ),
     };
     check
-        .with("sigT", sig_t)
-        .with("when", when)
+        .with("sigT", sig_t.to_owned())
+        .with("when", when.to_owned())
         .with("conf", "CONF-055")
 }
 

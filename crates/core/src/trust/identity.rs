@@ -88,7 +88,7 @@ impl IdentityMatch {
             )
             .with("present", present.join(", ")),
         }
-        .with("identifier", value)
+        .with("identifier", value.to_owned())
     }
 }
 

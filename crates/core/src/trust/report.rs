@@ -6,6 +6,7 @@
 //! signature) into the same [`Report`].
 
 use core::fmt;
+use std::borrow::Cow;
 
 /// The overall result of a validation (ETSI EN 319 102-1 clause 5.1.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -175,28 +176,34 @@ pub struct Check {
     code: &'static str,
     outcome: Outcome,
     failure: Option<(Indication, SubIndication)>,
-    message: String,
-    evidence: Vec<(String, String)>,
+    // Most messages and evidence keys are fixed text: `Cow` keeps them unallocated, which
+    // matters when a batch builds two dozen checks per record.
+    message: Cow<'static, str>,
+    evidence: Vec<(Cow<'static, str>, Cow<'static, str>)>,
 }
 
 impl Check {
     /// A check that passed.
-    pub fn pass(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn pass(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(code, Outcome::Pass, None, message)
     }
 
     /// A finding that does not change the indication.
-    pub fn warn(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warn(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(code, Outcome::Warn, None, message)
     }
 
     /// A check that could not run; `message` says why.
-    pub fn not_checked(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn not_checked(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(code, Outcome::NotChecked, None, message)
     }
 
     /// A check that proved the signature invalid ([`Indication::Failed`]).
-    pub fn failed(code: &'static str, sub: SubIndication, message: impl Into<String>) -> Self {
+    pub fn failed(
+        code: &'static str,
+        sub: SubIndication,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self::new(
             code,
             Outcome::Fail,
@@ -209,7 +216,7 @@ impl Check {
     pub fn indeterminate(
         code: &'static str,
         sub: SubIndication,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
     ) -> Self {
         let failure = Some((Indication::Indeterminate, sub));
         Self::new(code, Outcome::Fail, failure, message)
@@ -219,7 +226,7 @@ impl Check {
         code: &'static str,
         outcome: Outcome,
         failure: Option<(Indication, SubIndication)>,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
     ) -> Self {
         let message = message.into();
         Self {
@@ -233,7 +240,11 @@ impl Check {
 
     /// Adds one piece of evidence (e.g. `("not-after", "2027-06-15T23:12:39Z")`).
     #[must_use]
-    pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with(
+        mut self,
+        key: impl Into<Cow<'static, str>>,
+        value: impl Into<Cow<'static, str>>,
+    ) -> Self {
         self.evidence.push((key.into(), value.into()));
         self
     }
@@ -259,7 +270,7 @@ impl Check {
     }
 
     /// Evidence as key/value pairs, in the order added.
-    pub fn evidence(&self) -> &[(String, String)] {
+    pub fn evidence(&self) -> &[(Cow<'static, str>, Cow<'static, str>)] {
         &self.evidence
     }
 
@@ -268,7 +279,7 @@ impl Check {
         self.evidence
             .iter()
             .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 }
 

@@ -233,7 +233,7 @@ fn verify_one(
                     "this signature covers an external document ({media}); verify it with: fhirsig doc verify PROVENANCE.json DOCUMENT"
                 ),
             )
-            .with("targetFormat", media),
+            .with("targetFormat", media.to_owned()),
         );
         return report;
     }
