@@ -139,9 +139,9 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     let progress = progress_bar(args.json || args.outcome);
     let mut summary = Summary::default();
     let mut report_records: Vec<ReportRecord> = Vec::new();
-    // One thread reads the next chunk of records while every core verifies the current one;
-    // each record's output is rendered by the worker that verified it, so the only serial work
-    // left is writing it out in input order.
+    // One thread reads the next chunk of records and another writes the previous one while
+    // every core verifies the current one; each record's output is rendered by the worker that
+    // verified it, so what is left in this loop is the summary, in input order.
     std::thread::scope(|scope| -> Result<(), CliError> {
         let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Record>>(2);
         let sources = &sources;
@@ -152,10 +152,24 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 while records.peek().is_some() {
                     let chunk: Vec<Record> = records.by_ref().take(CHUNK).collect();
                     if chunks.send(chunk).is_err() {
-                        return; // the writer stopped
+                        return; // verification stopped
                     }
                 }
             }
+        });
+        let (texts, to_write) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(2);
+        let bar = progress.clone();
+        let writer = scope.spawn(move || -> Result<(), CliError> {
+            for (count, text) in to_write {
+                match &bar {
+                    Some(bar) => {
+                        bar.inc(count as u64);
+                        bar.suspend(|| write_stdout(&text))?;
+                    }
+                    None => write_stdout(&text)?,
+                }
+            }
+            Ok(())
         });
         for chunk in received {
             let outcomes: Vec<(RecordOutcome, Vec<u8>)> = chunk
@@ -184,17 +198,17 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 }
                 text.extend_from_slice(rendered);
             }
-            if let Some(bar) = &progress {
-                bar.inc(chunk.len() as u64);
-                bar.suspend(|| write_stdout(&text))?;
-            } else {
-                write_stdout(&text)?;
+            if texts.send((chunk.len(), text)).is_err() {
+                break; // the writer failed; its error is returned below
             }
             if stdout_closed() && args.html.is_none() {
                 break; // nobody reads the rest; dropping the receiver stops the reader
             }
         }
-        Ok(())
+        drop(texts);
+        writer
+            .join()
+            .unwrap_or_else(|_| Err(CliError::input("writing the results failed")))
     })?;
     if let Some(bar) = &progress {
         bar.finish_and_clear();

@@ -1,5 +1,7 @@
 //! Parsed certificates and `x5c`-style chains (DER, leaf first).
 
+use std::sync::{Arc, OnceLock};
+
 use der::{Decode, Encode};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, UnixTime};
@@ -8,11 +10,19 @@ use x509_cert::time::Time;
 use super::error::TrustError;
 use super::times::from_secs;
 
-/// One X.509 certificate: its DER bytes and the x509-cert parse of them.
+/// One X.509 certificate: its DER bytes and the x509-cert parse of them. Cloning is cheap
+/// (shared, immutable): validated paths and reports hand the same certificates to every record
+/// of a batch.
 #[derive(Clone, Debug)]
-pub struct Certificate {
+pub struct Certificate(Arc<Parsed>);
+
+#[derive(Debug)]
+struct Parsed {
     der: Vec<u8>,
     parsed: x509_cert::Certificate,
+    /// The RFC 4514 subject and issuer, formatted on first use.
+    subject_text: OnceLock<String>,
+    issuer_text: OnceLock<String>,
 }
 
 impl Certificate {
@@ -20,7 +30,12 @@ impl Certificate {
     pub(crate) fn parse(der: Vec<u8>, index: usize) -> Result<Self, TrustError> {
         let parsed = x509_cert::Certificate::from_der(&der)
             .map_err(|source| TrustError::BadCertificate { index, source })?;
-        Ok(Self { der, parsed })
+        Ok(Self(Arc::new(Parsed {
+            der,
+            parsed,
+            subject_text: OnceLock::new(),
+            issuer_text: OnceLock::new(),
+        })))
     }
 
     /// Parses one DER certificate.
@@ -30,37 +45,43 @@ impl Certificate {
 
     /// The DER bytes.
     pub fn der(&self) -> &[u8] {
-        &self.der
+        &self.0.der
     }
 
     /// The x509-cert view, for extensions this module does not interpret.
     pub fn x509(&self) -> &x509_cert::Certificate {
-        &self.parsed
+        &self.0.parsed
     }
 
     /// The subject distinguished name in RFC 4514 form.
     pub fn subject(&self) -> String {
-        distinguished_name(self.parsed.tbs_certificate().subject())
+        self.0
+            .subject_text
+            .get_or_init(|| distinguished_name(self.0.parsed.tbs_certificate().subject()))
+            .clone()
     }
 
     /// The issuer distinguished name in RFC 4514 form.
     pub fn issuer(&self) -> String {
-        distinguished_name(self.parsed.tbs_certificate().issuer())
+        self.0
+            .issuer_text
+            .get_or_init(|| distinguished_name(self.0.parsed.tbs_certificate().issuer()))
+            .clone()
     }
 
     /// The serial number in lower-case hex, as CRLs list it.
     pub fn serial_hex(&self) -> String {
-        hex(self.parsed.tbs_certificate().serial_number().as_bytes())
+        hex(self.0.parsed.tbs_certificate().serial_number().as_bytes())
     }
 
     /// Start of the validity period (inclusive).
     pub fn not_before(&self) -> UnixTime {
-        unix(self.parsed.tbs_certificate().validity().not_before)
+        unix(self.0.parsed.tbs_certificate().validity().not_before)
     }
 
     /// End of the validity period (inclusive, as RFC 5280 and webpki treat it).
     pub fn not_after(&self) -> UnixTime {
-        unix(self.parsed.tbs_certificate().validity().not_after)
+        unix(self.0.parsed.tbs_certificate().validity().not_after)
     }
 
     /// True when `t` lies within `[notBefore, notAfter]`.
@@ -70,7 +91,8 @@ impl Certificate {
 
     /// DER of the issuer name, for exact comparison with a CRL's issuer.
     pub(crate) fn issuer_der(&self) -> Vec<u8> {
-        self.parsed
+        self.0
+            .parsed
             .tbs_certificate()
             .issuer()
             .to_der()
@@ -79,7 +101,8 @@ impl Certificate {
 
     /// DER of the SubjectPublicKeyInfo.
     pub(crate) fn spki_der(&self) -> Vec<u8> {
-        self.parsed
+        self.0
+            .parsed
             .tbs_certificate()
             .subject_public_key_info()
             .to_der()
@@ -88,7 +111,7 @@ impl Certificate {
 
     /// The certificate as the pki-types newtype webpki takes.
     pub(crate) fn as_pki(&self) -> CertificateDer<'_> {
-        CertificateDer::from(self.der.as_slice())
+        CertificateDer::from(self.0.der.as_slice())
     }
 }
 
