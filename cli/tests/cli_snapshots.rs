@@ -19,3 +19,22 @@ fn cli_snapshots() {
         .env("TERM", "dumb")
         .case("tests/cmd/*.toml");
 }
+
+/// Fixtures that are a command's output are the snapshot of that command, byte for byte, so
+/// they cannot drift from what fhirsig makes.
+#[test]
+fn output_fixtures_are_reproduced_by_their_commands() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd");
+    for (snapshot, fixture) in [
+        ("sign-ok.stdout", "signed.json"),
+        (
+            "provenance-for-bundle.stdout",
+            "searchset-with-provenance.json",
+        ),
+        ("provenance-sign-ok.stdout", "provenance-signed.json"),
+    ] {
+        let made = std::fs::read(dir.join(snapshot)).unwrap();
+        let kept = std::fs::read(dir.join("fixtures").join(fixture)).unwrap();
+        assert!(made == kept, "{fixture} differs from {snapshot}");
+    }
+}
