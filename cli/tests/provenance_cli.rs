@@ -38,6 +38,20 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/demo/searchset.json");
 const AT: &str = "2026-06-01T08:00:00Z";
+/// `provenance for-bundle` of the demo searchset: HRex, one organisation authoring and sending.
+const FOR_DEMO_BUNDLE: [&str; 11] = [
+    "provenance",
+    "for-bundle",
+    DEMO,
+    "--profile",
+    "hrex",
+    "--author",
+    "Organization/ehr",
+    "--transmitter",
+    "Organization/ehr",
+    "--recorded",
+    AT,
+];
 
 #[test]
 fn built_provenance_of_each_profile_passes_check() {
@@ -124,21 +138,8 @@ fn build_refuses_broken_profile_rules_with_exit_2() {
 #[test]
 fn for_bundle_keeps_entries_and_is_reproducible() {
     let input = std::fs::read_to_string(DEMO).unwrap();
-    let args = [
-        "provenance",
-        "for-bundle",
-        DEMO,
-        "--profile",
-        "hrex",
-        "--author",
-        "Organization/ehr",
-        "--transmitter",
-        "Organization/ehr",
-        "--recorded",
-        AT,
-    ];
-    let once = ok(&args);
-    assert_eq!(once, ok(&args));
+    let once = ok(&FOR_DEMO_BUNDLE);
+    assert_eq!(once, ok(&FOR_DEMO_BUNDLE));
     let last_entry_end = input.rfind('}').unwrap();
     let kept = &input[..input[..last_entry_end].rfind('}').unwrap()];
     assert!(
@@ -155,7 +156,7 @@ fn for_bundle_keeps_entries_and_is_reproducible() {
         entries.len() - 1
     );
 
-    let mut per = args.to_vec();
+    let mut per = FOR_DEMO_BUNDLE.to_vec();
     per.push("--per-entry");
     let per_entry: serde_json::Value = serde_json::from_str(&ok(&per)).unwrap();
     let n = serde_json::from_str::<serde_json::Value>(&input).unwrap()["entry"]
@@ -202,6 +203,11 @@ fn check_exit_codes() {
     );
 }
 
+/// The demo searchset with HRex Provenance entries (`provenance for-bundle`), written to `dir`.
+fn demo_with_provenance(dir: &Path) -> String {
+    write(dir, "with-prov.json", &ok(&FOR_DEMO_BUNDLE))
+}
+
 fn pki_files(dir: &Path) -> (String, String, String) {
     let now = parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
     let files = pki::generate_test_pki(now, &pki::PkiOptions::default()).unwrap();
@@ -225,20 +231,7 @@ fn pki_files(dir: &Path) -> (String, String, String) {
 fn sign_and_verify_targets_embedded_and_counter_signatures() {
     let dir = temp_dir("sign");
     let (key, cert, root) = pki_files(&dir);
-    let with_prov = ok(&[
-        "provenance",
-        "for-bundle",
-        DEMO,
-        "--profile",
-        "hrex",
-        "--author",
-        "Organization/ehr",
-        "--transmitter",
-        "Organization/ehr",
-        "--recorded",
-        AT,
-    ]);
-    let bundle = write(&dir, "with-prov.json", &with_prov);
+    let bundle = demo_with_provenance(&dir);
     let signed = write(
         &dir,
         "signed.json",
@@ -383,20 +376,7 @@ fn for_task_copies_the_document_signature() {
 fn inspect_shows_provenance_signatures_and_their_targets_payload() {
     let dir = temp_dir("inspect");
     let (key, cert, _root) = pki_files(&dir);
-    let with_prov = ok(&[
-        "provenance",
-        "for-bundle",
-        DEMO,
-        "--profile",
-        "hrex",
-        "--author",
-        "Organization/ehr",
-        "--transmitter",
-        "Organization/ehr",
-        "--recorded",
-        AT,
-    ]);
-    let bundle = write(&dir, "with-prov.json", &with_prov);
+    let bundle = demo_with_provenance(&dir);
     let sign = |input: &str, extra: &[&str]| {
         let mut args = vec![
             "provenance",

@@ -128,6 +128,23 @@ struct PayloadInfo {
     number_changes: Vec<NumberChange>,
 }
 
+impl PayloadInfo {
+    fn new(
+        bytes: &[u8],
+        canonicalization: Option<&'static str>,
+        targets: Option<usize>,
+        number_changes: Vec<NumberChange>,
+    ) -> Self {
+        PayloadInfo {
+            canonicalization,
+            size: bytes.len(),
+            sha256: hex(&sha256(bytes)),
+            targets,
+            number_changes,
+        }
+    }
+}
+
 fn inspect_document(doc: &Document<'_>) -> Vec<Inspected> {
     let mut found: Vec<Inspected> = locate(doc)
         .iter()
@@ -157,23 +174,16 @@ fn inspect_one(doc: &Document<'_>, located: &Located<'_>, signature: Node<'_>) -
         first.and_then(Header::sig_t).is_some(),
     );
     result.profile = Some(profile);
+    let rule = match located.object {
+        SignedObject::QuestionnaireResponseItem => None,
+        _ => Some(profile.canonicalization().uri()),
+    };
     let payload = match located.object {
         SignedObject::QuestionnaireResponseItem => item_payload(doc, located.node),
         _ => resource_payload(doc, located.node, profile.canonicalization()),
     };
     match payload {
-        Ok(payload) => {
-            result.payload = Some(PayloadInfo {
-                canonicalization: match located.object {
-                    SignedObject::QuestionnaireResponseItem => None,
-                    _ => Some(profile.canonicalization().uri()),
-                },
-                size: payload.bytes.len(),
-                sha256: hex(&sha256(&payload.bytes)),
-                targets: None,
-                number_changes: payload.number_changes,
-            });
-        }
+        Ok(p) => result.payload = Some(PayloadInfo::new(&p.bytes, rule, None, p.number_changes)),
         Err(e) => result.problems.push(format!("no payload: {e}")),
     }
     result
@@ -206,14 +216,10 @@ fn inspect_provenance(
         None => None,
     };
     match fhirsig_provenance::signed_content(doc, found.provenance, rule) {
-        Ok(content) => {
-            result.payload = Some(PayloadInfo {
-                canonicalization: Some(content.canonicalization.uri()),
-                size: content.bytes.len(),
-                sha256: hex(&sha256(&content.bytes)),
-                targets: Some(content.targets),
-                number_changes: content.number_changes,
-            });
+        Ok(c) => {
+            let rule = Some(c.canonicalization.uri());
+            let payload = PayloadInfo::new(&c.bytes, rule, Some(c.targets), c.number_changes);
+            result.payload = Some(payload);
         }
         Err(e) => result.problems.push(format!("no payload: {e}")),
     }
