@@ -122,11 +122,12 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
         time_policy: time_policy(&args.time_policy),
         certificates: Default::default(),
     };
-    // Built once: it holds a copy of the trust configuration.
+    // Built once: it holds a copy of the trust configuration, and shares the certificate cache.
     let provenance_options = fhirsig_provenance::VerifyOptions {
         policy: options.algorithms.clone(),
         validator: options.validator.clone(),
         at: options.verification_time,
+        certificates: options.certificates.clone(),
     };
     if let Some(jobs) = args.jobs {
         // Only fails when a pool was built already, which does not happen here.

@@ -59,6 +59,7 @@ impl Fixture {
             policy: AlgorithmPolicy::default(),
             validator,
             at: parse_rfc3339("2026-06-02T00:00:00Z").unwrap(),
+            certificates: Default::default(),
         }
     }
 }
@@ -249,4 +250,23 @@ fn embedded_signing_needs_on_behalf_of_for_a_practitioner() {
     let text = bundle_with_provenance(&["Condition/c1"]);
     let err = sign_bundle_embedded(&text, &signer, &embedded_options()).unwrap_err();
     assert!(err.to_string().contains("provenance-1"), "{err}");
+}
+
+#[test]
+fn a_shared_certificate_cache_reports_exactly_what_a_fresh_one_does() {
+    let fx = Fixture::new();
+    let text = bundle_with_provenance(&["Condition/c1"]);
+    let signed = sign_provenance_in_bundle(&text, "/entry/2/resource", &fx.signer()).unwrap();
+    let tampered = signed.replace("asthma", "asthmA");
+    let shared = fx.options(true);
+    for input in [&signed, &tampered, &signed] {
+        let doc = fhirsig_jcs::parse(input.as_bytes()).unwrap();
+        let fresh = verify_provenance_signatures(&doc, &fx.options(true));
+        let warm = verify_provenance_signatures(&doc, &shared);
+        assert_eq!(fresh, warm);
+    }
+    assert_eq!(shared.certificates.len(), 1, "one chain, parsed once");
+    // A clone of the options shares the cache.
+    let clone = shared.clone();
+    assert_eq!(clone.certificates.len(), 1);
 }

@@ -12,7 +12,7 @@ use crate::io::{read_input, Output};
 /// Arguments of `fhirsig provenance for-task`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Example:
+Examples:
   fhirsig provenance for-task task.json --bundle document.json \\
       --transmitter Organization/ehr1 --with-signature --recorded 2026-06-01T08:00:00Z
 

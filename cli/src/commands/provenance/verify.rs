@@ -74,6 +74,7 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
         policy: AlgorithmPolicy::default(),
         validator,
         at,
+        certificates: Default::default(),
     };
     let reports = verify_provenance_signatures(&doc, &options);
     let all_passed = !reports.is_empty() && reports.iter().all(|(_, r)| r.passed());

@@ -31,4 +31,4 @@ pub use verify::{
     verify_document, CertificateSummary, SignatureKind, SignatureVerification, SignerInfo,
     VerifyOptions,
 };
-pub use x5c_cache::CertificateCache;
+pub use x5c_cache::{CertificateCache, ParsedX5c};

@@ -16,17 +16,18 @@ const LIMIT: usize = 1024;
 
 /// A cache of parsed `x5c` chains, keyed by the SHA-256 of their DER certificates, so a hit is
 /// exactly the same input. Shared by every thread verifying with the same [`VerifyOptions`]
-/// (it is `Sync`); holds only public certificate data. Bounded: emptied when full.
+/// (it is `Sync`), and by its clones (a clone is the same cache, so resource and Provenance
+/// signatures can share one); holds only public certificate data. Bounded: emptied when full.
 ///
 /// [`VerifyOptions`]: super::VerifyOptions
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct CertificateCache {
-    entries: Mutex<HashMap<[u8; 32], Arc<ParsedX5c>>>,
+    entries: Arc<Mutex<HashMap<[u8; 32], Arc<ParsedX5c>>>>,
 }
 
 /// What verification needs from one `x5c`, computed once.
 #[derive(Debug)]
-pub(crate) struct ParsedX5c {
+pub struct ParsedX5c {
     /// The signer certificate, when `x5c[0]` parses.
     pub(crate) leaf: Option<Certificate>,
     /// The key of `x5c[0]` (`None` for an empty `x5c`), or why it is unusable.
@@ -40,6 +41,22 @@ pub(crate) struct ParsedX5c {
 }
 
 impl ParsedX5c {
+    /// The signer certificate, when `x5c[0]` parses.
+    pub fn leaf(&self) -> Option<&Certificate> {
+        self.leaf.as_ref()
+    }
+
+    /// The public key of `x5c[0]`: `None` for an empty `x5c`, or why it is unusable.
+    pub fn key(&self) -> Option<Result<&VerifyingKey, &KeyError>> {
+        self.key.as_ref().map(Result::as_ref)
+    }
+
+    /// The chain for path validation, or the report entry saying why it cannot be parsed
+    /// (`certificate-chain-format`).
+    pub fn chain(&self) -> Result<&CertificateChain, &Check> {
+        self.chain.as_ref()
+    }
+
     fn parse(x5c: &[Vec<u8>]) -> Self {
         let parsed: Vec<Option<Certificate>> = x5c
             .iter()
@@ -77,8 +94,8 @@ impl ParsedX5c {
 }
 
 impl CertificateCache {
-    /// The parse of `x5c`, from the cache or made now.
-    pub(crate) fn get(&self, x5c: &[Vec<u8>]) -> Arc<ParsedX5c> {
+    /// The parse of `x5c` (DER certificates, leaf first), from the cache or made now.
+    pub fn get(&self, x5c: &[Vec<u8>]) -> Arc<ParsedX5c> {
         let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
         for der in x5c {
             // Length-prefixed, so certificate boundaries are part of the key.
@@ -145,6 +162,8 @@ mod tests {
         let second = cache.get(&x5c);
         assert!(Arc::ptr_eq(&first, &second));
         assert_eq!(cache.len(), 1);
+        // A clone is the same cache.
+        assert!(Arc::ptr_eq(&cache.clone().get(&x5c), &first));
         assert!(matches!(first.key, Some(Ok(_))));
         assert!(first.chain.is_ok());
         assert_eq!(first.summaries.len(), 2);

@@ -2,7 +2,8 @@
 
 use base64::Engine as _;
 use fhirsig_core::canonicalization::Canonicalization;
-use fhirsig_core::jws::{self, AlgorithmPolicy, CompactJws, VerifyingKey};
+use fhirsig_core::fhir::CertificateCache;
+use fhirsig_core::jws::{self, AlgorithmPolicy, CompactJws};
 use fhirsig_core::trust::{
     parse_rfc3339, ChainValidator, Check, Report, SubIndication, ValidationTimes,
 };
@@ -24,6 +25,9 @@ pub struct VerifyOptions {
     pub validator: Option<ChainValidator>,
     /// The verification time (passed in).
     pub at: UnixTime,
+    /// Parsed `x5c` chains, shared with other verifications (`Default::default()` starts
+    /// empty; a clone of `fhirsig_core::fhir::VerifyOptions::certificates` shares that one).
+    pub certificates: CertificateCache,
 }
 
 /// Every Provenance of `doc` (the root, or the resources of a Bundle's entries), and the JSON
@@ -267,15 +271,9 @@ fn verify_one(
             return report;
         }
     };
-    let x5c = jws
-        .header()
-        .x5c()
-        .map(<[Vec<u8>]>::to_vec)
-        .unwrap_or_default();
-    let key = match x5c
-        .first()
-        .map(|der| VerifyingKey::from_certificate_der(der))
-    {
+    let x5c = jws.header().x5c().unwrap_or_default();
+    let parsed = options.certificates.get(x5c);
+    let key = match parsed.key() {
         Some(Ok(key)) => key,
         Some(Err(e)) => {
             report.push(Check::failed(
@@ -294,7 +292,7 @@ fn verify_one(
             return report;
         }
     };
-    match jws::verify_detached(&jws, &payload, &key, &options.policy) {
+    match jws::verify_detached(&jws, &payload, key, &options.policy) {
         Ok(()) => report.push(Check::pass(
             "signature-value",
             "the JWS verifies over the targets",
@@ -318,8 +316,10 @@ fn verify_one(
             if let Some(t) = sig_t {
                 times = times.with_sig_t(t);
             }
-            let (trust, _) = validator.validate_x5c(x5c, &times);
-            report.extend(trust);
+            match parsed.chain() {
+                Ok(chain) => report.extend(validator.validate(chain, &times).0),
+                Err(check) => report.push(check.clone()),
+            }
         }
         None => report.push(Check::not_checked(
             "certificate-path",
