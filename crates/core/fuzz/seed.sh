@@ -15,7 +15,7 @@ fhirsig=${FHIRSIG:-$root/target/debug/fhirsig}
 keys=$root/tests/fixtures/keys
 pki=$root/tests/fixtures/openssl-pki/out
 corpus=$here/corpus
-for t in jws_parse key_parse x5c_certificate crl_parse verify_document verify_bundle_mutated; do
+for t in jws_parse key_parse x5c_certificate crl_parse verify_document verify_bundle_mutated provenance_verify; do
   mkdir -p "$corpus/$t"
 done
 
@@ -52,8 +52,22 @@ if [ -x "$fhirsig" ]; then
       -o "$corpus/verify_document/signed-$profile.json" "$corpus/verify_document/unsigned-searchset.json" \
       >/dev/null 2>&1 || echo "seed.sh: could not sign with $fhirsig ($profile)" >&2
   done
+  # Provenance: one per entry, signed over its targets, then an embedded signing Provenance.
+  prov=$corpus/provenance_verify
+  "$fhirsig" provenance for-bundle "$corpus/verify_document/signed-cdex.json" --profile hrex \
+    --author Organization/ehr --transmitter Organization/ehr --recorded 2026-05-15T12:00:00Z \
+    -o "$prov/for-bundle.json" >/dev/null 2>&1 &&
+    "$fhirsig" provenance sign "$prov/for-bundle.json" --key "$pki/leaf-good.key.pem" \
+      --cert "$corpus/.chain.pem" --at 2026-05-15T12:00:00Z -o "$prov/signed.json" >/dev/null 2>&1 &&
+    "$fhirsig" provenance sign "$prov/signed.json" --key "$pki/leaf-good.key.pem" \
+      --cert "$corpus/.chain.pem" --at 2026-05-15T12:00:00Z --embedded --who Organization/ehr \
+      -o "$prov/embedded.json" >/dev/null 2>&1 ||
+    echo "seed.sh: could not sign Provenance with $fhirsig" >&2
   rm -f "$corpus/.chain.pem"
 fi
+for f in "$root"/cli/tests/cmd/fixtures/provenance*.json "$root"/cli/tests/cmd/fixtures/searchset-with-provenance.json; do
+  [ -f "$f" ] && cp "$f" "$corpus/provenance_verify/fixture-$(basename "$f")"
+done
 
 # JWS: the detached JWS inside each CDex example, and the RFC 7515 / RFC 7520 serializations.
 if command -v python3 >/dev/null; then
@@ -94,6 +108,6 @@ if os.path.exists(appendix):
                 write(f"rfc7515-{name}-{key}", value)
 PY
 fi
-for t in jws_parse key_parse x5c_certificate crl_parse verify_document; do
+for t in jws_parse key_parse x5c_certificate crl_parse verify_document provenance_verify; do
   echo "seeded $(ls "$corpus/$t" | wc -l) files for $t"
 done
