@@ -1,8 +1,9 @@
 //! The published test vectors through the `fhirsig` binary: every `canonicalize` case with
 //! `fhirsig canon`, every `payload` case with `fhirsig canon --payload`, every `verify` case
-//! with `fhirsig verify --json`. The library harness
-//! (`crates/core/tests/published_vectors.rs`) checks every field; this checks that the command
-//! line gives the same answers (output bytes, exit status, verified, sub-indication).
+//! with `fhirsig verify --json`, every `verify-provenance` case with `fhirsig provenance verify
+//! --json`. The library harnesses (`crates/core/tests/published_vectors.rs`,
+//! `crates/provenance/tests/published_vectors.rs`) check every field; this checks that the
+//! command line gives the same answers (output bytes, exit status, verified, sub-indication).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
@@ -172,4 +173,62 @@ fn verify_agrees_with_every_verify_vector() {
         }
     }
     assert!(checked >= 80, "only {checked} verify cases");
+}
+
+#[test]
+fn provenance_verify_agrees_with_every_provenance_vector() {
+    let dir = temp_dir("vectors-provenance");
+    let mut checked = 0;
+    for (name, case) in cases("provenance") {
+        let mut args = vec![
+            "provenance".to_owned(),
+            "verify".to_owned(),
+            write(&dir, "input.json", &input(&case)),
+            "--json".to_owned(),
+            "--at".to_owned(),
+            case["verifyAt"].as_str().unwrap().to_owned(),
+        ];
+        let list = |key: &str| -> Vec<String> {
+            case.get(key)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+                .unwrap_or_default()
+        };
+        let pem = list("trustAnchors").concat();
+        args.extend(["--trust".into(), write(&dir, "anchors.pem", pem.as_bytes())]);
+        for (i, crl) in list("crls").iter().enumerate() {
+            let file = write(&dir, &format!("{i}.crl.pem"), crl.as_bytes());
+            args.extend(["--crl".into(), file]);
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_fhirsig"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let expect = case["expect"].as_str().unwrap();
+        checked += 1;
+        if expect == "parse-failure" {
+            assert_eq!(out.status.code(), Some(2), "{name}");
+            continue;
+        }
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{name}: {e}: {}", String::from_utf8_lossy(&out.stdout)));
+        let success = expect == "success";
+        assert_eq!(report["passed"], success, "{name}: {report}");
+        assert_eq!(
+            out.status.code(),
+            Some(if success { 0 } else { 1 }),
+            "{name}"
+        );
+        if let Some(sub) = case.get("expectSubIndication") {
+            // The first signature that did not pass decides, as in the library harness.
+            let failing = report["signatures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["indication"] != "passed")
+                .unwrap_or_else(|| panic!("{name}: no failing signature: {report}"));
+            assert_eq!(&failing["subIndication"], sub, "{name}: {report}");
+        }
+    }
+    assert!(checked >= 12, "only {checked} Provenance cases");
 }

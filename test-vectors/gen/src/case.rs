@@ -19,6 +19,8 @@ pub enum Operation {
     Payload,
     /// Verify the FHIR signature of the object at `pointer`.
     Verify,
+    /// Verify every `Provenance.signature` of the document.
+    VerifyProvenance,
 }
 
 impl Operation {
@@ -27,6 +29,7 @@ impl Operation {
             Operation::Canonicalize => "canonicalize",
             Operation::Payload => "payload",
             Operation::Verify => "verify",
+            Operation::VerifyProvenance => "verify-provenance",
         }
     }
 }
@@ -90,7 +93,7 @@ pub enum Input {
 /// One test case.
 #[derive(Debug, Clone)]
 pub struct Case {
-    /// Area folder (`jcs`, `payload`, `fhir`, `trust`).
+    /// Area folder (`jcs`, `payload`, `fhir`, `trust`, `provenance`).
     pub area: &'static str,
     /// File stem, kebab-case, unique in the area.
     pub name: String,

@@ -15,6 +15,7 @@ mod documents;
 mod jcs_cases;
 mod payload_cases;
 mod pki;
+mod provenance_cases;
 mod signed_cases;
 
 use std::collections::BTreeSet;
@@ -24,7 +25,7 @@ use std::process::ExitCode;
 use case::{Case, Expect, GenResult};
 
 /// The area folders the generator owns (it empties them before writing).
-const AREAS: [&str; 4] = ["jcs", "payload", "fhir", "trust"];
+const AREAS: [&str; 5] = ["jcs", "payload", "fhir", "trust", "provenance"];
 
 fn main() -> ExitCode {
     match run() {
@@ -49,6 +50,7 @@ fn run() -> GenResult<()> {
     jcs_cases::add(&mut cases)?;
     payload_cases::add(&mut cases)?;
     signed_cases::add(&pki, &mut cases)?;
+    provenance_cases::add(&pki, &mut cases)?;
 
     let mut names = BTreeSet::new();
     for case in &cases {
