@@ -1,7 +1,7 @@
 //! The published test vectors through the `fhirsig` binary: every `canonicalize` case with
 //! `fhirsig canon`, every `payload` case with `fhirsig canon --payload`, every `verify` case
 //! with `fhirsig verify --json`, every `verify-provenance` case with `fhirsig provenance verify
-//! --json`. The library harnesses (`crates/core/tests/published_vectors.rs`,
+//! --json`, every `verify-document` case with `fhirsig doc verify --json`. The library harnesses (`crates/core/tests/published_vectors.rs`,
 //! `crates/provenance/tests/published_vectors.rs`) check every field; this checks that the
 //! command line gives the same answers (output bytes, exit status, verified, sub-indication).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -231,4 +231,53 @@ fn provenance_verify_agrees_with_every_provenance_vector() {
         }
     }
     assert!(checked >= 12, "only {checked} Provenance cases");
+}
+
+#[test]
+fn doc_verify_agrees_with_every_document_vector() {
+    let dir = temp_dir("vectors-documents");
+    let mut checked = 0;
+    for (name, case) in cases("documents") {
+        let anchors: String = case["trustAnchors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let mut args = vec![
+            "doc".to_owned(),
+            "verify".to_owned(),
+            write(
+                &dir,
+                "signature.jws",
+                case["signature"].as_str().unwrap().as_bytes(),
+            ),
+            write(&dir, "document", &input(&case)),
+            "--trust".to_owned(),
+            write(&dir, "anchors.pem", anchors.as_bytes()),
+            "--at".to_owned(),
+            case["verifyAt"].as_str().unwrap().to_owned(),
+            "--json".to_owned(),
+        ];
+        if let Some(uri) = case.get("documentUri").and_then(Value::as_str) {
+            args.extend(["--uri".into(), uri.into()]);
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_fhirsig"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{name}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let success = case["expect"] == "success";
+        assert_eq!(
+            out.status.code(),
+            Some(if success { 0 } else { 1 }),
+            "{name}: {report}"
+        );
+        if let Some(sub) = case.get("expectSubIndication") {
+            assert_eq!(&report["subIndication"], sub, "{name}: {report}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} document cases");
 }

@@ -7,7 +7,7 @@
 # are written by hand.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-areas=(jcs payload fhir trust provenance)
+areas=(jcs payload fhir trust provenance documents)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cargo run --quiet --locked -p fhirsig-vectors -- "$tmp"
@@ -20,7 +20,7 @@ done
 # Anything else in test-vectors/ besides the areas, README.md and gen/ is unexpected.
 for entry in test-vectors/*; do
   case "$(basename "$entry")" in
-    jcs|payload|fhir|trust|provenance|README.md|gen) ;;
+    jcs|payload|fhir|trust|provenance|documents|README.md|gen) ;;
     *) echo "check-regeneration: unexpected $entry (not written by the generator)" >&2; status=1 ;;
   esac
 done

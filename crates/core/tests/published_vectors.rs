@@ -1,4 +1,5 @@
-//! The published test vectors (`test-vectors/`, format in `test-vectors/README.md`): every case
+//! The published test vectors (`test-vectors/`, format in `test-vectors/README.md`; the
+//! `provenance/` area has its own harness in fhirsig-provenance): every case
 //! is run through the library and must produce its `expect` (and `expectCheck`,
 //! `expectSubIndication`, `expectedCanonical` when given). Every member of a case file is
 //! consumed: an unknown member, or a member the case's operation does not use, fails the case.
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use fhirsig_core::canonicalization::{Canonicalization, CanonicalizationError};
+use fhirsig_core::document::{DocumentDigest, DocumentVerifier, JwsContent};
 use fhirsig_core::fhir::{verify_document, Profile, VerifyOptions};
 use fhirsig_core::jws::AlgorithmPolicy;
 use fhirsig_core::payload::{item_payload, resource_payload, PayloadError};
@@ -31,8 +33,9 @@ const EXPECT_VALUES: [&str; 7] = [
     "signature-failure",
 ];
 
-/// Every member a case file may have.
-const KNOWN_MEMBERS: [&str; 15] = [
+/// Every member a case file may have (`provenance/` cases are run by fhirsig-provenance's
+/// harness).
+const KNOWN_MEMBERS: [&str; 17] = [
     "description",
     "operation",
     "expect",
@@ -46,12 +49,14 @@ const KNOWN_MEMBERS: [&str; 15] = [
     "trustAnchors",
     "crls",
     "expectedCanonical",
+    "signature",
+    "documentUri",
     "input",
     "regenerate",
 ];
 
 /// The area folders.
-const AREAS: [&str; 4] = ["jcs", "payload", "fhir", "trust"];
+const AREAS: [&str; 5] = ["jcs", "payload", "fhir", "trust", "documents"];
 
 /// **The published mapping** from fhirsig's verification report to the `expect` vocabulary: the
 /// deciding check's code (the first check of the highest-ranked failure, `failed` above
@@ -74,6 +79,16 @@ fn expect_of_check(code: &str) -> &'static str {
         | "revocation-status" => "chain-failure",
         "signer-identity" => "signer-identity-failure",
         other => panic!("check code {other:?} is not classified in the published mapping"),
+    }
+}
+
+/// The published mapping for document signatures (`verify-document`), by the same rule.
+fn expect_of_document_check(code: &str) -> &'static str {
+    match code {
+        "signature-format" | "signer-certificate" | "signing-time" => "header-failure",
+        "document-missing" | "document-extra" => "canonicalization-failure",
+        "document" | "document-digest" | "signature" => "signature-failure",
+        other => expect_of_check(other),
     }
 }
 
@@ -313,6 +328,45 @@ fn verify(fields: &Fields<'_>) -> Outcome {
     }
 }
 
+fn verify_signed_document(fields: &Fields<'_>) -> Outcome {
+    let input = fields.input();
+    let signature = fields.required("signature");
+    let at = fields.required("verifyAt");
+    let verification_time =
+        parse_rfc3339(at).unwrap_or_else(|| panic!("verifyAt {at:?} is not RFC 3339"));
+    let pems = fields
+        .strings("trustAnchors")
+        .expect("verify-document cases give trustAnchors");
+    let blobs: Vec<&[u8]> = pems.iter().map(|p| p.as_bytes()).collect();
+    let mut validator = ChainValidator::new(TrustAnchors::from_pem(&blobs).unwrap());
+    if let Some(crls) = fields.strings("crls") {
+        let crls = crls
+            .iter()
+            .map(|pem| Crl::from_pem_or_der(pem.as_bytes()).unwrap())
+            .collect();
+        validator = validator.with_crls(crls);
+    }
+    let verifier = DocumentVerifier::with_chain(validator, verification_time);
+    let report = match fields.string("documentUri") {
+        Some(uri) => {
+            let given = [DocumentDigest::from_reader(uri, input.as_slice()).unwrap()];
+            verifier.verify_jws(signature, JwsContent::Documents(&given))
+        }
+        None => verifier.verify_jws(signature, JwsContent::Bytes(&input)),
+    };
+    if report.passed() {
+        return Outcome::success(None);
+    }
+    let deciding = deciding_check(&report).expect("a report that did not pass has a failure");
+    Outcome {
+        expect: expect_of_document_check(deciding),
+        check: Some(deciding.to_owned()),
+        sub_indication: report.sub_indication().map(|s| s.as_str().to_owned()),
+        canonical: None,
+        report: Some(report.to_string()),
+    }
+}
+
 /// The check that decides the indication: the first `failed` one, else the first
 /// `indeterminate` one (the rule `Report::indication` follows).
 fn deciding_check(report: &Report) -> Option<&'static str> {
@@ -359,7 +413,8 @@ fn run_case(text: &str) -> Result<&'static str, String> {
         "canonicalize" => canonicalize(&fields),
         "payload" => payload(&fields),
         "verify" => verify(&fields),
-        other => panic!("operation {other:?} is not canonicalize|payload|verify"),
+        "verify-document" => verify_signed_document(&fields),
+        other => panic!("operation {other:?} is not canonicalize|payload|verify|verify-document"),
     }))
     .map_err(|e| {
         e.downcast_ref::<String>()

@@ -21,6 +21,8 @@ pub enum Operation {
     Verify,
     /// Verify every `Provenance.signature` of the document.
     VerifyProvenance,
+    /// Verify a detached JWS (`signature`) over a non-FHIR document (the input's bytes).
+    VerifyDocument,
 }
 
 impl Operation {
@@ -30,6 +32,7 @@ impl Operation {
             Operation::Payload => "payload",
             Operation::Verify => "verify",
             Operation::VerifyProvenance => "verify-provenance",
+            Operation::VerifyDocument => "verify-document",
         }
     }
 }
@@ -93,7 +96,7 @@ pub enum Input {
 /// One test case.
 #[derive(Debug, Clone)]
 pub struct Case {
-    /// Area folder (`jcs`, `payload`, `fhir`, `trust`, `provenance`).
+    /// Area folder (`jcs`, `payload`, `fhir`, `trust`, `provenance`, `documents`).
     pub area: &'static str,
     /// File stem, kebab-case, unique in the area.
     pub name: String,
@@ -125,6 +128,10 @@ pub struct Case {
     pub crls: Vec<String>,
     /// The canonical bytes (UTF-8) of a successful canonicalize/payload case.
     pub expected_canonical: Option<String>,
+    /// A document signature (the compact JWS text).
+    pub signature: Option<String>,
+    /// The URI the input is given under, for a `sigD` signature.
+    pub document_uri: Option<String>,
 }
 
 impl Case {
@@ -154,6 +161,8 @@ impl Case {
             trust_anchors: Vec::new(),
             crls: Vec::new(),
             expected_canonical: None,
+            signature: None,
+            document_uri: None,
         }
     }
 
@@ -202,6 +211,8 @@ impl Case {
             "expectedCanonical",
             self.expected_canonical.as_deref().map(string),
         );
+        opt("signature", self.signature.as_deref().map(string));
+        opt("documentUri", self.document_uri.as_deref().map(string));
         members.push(("input", self.input_json()?));
         let body: Vec<String> = members
             .iter()

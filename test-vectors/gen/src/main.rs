@@ -12,6 +12,7 @@
 
 mod case;
 mod documents;
+mod documents_cases;
 mod jcs_cases;
 mod payload_cases;
 mod pki;
@@ -25,7 +26,7 @@ use std::process::ExitCode;
 use case::{Case, Expect, GenResult};
 
 /// The area folders the generator owns (it empties them before writing).
-const AREAS: [&str; 5] = ["jcs", "payload", "fhir", "trust", "provenance"];
+const AREAS: [&str; 6] = ["jcs", "payload", "fhir", "trust", "provenance", "documents"];
 
 fn main() -> ExitCode {
     match run() {
@@ -51,6 +52,7 @@ fn run() -> GenResult<()> {
     payload_cases::add(&mut cases)?;
     signed_cases::add(&pki, &mut cases)?;
     provenance_cases::add(&pki, &mut cases)?;
+    documents_cases::add(&pki, &mut cases)?;
 
     let mut names = BTreeSet::new();
     for case in &cases {
