@@ -95,7 +95,8 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), CliError> {
 
 /// Opens a file, inflating it when it starts with the gzip magic bytes.
 fn open(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
-    let mut file = BufReader::new(File::open(path)?);
+    // Large reads: NDJSON records are a few KiB each, read by a thread of their own.
+    let mut file = BufReader::with_capacity(1 << 18, File::open(path)?);
     let gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     Ok(if gzip {
         Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(file)))
@@ -168,46 +169,59 @@ impl Lines {
         }
     }
 
-    /// Reads one line (without its newline); `Ok(None)` at the end; `Err` text for an
-    /// oversized line (skipped) or a read error (which also ends the source).
+    /// Reads one line (without its newline); `None` at the end; `Err` text for an oversized
+    /// line (skipped) or a read error (which also ends the source). At most `max + 1` bytes of
+    /// a line are ever held.
     fn next_line(&mut self) -> Option<Result<Vec<u8>, String>> {
         let mut line = Vec::new();
-        let mut oversized = false;
-        loop {
-            let buf = match self.reader.fill_buf() {
-                Ok(buf) => buf,
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(format!("cannot read: {e}")));
-                }
-            };
-            if buf.is_empty() {
+        let limit = u64::try_from(self.max)
+            .unwrap_or(u64::MAX)
+            .saturating_add(1);
+        match (&mut self.reader).take(limit).read_until(b'\n', &mut line) {
+            Err(e) => {
                 self.done = true;
-                if line.is_empty() && !oversized {
-                    return None;
+                return Some(Err(format!("cannot read: {e}")));
+            }
+            Ok(0) => {
+                self.done = true;
+                return None;
+            }
+            Ok(_) => {}
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
+            return Some(Ok(line));
+        }
+        if line.len() <= self.max {
+            return Some(Ok(line)); // the last line, without a newline
+        }
+        // Oversized: skip to the end of the line without keeping it.
+        drop(line);
+        if let Err(e) = self.skip_line() {
+            self.done = true;
+            return Some(Err(format!("cannot read: {e}")));
+        }
+        Some(Err(format!("line longer than {} bytes", self.max)))
+    }
+
+    /// Consumes input up to and including the next newline (or to the end).
+    fn skip_line(&mut self) -> io::Result<()> {
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(());
+            }
+            match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    self.reader.consume(i + 1);
+                    return Ok(());
                 }
-                break;
-            }
-            let (chunk, found_newline) = match buf.iter().position(|&b| b == b'\n') {
-                Some(i) => (&buf[..i], true),
-                None => (buf, false),
-            };
-            if !oversized && line.len() + chunk.len() <= self.max {
-                line.extend_from_slice(chunk);
-            } else {
-                oversized = true;
-                line.clear();
-            }
-            let used = chunk.len() + usize::from(found_newline);
-            self.reader.consume(used);
-            if found_newline {
-                break;
+                None => {
+                    let n = buf.len();
+                    self.reader.consume(n);
+                }
             }
         }
-        if oversized {
-            return Some(Err(format!("line longer than {} bytes", self.max)));
-        }
-        Some(Ok(line))
     }
 }
 
@@ -236,5 +250,52 @@ impl Iterator for Lines {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn lines(text: &str, max: usize) -> Vec<(String, Result<String, String>)> {
+        let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(
+            4,
+            io::Cursor::new(text.as_bytes().to_vec()),
+        ));
+        Lines::new(reader, "f".into(), max)
+            .map(|r| (r.name, r.bytes.map(|b| String::from_utf8(b).unwrap())))
+            .collect()
+    }
+
+    #[test]
+    fn lines_are_numbered_blank_ones_skipped_and_the_last_needs_no_newline() {
+        let got = lines("{\"a\":1}\n\n  \n{\"b\":2}\r\n{\"c\":3}", 100);
+        let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["f:1", "f:4", "f:5"]);
+        assert_eq!(got[1].1.as_deref(), Ok("{\"b\":2}\r"));
+        assert_eq!(got[2].1.as_deref(), Ok("{\"c\":3}"));
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_one_error_and_reading_goes_on() {
+        let got = lines("12345\n123456\n1234567890123\n7\n123456", 6);
+        assert_eq!(got.len(), 5);
+        assert_eq!(got[0].1.as_deref(), Ok("12345"));
+        assert_eq!(
+            got[1].1.as_deref(),
+            Ok("123456"),
+            "exactly the limit is allowed"
+        );
+        assert_eq!(got[2].1, Err("line longer than 6 bytes".to_owned()));
+        assert_eq!(got[3], ("f:4".to_owned(), Ok("7".to_owned())));
+        assert_eq!(
+            got[4].1.as_deref(),
+            Ok("123456"),
+            "the last line, at the limit"
+        );
+        let got = lines("1234567", 6);
+        assert_eq!(got[0].1, Err("line longer than 6 bytes".to_owned()));
+        assert_eq!(got.len(), 1);
     }
 }
