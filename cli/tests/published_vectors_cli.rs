@@ -115,6 +115,31 @@ fn canon_payload_agrees_with_every_payload_vector() {
     assert!(checked >= 20, "only {checked} payload cases");
 }
 
+/// `--at`, `--trust` (when the case has anchors) and `--crl` options for a verification case,
+/// with the PEM files written to `dir`.
+fn trust_args(dir: &Path, case: &Value) -> Vec<String> {
+    let list = |key: &str| -> Vec<String> {
+        case.get(key)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+            .unwrap_or_default()
+    };
+    let mut args = vec![
+        "--at".to_owned(),
+        case["verifyAt"].as_str().unwrap().to_owned(),
+    ];
+    let anchors = list("trustAnchors");
+    if !anchors.is_empty() {
+        let file = write(dir, "anchors.pem", anchors.concat().as_bytes());
+        args.extend(["--trust".into(), file]);
+    }
+    for (i, crl) in list("crls").iter().enumerate() {
+        let file = write(dir, &format!("{i}.crl.pem"), crl.as_bytes());
+        args.extend(["--crl".into(), file]);
+    }
+    args
+}
+
 #[test]
 fn verify_agrees_with_every_verify_vector() {
     let dir = temp_dir("vectors-verify");
@@ -125,23 +150,8 @@ fn verify_agrees_with_every_verify_vector() {
                 "verify".to_owned(),
                 write(&dir, "input.json", &input(&case)),
                 "--json".to_owned(),
-                "--at".to_owned(),
-                case["verifyAt"].as_str().unwrap().to_owned(),
             ];
-            let list = |key: &str| -> Vec<String> {
-                case.get(key)
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
-                    .unwrap_or_default()
-            };
-            if !list("trustAnchors").is_empty() {
-                let pem = list("trustAnchors").concat();
-                args.extend(["--trust".into(), write(&dir, "anchors.pem", pem.as_bytes())]);
-            }
-            for (i, crl) in list("crls").iter().enumerate() {
-                let file = write(&dir, &format!("{i}.crl.pem"), crl.as_bytes());
-                args.extend(["--crl".into(), file]);
-            }
+            args.extend(trust_args(&dir, &case));
             for (key, option) in [("timePolicy", "--time-policy"), ("profile", "--profile")] {
                 if let Some(value) = case.get(key).and_then(Value::as_str) {
                     args.extend([option.into(), value.into()]);
@@ -185,21 +195,8 @@ fn provenance_verify_agrees_with_every_provenance_vector() {
             "verify".to_owned(),
             write(&dir, "input.json", &input(&case)),
             "--json".to_owned(),
-            "--at".to_owned(),
-            case["verifyAt"].as_str().unwrap().to_owned(),
         ];
-        let list = |key: &str| -> Vec<String> {
-            case.get(key)
-                .and_then(Value::as_array)
-                .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
-                .unwrap_or_default()
-        };
-        let pem = list("trustAnchors").concat();
-        args.extend(["--trust".into(), write(&dir, "anchors.pem", pem.as_bytes())]);
-        for (i, crl) in list("crls").iter().enumerate() {
-            let file = write(&dir, &format!("{i}.crl.pem"), crl.as_bytes());
-            args.extend(["--crl".into(), file]);
-        }
+        args.extend(trust_args(&dir, &case));
         let out = Command::new(env!("CARGO_BIN_EXE_fhirsig"))
             .args(&args)
             .output()
@@ -238,12 +235,6 @@ fn doc_verify_agrees_with_every_document_vector() {
     let dir = temp_dir("vectors-documents");
     let mut checked = 0;
     for (name, case) in cases("documents") {
-        let anchors: String = case["trustAnchors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap())
-            .collect();
         let mut args = vec![
             "doc".to_owned(),
             "verify".to_owned(),
@@ -253,12 +244,9 @@ fn doc_verify_agrees_with_every_document_vector() {
                 case["signature"].as_str().unwrap().as_bytes(),
             ),
             write(&dir, "document", &input(&case)),
-            "--trust".to_owned(),
-            write(&dir, "anchors.pem", anchors.as_bytes()),
-            "--at".to_owned(),
-            case["verifyAt"].as_str().unwrap().to_owned(),
             "--json".to_owned(),
         ];
+        args.extend(trust_args(&dir, &case));
         if let Some(uri) = case.get("documentUri").and_then(Value::as_str) {
             args.extend(["--uri".into(), uri.into()]);
         }

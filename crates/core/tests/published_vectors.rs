@@ -267,6 +267,21 @@ fn payload(fields: &Fields<'_>) -> Outcome {
     }
 }
 
+/// A validator trusting `trustAnchors`, with `crls`; `None` without anchors.
+fn validator(fields: &Fields<'_>) -> Option<ChainValidator> {
+    let pems = fields.strings("trustAnchors")?;
+    let blobs: Vec<&[u8]> = pems.iter().map(|p| p.as_bytes()).collect();
+    let mut validator = ChainValidator::new(TrustAnchors::from_pem(&blobs).unwrap());
+    if let Some(crls) = fields.strings("crls") {
+        let crls = crls
+            .iter()
+            .map(|pem| Crl::from_pem_or_der(pem.as_bytes()).unwrap())
+            .collect();
+        validator = validator.with_crls(crls);
+    }
+    Some(validator)
+}
+
 fn verify(fields: &Fields<'_>) -> Outcome {
     let input = fields.input();
     let at = fields.required("verifyAt");
@@ -281,18 +296,7 @@ fn verify(fields: &Fields<'_>) -> Outcome {
         None | Some("auto") => None,
         Some(name) => Some(Profile::from_name(name).expect("profile cdex|cdex2|r6|auto")),
     };
-    let validator = fields.strings("trustAnchors").map(|pems| {
-        let blobs: Vec<&[u8]> = pems.iter().map(|p| p.as_bytes()).collect();
-        let mut validator = ChainValidator::new(TrustAnchors::from_pem(&blobs).unwrap());
-        if let Some(crls) = fields.strings("crls") {
-            let crls = crls
-                .iter()
-                .map(|pem| Crl::from_pem_or_der(pem.as_bytes()).unwrap())
-                .collect();
-            validator = validator.with_crls(crls);
-        }
-        validator
-    });
+    let validator = validator(fields);
     let pointer = fields.string("pointer").unwrap_or("");
     let doc = match fhirsig_jcs::parse(&input) {
         Ok(doc) => doc,
@@ -334,18 +338,7 @@ fn verify_signed_document(fields: &Fields<'_>) -> Outcome {
     let at = fields.required("verifyAt");
     let verification_time =
         parse_rfc3339(at).unwrap_or_else(|| panic!("verifyAt {at:?} is not RFC 3339"));
-    let pems = fields
-        .strings("trustAnchors")
-        .expect("verify-document cases give trustAnchors");
-    let blobs: Vec<&[u8]> = pems.iter().map(|p| p.as_bytes()).collect();
-    let mut validator = ChainValidator::new(TrustAnchors::from_pem(&blobs).unwrap());
-    if let Some(crls) = fields.strings("crls") {
-        let crls = crls
-            .iter()
-            .map(|pem| Crl::from_pem_or_der(pem.as_bytes()).unwrap())
-            .collect();
-        validator = validator.with_crls(crls);
-    }
+    let validator = validator(fields).expect("verify-document cases give trustAnchors");
     let verifier = DocumentVerifier::with_chain(validator, verification_time);
     let report = match fields.string("documentUri") {
         Some(uri) => {
