@@ -6,6 +6,7 @@ mod batch;
 mod clock;
 mod commands;
 mod error;
+mod fingerprint;
 mod html_report;
 mod io;
 mod keys;

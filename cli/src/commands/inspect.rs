@@ -22,6 +22,7 @@ use fhirsig_jcs::{Document, Node, NodeKind, NumberChange};
 use serde_json::{json, Value};
 
 use crate::error::{json_error, CliError, Status};
+use crate::fingerprint::{colon_hex, hex, sha256};
 use crate::io::{read_input, write_stdout};
 
 /// Arguments of `fhirsig inspect`.
@@ -358,32 +359,6 @@ fn jws_signature(
     }
 }
 
-fn sha256(bytes: &[u8]) -> Vec<u8> {
-    ring::digest::digest(&ring::digest::SHA256, bytes)
-        .as_ref()
-        .to_vec()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Upper-case hex with colons, as `openssl x509 -fingerprint -sha256` prints it.
-fn colon_hex(bytes: &[u8]) -> String {
-    let parts: Vec<String> = bytes.iter().map(|b| format!("{b:02X}")).collect();
-    parts.join(":")
-}
-
-fn object_name(object: SignedObject) -> &'static str {
-    match object {
-        SignedObject::Bundle => "Bundle",
-        SignedObject::QuestionnaireResponse => "QuestionnaireResponse",
-        SignedObject::QuestionnaireResponseItem => "QuestionnaireResponse item",
-        SignedObject::ProvenanceTargets => "Provenance",
-        _ => "object",
-    }
-}
-
 /// The header members fhirsig interprets, in the header's order; the rest are listed apart.
 fn recognised_members(header: &Header) -> (Vec<&str>, Vec<&str>) {
     let others: Vec<&str> = header
@@ -424,7 +399,7 @@ fn human(source: &str, signatures: &[Inspected]) -> String {
         let _ = writeln!(
             out,
             "{source}: {place} {} (Signature at {})",
-            object_name(s.object),
+            s.object.name(),
             s.signature_pointer
         );
         element_text(&mut out, &s.element);
@@ -801,7 +776,7 @@ fn json_lines(source: &str, signatures: &[Inspected]) -> String {
             "file": source,
             "pointer": s.pointer,
             "signaturePointer": s.signature_pointer,
-            "object": object_name(s.object),
+            "object": s.object.name(),
             "element": element_json(&s.element),
             "data": match s.data {
                 DataForm::Missing => Value::Null,

@@ -443,16 +443,6 @@ impl Style {
     }
 }
 
-fn object_name(object: SignedObject) -> &'static str {
-    match object {
-        SignedObject::Bundle => "Bundle",
-        SignedObject::QuestionnaireResponse => "QuestionnaireResponse",
-        SignedObject::QuestionnaireResponseItem => "QuestionnaireResponse item",
-        SignedObject::ProvenanceTargets => "Provenance",
-        _ => "object",
-    }
-}
-
 fn human(source: &str, results: &[SignatureVerification], verbose: bool, style: &Style) -> String {
     let mut out = String::new();
     if results.is_empty() {
@@ -480,7 +470,7 @@ fn human(source: &str, results: &[SignatureVerification], verbose: bool, style: 
         let _ = writeln!(
             out,
             "{source}: {place} {}{profile}: {verdict}",
-            object_name(result.object)
+            result.object.name()
         );
         if let Some(signer) = &result.signer {
             let ids: Vec<String> = signer
@@ -569,7 +559,7 @@ fn json_lines(source: &str, results: &[SignatureVerification]) -> Vec<u8> {
             },
         );
         out.extend_from_slice(b",\"object\":");
-        push_str(&mut out, object_name(result.object));
+        push_str(&mut out, result.object.name());
         out.extend_from_slice(b",\"payloadSha256\":");
         push_opt(&mut out, result.payload_sha256.as_deref());
         out.extend_from_slice(b",\"pointer\":");

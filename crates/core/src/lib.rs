@@ -19,6 +19,7 @@
 pub mod canonicalization;
 pub mod document;
 pub mod fhir;
+mod hex;
 pub mod jws;
 pub mod locate;
 pub mod payload;

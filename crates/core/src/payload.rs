@@ -29,6 +29,19 @@ pub enum SignedObject {
     ProvenanceTargets,
 }
 
+impl SignedObject {
+    /// How reports name it: `Bundle`, `QuestionnaireResponse`, `QuestionnaireResponse item`,
+    /// `Provenance`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SignedObject::Bundle => "Bundle",
+            SignedObject::QuestionnaireResponse => "QuestionnaireResponse",
+            SignedObject::QuestionnaireResponseItem => "QuestionnaireResponse item",
+            SignedObject::ProvenanceTargets => "Provenance",
+        }
+    }
+}
+
 /// The signed bytes of one object, and what the caller should know about them.
 #[derive(Debug, Clone)]
 pub struct Payload {

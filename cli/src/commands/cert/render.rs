@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use fhirsig_core::trust::{format_rfc3339, Certificate, Check, Outcome, Report};
 use serde_json::{json, Map, Value};
 
+use crate::fingerprint::{colon_hex, hex, sha256};
+
 /// A finished validation, ready to show.
 pub struct Validation<'a> {
     /// The checks and the indication.
@@ -99,22 +101,6 @@ fn cert_json(cert: &Certificate) -> Value {
         "notAfter": format_rfc3339(cert.not_after()),
         "sha256": hex(&sha256(cert.der())),
     })
-}
-
-fn sha256(bytes: &[u8]) -> Vec<u8> {
-    ring::digest::digest(&ring::digest::SHA256, bytes)
-        .as_ref()
-        .to_vec()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Upper-case hex with colons, as `openssl x509 -fingerprint -sha256` prints it.
-fn colon_hex(bytes: &[u8]) -> String {
-    let parts: Vec<String> = bytes.iter().map(|b| format!("{b:02X}")).collect();
-    parts.join(":")
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use super::sigd::{self, SignedDocument};
 use super::verifier::{signature_check, signing_time_check};
 use super::{DocumentDigest, DocumentVerifier};
+use crate::hex::hex;
 use crate::jws::{self, CompactJws};
 use crate::trust::{parse_rfc3339, Check, Report, SubIndication};
 
@@ -147,9 +148,4 @@ fn compare_documents(signed: &[SignedDocument], given: &[DocumentDigest], report
                 .with("uri", g.uri().to_owned()),
         );
     }
-}
-
-/// Lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

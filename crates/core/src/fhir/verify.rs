@@ -11,6 +11,7 @@ use super::checks;
 use super::element::SignatureElement;
 use super::profile::Profile;
 use super::x5c_cache::CertificateCache;
+use crate::hex::hex;
 use crate::jws::{AlgorithmPolicy, CompactJws, Header, JsonJws, JwsError, VerifyingKey};
 use crate::locate::{locate, Located};
 use crate::payload::{item_payload, resource_payload, SignedObject};
@@ -482,8 +483,4 @@ fn identity(element: &SignatureElement, leaf: Option<&Certificate>, profile: Pro
             "Signature.who has no identifier, so the certificate cannot be matched to it",
         ),
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use super::verify::{CertificateSummary, SignerInfo};
 use crate::jws::{KeyError, VerifyingKey};
-use crate::trust::{certificate_identifiers, Certificate, CertificateChain, Check};
+use crate::trust::{certificate_identifiers, Certificate, CertificateChain, Check, TrustError};
 
 /// Entries kept before the cache is emptied (a bound on memory when every record carries its
 /// own chain).
@@ -58,16 +58,16 @@ impl ParsedX5c {
     }
 
     fn parse(x5c: &[Vec<u8>]) -> Self {
-        let parsed: Vec<Option<Certificate>> = x5c
+        // Each certificate is parsed once; the chain is made of the same parses.
+        let parsed: Vec<Result<Certificate, TrustError>> = x5c
             .iter()
-            .map(|der| Certificate::from_der(der).ok())
+            .enumerate()
+            .map(|(i, der)| Certificate::parse(der.clone(), i))
             .collect();
-        let leaf = parsed.first().cloned().flatten();
+        let leaf = parsed.first().and_then(|c| c.as_ref().ok()).cloned();
         let key = x5c
             .first()
             .map(|der| VerifyingKey::from_certificate_der(der));
-        let chain = CertificateChain::from_der(x5c.to_vec())
-            .map_err(crate::trust::ChainValidator::chain_format_failure);
         let summaries = parsed
             .iter()
             .flatten()
@@ -83,6 +83,8 @@ impl ParsedX5c {
             subject: leaf.subject(),
             identifiers: certificate_identifiers(leaf),
         });
+        let chain = CertificateChain::from_parsed(parsed.into_iter())
+            .map_err(crate::trust::ChainValidator::chain_format_failure);
         ParsedX5c {
             leaf,
             key,

@@ -9,6 +9,7 @@ use x509_cert::time::Time;
 
 use super::error::TrustError;
 use super::times::from_secs;
+use crate::hex::hex;
 
 /// One X.509 certificate: its DER bytes and the x509-cert parse of them. Cloning is cheap
 /// (shared, immutable): validated paths and reports hand the same certificates to every record
@@ -130,10 +131,18 @@ impl CertificateChain {
     /// [`TrustError::EmptyChain`] for an empty list, [`TrustError::BadCertificate`] naming the
     /// first entry that is not a DER certificate.
     pub fn from_der(certs: Vec<Vec<u8>>) -> Result<Self, TrustError> {
-        let mut parsed = certs
-            .into_iter()
-            .enumerate()
-            .map(|(i, der)| Certificate::parse(der, i));
+        Self::from_parsed(
+            certs
+                .into_iter()
+                .enumerate()
+                .map(|(i, der)| Certificate::parse(der, i)),
+        )
+    }
+
+    /// A chain of certificates parsed already (leaf first); the first failure is the error.
+    pub(crate) fn from_parsed(
+        mut parsed: impl Iterator<Item = Result<Certificate, TrustError>>,
+    ) -> Result<Self, TrustError> {
         let leaf = parsed.next().ok_or(TrustError::EmptyChain)??;
         let rest = parsed.collect::<Result<Vec<_>, _>>()?;
         Ok(Self { leaf, rest })
@@ -194,11 +203,6 @@ pub fn certificates_from_pem(blobs: &[&[u8]]) -> Result<Vec<Certificate>, TrustE
 
 fn unix(t: Time) -> UnixTime {
     from_secs(t.to_unix_duration().as_secs())
-}
-
-/// Lower-case hex of bytes.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Short names of the attribute types certificates name people and organisations with.

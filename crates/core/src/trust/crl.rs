@@ -5,10 +5,11 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateRevocationListDer, UnixTime};
 use x509_cert::crl::CertificateList;
 
-use super::certificate::{hex, Certificate};
+use super::certificate::Certificate;
 use super::error::TrustError;
 use super::signed_data::{self, SignedDataError};
 use super::times::from_secs;
+use crate::hex::hex;
 
 /// `expiredCertsOnCRL` (2.5.29.60).
 const EXPIRED_CERTS_ON_CRL: const_oid::ObjectIdentifier =
