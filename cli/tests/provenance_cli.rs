@@ -485,5 +485,40 @@ fn inspect_shows_provenance_signatures_and_their_targets_payload() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains(" Provenance (Signature at /entry/"), "{text}");
     assert!(text.contains("target(s)"), "{text}");
+
+    // A target that is not in the file: still decoded, the payload named as a problem, exit 2.
+    let signed_text = std::fs::read_to_string(&signed).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&signed_text).unwrap();
+    let provenance = document["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["resourceType"] == "Provenance" && r.get("signature").is_some())
+        .unwrap();
+    let reference = provenance["target"][0]["reference"].as_str().unwrap();
+    let missing = signed_text.replace(
+        &format!("\"reference\": \"{reference}\""),
+        "\"reference\": \"Observation/not-in-this-file\"",
+    );
+    assert_ne!(missing, signed_text);
+    let out = fhirsig(&["inspect", &write(&dir, "missing.json", &missing), "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let line: serde_json::Value = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .find(|l: &serde_json::Value| l["object"] == "Provenance")
+        .unwrap();
+    assert_eq!(line["payload"], serde_json::Value::Null);
+    let problems = line["problems"].to_string();
+    assert!(problems.contains("cannot be rebuilt"), "{problems}");
+    assert_eq!(
+        line["signatures"][0]["certificates"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
