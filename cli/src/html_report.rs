@@ -144,11 +144,11 @@ fn summary(out: &mut String, records: &[ReportRecord]) {
 }
 
 fn verdict(result: &SignatureVerification) -> String {
-    match (&result.kind, result.report.sub_indication()) {
+    match (&result.kind, result.report().sub_indication()) {
         (SignatureKind::Electronic { .. }, _) => "electronic (not digital)".to_owned(),
-        (_, Some(sub)) => format!("{}/{}", result.report.indication(), sub.as_str()),
+        (_, Some(sub)) => format!("{}/{}", result.report().indication(), sub.as_str()),
         _ if result.verified() => "passed".to_owned(),
-        _ => result.report.indication().as_str().to_owned(),
+        _ => result.report().indication().as_str().to_owned(),
     }
 }
 
@@ -213,7 +213,7 @@ fn signature(out: &mut String, name: &str, result: &SignatureVerification, now: 
         timeline(out, result, now);
     }
     let (passed, other): (Vec<_>, Vec<_>) = result
-        .report
+        .report()
         .checks()
         .iter()
         .partition(|c| c.outcome() == Outcome::Pass);
@@ -247,7 +247,7 @@ fn check_table(out: &mut String, checks: &[&fhirsig_core::trust::Check]) {
         let _ = write!(
             out,
             "<tr><td class=\"{class}\">{label}</td><td class=\"code\">{}</td><td>{}{evidence}</td></tr>",
-            esc(check.code()),
+            esc(check.code().as_str()),
             esc(check.message())
         );
     }

@@ -73,11 +73,9 @@ fn folders_and_ndjson_with_a_summary() {
     assert!(!stdout.contains('\x1b'), "no colour when piped");
 
     let out = fhirsig(&["verify", data.to_str().unwrap(), "--trust", &root, "--json"]);
-    let lines_out: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (files, lines_out) = split_file_verdicts(&out.stdout);
+    assert_eq!(files.len(), 4, "one file verdict per record");
+    assert!(files.iter().all(|f| f["verified"] == true));
     assert_eq!(lines_out.len(), 5);
     assert!(lines_out[..4]
         .iter()
@@ -129,11 +127,9 @@ fn broken_and_huge_lines_are_one_failed_record_each() {
         Some(2),
         "unreadable records make it exit 2"
     );
-    let lines_out: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (files, lines_out) = split_file_verdicts(&out.stdout);
+    let verdicts: Vec<bool> = files.iter().map(|f| f["verified"] == true).collect();
+    assert_eq!(verdicts, [true, false, false], "readable records only");
     let types: Vec<&str> = lines_out
         .iter()
         .map(|l| l["type"].as_str().unwrap())
@@ -269,11 +265,8 @@ fn results_keep_input_order_across_chunks_and_threads() {
             Some(2),
             "broken records make it bad input"
         );
-        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let (files, lines) = split_file_verdicts(&out.stdout);
+        assert_eq!(files.len(), 630, "-j {jobs}");
         assert_eq!(lines.len(), 701);
         for (i, line) in lines[..700].iter().enumerate() {
             let name = format!("{}:{}", path.display(), i + 1);
@@ -318,4 +311,20 @@ fn a_closed_pipe_ends_the_run_quietly() {
     );
     assert!(matches!(out.status.code(), Some(0..=2)), "{:?}", out.status);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// JSON Lines output split into the per-record file verdicts and everything else; each file
+/// verdict follows its record's signature lines and names the same record.
+fn split_file_verdicts(stdout: &[u8]) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+    let all: Vec<serde_json::Value> = String::from_utf8(stdout.to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for (i, line) in all.iter().enumerate() {
+        if line["type"] == "file" {
+            assert!(i > 0 && all[i - 1]["file"] == line["file"], "{line}");
+        }
+    }
+    all.into_iter().partition(|l| l["type"] == "file")
 }

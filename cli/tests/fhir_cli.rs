@@ -138,7 +138,22 @@ fn sign_then_verify_then_tamper() {
     );
 
     let out = verify(&signed, &["--json"]);
-    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "one signature, then the file verdict");
+    assert_eq!(lines[1]["type"], "file");
+    assert_eq!(lines[1]["verified"], true);
+    assert_eq!(lines[1]["subjectCovered"], true);
+    let line = &lines[0];
+    assert_eq!(line["coverage"]["signed"], serde_json::json!([""]));
+    assert_eq!(
+        line["coverage"]["excluded"],
+        serde_json::json!(["/id", "/meta", "/signature"])
+    );
     assert_eq!(line["verified"], true);
     assert_eq!(line["indication"], "passed");
     assert_eq!(line["profile"], "cdex");

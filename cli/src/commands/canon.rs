@@ -159,7 +159,8 @@ fn choose_rule(target: &Located<'_>, uri: Option<&str>) -> Result<Canonicalizati
         return Canonicalization::from_uri(uri).map_err(|e| CliError::input(e.to_string()));
     }
     let declared = target
-        .signature
+        .signatures
+        .first()
         .and_then(|s| s.get("targetFormat"))
         .and_then(|t| t.as_str())
         .map(Canonicalization::from_target_format);

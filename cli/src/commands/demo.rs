@@ -142,10 +142,10 @@ pub fn run(args: DemoArgs) -> Result<Status, CliError> {
             let _ = writeln!(
                 out,
                 "   {name:<10} {verdict}: {} checks",
-                result.report.checks().len()
+                result.report().checks().len()
             );
             for warning in result
-                .report
+                .report()
                 .checks()
                 .iter()
                 .filter(|c| c.outcome() == Outcome::Warn)
@@ -173,15 +173,15 @@ pub fn run(args: DemoArgs) -> Result<Status, CliError> {
     for result in verify(&tampered)? {
         tamper_detected |= !result.verified();
         let failing = result
-            .report
+            .report()
             .checks()
             .iter()
             .find(|c| c.outcome() == Outcome::Fail);
         let _ = writeln!(
             out,
             "   NOT VERIFIED ({}/{}): {}",
-            result.report.indication(),
-            result.report.sub_indication().map_or("-", |s| s.as_str()),
+            result.report().indication(),
+            result.report().sub_indication().map_or("-", |s| s.as_str()),
             failing.map_or("", |c| c.message())
         );
     }

@@ -149,9 +149,12 @@ impl PayloadInfo {
 fn inspect_document(doc: &Document<'_>) -> Vec<Inspected> {
     let mut found: Vec<Inspected> = locate(doc)
         .iter()
-        .filter_map(|located| {
-            let signature = located.signature?;
-            Some(inspect_one(doc, located, signature))
+        .flat_map(|located| {
+            located
+                .signatures
+                .iter()
+                .map(|signature| inspect_one(doc, located, *signature))
+                .collect::<Vec<_>>()
         })
         .collect();
     found.extend(

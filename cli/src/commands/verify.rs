@@ -7,12 +7,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 use fhirsig_core::fhir::{
-    operation_outcome, verify_document, Profile, SignatureKind, SignatureVerification,
-    VerifyOptions,
+    file_verdict, operation_outcome, verify_document, write_file_json, write_signature_json,
+    FileRules, FileVerdict, Profile, SignatureKind, SignatureVerification, VerifyOptions,
 };
 use fhirsig_core::jws::AlgorithmPolicy;
-use fhirsig_core::payload::SignedObject;
-use fhirsig_core::trust::{Check, Outcome, SubIndication};
+use fhirsig_core::trust::Outcome;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::json;
@@ -34,8 +33,12 @@ Examples:
   fhirsig verify ./received/ export.ndjson.gz --trust roots.pem   folders and bulk NDJSON
   fhirsig verify ./archive/ --trust roots.pem --html audit.html   an offline audit report
 
-Every signature in each file is verified: Bundle.signature, QuestionnaireResponse and item
-signature extensions, also inside $submit-attachment Parameters and contained resources.
+Every signature in each file is verified: Bundle.signature, every QuestionnaireResponse and
+item signature extension, Provenance.signature, also inside $submit-attachment Parameters and
+contained resources; each signer of a JWS JSON serialization separately.
+A file verifies when every signature in it verified and a verified signature covers its root
+resource (or the --pointer object; for a Parameters, at least one resource it carries).
+Resources no verified signature covers are named; --require-all-signed makes them failures.
 Without --trust no signer is trusted, so nothing verifies (the report says why).
 Folders are searched recursively for .json, .ndjson and .jsonl files (optionally .gz); every
 line of NDJSON is one record, verified on every core; a broken or oversized record is reported
@@ -67,7 +70,16 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "PROFILE", default_value = "auto", value_parser = ["auto", "cdex", "cdex2", "r6"])]
     profile: String,
 
-    /// Print JSON Lines: one object per signature (see docs/cli.md for the schema).
+    /// Judge the file by the object at this JSON Pointer instead of its root resource (e.g.
+    /// `/contained/0` for a document contained in a Task).
+    #[arg(long, value_name = "POINTER")]
+    pointer: Option<String>,
+
+    /// Fail a file when any resource it carries is not covered by a verified signature.
+    #[arg(long)]
+    require_all_signed: bool,
+
+    /// Print JSON Lines: one object per signature and one per file (see docs/cli.md).
     #[arg(long, conflicts_with = "outcome")]
     json: bool,
 
@@ -106,8 +118,8 @@ const CHUNK: usize = 256;
 
 /// What one record came to.
 enum RecordOutcome {
-    /// The record parsed; these are its signatures (none when unsigned).
-    Verified(Vec<SignatureVerification>),
+    /// The record parsed; these are its signatures (none when unsigned) and its verdict.
+    Verified(Vec<SignatureVerification>, FileVerdict),
     /// The record could not be read or parsed (bad input).
     Error(String),
 }
@@ -122,12 +134,9 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
         time_policy: time_policy(&args.time_policy),
         certificates: Default::default(),
     };
-    // Built once: it holds a copy of the trust configuration, and shares the certificate cache.
-    let provenance_options = fhirsig_provenance::VerifyOptions {
-        policy: options.algorithms.clone(),
-        validator: options.validator.clone(),
-        at: options.verification_time,
-        certificates: options.certificates.clone(),
+    let rules = FileRules {
+        subject: args.pointer.clone(),
+        require_all_signed: args.require_all_signed,
     };
     if let Some(jobs) = args.jobs {
         // Only fails when a pool was built already, which does not happen here.
@@ -176,7 +185,7 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
             let outcomes: Vec<(RecordOutcome, Vec<u8>)> = chunk
                 .par_iter()
                 .map(|record| {
-                    let outcome = verify_record(record, &options, &provenance_options);
+                    let outcome = verify_record(record, &options, &rules);
                     let text = render_record(&record.name, &outcome, &args, &style);
                     (outcome, text)
                 })
@@ -189,7 +198,7 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                         RecordOutcome::Error(m) => {
                             ReportRecord::Error(record.name.clone(), m.clone())
                         }
-                        RecordOutcome::Verified(r) => {
+                        RecordOutcome::Verified(r, _) => {
                             ReportRecord::Verified(record.name.clone(), r.clone())
                         }
                     });
@@ -256,28 +265,35 @@ fn render_record(name: &str, outcome: &RecordOutcome, args: &VerifyArgs, style: 
             format!("{line}\n").into_bytes()
         }
         RecordOutcome::Error(_) => Vec::new(),
-        RecordOutcome::Verified(results) if args.json => json_lines(name, results),
-        RecordOutcome::Verified(results) if args.outcome => {
+        RecordOutcome::Verified(results, verdict) if args.json => {
+            json_lines(name, results, verdict)
+        }
+        RecordOutcome::Verified(results, _) if args.outcome => {
             (operation_outcome(results) + "\n").into_bytes()
         }
-        RecordOutcome::Verified(results) => human(name, results, args.verbose, style).into_bytes(),
+        RecordOutcome::Verified(results, verdict) => {
+            human(name, results, verdict, args.verbose, style).into_bytes()
+        }
     }
 }
 
-fn verify_record(
-    record: &Record,
-    options: &VerifyOptions,
-    provenance_options: &fhirsig_provenance::VerifyOptions,
-) -> RecordOutcome {
+fn verify_record(record: &Record, options: &VerifyOptions, rules: &FileRules) -> RecordOutcome {
     let bytes = match &record.bytes {
         Ok(bytes) => bytes,
         Err(message) => return RecordOutcome::Error(message.clone()),
     };
     match fhirsig_jcs::parse(bytes) {
         Ok(doc) => {
-            let mut results = verify_document(&doc, options);
-            results.extend(provenance_signatures(&doc, provenance_options));
-            RecordOutcome::Verified(results)
+            if let Some(pointer) = &rules.subject {
+                if doc.pointer(pointer).is_none() {
+                    return RecordOutcome::Error(format!(
+                        "--pointer {pointer:?} names nothing in this document"
+                    ));
+                }
+            }
+            let results = verify_document(&doc, options);
+            let verdict = file_verdict(&doc, &results, rules);
+            RecordOutcome::Verified(results, verdict)
         }
         Err(e) => {
             let hint = e
@@ -289,28 +305,25 @@ fn verify_record(
     }
 }
 
-/// `Provenance.signature` entries (signatures over the Provenance's targets, or an embedded
-/// signing Provenance with target `#/`), in the same report form as resource signatures.
-fn provenance_signatures(
-    doc: &fhirsig_jcs::Document<'_>,
-    options: &fhirsig_provenance::VerifyOptions,
-) -> Vec<SignatureVerification> {
-    fhirsig_provenance::verify_provenance_signatures(doc, options)
-        .into_iter()
-        .map(|(signature_pointer, mut report)| {
-            if options.validator.is_none() {
-                report.push(Check::indeterminate(
-                    "certificate-path",
-                    SubIndication::NoCertificateChainFound,
-                    "no trust anchors were given, so the signer certificate is not trusted (pass --trust)",
-                ));
-            }
-            let pointer = signature_pointer
-                .rsplit_once("/signature/")
-                .map_or(String::new(), |(p, _)| p.to_owned());
-            SignatureVerification::from_report(pointer, signature_pointer, SignedObject::ProvenanceTargets, report)
-        })
-        .collect()
+/// Why a signature is not verified, in a few words: `failed/sig-crypto-failure`, or the
+/// required checks that did not run (`not checked: signer-identity`).
+pub(crate) fn not_verified_reason(result: &SignatureVerification) -> String {
+    let report = result.report();
+    match report.sub_indication() {
+        Some(sub) => format!("{}/{}", report.indication(), sub.as_str()),
+        None if matches!(result.kind, SignatureKind::Electronic { .. }) => {
+            "electronic, not digital".to_owned()
+        }
+        None => format!(
+            "not checked: {}",
+            result
+                .unmet()
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// A progress bar on standard error when both streams are terminals and output is for people.
@@ -332,6 +345,8 @@ struct Summary {
     records: usize,
     errors: usize,
     unsigned: usize,
+    /// Records with signatures whose file verdict is not verified.
+    files_not_verified: usize,
     signatures: usize,
     verified: usize,
     by_outcome: BTreeMap<String, usize>,
@@ -342,22 +357,25 @@ impl Summary {
         self.records += 1;
         match outcome {
             RecordOutcome::Error(_) => self.errors += 1,
-            RecordOutcome::Verified(results) if results.is_empty() => self.unsigned += 1,
-            RecordOutcome::Verified(results) => {
+            RecordOutcome::Verified(results, _) if results.is_empty() => self.unsigned += 1,
+            RecordOutcome::Verified(results, verdict) => {
+                if !verdict.verified {
+                    self.files_not_verified += 1;
+                }
                 for result in results {
                     self.signatures += 1;
                     if result.verified() {
                         self.verified += 1;
                     }
-                    let key = match (&result.kind, result.report.sub_indication()) {
+                    let key = match (&result.kind, result.report().sub_indication()) {
                         (SignatureKind::Electronic { .. }, _) => {
                             "electronic (not digital)".to_owned()
                         }
                         (_, Some(sub)) => {
-                            format!("{}/{}", result.report.indication(), sub.as_str())
+                            format!("{}/{}", result.report().indication(), sub.as_str())
                         }
                         (_, None) if result.verified() => "passed".to_owned(),
-                        (_, None) => result.report.indication().as_str().to_owned(),
+                        (_, None) => not_verified_reason(result),
                     };
                     *self.by_outcome.entry(key).or_default() += 1;
                 }
@@ -368,18 +386,20 @@ impl Summary {
     fn all_verified(&self) -> bool {
         self.errors == 0
             && self.unsigned == 0
+            && self.files_not_verified == 0
             && self.signatures > 0
             && self.verified == self.signatures
     }
 
     fn to_human(&self, style: &Style) -> String {
         let mut out = format!(
-            "\nsummary: {} records, {} signatures: {} verified, {} not verified; {} without a signature; {} unreadable\n",
+            "\nsummary: {} records, {} signatures: {} verified, {} not verified; {} without a signature; {} not covered as a whole; {} unreadable\n",
             self.records,
             self.signatures,
             style.good(&self.verified.to_string()),
             style.bad(&(self.signatures - self.verified).to_string()),
             self.unsigned,
+            self.files_not_verified,
             self.errors
         );
         for (outcome, count) in &self.by_outcome {
@@ -396,6 +416,7 @@ impl Summary {
             "verified": self.verified,
             "notVerified": self.signatures - self.verified,
             "unsigned": self.unsigned,
+            "filesNotVerified": self.files_not_verified,
             "unreadable": self.errors,
             "byOutcome": self.by_outcome,
         })
@@ -443,7 +464,13 @@ impl Style {
     }
 }
 
-fn human(source: &str, results: &[SignatureVerification], verbose: bool, style: &Style) -> String {
+fn human(
+    source: &str,
+    results: &[SignatureVerification],
+    verdict: &FileVerdict,
+    verbose: bool,
+    style: &Style,
+) -> String {
     let mut out = String::new();
     if results.is_empty() {
         let _ = writeln!(out, "{source}: no signature found");
@@ -460,16 +487,15 @@ fn human(source: &str, results: &[SignatureVerification], verbose: bool, style: 
                 format!("electronic signature ({sig_format}), not a digital signature")
             }
             (_, true) => style.good("verified"),
-            (_, false) => style.bad(&format!(
-                "NOT VERIFIED ({}/{})",
-                result.report.indication(),
-                result.report.sub_indication().map_or("-", |s| s.as_str())
-            )),
+            (_, false) => style.bad(&format!("NOT VERIFIED ({})", not_verified_reason(result))),
         };
         let profile = result.profile.map_or(String::new(), |p| format!(", {p}"));
+        let entry = result.jws_entry.map_or(String::new(), |e| {
+            format!(" (signer {} of {})", e.index + 1, e.count)
+        });
         let _ = writeln!(
             out,
-            "{source}: {place} {}{profile}: {verdict}",
+            "{source}: {place} {}{profile}{entry}: {verdict}",
             result.object.name()
         );
         if let Some(signer) = &result.signer {
@@ -488,7 +514,7 @@ fn human(source: &str, results: &[SignatureVerification], verbose: bool, style: 
         if let Some(sig_t) = &result.sig_t {
             let _ = writeln!(out, "  sigT     {sig_t}");
         }
-        for check in result.report.checks() {
+        for check in result.report().checks() {
             if !verbose && check.outcome() == Outcome::Pass {
                 continue;
             }
@@ -498,116 +524,55 @@ fn human(source: &str, results: &[SignatureVerification], verbose: bool, style: 
                 Outcome::Warn => style.warn(&label),
                 _ => label,
             };
-            let _ = writeln!(out, "  {label} {:<24} {}", check.code(), check.message());
+            let _ = writeln!(
+                out,
+                "  {label} {:<24} {}",
+                check.code().as_str(),
+                check.message()
+            );
         }
     }
+    // Signed objects whose signature failed are reported above; name what nothing signs.
+    for uncovered in verdict.uncovered.iter().filter(|u| !u.signed) {
+        let place = if uncovered.pointer.is_empty() {
+            "/"
+        } else {
+            &uncovered.pointer
+        };
+        let _ = writeln!(
+            out,
+            "{source}: {place} {}: {}",
+            uncovered.resource_type,
+            style.warn("UNSIGNED: no signature covers it")
+        );
+    }
+    let _ = match &verdict.reason {
+        None => writeln!(out, "{source}: file {}", style.good("verified")),
+        Some(reason) => writeln!(
+            out,
+            "{source}: file {}: {reason}",
+            style.bad("NOT VERIFIED")
+        ),
+    };
     out
 }
 
-/// JSON Lines for one record. Written directly (members in sorted order, strings escaped as
-/// RFC 8785 and serde_json both do): building `serde_json::Value` trees cost more than the
-/// signature check itself in batch runs.
-fn json_lines(source: &str, results: &[SignatureVerification]) -> Vec<u8> {
+/// JSON Lines for one record: one object per signature (the core's writer), then the file
+/// verdict.
+fn json_lines(source: &str, results: &[SignatureVerification], verdict: &FileVerdict) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
     if results.is_empty() {
         out.extend_from_slice(b"{\"checks\":[],\"file\":");
-        push_str(&mut out, source);
+        fhirsig_jcs::write_escaped(source, &mut out);
         out.extend_from_slice(
             b",\"indication\":\"no-signature\",\"type\":\"signature\",\"verified\":false}\n",
         );
     }
     for result in results {
-        out.extend_from_slice(b"{\"checks\":[");
-        for (i, check) in result.report.checks().iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(b"{\"code\":");
-            push_str(&mut out, check.code());
-            out.extend_from_slice(b",\"evidence\":{");
-            // Sorted by key; for a repeated key the last value wins (as a JSON object would).
-            let mut evidence: BTreeMap<&str, &str> = BTreeMap::new();
-            for (key, value) in check.evidence() {
-                evidence.insert(key, value);
-            }
-            for (j, (key, value)) in evidence.iter().enumerate() {
-                if j > 0 {
-                    out.push(b',');
-                }
-                push_str(&mut out, key);
-                out.push(b':');
-                push_str(&mut out, value);
-            }
-            out.extend_from_slice(b"},\"message\":");
-            push_str(&mut out, check.message());
-            out.extend_from_slice(b",\"outcome\":");
-            push_str(&mut out, check.outcome().as_str());
-            out.extend_from_slice(b",\"subIndication\":");
-            push_opt(&mut out, check.failure().map(|(_, s)| s.as_str()));
-            out.push(b'}');
-        }
-        out.extend_from_slice(b"],\"file\":");
-        push_str(&mut out, source);
-        out.extend_from_slice(b",\"indication\":");
-        push_str(&mut out, result.report.indication().as_str());
-        out.extend_from_slice(b",\"kind\":");
-        push_str(
-            &mut out,
-            match result.kind {
-                SignatureKind::Electronic { .. } => "electronic",
-                _ => "digital",
-            },
-        );
-        out.extend_from_slice(b",\"object\":");
-        push_str(&mut out, result.object.name());
-        out.extend_from_slice(b",\"payloadSha256\":");
-        push_opt(&mut out, result.payload_sha256.as_deref());
-        out.extend_from_slice(b",\"pointer\":");
-        push_str(&mut out, &result.pointer);
-        out.extend_from_slice(b",\"profile\":");
-        push_opt(&mut out, result.profile.map(|p| p.name()));
-        out.extend_from_slice(b",\"sigT\":");
-        push_opt(&mut out, result.sig_t.as_deref());
-        out.extend_from_slice(b",\"signaturePointer\":");
-        push_str(&mut out, &result.signature_pointer);
-        out.extend_from_slice(b",\"signer\":");
-        match &result.signer {
-            None => out.extend_from_slice(b"null"),
-            Some(signer) => {
-                out.extend_from_slice(b"{\"identifiers\":[");
-                for (i, (system, value)) in signer.identifiers.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    out.extend_from_slice(b"{\"system\":");
-                    push_str(&mut out, system);
-                    out.extend_from_slice(b",\"value\":");
-                    push_str(&mut out, value);
-                    out.push(b'}');
-                }
-                out.extend_from_slice(b"],\"subject\":");
-                push_str(&mut out, &signer.subject);
-                out.push(b'}');
-            }
-        }
-        out.extend_from_slice(b",\"subIndication\":");
-        push_opt(&mut out, result.report.sub_indication().map(|s| s.as_str()));
-        out.extend_from_slice(b",\"type\":\"signature\",\"verified\":");
-        out.extend_from_slice(if result.verified() { b"true" } else { b"false" });
-        out.extend_from_slice(b"}\n");
+        write_signature_json(&mut out, source, result);
+        out.push(b'\n');
     }
+    write_file_json(&mut out, source, verdict, results.len());
+    out.push(b'\n');
     out
-}
-
-/// Appends a JSON string literal.
-fn push_str(out: &mut Vec<u8>, text: &str) {
-    fhirsig_jcs::write_escaped(text, out);
-}
-
-/// Appends a JSON string literal, or `null`.
-fn push_opt(out: &mut Vec<u8>, text: Option<&str>) {
-    match text {
-        Some(text) => push_str(out, text),
-        None => out.extend_from_slice(b"null"),
-    }
 }

@@ -23,4 +23,5 @@ mod hex;
 pub mod jws;
 pub mod locate;
 pub mod payload;
+pub mod report;
 pub mod trust;

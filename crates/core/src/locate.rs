@@ -18,9 +18,17 @@ pub struct Located<'d> {
     pub node: Node<'d>,
     /// What kind of object.
     pub object: SignedObject,
-    /// Its `Signature` element (`Bundle.signature`, or the signature extension's
-    /// `valueSignature`), when present.
-    pub signature: Option<Node<'d>>,
+    /// Its `Signature` elements: `Bundle.signature`, or the `valueSignature` of every
+    /// signature extension (a QuestionnaireResponse or item may carry several); empty when
+    /// unsigned.
+    pub signatures: Vec<Node<'d>>,
+}
+
+impl Located<'_> {
+    /// Whether the object carries at least one signature.
+    pub fn is_signed(&self) -> bool {
+        !self.signatures.is_empty()
+    }
 }
 
 /// Every Bundle, QuestionnaireResponse and signed QuestionnaireResponse item in the document,
@@ -41,14 +49,14 @@ fn visit_resource<'d>(doc: &'d Document<'_>, resource: Node<'d>, found: &mut Vec
             pointer: doc.pointer_of(resource.id()),
             node: resource,
             object: SignedObject::Bundle,
-            signature: resource.get("signature"),
+            signatures: resource.get("signature").into_iter().collect(),
         }),
         Some("QuestionnaireResponse") => {
             found.push(Located {
                 pointer: doc.pointer_of(resource.id()),
                 node: resource,
                 object: SignedObject::QuestionnaireResponse,
-                signature: signature_extension_value(resource),
+                signatures: signature_extension_values(resource),
             });
             visit_items(doc, resource, found);
         }
@@ -85,12 +93,13 @@ fn visit_parameter<'d>(doc: &'d Document<'_>, parameter: Node<'d>, found: &mut V
 /// Items (at any depth, including items under answers) that carry a signature extension.
 fn visit_items<'d>(doc: &'d Document<'_>, parent: Node<'d>, found: &mut Vec<Located<'d>>) {
     for item in parent.get("item").into_iter().flat_map(|i| i.elements()) {
-        if let Some(signature) = signature_extension_value(item) {
+        let signatures = signature_extension_values(item);
+        if !signatures.is_empty() {
             found.push(Located {
                 pointer: doc.pointer_of(item.id()),
                 node: item,
                 object: SignedObject::QuestionnaireResponseItem,
-                signature: Some(signature),
+                signatures,
             });
         }
         visit_items(doc, item, found);
@@ -102,10 +111,19 @@ fn visit_items<'d>(doc: &'d Document<'_>, parent: Node<'d>, found: &mut Vec<Loca
 
 /// The `valueSignature` of the first signature extension on `node`.
 pub fn signature_extension_value<'d>(node: Node<'d>) -> Option<Node<'d>> {
-    node.get("extension")?
-        .elements()
-        .find(|e| is_signature_extension(*e))?
-        .get("valueSignature")
+    signature_extension_values(node).into_iter().next()
+}
+
+/// The `valueSignature` of every signature extension on `node`, in order. An extension with
+/// the signature URL but no `valueSignature` is listed as itself, so that it is reported (as a
+/// Signature element without data) instead of passing unseen.
+pub fn signature_extension_values<'d>(node: Node<'d>) -> Vec<Node<'d>> {
+    node.get("extension")
+        .into_iter()
+        .flat_map(|e| e.elements())
+        .filter(|e| is_signature_extension(*e))
+        .map(|e| e.get("valueSignature").unwrap_or(e))
+        .collect()
 }
 
 /// Whether the object at `pointer` is a QuestionnaireResponse item (`…/item/N`, possibly under

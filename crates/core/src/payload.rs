@@ -52,6 +52,10 @@ pub struct Payload {
     /// Numbers whose canonical form differs from how they were written (FHIR decimal
     /// precision such as `1.50` → `1.5` is not protected by the signature).
     pub number_changes: Vec<NumberChange>,
+    /// JSON Pointers of what the rule leaves out: the root members it always removes (for the
+    /// CDex rule `/id`, `/meta`, `/signature`, whether present or not) and every signature
+    /// extension present. They may change, appear or go without changing the signed bytes.
+    pub excluded: Vec<String>,
 }
 
 /// Why no payload can be selected.
@@ -134,15 +138,15 @@ pub fn resource_payload(
         .and_then(|t| t.as_str())
         .ok_or_else(|| PayloadError::MissingResourceType { pointer: pointer() })?;
     let mut exclusions = Exclusions::new();
-    let object = match resource_type {
+    let (object, members) = match resource_type {
         "Bundle" => {
             exclude_members(resource, &mut exclusions, rule, &["signature"]);
-            SignedObject::Bundle
+            (SignedObject::Bundle, rule_members(rule, &["signature"]))
         }
         "QuestionnaireResponse" => {
             exclude_members(resource, &mut exclusions, rule, &[]);
             exclude_signature_extensions(resource, &mut exclusions);
-            SignedObject::QuestionnaireResponse
+            (SignedObject::QuestionnaireResponse, rule_members(rule, &[]))
         }
         other => {
             return Err(PayloadError::UnsupportedResourceType {
@@ -151,7 +155,17 @@ pub fn resource_payload(
             })
         }
     };
-    Ok(finish(doc, resource, &exclusions, object))
+    Ok(finish(doc, resource, &exclusions, object, &members))
+}
+
+/// The root members `rule` always removes, with `always` (the Bundle's own `signature`).
+fn rule_members(rule: Canonicalization, always: &[&'static str]) -> Vec<&'static str> {
+    let mut members = Vec::new();
+    if rule.strips_id_and_meta() {
+        members.extend(["id", "meta"]);
+    }
+    members.extend_from_slice(always);
+    members
 }
 
 /// The signed payload of one QuestionnaireResponse item: the item minus its `id` and its
@@ -175,6 +189,7 @@ pub fn item_payload(doc: &Document<'_>, item: Node<'_>) -> Result<Payload, Paylo
         item,
         &exclusions,
         SignedObject::QuestionnaireResponseItem,
+        &["id"],
     ))
 }
 
@@ -183,6 +198,7 @@ fn finish(
     node: Node<'_>,
     exclusions: &Exclusions,
     object: SignedObject,
+    members: &[&str],
 ) -> Payload {
     let mut bytes = Vec::with_capacity(node.span().len());
     doc.write_canonical(node.id(), exclusions, &mut bytes);
@@ -190,7 +206,26 @@ fn finish(
         bytes,
         object,
         number_changes: doc.number_changes(node.id(), exclusions),
+        excluded: excluded_pointers(doc, node, exclusions, members),
     }
+}
+
+/// The rule's root members (present or not) and every excluded value, as sorted pointers.
+fn excluded_pointers(
+    doc: &Document<'_>,
+    node: Node<'_>,
+    exclusions: &Exclusions,
+    members: &[&str],
+) -> Vec<String> {
+    let base = doc.pointer_of(node.id());
+    let mut out: Vec<String> = members
+        .iter()
+        .map(|m| format!("{base}/{m}"))
+        .chain(exclusions.iter().map(|id| doc.pointer_of(id)))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Leaves out root `id` and `meta` (when the rule says so) and the named members.

@@ -47,7 +47,7 @@ fn every_verifying_example_verifies_with_the_sig_t_warning() {
         assert_eq!(results.len(), 1, "{name}: one signature");
         let result = &results[0];
         assert_eq!(result.pointer, pointer, "{name}");
-        assert!(result.verified(), "{name}: {}", result.report);
+        assert!(result.verified(), "{name}: {}", result.report());
         assert_eq!(result.profile, Some(Profile::Cdex), "{name}");
         for code in [
             "signature-value",
@@ -61,7 +61,7 @@ fn every_verifying_example_verifies_with_the_sig_t_warning() {
             "payload",
         ] {
             let check = result
-                .report
+                .report()
                 .check(code)
                 .unwrap_or_else(|| panic!("{name}: no {code}"));
             assert_eq!(check.outcome().as_str(), "pass", "{name}: {check}");
@@ -69,11 +69,11 @@ fn every_verifying_example_verifies_with_the_sig_t_warning() {
         // sigT (2020) precedes the certificates (2025): a finding, not a failure, by default;
         // and sigT is not in the JAdES form.
         assert_eq!(
-            result.report.check("sig-t").unwrap().outcome().as_str(),
+            result.report().check("sig-t").unwrap().outcome().as_str(),
             "warn"
         );
         assert!(
-            result.report.warnings().any(|w| w.code() != "sig-t"),
+            result.report().warnings().any(|w| w.code() != "sig-t"),
             "{name}: sigT-before-notBefore warning"
         );
     }
@@ -85,7 +85,7 @@ fn examples_fail_under_the_signing_time_policy() {
         let results = verify_file(name, TimePolicy::SigningTime);
         assert!(!results[0].verified(), "{name}");
         assert_eq!(
-            results[0].report.sub_indication().unwrap().as_str(),
+            results[0].report().sub_indication().unwrap().as_str(),
             "not-yet-valid",
             "{name}"
         );
@@ -101,7 +101,7 @@ fn negative_examples_are_rejected_naming_the_signature_value() {
     ] {
         let results = verify_file(name, TimePolicy::VerificationTime);
         assert_eq!(results.len(), 1, "{name}");
-        let report = &results[0].report;
+        let report = &results[0].report();
         assert_eq!(report.indication(), Indication::Failed, "{name}: {report}");
         let check = report.check("signature-value").unwrap();
         assert_eq!(check.outcome().as_str(), "fail", "{name}: {report}");
@@ -121,10 +121,10 @@ fn without_trust_anchors_nothing_is_called_trusted() {
     opts.validator = None;
     let results = verify_document(&doc, &opts);
     assert!(!results[0].verified());
-    assert_eq!(results[0].report.indication(), Indication::Indeterminate);
+    assert_eq!(results[0].report().indication(), Indication::Indeterminate);
     assert_eq!(
         results[0]
-            .report
+            .report()
             .check("signature-value")
             .unwrap()
             .outcome()

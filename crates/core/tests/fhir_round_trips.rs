@@ -157,7 +157,7 @@ fn every_profile_object_and_algorithm_round_trips() {
                     result.verified(),
                     "{profile} {:?} {label}: {}",
                     signer.alg,
-                    result.report
+                    result.report()
                 );
                 assert_eq!(result.profile, Some(profile), "{label}: profile detected");
                 count += 1;
@@ -346,14 +346,14 @@ fn every_header_and_signature_element_mismatch_is_detected() {
         let results = verify_text(&text, &opts);
         assert!(!results[0].verified(), "{label}: must not verify");
         let check = results[0]
-            .report
+            .report()
             .check(code)
             .unwrap_or_else(|| panic!("{label}: no {code}"));
         assert_eq!(
             check.outcome().as_str(),
             "fail",
             "{label}: {}",
-            results[0].report
+            results[0].report()
         );
     }
     // The other signature verifies on its own, so the swap above failed only for the content.
@@ -387,7 +387,7 @@ fn a_wrong_san_signer_fails_identity() {
     let results = verify_text(&signed.text, &options(anchors, None));
     assert!(!results[0].verified());
     assert_eq!(
-        results[0].report.sub_indication().unwrap().as_str(),
+        results[0].report().sub_indication().unwrap().as_str(),
         "sig-constraints-failure"
     );
 }
@@ -446,25 +446,52 @@ fn one_signer_with_two_certificates_uses_the_json_serialization() {
         "{}",
         signed.jws
     );
-    for anchor in [
-        pki.file("root-ca.cert.pem").to_vec(),
-        second.pem().into_bytes(),
+    // Each signer entry is its own result; a verifier in one trust community verifies the entry
+    // whose chain reaches its anchor, and reports the other one as not verified.
+    for (anchor, verified) in [
+        (pki.file("root-ca.cert.pem").to_vec(), [true, false]),
+        (second.pem().into_bytes(), [false, true]),
     ] {
         let anchors = TrustAnchors::from_pem(&[&anchor]).unwrap();
         let results = verify_text(&signed.text, &options(anchors, None));
-        assert!(results[0].verified(), "{}", results[0].report);
-        assert!(results[0]
-            .report
-            .check("jws-format")
-            .unwrap()
-            .message()
-            .contains("2 signature"));
+        assert_eq!(results.len(), 2);
+        for (i, result) in results.iter().enumerate() {
+            assert_eq!(result.verified(), verified[i], "{}", result.report());
+            let entry = result.jws_entry.unwrap();
+            assert_eq!((entry.index, entry.count), (i, 2));
+            assert!(result
+                .report()
+                .check("jws-format")
+                .unwrap()
+                .message()
+                .contains("2 signature"));
+        }
+        assert_eq!(results[0].payload_sha256, results[1].payload_sha256);
     }
+    // Trusting both communities, both signers verify, each with its own chain.
+    let anchors =
+        TrustAnchors::from_pem(&[pki.file("root-ca.cert.pem"), second.pem().as_bytes()]).unwrap();
+    let results = verify_text(&signed.text, &options(anchors, None));
+    assert!(results.iter().all(|r| r.verified()));
+    assert_ne!(
+        results[0]
+            .proof()
+            .unwrap()
+            .chain()
+            .unwrap()
+            .anchor_subject(),
+        results[1]
+            .proof()
+            .unwrap()
+            .chain()
+            .unwrap()
+            .anchor_subject()
+    );
     // A tampered payload fails every signature.
     let tampered = signed.text.replace("72.50", "72.60");
     let anchors = TrustAnchors::from_pem(&[pki.file("root-ca.cert.pem")]).unwrap();
     let results = verify_text(&tampered, &options(anchors, None));
-    assert!(!results[0].verified());
+    assert!(results.iter().all(|r| !r.verified()));
     // An additional chain for another key is refused.
     let other = pki_signers().0;
     let err = fhirsig_core::fhir::sign_with_certificates(
@@ -507,10 +534,10 @@ fn a_document_signature_header_cannot_pass_for_a_resource_signature() {
     );
     let results = verify_text(&forged, &options(anchors, None));
     assert!(!results[0].verified());
-    let check = results[0].report.check("jws-format").unwrap();
+    let check = results[0].report().check("jws-format").unwrap();
     assert!(
         results[0]
-            .report
+            .report()
             .checks()
             .iter()
             .any(|c| c.code() == "jws-format" && c.message().contains("sigD")),

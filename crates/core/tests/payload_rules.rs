@@ -49,7 +49,7 @@ fn cdex_examples_reproduce_the_published_payload_bytes() {
             .iter()
             .find(|l| l.pointer == *pointer)
             .unwrap_or_else(|| panic!("{example}: nothing signable at {pointer:?}"));
-        assert!(target.signature.is_some(), "{example}: signature not found");
+        assert!(target.is_signed(), "{example}: signature not found");
         let payload = resource_payload(&doc, target.node, Canonicalization::Document).unwrap();
         assert_eq!(
             String::from_utf8_lossy(&payload.bytes),
@@ -197,5 +197,5 @@ fn locates_documents_inside_tasks_and_parameters() {
     let located = locate(&doc);
     assert_eq!(located.len(), 1);
     assert_eq!(located[0].pointer, "/contained/0");
-    assert!(located[0].signature.is_some());
+    assert!(located[0].is_signed());
 }

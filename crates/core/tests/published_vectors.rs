@@ -319,16 +319,16 @@ fn verify(fields: &Fields<'_>) -> Outcome {
         return Outcome::success(None);
     }
     let deciding =
-        deciding_check(&result.report).expect("a report that did not pass has a failure");
+        deciding_check(result.report()).expect("a report that did not pass has a failure");
     Outcome {
         expect: expect_of_check(deciding),
         check: Some(deciding.to_owned()),
         sub_indication: result
-            .report
+            .report()
             .sub_indication()
             .map(|s| s.as_str().to_owned()),
         canonical: None,
-        report: Some(result.report.to_string()),
+        report: Some(result.report().to_string()),
     }
 }
 
@@ -368,7 +368,7 @@ fn deciding_check(report: &Report) -> Option<&'static str> {
             .checks()
             .iter()
             .find(|c| c.failure().is_some_and(|(i, _)| i == wanted))
-            .map(|c| c.code())
+            .map(|c| c.code().as_str())
     };
     first(Indication::Failed).or_else(|| first(Indication::Indeterminate))
 }

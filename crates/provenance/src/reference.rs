@@ -1,4 +1,5 @@
-//! FHIR `Reference` values as Provenance uses them: `reference` and an optional `display`.
+//! FHIR `Reference` values as Provenance uses them: `reference`, an optional `identifier`
+//! (system and value) and an optional `display`.
 
 use crate::json::Value;
 
@@ -7,6 +8,7 @@ use crate::json::Value;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Reference {
     reference: Option<String>,
+    identifier: Option<(Option<String>, String)>,
     display: Option<String>,
 }
 
@@ -15,6 +17,7 @@ impl Reference {
     pub fn to(reference: impl Into<String>) -> Self {
         Reference {
             reference: Some(reference.into()),
+            identifier: None,
             display: None,
         }
     }
@@ -23,8 +26,25 @@ impl Reference {
     pub fn display_only(display: impl Into<String>) -> Self {
         Reference {
             reference: None,
+            identifier: None,
             display: Some(display.into()),
         }
+    }
+
+    /// Adds a logical identifier (`Reference.identifier`): for a signer, the identifier its
+    /// certificate carries (e.g. the NPI), which verification matches against the certificate
+    /// (CDex CONF-053).
+    #[must_use]
+    pub fn with_identifier(mut self, system: Option<&str>, value: impl Into<String>) -> Self {
+        self.identifier = Some((system.map(str::to_owned), value.into()));
+        self
+    }
+
+    /// The identifier's system and value, if any.
+    pub fn identifier(&self) -> Option<(Option<&str>, &str)> {
+        self.identifier
+            .as_ref()
+            .map(|(system, value)| (system.as_deref(), value.as_str()))
     }
 
     /// Adds a display text.
@@ -54,6 +74,14 @@ impl Reference {
     pub fn to_value(&self) -> Value {
         Value::object()
             .with_opt("reference", self.reference.clone().map(Value::String))
+            .with_opt(
+                "identifier",
+                self.identifier.as_ref().map(|(system, value)| {
+                    Value::object()
+                        .with_opt("system", system.clone().map(Value::String))
+                        .with("value", Value::String(value.clone()))
+                }),
+            )
             .with_opt("display", self.display.clone().map(Value::String))
     }
 }

@@ -45,7 +45,8 @@ impl Fixture {
                 self.der("intermediate-ca.cert.pem"),
             ],
             when: Instant::parse("2026-06-01T08:00:00Z").unwrap(),
-            who: Reference::to("Practitioner/pr1"),
+            who: Reference::to("Practitioner/pr1")
+                .with_identifier(Some("http://hl7.org/fhir/sid/us-npi"), "1234567893"),
             on_behalf_of: Some(Reference::to("Organization/org1")),
             kind: SignatureType::Verification,
         }
@@ -56,9 +57,11 @@ impl Fixture {
             ChainValidator::new(TrustAnchors::from_pem(&[&self.files["root-ca.cert.pem"]]).unwrap())
         });
         VerifyOptions {
-            policy: AlgorithmPolicy::default(),
+            profile: None,
+            algorithms: AlgorithmPolicy::default(),
             validator,
-            at: parse_rfc3339("2026-06-02T00:00:00Z").unwrap(),
+            verification_time: parse_rfc3339("2026-06-02T00:00:00Z").unwrap(),
+            time_policy: Default::default(),
             certificates: Default::default(),
         }
     }
@@ -99,11 +102,11 @@ fn reports(text: &str, fx: &Fixture, trusted: bool) -> Vec<(String, bool)> {
     let doc = fhirsig_jcs::parse(text.as_bytes()).unwrap();
     verify_provenance_signatures(&doc, &fx.options(trusted))
         .into_iter()
-        .map(|(p, r)| {
-            if !r.passed() {
-                eprintln!("{p}: {:?}", r.checks());
+        .map(|r| {
+            if !r.verified() {
+                eprintln!("{}: {:?}", r.signature_pointer, r.report().checks());
             }
-            (p, r.passed())
+            (r.signature_pointer.clone(), r.verified())
         })
         .collect()
 }
@@ -124,10 +127,10 @@ fn single_target_round_trip_and_tamper() {
     );
     // Changing the target breaks it.
     let tampered = signed.replace("asthma", "asthmA");
-    assert!(!reports(&tampered, &fx, false)[0].1);
+    assert!(!reports(&tampered, &fx, true)[0].1);
     // Number formatting is not content: 12.50 and 12.5 are the same signed bytes.
     let renumbered = signed.replace("12.50", "12.5");
-    assert!(reports(&renumbered, &fx, false)[0].1);
+    assert!(reports(&renumbered, &fx, true)[0].1);
 }
 
 #[test]
@@ -140,7 +143,7 @@ fn several_targets_are_signed_in_target_order() {
     let signed = sign_provenance_in_bundle(&text, "/entry/2/resource", &fx.signer()).unwrap();
     assert!(reports(&signed, &fx, true)[0].1);
     let tampered = signed.replace("\"finished\"", "\"cancelled\"");
-    assert!(!reports(&tampered, &fx, false)[0].1);
+    assert!(!reports(&tampered, &fx, true)[0].1);
     // Reordering the targets changes the signed array.
     let doc: serde_json::Value = serde_json::from_str(&signed).unwrap();
     let mut swapped = doc.clone();
@@ -148,7 +151,7 @@ fn several_targets_are_signed_in_target_order() {
         .as_array_mut()
         .unwrap();
     targets.reverse();
-    assert!(!reports(&serde_json::to_string(&swapped).unwrap(), &fx, false)[0].1);
+    assert!(!reports(&serde_json::to_string(&swapped).unwrap(), &fx, true)[0].1);
 }
 
 #[test]
@@ -171,18 +174,29 @@ fn unresolvable_or_untrusted_signatures_do_not_pass() {
     let signed = sign_provenance_in_bundle(&text, "/entry/2/resource", &fx.signer()).unwrap();
     let gone = signed.replace("\"Condition/c1\"", "\"Condition/zz\"");
     let doc = fhirsig_jcs::parse(gone.as_bytes()).unwrap();
-    let (_, report) = &verify_provenance_signatures(&doc, &fx.options(false))[0];
+    let result = &verify_provenance_signatures(&doc, &fx.options(false))[0];
     assert_eq!(
-        report.check("targets-resolved").unwrap().outcome().as_str(),
+        result
+            .report()
+            .check("targets-resolved")
+            .unwrap()
+            .outcome()
+            .as_str(),
         "fail"
     );
-    // Without anchors the chain is reported as not checked, and the value still verifies.
+    // Without anchors the signer is not trusted: the value verifies, the signature does not.
     let doc = fhirsig_jcs::parse(signed.as_bytes()).unwrap();
-    let (_, report) = &verify_provenance_signatures(&doc, &fx.options(false))[0];
+    let result = &verify_provenance_signatures(&doc, &fx.options(false))[0];
+    let report = result.report();
+    assert_eq!(
+        report.check("signature-value").unwrap().outcome().as_str(),
+        "pass"
+    );
     assert_eq!(
         report.check("certificate-path").unwrap().outcome().as_str(),
-        "not-checked"
+        "fail"
     );
+    assert!(!result.verified());
 }
 
 fn embedded_options() -> EmbeddedOptions {
@@ -213,7 +227,7 @@ fn embedded_signature_and_counter_signature() {
 
     // Any change to the Bundle breaks the embedded signature.
     let tampered = signed.replace("\"collection\"", "\"searchset\"");
-    assert!(!reports(&tampered, &fx, false)[0].1);
+    assert!(!reports(&tampered, &fx, true)[0].1);
 
     // A counter-signature targets #/ and the first signing Provenance.
     let counter = sign_bundle_embedded(&signed, &fx.signer(), &embedded_options()).unwrap();
@@ -228,14 +242,14 @@ fn embedded_signature_and_counter_signature() {
     // Removing the counter-signed Provenance: the counter-signature no longer verifies.
     let mut removed = v.clone();
     removed["entry"].as_array_mut().unwrap().remove(3);
-    let r = reports(&serde_json::to_string(&removed).unwrap(), &fx, false);
+    let r = reports(&serde_json::to_string(&removed).unwrap(), &fx, true);
     assert_eq!(r.len(), 1);
     assert!(!r[0].1);
 
     // Changing the first signing Provenance breaks the counter-signature only.
     let mut changed = v;
     changed["entry"][3]["resource"]["recorded"] = serde_json::json!("2026-06-01T09:00:00Z");
-    let r = reports(&serde_json::to_string(&changed).unwrap(), &fx, false);
+    let r = reports(&serde_json::to_string(&changed).unwrap(), &fx, true);
     assert_eq!(
         r.iter().map(|(_, ok)| *ok).collect::<Vec<_>>(),
         vec![true, false]
@@ -263,10 +277,94 @@ fn a_shared_certificate_cache_reports_exactly_what_a_fresh_one_does() {
         let doc = fhirsig_jcs::parse(input.as_bytes()).unwrap();
         let fresh = verify_provenance_signatures(&doc, &fx.options(true));
         let warm = verify_provenance_signatures(&doc, &shared);
-        assert_eq!(fresh, warm);
+        let render = |results: &[fhirsig_core::fhir::SignatureVerification]| {
+            results
+                .iter()
+                .map(|r| (r.report().clone(), r.verified(), r.payload_sha256.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(render(&fresh), render(&warm));
     }
     assert_eq!(shared.certificates.len(), 1, "one chain, parsed once");
     // A clone of the options shares the cache.
     let clone = shared.clone();
     assert_eq!(clone.certificates.len(), 1);
+}
+
+#[test]
+fn a_changed_signer_identity_or_a_duplicated_target_does_not_verify() {
+    let fx = Fixture::new();
+    let text = bundle_with_provenance(&["https://example.org/fhir/Condition/c1"]);
+    let signed = sign_provenance_in_bundle(&text, "/entry/2/resource", &fx.signer()).unwrap();
+    assert!(reports(&signed, &fx, true)[0].1);
+
+    // Signature.who names another NPI: the value still verifies, the identity does not.
+    let other = signed.replacen("\"value\": \"1234567893\"", "\"value\": \"1111111111\"", 1);
+    assert_ne!(other, signed);
+    let doc = fhirsig_jcs::parse(other.as_bytes()).unwrap();
+    let result = &verify_provenance_signatures(&doc, &fx.options(true))[0];
+    assert!(!result.verified());
+    let report = result.report();
+    assert_eq!(
+        report.check("signature-value").unwrap().outcome().as_str(),
+        "pass"
+    );
+    assert_eq!(
+        report.check("signer-identity").unwrap().outcome().as_str(),
+        "fail"
+    );
+
+    // A second entry with the target's fullUrl, after it: the target is ambiguous.
+    let copy = r#"{"fullUrl": "https://example.org/fhir/Condition/c1", "resource": {"resourceType": "Condition", "id": "c9", "code": {"text": "changed"}}},
+    {
+      "fullUrl": "urn:uuid:00000000-0000-4000-8000-000000000003""#;
+    let duplicated = signed.replacen(
+        r#"{
+      "fullUrl": "urn:uuid:00000000-0000-4000-8000-000000000003""#,
+        copy,
+        1,
+    );
+    assert_ne!(duplicated, signed);
+    let doc = fhirsig_jcs::parse(duplicated.as_bytes()).unwrap();
+    let result = &verify_provenance_signatures(&doc, &fx.options(true))[0];
+    assert!(!result.verified());
+    let check = result.report().check("targets-resolved").unwrap();
+    assert!(check.message().contains("names 2 entries"), "{check}");
+}
+
+#[test]
+fn a_provenance_signature_states_what_it_covers() {
+    let fx = Fixture::new();
+    let text = bundle_with_provenance(&[
+        "Condition/c1",
+        "urn:uuid:00000000-0000-4000-8000-000000000002",
+    ]);
+    let signed = sign_provenance_in_bundle(&text, "/entry/2/resource", &fx.signer()).unwrap();
+    let doc = fhirsig_jcs::parse(signed.as_bytes()).unwrap();
+    let result = &verify_provenance_signatures(&doc, &fx.options(true))[0];
+    assert!(result.verified(), "{}", result.report());
+    assert_eq!(
+        result.coverage.signed,
+        ["/entry/0/resource", "/entry/1/resource"]
+    );
+    // Every leaf of a target is covered: changing any one fails; the Bundle's own members and
+    // the Provenance are not covered by this signature, and changing its entry's fullUrl
+    // (not a target member) keeps it verified.
+    let value: serde_json::Value = serde_json::from_str(&signed).unwrap();
+    for (pointer, leaf) in [
+        ("/entry/0/resource/code/text", serde_json::json!("asthmA")),
+        ("/entry/0/resource/onsetAge/value", serde_json::json!(13)),
+        ("/entry/1/resource/status", serde_json::json!("planned")),
+    ] {
+        assert!(result.coverage.covers(pointer));
+        let mut changed = value.clone();
+        *changed.pointer_mut(pointer).unwrap() = leaf;
+        let r = reports(&serde_json::to_string(&changed).unwrap(), &fx, true);
+        assert!(!r[0].1, "{pointer} is covered");
+    }
+    let mut changed = value.clone();
+    *changed.pointer_mut("/type").unwrap() = serde_json::json!("searchset");
+    assert!(!result.coverage.covers("/type"));
+    let r = reports(&serde_json::to_string(&changed).unwrap(), &fx, true);
+    assert!(r[0].1, "the Bundle type is not a target");
 }

@@ -19,6 +19,10 @@ const VERIFY_AT: &str = "2026-06-01T00:00:00Z";
 /// Where the one Provenance of [`BUNDLE`] is.
 const PROVENANCE: &str = "/entry/2/resource";
 
+/// `Signature.who.identifier` of every signature: the system and NPI of the committed leaves.
+const NPI_SYSTEM: &str = "http://hl7.org/fhir/sid/us-npi";
+const SIGNER_NPI: &str = "1234567893";
+
 /// A collection Bundle: a Condition, an Encounter with a decimal, and an HRex Provenance that
 /// targets both by `fullUrl`.
 const BUNDLE: &str = r#"{
@@ -120,7 +124,9 @@ impl Gen<'_> {
             key,
             certificates: vec![self.pki.cert_der(leaf)?, self.pki.cert_der("intermediate")?],
             when: Instant::parse(SIGN_AT)?,
-            who: Reference::to("Organization/ehr"),
+            // The NPI every leaf of the committed PKI carries as its otherName SAN: verification
+            // matches Signature.who.identifier against it (CONF-053).
+            who: Reference::to("Organization/ehr").with_identifier(Some(NPI_SYSTEM), SIGNER_NPI),
             on_behalf_of: None,
             kind: SignatureType::Verification,
         })
@@ -199,13 +205,42 @@ impl Gen<'_> {
             "\"when\": \"2026-05-01T00:00:00Z\"",
             "\"when\": \"2026-05-01T00:00:01Z\"",
         )?;
-        let case = self.case(
-            "when-differs-from-sigt-warns",
-            Expect::Success,
-            "Signature.when one second after the JWS sigT: reported as a warning (signature-when), not a failure; the signature verifies.",
-            Input::Json(when),
+        self.failing(
+            "when-differs-from-sigt",
+            Expect::HeaderFailure,
+            "signature-when",
+            "sig-constraints-failure",
+            "Signature.when one second after the JWS sigT: the unsigned claim of when the signature was made contradicts the signed sigT, so it fails (signature-when).",
+            when,
         )?;
-        self.push(case);
+
+        let other_npi = edit(
+            &signed,
+            &format!("\"value\": \"{SIGNER_NPI}\""),
+            "\"value\": \"1111111111\"",
+        )?;
+        self.failing(
+            "who-names-another-npi",
+            Expect::SignerIdentityFailure,
+            "signer-identity",
+            "sig-constraints-failure",
+            "Signature.who.identifier changed to another NPI after signing: no SAN of the signer certificate names it (CONF-053), so the signature does not verify although its value does.",
+            other_npi,
+        )?;
+
+        let duplicate = edit(
+            &signed,
+            "\n    {\n      \"fullUrl\": \"urn:uuid:6f1c2a8e-0000-4000-8000-000000000003\"",
+            "\n    {\n      \"fullUrl\": \"urn:uuid:6f1c2a8e-0000-4000-8000-000000000001\",\n      \"resource\": { \"resourceType\": \"Condition\", \"id\": \"c9\", \"code\": { \"text\": \"a changed copy\" } }\n    },\n    {\n      \"fullUrl\": \"urn:uuid:6f1c2a8e-0000-4000-8000-000000000003\"",
+        )?;
+        self.failing(
+            "target-full-url-duplicated",
+            Expect::CanonicalizationFailure,
+            "targets-resolved",
+            "format-failure",
+            "A second entry with the signed target's fullUrl, placed after it: a target must name exactly one entry (fullUrl is unique in a Bundle), so the signed content cannot be told and the signature does not verify.",
+            duplicate,
+        )?;
 
         self.failing(
             "target-changed",
@@ -242,7 +277,7 @@ impl Gen<'_> {
         self.failing(
             "data-not-base64",
             Expect::HeaderFailure,
-            "signature-format",
+            "signature-data",
             "format-failure",
             "Signature.data is not base64 (a character outside the alphabet): there is no JWS to verify.",
             edit(&signed, "\"data\": \"", "\"data\": \"%")?,

@@ -84,7 +84,7 @@ fn check_json(check: &Check) -> Value {
             .or_insert_with(|| Value::String(value.to_string()));
     }
     json!({
-        "code": check.code(),
+        "code": check.code().as_str(),
         "outcome": check.outcome().as_str(),
         "subIndication": check.failure().map(|(_, sub)| sub.as_str()),
         "message": check.message(),

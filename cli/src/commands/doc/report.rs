@@ -40,7 +40,7 @@ pub fn to_json(signature: &str, report: &Report) -> String {
             out.push(b',');
         }
         out.extend_from_slice(b"{\"code\":");
-        fhirsig_jcs::write_escaped(check.code(), &mut out);
+        fhirsig_jcs::write_escaped(check.code().as_str(), &mut out);
         out.extend_from_slice(b",\"outcome\":");
         fhirsig_jcs::write_escaped(check.outcome().as_str(), &mut out);
         if let Some((indication, sub)) = check.failure() {

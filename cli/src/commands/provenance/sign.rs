@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use fhirsig_core::jws::SigningKey;
+use fhirsig_core::trust::{certificate_identifiers, Certificate};
 use fhirsig_provenance::{
     is_embedded_signing_provenance, sign_bundle_embedded, sign_provenance_in_bundle,
     EmbeddedOptions, Instant, Profile, Reference, SignatureType, Signer,
@@ -14,7 +15,7 @@ use rustls_pki_types::CertificateDer;
 
 use super::common::{input_error, recorded_or_now, reference};
 use crate::error::{CliError, Status};
-use crate::io::{read_input, write_atomically, Output};
+use crate::io::{diagnostic, read_input, write_atomically, Output};
 
 /// Arguments of `fhirsig provenance sign`.
 #[derive(Debug, Args)]
@@ -48,6 +49,15 @@ pub struct SignArgs {
     /// Signature.who (default: the signed Provenance's first agent; required with --embedded).
     #[arg(long, value_name = "REF")]
     who: Option<String>,
+
+    /// Signature.who.identifier.system (default: the certificate's identifier system).
+    #[arg(long, value_name = "URI", requires = "who_value")]
+    who_system: Option<String>,
+
+    /// Signature.who.identifier.value (default: the certificate's NPI); verifiers match it
+    /// against the certificate's SANs (CDex CONF-053).
+    #[arg(long, value_name = "VALUE")]
+    who_value: Option<String>,
 
     /// onBehalfOf for the embedded signing Provenance's agent.
     #[arg(long, value_name = "REF")]
@@ -101,6 +111,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
     } else {
         SignatureType::Verification
     };
+    let identifier = who_identifier(&args, &certificates)?;
     let mut signer = Signer {
         key: &key,
         certificates,
@@ -113,14 +124,14 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         let who = args.who.as_deref().ok_or_else(|| {
             CliError::input("--embedded needs --who (the signer: Practitioner/…, Organization/…)")
         })?;
-        signer.who = reference(who);
+        signer.who = with_identifier(reference(who), &identifier);
         let options = EmbeddedOptions {
             profile: args.profile,
             recorded: when,
         };
         sign_bundle_embedded(&text, &signer, &options).map_err(|e| input_error(&input.name, e))?
     } else {
-        sign_each(&text, &input.name, &args, &mut signer)?
+        sign_each(&text, &input.name, &args, &identifier, &mut signer)?
     };
     let bytes = out.into_bytes();
     if args.in_place {
@@ -131,10 +142,49 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
     Ok(Status::Success)
 }
 
+/// `Signature.who.identifier`: `--who-system`/`--who-value`, else the certificate's first
+/// identifier SAN (its NPI), as `fhirsig sign` does.
+fn who_identifier(
+    args: &SignArgs,
+    certificates: &[Vec<u8>],
+) -> Result<Option<(Option<String>, String)>, CliError> {
+    let from_cert = certificates
+        .first()
+        .and_then(|der| Certificate::from_der(der).ok())
+        .map(|leaf| certificate_identifiers(&leaf))
+        .unwrap_or_default();
+    Ok(match (&args.who_system, &args.who_value) {
+        (system, Some(value)) => Some((
+            system
+                .clone()
+                .or_else(|| from_cert.first().map(|(s, _)| (*s).to_owned())),
+            value.clone(),
+        )),
+        (_, None) => match from_cert.first() {
+            Some((system, value)) => Some(((*system).to_owned().into(), value.clone())),
+            None => {
+                diagnostic(
+                    "warning",
+                    "the signer certificate carries no identifier SAN (e.g. an NPI otherName) and --who-value was not given: Signature.who has no identifier, so verifiers cannot match the signer to the certificate",
+                );
+                None
+            }
+        },
+    })
+}
+
+fn with_identifier(who: Reference, identifier: &Option<(Option<String>, String)>) -> Reference {
+    match identifier {
+        Some((system, value)) => who.with_identifier(system.as_deref(), value.clone()),
+        None => who,
+    }
+}
+
 fn sign_each(
     text: &str,
     name: &str,
     args: &SignArgs,
+    identifier: &Option<(Option<String>, String)>,
     signer: &mut Signer<'_>,
 ) -> Result<String, CliError> {
     let pointers: Vec<(String, Option<String>)> = {
@@ -181,7 +231,7 @@ fn sign_each(
                 format!("{pointer}: no agent.who to sign as; give --who"),
             )
         })?;
-        signer.who = reference(&who);
+        signer.who = with_identifier(reference(&who), identifier);
         out = sign_provenance_in_bundle(&out, &pointer, signer)
             .map_err(|e| input_error(name, format!("{pointer}: {e}")))?;
     }

@@ -3,14 +3,14 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use fhirsig_core::fhir::{verify_provenance_signatures, write_signature_json, VerifyOptions};
 use fhirsig_core::jws::AlgorithmPolicy;
-use fhirsig_core::trust::{parse_rfc3339, ChainValidator, Crl, Outcome, TrustAnchors};
-use fhirsig_provenance::{verify_provenance_signatures, Value, VerifyOptions};
-use rustls_pki_types::UnixTime;
+use fhirsig_core::trust::Outcome;
 
-use super::common::{input_error, with_newline};
+use super::common::with_newline;
 use crate::error::{json_error, CliError, Status};
 use crate::io::{read_input, write_stdout};
+use crate::trust_inputs::{instant, time_policy, validator};
 
 /// Arguments of `fhirsig provenance verify`.
 #[derive(Debug, Args)]
@@ -19,16 +19,19 @@ Examples:
   fhirsig provenance verify signed.json --trust root-ca.cert.pem
   fhirsig provenance verify signed.json --trust root.pem --crl ca.crl.pem --at 2026-06-02T00:00:00Z --json
 
-Targets are found in the same Bundle (fullUrl or Type/id; #/ is the Bundle itself). Without
---trust only the signature value is checked and the chain is reported as not checked.
-Exit status: 0 every signature passed, 1 one failed (or none found), 2 bad input.")]
+Targets are found in the same Bundle (fullUrl or Type/id; #/ is the Bundle itself); each must
+name exactly one entry. Each signature is checked as a Bundle signature is: the JWS header, the
+targets' bytes, the signature value, the chain to --trust, Signature.who against the
+certificate, Signature.when against sigT and Signature.type against srCms. Without --trust the
+signer is not trusted, so nothing verifies (the report says why).
+Exit status: 0 every signature verified, 1 one did not (or none found), 2 bad input.")]
 pub struct VerifyArgs {
     /// A Bundle (or Provenance) carrying Provenance signatures; `-` reads standard input.
     #[arg(value_name = "FILE|-")]
     file: PathBuf,
 
-    /// Trust anchor certificates (PEM); repeatable.
-    #[arg(long, value_name = "PEM")]
+    /// Trust anchors: a PEM file, or a folder of .pem/.crt/.cer files (repeatable).
+    #[arg(long, value_name = "PEM|DIR")]
     trust: Vec<PathBuf>,
 
     /// CRLs (PEM or DER); repeatable.
@@ -39,6 +42,10 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "INSTANT")]
     at: Option<String>,
 
+    /// Validate certificates at the verification time (now or --at) or at the signed sigT.
+    #[arg(long, value_name = "POLICY", default_value = "now", value_parser = ["now", "sigt"])]
+    time_policy: String,
+
     /// Write the reports as JSON.
     #[arg(long)]
     json: bool,
@@ -46,86 +53,66 @@ pub struct VerifyArgs {
 
 /// Runs `fhirsig provenance verify`.
 pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
-    let input = read_input(&args.file)?;
-    let doc = fhirsig_jcs::parse(&input.bytes).map_err(|e| json_error(&input.name, &e))?;
-    let at = match &args.at {
-        Some(t) => parse_rfc3339(t)
-            .ok_or_else(|| CliError::input(format!("--at: {t:?} is not an RFC 3339 instant")))?,
-        None => UnixTime::now(),
-    };
-    let validator = if args.trust.is_empty() {
-        None
-    } else {
-        let blobs = args
-            .trust
-            .iter()
-            .map(|p| read_input(p).map(|i| i.bytes))
-            .collect::<Result<Vec<_>, _>>()?;
-        let refs: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
-        let anchors = TrustAnchors::from_pem(&refs).map_err(|e| input_error("--trust", e))?;
-        let mut crls = Vec::new();
-        for path in &args.crl {
-            let crl = read_input(path)?;
-            crls.push(Crl::from_pem_or_der(&crl.bytes).map_err(|e| input_error(&crl.name, e))?);
-        }
-        Some(ChainValidator::new(anchors).with_crls(crls))
-    };
     let options = VerifyOptions {
-        policy: AlgorithmPolicy::default(),
-        validator,
-        at,
+        profile: None,
+        algorithms: AlgorithmPolicy::default(),
+        validator: validator(&args.trust, &args.crl)?,
+        verification_time: instant(args.at.as_deref())?,
+        time_policy: time_policy(&args.time_policy),
         certificates: Default::default(),
     };
-    let reports = verify_provenance_signatures(&doc, &options);
-    let all_passed = !reports.is_empty() && reports.iter().all(|(_, r)| r.passed());
+    let input = read_input(&args.file)?;
+    let doc = fhirsig_jcs::parse(&input.bytes).map_err(|e| json_error(&input.name, &e))?;
+    let results = verify_provenance_signatures(&doc, &options);
+    let all_verified = !results.is_empty() && results.iter().all(|r| r.verified());
     let text = if args.json {
-        let list = reports
-            .iter()
-            .map(|(pointer, r)| {
-                let checks = r
-                    .checks()
-                    .iter()
-                    .map(|c| {
-                        Value::object()
-                            .with("code", Value::str(c.code()))
-                            .with("outcome", Value::str(c.outcome().as_str()))
-                            .with("message", Value::str(c.message()))
-                    })
-                    .collect();
-                Value::object()
-                    .with("pointer", Value::str(pointer.clone()))
-                    .with("indication", Value::str(r.indication().as_str()))
-                    .with_opt(
-                        "subIndication",
-                        r.sub_indication().map(|s| Value::str(s.as_str())),
-                    )
-                    .with("checks", Value::Array(checks))
-            })
-            .collect();
-        Value::object()
-            .with("file", Value::str(input.name.clone()))
-            .with("passed", Value::Bool(all_passed))
-            .with("signatures", Value::Array(list))
-            .to_pretty()
+        let mut out = b"{\"file\":".to_vec();
+        fhirsig_jcs::write_escaped(&input.name, &mut out);
+        out.extend_from_slice(b",\"signatures\":[");
+        for (i, result) in results.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_signature_json(&mut out, &input.name, result);
+        }
+        out.extend_from_slice(b"],\"verified\":");
+        out.extend_from_slice(if all_verified { b"true" } else { b"false" });
+        out.push(b'}');
+        String::from_utf8_lossy(&out).into_owned()
     } else {
         let mut lines = Vec::new();
-        for (pointer, r) in &reports {
-            let sub = r
-                .sub_indication()
-                .map(|s| format!("/{}", s.as_str()))
-                .unwrap_or_default();
-            lines.push(format!("{pointer}: {}{sub}", r.indication().as_str()));
-            for c in r.checks().iter().filter(|c| c.outcome() != Outcome::Pass) {
+        for r in &results {
+            let report = r.report();
+            let verdict = if r.verified() {
+                "verified".to_owned()
+            } else {
+                format!(
+                    "NOT VERIFIED ({})",
+                    crate::commands::verify::not_verified_reason(r)
+                )
+            };
+            lines.push(format!("{}: {verdict}", r.signature_pointer));
+            if let Some(signer) = &r.signer {
+                lines.push(format!("  signer   {}", signer.subject));
+            }
+            if !r.coverage.signed.is_empty() {
+                lines.push(format!("  covers   {}", r.coverage.signed.join(", ")));
+            }
+            for c in report
+                .checks()
+                .iter()
+                .filter(|c| c.outcome() != Outcome::Pass)
+            {
                 lines.push(format!("  {c}"));
             }
         }
-        if reports.is_empty() {
+        if results.is_empty() {
             lines.push(format!("{}: no Provenance signature found", input.name));
         }
         lines.join("\n")
     };
     write_stdout(&with_newline(text))?;
-    Ok(if all_passed {
+    Ok(if all_verified {
         Status::Success
     } else {
         Status::ChecksFailed

@@ -92,14 +92,14 @@ fuzz_target!(|data: &[u8]| {
     };
     let results = verify_document(&doc, fhirsig_core_fuzz::shared_verify_options());
     for result in &results {
-        let _ = result.report.to_string();
+        let _ = result.report().to_string();
     }
     let _ = operation_outcome(&results);
     if data.len() < 5 {
         assert!(
             results.len() == 1 && results[0].verified(),
             "the untouched signed Bundle does not verify: {:?}",
-            results.first().map(|r| r.report.to_string())
+            results.first().map(|r| r.report().to_string())
         );
     }
 });

@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let results = verify_document(&doc, fhirsig_core_fuzz::shared_verify_options());
     for result in &results {
         let _ = result.verified();
-        let _ = result.report.to_string();
+        let _ = result.report().to_string();
     }
     let _ = operation_outcome(&results);
 });

@@ -1,6 +1,7 @@
 //! The document verifier's configuration and the steps JWS and CMS verification share: finding
 //! the signer's key, the signing-time check and the certificate chain checks.
 
+use crate::report::CheckCode;
 use rustls_pki_types::UnixTime;
 
 use crate::jws::{AlgorithmPolicy, JwsError, VerifyingKey};
@@ -73,7 +74,7 @@ impl DocumentVerifier {
         signer_cert: Option<&[u8]>,
         report: &mut Report,
     ) -> Option<VerifyingKey> {
-        const CODE: &str = "signer-certificate";
+        const CODE: CheckCode = CheckCode::SignerCertificate;
         match (&self.trust, signer_cert) {
             (SignerTrust::Key(key), _) => Some(key.clone()),
             (SignerTrust::Chain(_), None) => {
@@ -106,7 +107,7 @@ impl DocumentVerifier {
     ) {
         match &self.trust {
             SignerTrust::Key(_) => report.push(Check::not_checked(
-                "certificate-chain",
+                CheckCode::CertificateChain,
                 "no certificate chain checked: the signature was verified with a given key only, which says nothing about who holds it",
             )),
             // No certificate: `signer-certificate` has already said so.
@@ -129,7 +130,7 @@ pub(crate) fn signing_time_check(
     read: Option<UnixTime>,
     what: &str,
 ) -> Check {
-    const CODE: &str = "signing-time";
+    const CODE: CheckCode = CheckCode::SigningTime;
     match (written, read) {
         (None, _) => Check::warn(
             CODE,
@@ -150,7 +151,7 @@ pub(crate) fn signing_time_check(
 
 /// The `signature` check from a JWS verification result.
 pub(crate) fn signature_check(result: Result<(), JwsError>, alg: &str) -> Check {
-    const CODE: &str = "signature";
+    const CODE: CheckCode = CheckCode::Signature;
     match result {
         Ok(()) => Check::pass(CODE, format!("the {alg} signature verifies with the signer's key")),
         Err(JwsError::BadSignature) => Check::failed(

@@ -6,6 +6,7 @@ use super::verifier::{signature_check, signing_time_check};
 use super::{DocumentDigest, DocumentVerifier};
 use crate::hex::hex;
 use crate::jws::{self, CompactJws};
+use crate::report::CheckCode;
 use crate::trust::{parse_rfc3339, Check, Report, SubIndication};
 
 /// The content a document JWS is checked against.
@@ -35,7 +36,7 @@ impl DocumentVerifier {
     /// `certificate-chain: not checked` when verifying with a known key).
     pub fn verify_jws(&self, jws: &str, content: JwsContent<'_>) -> Report {
         let mut report = Report::new();
-        const FORMAT: &str = "signature-format";
+        const FORMAT: CheckCode = CheckCode::SignatureFormat;
         let parsed = match CompactJws::parse(jws.trim()) {
             Ok(p) => p,
             Err(e) => {
@@ -71,7 +72,7 @@ impl DocumentVerifier {
             (None, JwsContent::Bytes(bytes)) => {
                 report.push(
                     Check::pass(
-                        "document",
+                        CheckCode::Document,
                         "the signature covers the document's bytes directly",
                     )
                     .with("length", bytes.len().to_string()),
@@ -81,7 +82,7 @@ impl DocumentVerifier {
             (Some(_), JwsContent::Bytes(_)) => {
                 let msg = "the signature names its documents by URI (sigD): supply them by URI";
                 report.push(Check::indeterminate(
-                    "document-missing",
+                    CheckCode::DocumentMissing,
                     SubIndication::SignedDataNotFound,
                     msg,
                 ));
@@ -93,7 +94,7 @@ impl DocumentVerifier {
                     _ => "this JWS signs exactly one document (RFC 7515 detached content), not several",
                 };
                 report.push(Check::indeterminate(
-                    "document-missing",
+                    CheckCode::DocumentMissing,
                     SubIndication::SignedDataNotFound,
                     msg,
                 ));
@@ -120,16 +121,16 @@ fn compare_documents(signed: &[SignedDocument], given: &[DocumentDigest], report
         let uri = s.uri.clone();
         let check = match given.iter().find(|g| g.uri() == s.uri) {
             None => Check::indeterminate(
-                "document-missing",
+                CheckCode::DocumentMissing,
                 SubIndication::SignedDataNotFound,
                 format!("{uri} is signed but was not supplied"),
             ),
             Some(g) if g.sha256()[..] == s.sha256[..] => {
-                Check::pass("document-digest", format!("{uri} is unchanged"))
+                Check::pass(CheckCode::DocumentDigest, format!("{uri} is unchanged"))
                     .with("sha256", hex(&s.sha256))
             }
             Some(g) => Check::failed(
-                "document-digest",
+                CheckCode::DocumentDigest,
                 SubIndication::HashFailure,
                 format!("{uri} was changed: its SHA-256 differs from the signed one"),
             )
@@ -144,8 +145,12 @@ fn compare_documents(signed: &[SignedDocument], given: &[DocumentDigest], report
     {
         let msg = format!("{} is not covered by the signature", g.uri());
         report.push(
-            Check::failed("document-extra", SubIndication::SigConstraintsFailure, msg)
-                .with("uri", g.uri().to_owned()),
+            Check::failed(
+                CheckCode::DocumentExtra,
+                SubIndication::SigConstraintsFailure,
+                msg,
+            )
+            .with("uri", g.uri().to_owned()),
         );
     }
 }

@@ -1,6 +1,7 @@
 //! The individual checks of a FHIR JSON signature, each a named report entry with the CDex
 //! conformance rule it enforces (spec digest section 2.2) as evidence.
 
+use crate::report::CheckCode;
 use fhirsig_jcs::NumberChange;
 
 use super::element::SignatureElement;
@@ -13,7 +14,7 @@ use crate::trust::{parse_rfc3339, Check, SubIndication};
 
 /// The R4 `Signature` datatype's required elements (`type` 1..*, `when` 1..1, `who` 1..1).
 pub fn element_shape(element: &SignatureElement) -> Check {
-    const CODE: &str = "signature-element";
+    const CODE: CheckCode = CheckCode::SignatureElement;
     let mut missing = Vec::new();
     if element.types.is_empty() {
         missing.push("type");
@@ -40,7 +41,7 @@ pub fn element_shape(element: &SignatureElement) -> Check {
 
 /// CONF-029: `sigFormat` is `application/jose` (required by the CDex profile).
 pub fn sig_format(element: &SignatureElement, profile: Profile) -> Check {
-    const CODE: &str = "sig-format";
+    const CODE: CheckCode = CheckCode::SigFormat;
     match element.sig_format.as_deref() {
         Some(JOSE_SIG_FORMAT) => Check::pass(CODE, "sigFormat is application/jose"),
         None if profile != Profile::Cdex => Check::pass(
@@ -64,7 +65,7 @@ pub fn sig_format(element: &SignatureElement, profile: Profile) -> Check {
 /// CONF-030/031 and the R6 `canon` agreement rule: the declared canonicalisation is the one
 /// the profile's payload uses.
 pub fn target_format(element: &SignatureElement, header: &Header, profile: Profile) -> Check {
-    const CODE: &str = "target-format";
+    const CODE: CheckCode = CheckCode::TargetFormat;
     let expected = profile.canonicalization();
     let declared = match element.target_format.as_deref() {
         None => None,
@@ -119,7 +120,7 @@ pub fn target_format(element: &SignatureElement, header: &Header, profile: Profi
 
 /// CONF-042: `x5c` carries the signer certificate.
 pub fn x5c(header: &Header) -> Check {
-    const CODE: &str = "x5c";
+    const CODE: CheckCode = CheckCode::X5c;
     match header.x5c() {
         Some(chain) if !chain.is_empty() => Check::pass(
             CODE,
@@ -137,6 +138,51 @@ pub fn x5c(header: &Header) -> Check {
     .with("conf", "CONF-042")
 }
 
+/// RFC 7515 sections 4.1.7-8: `x5t#S256` and `x5t`, when present, are thumbprints of the
+/// certificate in `x5c[0]`. A thumbprint naming another certificate means the header
+/// contradicts itself about who signed; `None` when the header has neither.
+pub fn x5t(header: &Header) -> Option<Check> {
+    const CODE: CheckCode = CheckCode::X5t;
+    let wanted: Vec<(&str, &[u8], &'static ring::digest::Algorithm)> = [
+        ("x5t#S256", header.x5t_s256(), &ring::digest::SHA256),
+        ("x5t", header.x5t(), &ring::digest::SHA1_FOR_LEGACY_USE_ONLY),
+    ]
+    .into_iter()
+    .filter_map(|(name, value, alg)| value.map(|v| (name, v, alg)))
+    .collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    let names = wanted
+        .iter()
+        .map(|(n, _, _)| *n)
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let Some(leaf) = header.x5c().and_then(|c| c.first()) else {
+        return Some(Check::failed(
+            CODE,
+            SubIndication::FormatFailure,
+            format!("the header has {names} but no x5c[0] certificate to compare it with"),
+        ));
+    };
+    for (name, value, alg) in &wanted {
+        if ring::digest::digest(alg, leaf).as_ref() != *value {
+            return Some(
+                Check::failed(
+                    CODE,
+                    SubIndication::FormatFailure,
+                    format!("{name} is the thumbprint of another certificate than x5c[0]"),
+                )
+                .with("member", *name),
+            );
+        }
+    }
+    Some(Check::pass(
+        CODE,
+        format!("{names} equal(s) the thumbprint of x5c[0]"),
+    ))
+}
+
 /// True for `YYYY-MM-DDThh:mm:ssZ`, the JAdES `sigT` form (UTC, no fraction).
 pub fn is_jades_time(text: &str) -> bool {
     let b = text.as_bytes();
@@ -152,7 +198,7 @@ pub fn is_jades_time(text: &str) -> bool {
 
 /// CONF-043: `sigT` present (CDex) and in JAdES form.
 pub fn sig_t(header: &Header, profile: Profile) -> Check {
-    const CODE: &str = "sig-t";
+    const CODE: CheckCode = CheckCode::SigT;
     match header.sig_t() {
         None if profile.requires_jades_members() => Check::failed(
             CODE,
@@ -178,7 +224,7 @@ pub fn sig_t(header: &Header, profile: Profile) -> Check {
 
 /// CONF-037/038/044: `srCms` holds the Verification Signature commitment.
 pub fn sr_cms(header: &Header, profile: Profile) -> Check {
-    const CODE: &str = "sr-cms";
+    const CODE: CheckCode = CheckCode::SrCms;
     let ids: Vec<&str> = header
         .sr_cms()
         .map(|c| c.iter().map(|t| t.id()).collect())
@@ -223,7 +269,7 @@ fn commitment_id(system: Option<&str>, code: &str) -> String {
 /// CONF-039/054: `Signature.type` codes and `srCms` ids name the same commitments; without
 /// `srCms` the type must still be Verification Signature (all CDex versions fix it).
 pub fn signature_type(element: &SignatureElement, header: &Header) -> Check {
-    const CODE: &str = "signature-type";
+    const CODE: CheckCode = CheckCode::SignatureType;
     let mut from_type: Vec<String> = element
         .types
         .iter()
@@ -273,7 +319,7 @@ pub fn signature_type(element: &SignatureElement, header: &Header) -> Check {
 /// CONF-055: `sigT` and `Signature.when` are the same instant (compared as instants; a
 /// different spelling is a warning, register item 4).
 pub fn when_matches_sig_t(element: &SignatureElement, header: &Header) -> Check {
-    const CODE: &str = "when-matches-sig-t";
+    const CODE: CheckCode = CheckCode::WhenMatchesSigT;
     let (Some(sig_t), Some(when)) = (header.sig_t(), element.when.as_deref()) else {
         return Check::not_checked(CODE, "sigT or Signature.when is absent")
             .with("conf", "CONF-055");
@@ -322,11 +368,11 @@ pub fn decimal_precision(changes: &[NumberChange]) -> Option<Check> {
     if more > 0 {
         message.push_str(&format!("; and {more} more"));
     }
-    Some(Check::warn("decimal-precision", message))
+    Some(Check::warn(CheckCode::DecimalPrecision, message))
 }
 
 /// The report entry for a JWS that could not be verified.
-pub fn jws_failure(code: &'static str, error: &JwsError) -> Check {
+pub fn jws_failure(code: CheckCode, error: &JwsError) -> Check {
     let sub = match error {
         JwsError::BadSignature => SubIndication::SigCryptoFailure,
         JwsError::PayloadNotDetached { matches: false } => SubIndication::HashFailure,
@@ -348,7 +394,7 @@ pub fn jws_failure(code: &'static str, error: &JwsError) -> Check {
 pub fn no_detached_references(header: &Header) -> Option<Check> {
     header.member_names().iter().any(|n| n == "sigD").then(|| {
         Check::failed(
-            "jws-format",
+            CheckCode::JwsFormat,
             SubIndication::FormatFailure,
             "the header carries sigD (signed document references); a FHIR signature covers the resource itself",
         )

@@ -8,27 +8,45 @@
 //! certificate chain and the signer's identity.
 
 mod checks;
+mod decode;
 mod element;
+mod file_verdict;
 mod jsonw;
 mod outcome;
 mod profile;
+mod report_json;
+mod resolve;
 mod sign;
 mod splice;
+mod targets;
 mod verify;
+mod verify_provenance;
 mod x5c_cache;
 
+pub use decode::{decode_signature, DecodedSignature, Jws};
 pub use element::{Coding, Identifier, SignatureElement};
+pub use file_verdict::{file_verdict, FileRules, FileVerdict, Uncovered};
 pub use outcome::operation_outcome;
 pub use profile::{
     Profile, ASTM_SIGNATURE_TYPE_SYSTEM, JOSE_SIG_FORMAT, R6_TARGET_FORMAT,
     VERIFICATION_SIGNATURE_CODE,
 };
+pub use report_json::{write_check_json, write_file_json, write_signature_json};
+pub use resolve::{resolve_all, resolve_target, type_id, ResolveError};
 pub use sign::{
     jades_time, sign, sign_with_certificates, Party, SignError, SignRequest, Signed,
     SIGNABLE_BUNDLE_TYPES,
 };
+pub use targets::{
+    is_embedded_signing_provenance, target_exclusions, target_node, targets_number_changes,
+    targets_payload, Target, EMBEDDING_BUNDLE,
+};
 pub use verify::{
-    verify_document, CertificateSummary, SignatureKind, SignatureVerification, SignerInfo,
-    VerifyOptions,
+    verify_document, CertificateSummary, Coverage, JwsEntry, SignatureKind, SignatureVerification,
+    SignerInfo, VerifyOptions,
+};
+pub use verify_provenance::{
+    external_document_format, provenance_signatures, provenances, signed_content,
+    verify_provenance_signatures, ContentError, ProvenanceSignature, SignedContent,
 };
 pub use x5c_cache::{CertificateCache, ParsedX5c};

@@ -14,7 +14,7 @@ pub fn operation_outcome(results: &[SignatureVerification]) -> String {
         let location = expression(&result.signature_pointer);
         if !result.verified() {
             let reason = result
-                .report
+                .report()
                 .checks()
                 .iter()
                 .find(|c| c.failure().is_some())
@@ -23,7 +23,7 @@ pub fn operation_outcome(results: &[SignatureVerification]) -> String {
                     |c| c.message().to_owned(),
                 );
             let sub = result
-                .report
+                .report()
                 .sub_indication()
                 .map_or("not-verified", |s| s.as_str());
             issues.push(
@@ -43,7 +43,7 @@ pub fn operation_outcome(results: &[SignatureVerification]) -> String {
                         "diagnostics",
                         &format!(
                             "{} ({}); resubmit with a valid digital signature",
-                            result.report.indication(),
+                            result.report().indication(),
                             sub
                         ),
                     )
@@ -52,7 +52,7 @@ pub fn operation_outcome(results: &[SignatureVerification]) -> String {
             );
         }
         for warning in result
-            .report
+            .report()
             .checks()
             .iter()
             .filter(|c| c.outcome() == Outcome::Warn)

@@ -1,27 +1,32 @@
 //! Verifying every FHIR JSON signature in a document: the Signature element, the JWS header
 //! (CDex CONF rules), the payload, the signature value, the certificate chain and the signer's
-//! identity, each a named check of one report per signature.
+//! identity, each a named check of one report per signature; and the verdict, a [`Verified`]
+//! made only when the checks it depends on passed.
 
-use base64::Engine as _;
 use fhirsig_jcs::{Document, NumberChange};
 use ring::digest;
 use rustls_pki_types::UnixTime;
 
 use super::checks;
+use super::decode::{decode_signature, Jws};
 use super::element::SignatureElement;
 use super::profile::Profile;
-use super::x5c_cache::CertificateCache;
+use super::resolve::resolve_target;
+use super::targets::{target_node, Target};
+use super::x5c_cache::{CertificateCache, ParsedX5c};
+use crate::canonicalization::Canonicalization;
 use crate::hex::hex;
-use crate::jws::{AlgorithmPolicy, CompactJws, Header, JsonJws, JwsError, VerifyingKey};
+use crate::jws::{AlgorithmPolicy, Header, JwsError, VerifyingKey};
 use crate::locate::{locate, Located};
-use crate::payload::{item_payload, resource_payload, SignedObject};
+use crate::payload::{item_payload, resource_payload, Payload, SignedObject};
+use crate::report::{CheckCode, Requirements, Verified};
 use crate::trust::{
     match_signer_identity, parse_rfc3339, Certificate, ChainValidator, Check, Report,
-    SubIndication, TimePolicy, ValidationTimes,
+    SubIndication, TimePolicy, ValidationTimes, VerifiedChain,
 };
 
 /// How to verify.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct VerifyOptions {
     /// The profile to hold signatures to; `None` detects it per signature.
     pub profile: Option<Profile>,
@@ -35,8 +40,23 @@ pub struct VerifyOptions {
     /// Which instant certificates are validated at.
     pub time_policy: TimePolicy,
     /// Parsed `x5c` chains, shared by every document verified with these options
-    /// (`Default::default()` starts empty).
+    /// (`Default::default()` starts empty; a clone shares the cache).
     pub certificates: CertificateCache,
+}
+
+impl VerifyOptions {
+    /// Options that check signatures against `validator`'s trust anchors at `at`, detecting
+    /// each signature's profile, with the default algorithms and time policy.
+    pub fn new(validator: ChainValidator, at: UnixTime) -> Self {
+        VerifyOptions {
+            profile: None,
+            algorithms: AlgorithmPolicy::default(),
+            validator: Some(validator),
+            verification_time: at,
+            time_policy: TimePolicy::default(),
+            certificates: CertificateCache::default(),
+        }
+    }
 }
 
 /// Whether a signature is a digital (JWS) one.
@@ -77,21 +97,60 @@ pub struct CertificateSummary {
     pub not_after: UnixTime,
 }
 
-/// The outcome for one signature.
+/// What a signature covers: the signed objects, and what inside them the rule leaves out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Coverage {
+    /// JSON Pointers of the signed objects: the resource or item for a resource signature, the
+    /// targets (in target order) for a Provenance signature. Empty when the signed bytes could
+    /// not be rebuilt.
+    pub signed: Vec<String>,
+    /// JSON Pointers inside the signed objects that the rule leaves out (for the CDex rule the
+    /// root `id`, `meta` and `signature`): they may change without failing the signature.
+    pub excluded: Vec<String>,
+    /// The canonicalisation the signed bytes were rebuilt by.
+    pub canonicalization: Option<Canonicalization>,
+}
+
+impl Coverage {
+    /// Whether the value at `pointer` is signed: at or under a signed object, and not at or
+    /// under an excluded member.
+    pub fn covers(&self, pointer: &str) -> bool {
+        let within = |base: &str| {
+            pointer == base
+                || (pointer.starts_with(base) && pointer.as_bytes().get(base.len()) == Some(&b'/'))
+        };
+        self.signed.iter().any(|s| within(s)) && !self.excluded.iter().any(|e| within(e))
+    }
+}
+
+/// Which signature of a JWS JSON serialization a result is about (CONF-047).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JwsEntry {
+    /// Index in `signatures`.
+    pub index: usize,
+    /// How many signatures the serialization has.
+    pub count: usize,
+}
+
+/// The outcome for one signature (one entry of a JWS JSON serialization counts as one).
+///
+/// Made only by the verifiers of this crate: [`SignatureVerification::verified`] is true only
+/// when the verifier made a [`Verified`] for it.
 #[derive(Debug, Clone)]
 pub struct SignatureVerification {
-    /// JSON Pointer of the signed object.
+    /// JSON Pointer of the signed object (for a Provenance signature: of the Provenance).
     pub pointer: String,
     /// JSON Pointer of the `Signature` element.
     pub signature_pointer: String,
-    /// What the signature covers.
+    /// For a JWS JSON serialization: which of its signatures this is.
+    pub jws_entry: Option<JwsEntry>,
+    /// What kind of object is signed.
     pub object: SignedObject,
     /// The profile the signature was held to.
     pub profile: Option<Profile>,
     /// Digital or electronic.
     pub kind: SignatureKind,
-    /// Every check, and the indication derived from them.
-    pub report: Report,
     /// The signer, when `x5c[0]` could be read.
     pub signer: Option<SignerInfo>,
     /// The header's `sigT`, as written.
@@ -102,249 +161,242 @@ pub struct SignatureVerification {
     pub number_changes: Vec<NumberChange>,
     /// The `x5c` certificates that could be read, signer first.
     pub chain: Vec<CertificateSummary>,
+    /// What the signature covers.
+    pub coverage: Coverage,
+    report: Report,
+    verdict: Option<Verified>,
+    unmet: Vec<CheckCode>,
 }
 
+/// What a resource or Provenance signature needs to be verified: the signed bytes rebuilt,
+/// the signature value verified with the key of `x5c[0]`, the chain validated to a trust anchor
+/// and `Signature.who` matched to the certificate.
+const RESOURCE_VERDICT: Requirements = Requirements::with_trust(&[
+    CheckCode::Payload,
+    CheckCode::SignatureValue,
+    CheckCode::CertificatePath,
+    CheckCode::SignerIdentity,
+]);
+
 impl SignatureVerification {
-    /// A result made from a report computed elsewhere (e.g. a Provenance signature).
-    pub fn from_report(
-        pointer: String,
-        signature_pointer: String,
-        object: SignedObject,
-        report: Report,
-    ) -> Self {
+    pub(super) fn new(pointer: String, signature_pointer: String, object: SignedObject) -> Self {
         SignatureVerification {
             pointer,
             signature_pointer,
+            jws_entry: None,
             object,
             profile: None,
             kind: SignatureKind::Digital,
-            report,
             signer: None,
             sig_t: None,
             payload_sha256: None,
             number_changes: Vec::new(),
             chain: Vec::new(),
+            coverage: Coverage::default(),
+            report: Report::new(),
+            verdict: None,
+            unmet: Vec::new(),
         }
     }
 
-    /// True only for a digital signature whose every check passed (warnings allowed).
+    /// True only when the verifier made a [`Verified`] for this signature: a digital signature
+    /// whose signed bytes, value, chain and signer identity each passed and no check failed.
     pub fn verified(&self) -> bool {
-        self.kind == SignatureKind::Digital && self.report.passed()
+        self.verdict.is_some()
+    }
+
+    /// The proof, for a verified signature: the exact payload digest and the validated chain.
+    pub fn proof(&self) -> Option<&Verified> {
+        self.verdict.as_ref()
+    }
+
+    /// The checks a verdict needs that did not run and pass (e.g. `signer-identity` when
+    /// `Signature.who` could not be matched): why a signature whose report shows no failure is
+    /// still not verified. Empty for a verified signature, and before a verdict was reached.
+    pub fn unmet(&self) -> &[CheckCode] {
+        &self.unmet
+    }
+
+    /// Every check, in the order run, and the indication derived from them.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    pub(super) fn push(&mut self, check: Check) {
+        self.report.push(check);
+    }
+
+    pub(super) fn decide(&mut self, requirements: Requirements, chain: Option<VerifiedChain>) {
+        self.unmet = requirements.unmet(&self.report);
+        self.verdict = match self.kind {
+            SignatureKind::Digital => Verified::decide(
+                &self.report,
+                requirements,
+                self.payload_sha256.as_deref(),
+                chain,
+            ),
+            SignatureKind::Electronic { .. } => None,
+        };
     }
 }
 
-/// Verifies every signature in `doc` (Bundles, QuestionnaireResponses and their items, also
-/// inside Parameters and contained resources). Unsigned objects are not listed.
+/// Verifies every signature in `doc`: Bundles, QuestionnaireResponses and each of their
+/// signature extensions (also items, and inside Parameters and contained resources), then every
+/// `Provenance.signature`. Unsigned objects are not listed (see [`super::FileVerdict`]).
 pub fn verify_document(doc: &Document<'_>, options: &VerifyOptions) -> Vec<SignatureVerification> {
-    locate(doc)
-        .iter()
-        .filter_map(|located| {
-            let signature = located.signature?;
-            Some(verify_one(doc, located, signature, options))
-        })
-        .collect()
+    let mut results = Vec::new();
+    for located in locate(doc) {
+        for signature in &located.signatures {
+            results.extend(verify_resource_signature(
+                doc, &located, *signature, options,
+            ));
+        }
+    }
+    results.extend(super::verify_provenance::verify_provenance_signatures(
+        doc, options,
+    ));
+    results
 }
 
-fn verify_one(
+/// The signed bytes of one object under each rule asked for, built at most once per rule
+/// however many JWS JSON signatures share them.
+struct Payloads<'a, 'd> {
+    doc: &'a Document<'d>,
+    located: &'a Located<'a>,
+    built: Vec<(Canonicalization, Result<Payload, String>)>,
+}
+
+impl Payloads<'_, '_> {
+    fn get(&mut self, rule: Canonicalization) -> &Result<Payload, String> {
+        let at = match self.built.iter().position(|(r, _)| *r == rule) {
+            Some(at) => at,
+            None => {
+                let built = match self.located.object {
+                    SignedObject::QuestionnaireResponseItem => {
+                        item_payload(self.doc, self.located.node)
+                    }
+                    _ => resource_payload(self.doc, self.located.node, rule),
+                };
+                self.built.push((rule, built.map_err(|e| e.to_string())));
+                self.built.len() - 1
+            }
+        };
+        &self.built[at].1
+    }
+}
+
+fn verify_resource_signature(
     doc: &Document<'_>,
     located: &Located<'_>,
     signature: fhirsig_jcs::Node<'_>,
     options: &VerifyOptions,
-) -> SignatureVerification {
-    let element = SignatureElement::read(signature);
-    let mut result = SignatureVerification {
-        pointer: located.pointer.clone(),
-        signature_pointer: doc.pointer_of(signature.id()),
-        object: located.object,
-        profile: options.profile,
-        kind: SignatureKind::Digital,
-        report: Report::new(),
-        signer: None,
-        sig_t: None,
-        payload_sha256: None,
-        number_changes: Vec::new(),
-        chain: Vec::new(),
-    };
-    result.report.push(checks::element_shape(&element));
-    if let Some(format) = element
+) -> Vec<SignatureVerification> {
+    let decoded = decode_signature(signature);
+    let mut base = SignatureVerification::new(
+        located.pointer.clone(),
+        doc.pointer_of(signature.id()),
+        located.object,
+    );
+    base.profile = options.profile;
+    base.push(checks::element_shape(&decoded.element));
+    if let Some(format) = decoded
+        .element
         .sig_format
         .as_deref()
         .filter(|f| f.starts_with("image/"))
     {
-        result.kind = SignatureKind::Electronic {
+        base.kind = SignatureKind::Electronic {
             sig_format: format.to_owned(),
         };
-        result.report.push(Check::indeterminate(
-            "digital-signature",
+        base.push(Check::indeterminate(
+            CheckCode::DigitalSignature,
             SubIndication::FormatFailure,
             format!(
                 "an electronic signature ({format}): a picture, not a digital signature; it is present but nothing cryptographic can be verified"
             ),
         ));
-        return result;
+        return vec![base];
     }
-    let Some(jws_text) = decode_data(&element, &mut result.report) else {
-        return result;
+    decoded.checks.iter().for_each(|c| base.push(c.clone()));
+    let Some(jws) = &decoded.jws else {
+        return vec![base];
     };
-    if jws_text.trim_start().starts_with('{') {
-        verify_json_serialization(doc, located, &element, &jws_text, options, &mut result);
-    } else {
-        match CompactJws::parse(jws_text.trim()) {
-            Ok(jws) => {
-                result
-                    .report
-                    .push(Check::pass("jws-format", "compact JWS (CONF-046)"));
-                let header = jws.header().clone();
-                let outcome = check_signature(
-                    doc,
-                    located,
-                    &element,
-                    &header,
-                    options,
-                    &mut result,
-                    |payload, key, policy| crate::jws::verify_detached(&jws, payload, key, policy),
-                );
-                result.report.extend(outcome);
-            }
-            Err(e) => result.report.push(checks::jws_failure("jws-format", &e)),
+    let mut payloads = Payloads {
+        doc,
+        located,
+        built: Vec::new(),
+    };
+    let element = &decoded.element;
+    match jws {
+        Jws::Compact(compact) => {
+            let entry = Entry {
+                header: compact.header(),
+                verify: &|payload, key, policy| {
+                    crate::jws::verify_detached(compact, payload, key, policy)
+                },
+            };
+            vec![resource_entry(
+                doc,
+                element,
+                &entry,
+                &mut payloads,
+                base,
+                options,
+            )]
         }
-    }
-    result
-}
-
-/// `Signature.data` → JWS text. FHIR base64Binary is standard base64; a raw compact JWS is
-/// accepted with a warning (the HL7 validator tolerates it, though base64Binary forbids '.').
-fn decode_data(element: &SignatureElement, report: &mut Report) -> Option<String> {
-    const CODE: &str = "signature-data";
-    let Some(data) = element.data.as_deref() else {
-        report.push(Check::failed(
-            CODE,
-            SubIndication::FormatFailure,
-            "Signature.data is missing: there is no JWS to verify",
-        ));
-        return None;
-    };
-    // base64Binary may be wrapped; copy only when it is.
-    let compact: std::borrow::Cow<'_, str> = if data.bytes().any(|b| b.is_ascii_whitespace()) {
-        data.chars()
-            .filter(|c| !c.is_ascii_whitespace())
-            .collect::<String>()
-            .into()
-    } else {
-        data.into()
-    };
-    match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => {
-                report.push(Check::pass(CODE, "Signature.data is base64 of the JWS"));
-                Some(text)
-            }
-            Err(_) => {
-                report.push(Check::failed(
-                    CODE,
-                    SubIndication::FormatFailure,
-                    "Signature.data does not decode to JWS text (not UTF-8)",
-                ));
-                None
-            }
-        },
-        Err(_) if compact.split('.').count() == 3 => {
-            report.push(Check::warn(
-                CODE,
-                "Signature.data holds the JWS itself, not its base64 (CONF-046 says base64 encoded again)",
-            ));
-            Some(compact.into_owned())
-        }
-        Err(_) => {
-            report.push(Check::failed(
-                CODE,
-                SubIndication::FormatFailure,
-                "Signature.data is not base64",
-            ));
-            None
+        Jws::Json(json) => {
+            let count = json.signatures().len();
+            (0..count)
+                .map(|index| {
+                    let mut result = base.clone();
+                    result.jws_entry = Some(JwsEntry { index, count });
+                    let Some(header) = json.signatures()[index].protected() else {
+                        result.push(no_protected_header(index, count));
+                        return result;
+                    };
+                    let entry = Entry {
+                        header,
+                        verify: &|payload, key, policy| {
+                            json.verify_detached(index, payload, key, policy)
+                        },
+                    };
+                    resource_entry(doc, element, &entry, &mut payloads, result, options)
+                })
+                .collect()
         }
     }
 }
 
-/// CONF-047: one signer, several certificates; trusted when any signature chains to an anchor.
-fn verify_json_serialization(
+/// The report entry for a JWS JSON signature without a protected header (nothing of what
+/// fhirsig checks would be signed).
+pub(super) fn no_protected_header(index: usize, count: usize) -> Check {
+    Check::failed(
+        CheckCode::JwsFormat,
+        SubIndication::FormatFailure,
+        format!("signature {index} of {count} has no protected header"),
+    )
+}
+
+/// Verifies a signature value over a payload with a key and the accepted algorithms.
+type VerifyFn<'a> = dyn Fn(&[u8], &VerifyingKey, &AlgorithmPolicy) -> Result<(), JwsError> + 'a;
+
+/// One JWS signature: its protected header and how to verify its value.
+pub(super) struct Entry<'a> {
+    pub(super) header: &'a Header,
+    pub(super) verify: &'a VerifyFn<'a>,
+}
+
+/// The checks of one JWS signature over a resource or item (header, payload, value, chain,
+/// identity), and its verdict.
+fn resource_entry(
     doc: &Document<'_>,
-    located: &Located<'_>,
     element: &SignatureElement,
-    text: &str,
+    entry: &Entry<'_>,
+    payloads: &mut Payloads<'_, '_>,
+    mut result: SignatureVerification,
     options: &VerifyOptions,
-    result: &mut SignatureVerification,
-) {
-    let jws = match JsonJws::parse(text) {
-        Ok(jws) => jws,
-        Err(e) => {
-            result.report.push(checks::jws_failure("jws-format", &e));
-            return;
-        }
-    };
-    let count = jws.signatures().len();
-    result.report.push(Check::pass(
-        "jws-format",
-        format!("JWS JSON serialization with {count} signature(s) (CONF-047)"),
-    ));
-    let mut reports = Vec::new();
-    for (index, entry) in jws.signatures().iter().enumerate() {
-        let Some(header) = entry.protected().cloned() else {
-            let mut report = Report::new();
-            report.push(Check::failed(
-                "jws-format",
-                SubIndication::FormatFailure,
-                format!("signature {index} has no protected header"),
-            ));
-            reports.push(report);
-            continue;
-        };
-        let mut scratch = SignatureVerification {
-            report: Report::new(),
-            ..result.clone()
-        };
-        let report = check_signature(
-            doc,
-            located,
-            element,
-            &header,
-            options,
-            &mut scratch,
-            |payload, key, policy| jws.verify_detached(index, payload, key, policy),
-        );
-        if index == 0 || report.passed() {
-            result.signer = scratch.signer.clone().or(result.signer.take());
-            result.sig_t = scratch.sig_t.clone();
-            result.payload_sha256 = scratch.payload_sha256.clone();
-            result.number_changes = scratch.number_changes.clone();
-            result.profile = scratch.profile;
-        }
-        reports.push(report);
-    }
-    let chosen = reports.iter().position(Report::passed).unwrap_or(0);
-    for (i, report) in reports.into_iter().enumerate() {
-        if i == chosen {
-            result.report.extend(report);
-        } else if !report.passed() {
-            result.report.push(Check::warn(
-                "jws-json-signature",
-                format!("signature {i} of {count} did not verify: {report}"),
-            ));
-        }
-    }
-}
-
-/// The checks of one JWS signature (header, payload, value, chain, identity).
-fn check_signature(
-    doc: &Document<'_>,
-    located: &Located<'_>,
-    element: &SignatureElement,
-    header: &Header,
-    options: &VerifyOptions,
-    result: &mut SignatureVerification,
-    verify: impl Fn(&[u8], &VerifyingKey, &AlgorithmPolicy) -> Result<(), JwsError>,
-) -> Report {
-    let mut report = Report::new();
+) -> SignatureVerification {
+    let header = entry.header;
     let profile = options.profile.unwrap_or_else(|| {
         Profile::detect(
             element.target_format.as_deref(),
@@ -355,132 +407,242 @@ fn check_signature(
     result.profile = Some(profile);
     result.sig_t = header.sig_t().map(str::to_owned);
     if let Some(check) = checks::no_detached_references(header) {
-        report.push(check);
-        return report;
+        result.push(check);
+        return result;
     }
-    report.push(
-        Check::pass("profile", format!("held to the {profile} profile"))
+    result.push(
+        Check::pass(CheckCode::Profile, format!("held to the {profile} profile"))
             .with("profile", profile.name()),
     );
-    report.push(checks::sig_format(element, profile));
-    report.push(checks::target_format(element, header, profile));
-    let alg = header.alg().unwrap_or("");
-    report.push(match options.algorithms.check(alg) {
-        Ok(a) => Check::pass("algorithm", format!("alg {} is allowed", a.name()))
-            .with("conf", "CONF-040"),
-        Err(e) => checks::jws_failure("algorithm", &e).with("conf", "CONF-040"),
-    });
-    report.push(checks::x5c(header));
-    report.push(checks::sig_t(header, profile));
-    report.push(checks::sr_cms(header, profile));
-    report.push(checks::signature_type(element, header));
-    report.push(checks::when_matches_sig_t(element, header));
+    result.push(checks::sig_format(element, profile));
+    result.push(checks::target_format(element, header, profile));
+    header_checks(header, options, &mut result);
+    result.push(checks::sig_t(header, profile));
+    result.push(checks::sr_cms(header, profile));
+    result.push(checks::signature_type(element, header));
+    result.push(checks::when_matches_sig_t(element, header));
 
     // The payload, by the profile's rule.
-    let payload = match located.object {
-        SignedObject::QuestionnaireResponseItem => item_payload(doc, located.node),
-        _ => resource_payload(doc, located.node, profile.canonicalization()),
-    };
-    let payload = match payload {
+    let rule = profile.canonicalization();
+    let payload = match payloads.get(rule) {
         Ok(p) => p,
-        Err(e) => {
-            report.push(Check::failed(
-                "payload",
+        Err(message) => {
+            result.push(Check::failed(
+                CheckCode::Payload,
                 SubIndication::FormatFailure,
-                e.to_string(),
+                message.clone(),
             ));
-            return report;
+            return result;
         }
     };
     let sha = hex(digest::digest(&digest::SHA256, &payload.bytes).as_ref());
-    report.push(
+    result.push(
         Check::pass(
-            "payload",
-            format!(
-                "{} bytes by {}",
-                payload.bytes.len(),
-                profile.canonicalization()
-            ),
+            CheckCode::Payload,
+            format!("{} bytes by {rule}", payload.bytes.len()),
         )
         .with("sha256", sha.clone())
         .with("conf", "CONF-030, CONF-034, CONF-035, CONF-036"),
     );
     result.payload_sha256 = Some(sha);
     if let Some(check) = checks::decimal_precision(&payload.number_changes) {
-        report.push(check);
+        result.push(check);
     }
     result.number_changes = payload.number_changes.clone();
+    result.coverage = Coverage {
+        signed: vec![result.pointer.clone()],
+        excluded: payload.excluded.clone(),
+        canonicalization: Some(rule),
+    };
 
-    // The signature value, with the key of x5c[0].
-    let x5c = header.x5c().unwrap_or_default();
-    let parsed = options.certificates.get(x5c);
-    match &parsed.key {
-        None => report.push(Check::not_checked(
-            "signature-value",
-            "no signer certificate, so no key to verify with",
-        )),
-        Some(Err(e)) => report.push(Check::failed(
-            "signature-value",
+    let parsed = options.certificates.get(header.x5c().unwrap_or_default());
+    signature_value(&payload.bytes, entry, &parsed, options, &mut result);
+    let chain = trust(header, &parsed, options, &mut result);
+    result.push(signer_identity(
+        doc,
+        element,
+        parsed.leaf(),
+        profile == Profile::Cdex,
+    ));
+    result.decide(RESOURCE_VERDICT, chain);
+    result
+}
+
+/// The header checks every JWS signature gets: `alg` accepted, `x5c` present, and `x5t#S256` /
+/// `x5t` naming `x5c[0]`.
+pub(super) fn header_checks(
+    header: &Header,
+    options: &VerifyOptions,
+    result: &mut SignatureVerification,
+) {
+    let alg = header.alg().unwrap_or("");
+    result.push(match options.algorithms.check(alg) {
+        Ok(a) => Check::pass(CheckCode::Algorithm, format!("alg {} is allowed", a.name()))
+            .with("conf", "CONF-040"),
+        Err(e) => checks::jws_failure(CheckCode::Algorithm, &e).with("conf", "CONF-040"),
+    });
+    result.push(checks::x5c(header));
+    if let Some(check) = checks::x5t(header) {
+        result.push(check);
+    }
+}
+
+/// The signature value, with the key of `x5c[0]`; also records the chain and signer shown in
+/// reports.
+pub(super) fn signature_value(
+    payload: &[u8],
+    entry: &Entry<'_>,
+    parsed: &ParsedX5c,
+    options: &VerifyOptions,
+    result: &mut SignatureVerification,
+) {
+    const CODE: CheckCode = CheckCode::SignatureValue;
+    result.push(match parsed.key() {
+        None => Check::not_checked(CODE, "no signer certificate, so no key to verify with"),
+        Some(Err(e)) => Check::failed(
+            CODE,
             SubIndication::FormatFailure,
             format!("x5c[0] does not hold a usable public key: {e}"),
-        )),
-        Some(Ok(key)) => report.push(match verify(&payload.bytes, key, &options.algorithms) {
-            Ok(()) => Check::pass(
-                "signature-value",
-                "the signature verifies with the key of x5c[0]",
-            ),
-            Err(e) => checks::jws_failure("signature-value", &e),
-        }),
-    }
+        ),
+        Some(Ok(key)) => match (entry.verify)(payload, key, &options.algorithms) {
+            Ok(()) => Check::pass(CODE, "the signature verifies with the key of x5c[0]"),
+            Err(e) => checks::jws_failure(CODE, &e),
+        },
+    });
     result.chain.clone_from(&parsed.summaries);
     if parsed.signer.is_some() {
         result.signer.clone_from(&parsed.signer);
     }
+}
 
-    // The certificate chain, at the instant the time policy selects.
+/// The certificate chain, at the instant the time policy selects; the validated chain when it
+/// passed.
+pub(super) fn trust(
+    header: &Header,
+    parsed: &ParsedX5c,
+    options: &VerifyOptions,
+    result: &mut SignatureVerification,
+) -> Option<VerifiedChain> {
     let mut times = ValidationTimes::at(options.verification_time).with_policy(options.time_policy);
     if let Some(t) = header.sig_t().and_then(parse_rfc3339) {
         times = times.with_sig_t(t);
     }
-    match (&options.validator, &parsed.chain) {
-        (Some(validator), Ok(chain)) => report.extend(validator.validate(chain, &times).0),
-        (Some(_), Err(check)) if !x5c.is_empty() => report.push(check.clone()),
-        (Some(_), Err(_)) => {}
-        (None, _) => report.push(Check::indeterminate(
-            "certificate-path",
-            SubIndication::NoCertificateChainFound,
-            "no trust anchors were given, so the signer certificate is not trusted (pass --trust)",
-        )),
+    let has_x5c = header.x5c().is_some_and(|c| !c.is_empty());
+    match (&options.validator, parsed.chain()) {
+        (Some(validator), Ok(chain)) => {
+            let (report, verified) = validator.validate(chain, &times);
+            report.checks().iter().for_each(|c| result.push(c.clone()));
+            verified
+        }
+        (Some(_), Err(check)) => {
+            // An empty x5c is reported once, by the x5c check.
+            if has_x5c {
+                result.push(check.clone());
+            }
+            None
+        }
+        (None, _) => {
+            result.push(Check::indeterminate(
+                CheckCode::CertificatePath,
+                SubIndication::NoCertificateChainFound,
+                "no trust anchors were given, so the signer certificate is not trusted (pass --trust)",
+            ));
+            None
+        }
     }
-
-    // The signer's identity (CONF-053).
-    report.push(identity(element, parsed.leaf.as_ref(), profile));
-    report
 }
 
-fn identity(element: &SignatureElement, leaf: Option<&Certificate>, profile: Profile) -> Check {
-    const CODE: &str = "signer-identity";
-    let value = element
+/// CONF-048/049/053: `Signature.who` names the certificate's subject. An identifier is matched
+/// against the certificate's SANs; a literal reference to a resource of this document is
+/// matched by that resource's identifiers. `required` (the CDex profile) makes a missing
+/// identifier a failure; otherwise the identity is "not checked", and the signature is not
+/// verified.
+pub(super) fn signer_identity(
+    doc: &Document<'_>,
+    element: &SignatureElement,
+    leaf: Option<&Certificate>,
+    required: bool,
+) -> Check {
+    const CODE: CheckCode = CheckCode::SignerIdentity;
+    let identifier = element
         .who_identifier
         .as_ref()
-        .and_then(|i| i.value.as_deref());
-    match (value, leaf) {
-        (Some(value), Some(leaf)) => {
-            let system = element.who_identifier.as_ref().and_then(|i| i.system.as_deref());
-            match_signer_identity(leaf, system, value)
-                .to_check(value)
-                .with("conf", "CONF-053")
-        }
-        (Some(_), None) => Check::not_checked(CODE, "no signer certificate to match against"),
-        (None, _) if profile == Profile::Cdex => Check::failed(
+        .and_then(|i| i.value.as_deref().map(|v| (i.system.as_deref(), v)));
+    let Some(leaf) = leaf else {
+        return Check::not_checked(CODE, "no signer certificate to match Signature.who against");
+    };
+    if let Some((system, value)) = identifier {
+        return match_signer_identity(leaf, system, value)
+            .to_check(value)
+            .with("conf", "CONF-053");
+    }
+    if let Some(reference) = element.who_reference.as_deref() {
+        return referenced_identity(doc, leaf, reference);
+    }
+    if required {
+        return Check::failed(
             CODE,
             SubIndication::FormatFailure,
             "Signature.who.identifier is missing; the CDex profile requires it (1..1) to name the signer",
         )
-        .with("conf", "CONF-048"),
-        (None, _) => Check::not_checked(
-            CODE,
-            "Signature.who has no identifier, so the certificate cannot be matched to it",
-        ),
+        .with("conf", "CONF-048");
     }
+    Check::not_checked(
+        CODE,
+        "Signature.who has neither an identifier nor a reference to a resource of this document, so the certificate cannot be matched to it",
+    )
+}
+
+/// `Signature.who` as a reference: the referenced resource's identifiers, matched against the
+/// certificate; the first SAN match wins.
+fn referenced_identity(doc: &Document<'_>, leaf: &Certificate, reference: &str) -> Check {
+    const CODE: CheckCode = CheckCode::SignerIdentity;
+    let resource = match resolve_target(doc, reference) {
+        Ok(Target::Resource(node)) => node,
+        Ok(target) => target_node(target),
+        Err(e) => {
+            return Check::not_checked(
+                CODE,
+                format!(
+                    "Signature.who names {reference:?}, which cannot be matched to the certificate: {e}"
+                ),
+            )
+            .with("who", reference.to_owned())
+        }
+    };
+    let identifiers: Vec<(Option<&str>, &str)> = resource
+        .get("identifier")
+        .into_iter()
+        .flat_map(|ids| ids.elements())
+        .filter_map(|id| {
+            let value = id.get("value")?.as_str()?;
+            Some((id.get("system").and_then(|s| s.as_str()), value))
+        })
+        .collect();
+    if identifiers.is_empty() {
+        return Check::not_checked(
+            CODE,
+            format!("Signature.who names {reference:?}, which has no identifier to match the certificate with"),
+        )
+        .with("who", reference.to_owned());
+    }
+    let mut last = None;
+    for (system, value) in identifiers {
+        let found = match_signer_identity(leaf, system, value);
+        if found.is_san_match() {
+            return found
+                .to_check(value)
+                .with("who", reference.to_owned())
+                .with("conf", "CONF-053");
+        }
+        last = Some(found.to_check(value));
+    }
+    last.map_or_else(
+        || Check::not_checked(CODE, "no identifier to match"),
+        |check| {
+            check
+                .with("who", reference.to_owned())
+                .with("conf", "CONF-053")
+        },
+    )
 }

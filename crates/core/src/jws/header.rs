@@ -43,6 +43,7 @@ pub struct Header {
     typ: Option<String>,
     x5c: Option<Vec<Vec<u8>>>,
     x5t_s256: Option<Vec<u8>>,
+    x5t: Option<Vec<u8>>,
     sig_t: Option<String>,
     sr_cms: Option<Vec<CommitmentType>>,
     canon: Option<String>,
@@ -93,7 +94,8 @@ impl Header {
                 "kid" => header.kid = Some(string(name, value)?),
                 "typ" => header.typ = Some(string(name, value)?),
                 "x5c" => header.x5c = Some(x5c(value)?),
-                "x5t#S256" => header.x5t_s256 = Some(x5t_s256(value)?),
+                "x5t#S256" => header.x5t_s256 = Some(thumbprint(name, value, 32)?),
+                "x5t" => header.x5t = Some(thumbprint(name, value, 20)?),
                 "sigT" => header.sig_t = Some(string(name, value)?),
                 "srCms" => header.sr_cms = Some(sr_cms(value)?),
                 "canon" => header.canon = Some(string(name, value)?),
@@ -155,6 +157,11 @@ impl Header {
     /// `x5t#S256`: SHA-256 thumbprint of the signer certificate (32 bytes).
     pub fn x5t_s256(&self) -> Option<&[u8]> {
         self.x5t_s256.as_deref()
+    }
+
+    /// `x5t`: SHA-1 thumbprint of the signer certificate (20 bytes; RFC 7515 section 4.1.7).
+    pub fn x5t(&self) -> Option<&[u8]> {
+        self.x5t.as_deref()
     }
 
     /// `sigT` (JAdES claimed signing time) as written.
@@ -222,14 +229,19 @@ fn x5c(value: Node<'_>) -> Result<Vec<Vec<u8>>, JwsError> {
     Ok(certs)
 }
 
-fn x5t_s256(value: Node<'_>) -> Result<Vec<u8>, JwsError> {
+/// A certificate thumbprint member: base64url of a digest of `len` bytes.
+fn thumbprint(name: &str, value: Node<'_>, len: usize) -> Result<Vec<u8>, JwsError> {
     value
         .as_str()
         .and_then(b64::decode_url)
-        .filter(|d| d.len() == 32)
+        .filter(|d| d.len() == len)
         .ok_or_else(|| JwsError::HeaderMember {
-            name: "x5t#S256".to_owned(),
-            expected: "the base64url of a 32-byte SHA-256 digest",
+            name: name.to_owned(),
+            expected: if len == 32 {
+                "the base64url of a 32-byte SHA-256 digest"
+            } else {
+                "the base64url of a 20-byte SHA-1 digest"
+            },
         })
 }
 

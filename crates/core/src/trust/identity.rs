@@ -7,6 +7,7 @@
 //! matches case-insensitively. A common-name match is reported separately because CONF-053 asks
 //! for a SAN.
 
+use crate::report::CheckCode;
 use const_oid::ObjectIdentifier;
 use der::asn1::{Ia5StringRef, PrintableStringRef, Utf8StringRef};
 use der::{Tag, Tagged};
@@ -14,7 +15,7 @@ use x509_cert::ext::pkix::name::{GeneralName, OtherName};
 use x509_cert::ext::pkix::SubjectAltName;
 
 use super::certificate::Certificate;
-use super::report::{Check, SubIndication};
+use crate::report::{Check, SubIndication};
 
 /// Identifier systems whose values certificates carry as `otherName` with a known OID.
 /// Confirmed against HL7 terminology (`NamingSystem` resources); other systems can be given as
@@ -70,7 +71,7 @@ impl IdentityMatch {
     /// The report entry (code `signer-identity`): pass for a SAN match, a warning for a
     /// common-name-only match, `INDETERMINATE/sig-constraints-failure` for no match.
     pub fn to_check(&self, value: &str) -> Check {
-        const CODE: &str = "signer-identity";
+        const CODE: CheckCode = CheckCode::SignerIdentity;
         match self {
             Self::OtherName { oid } => {
                 Check::pass(CODE, format!("SAN otherName {oid} equals the identifier"))

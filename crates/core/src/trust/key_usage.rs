@@ -4,11 +4,12 @@
 //! path (CA certificates included), so both checks are done here on the leaf only, and webpki is
 //! given [`AnyEku`], which accepts everything.
 
+use crate::report::CheckCode;
 use const_oid::ObjectIdentifier;
 use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage};
 
 use super::certificate::Certificate;
-use super::report::{Check, SubIndication};
+use crate::report::{Check, SubIndication};
 
 /// `id-kp-documentSigning` (RFC 9336).
 pub const DOCUMENT_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.36");
@@ -63,7 +64,7 @@ impl EkuPolicy {
 
     /// Checks the leaf's EKU against this policy.
     pub(crate) fn check(&self, leaf: &Certificate) -> Check {
-        const CODE: &str = "signer-extended-key-usage";
+        const CODE: CheckCode = CheckCode::SignerExtendedKeyUsage;
         let ekus = match leaf
             .x509()
             .tbs_certificate()
@@ -106,7 +107,7 @@ impl EkuPolicy {
 
 /// Checks that the leaf asserts `digitalSignature` or `nonRepudiation` (CDex CONF-051).
 pub(crate) fn check_key_usage(leaf: &Certificate) -> Check {
-    const CODE: &str = "signer-key-usage";
+    const CODE: CheckCode = CheckCode::SignerKeyUsage;
     let fail =
         |msg: String| Check::indeterminate(CODE, SubIndication::ChainConstraintsFailure, msg);
     match leaf.x509().tbs_certificate().get_extension::<KeyUsage>() {

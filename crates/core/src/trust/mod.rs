@@ -21,12 +21,13 @@ mod identity;
 mod key_usage;
 mod path;
 pub mod pki;
-mod report;
+
 mod revocation;
 mod signed_data;
 mod times;
 mod validator;
 
+pub use crate::report::{Check, CheckCode, Indication, Outcome, Report, SubIndication};
 pub use anchors::TrustAnchors;
 pub use certificate::{certificates_from_pem, Certificate, CertificateChain};
 pub use crl::Crl;
@@ -38,6 +39,5 @@ pub use identity::{
 pub use key_usage::{
     extended_key_usages, key_usage_names, EkuPolicy, ANY_EXTENDED_KEY_USAGE, DOCUMENT_SIGNING,
 };
-pub use report::{Check, Indication, Outcome, Report, SubIndication};
 pub use times::{format_rfc3339, parse_rfc3339, TimePolicy, ValidationTimes};
 pub use validator::{ChainValidator, VerifiedChain};

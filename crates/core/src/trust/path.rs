@@ -1,15 +1,16 @@
 //! RFC 5280 path building and validation with rustls-webpki at a given instant.
 
+use crate::report::CheckCode;
 use rustls_pki_types::{CertificateDer, UnixTime};
 use webpki::EndEntityCert;
 
 use super::anchors::TrustAnchors;
 use super::certificate::Certificate;
 use super::key_usage::AnyEku;
-use super::report::{Check, SubIndication};
 use super::times::format_rfc3339;
+use crate::report::{Check, SubIndication};
 
-pub(crate) const CODE: &str = "certificate-path";
+pub(crate) const CODE: CheckCode = CheckCode::CertificatePath;
 
 /// A path webpki validated: the leaf's issuers in order (leaf excluded) and the anchor.
 #[derive(Clone, Debug)]

@@ -4,14 +4,15 @@
 //! whose signature verifies with the issuing CA's key. With no covering CRL the status is
 //! "not checked" — never "good".
 
+use crate::report::CheckCode;
 use rustls_pki_types::UnixTime;
 
 use super::certificate::Certificate;
 use super::crl::Crl;
-use super::report::{Check, SubIndication};
 use super::times::format_rfc3339;
+use crate::report::{Check, SubIndication};
 
-const CODE: &str = "revocation-status";
+const CODE: CheckCode = CheckCode::RevocationStatus;
 
 /// What the revocation check needs to know about the validation.
 pub(crate) struct RevocationContext<'a> {

@@ -1,6 +1,7 @@
 //! The chain validator: runs every trust check in a fixed order and records each in a
 //! [`Report`]. Only it can create a [`VerifiedChain`].
 
+use crate::report::CheckCode;
 use rustls_pki_types::UnixTime;
 
 use super::anchors::TrustAnchors;
@@ -9,9 +10,9 @@ use super::crl::Crl;
 use super::error::TrustError;
 use super::key_usage::{check_key_usage, EkuPolicy};
 use super::path::{self, Path};
-use super::report::{Check, Report, SubIndication};
 use super::revocation::{self, RevocationContext};
 use super::times::{format_rfc3339, TimePolicy, ValidationTimes};
+use crate::report::{Check, Report, SubIndication};
 
 /// Validates signer certificate chains against configured anchors, intermediates, CRLs and an
 /// EKU policy. Build it once per trust configuration; it is immutable afterwards.
@@ -126,7 +127,7 @@ impl ChainValidator {
     /// The report entry for an `x5c` that does not parse as a chain:
     /// `indeterminate/no-signing-certificate-found` when empty, `failed/format-failure` otherwise.
     pub(crate) fn chain_format_failure(error: TrustError) -> Check {
-        const CODE: &str = "certificate-chain-format";
+        const CODE: CheckCode = CheckCode::CertificateChainFormat;
         match error {
             TrustError::EmptyChain => {
                 let sub = SubIndication::NoSigningCertificateFound;
@@ -148,7 +149,7 @@ impl ChainValidator {
         let Some(at) = times.instant() else {
             let msg = "the signing-time policy needs a sigT, and none was given (CONF-043)";
             report.push(Check::failed(
-                "time-policy",
+                CheckCode::TimePolicy,
                 SubIndication::FormatFailure,
                 msg,
             ));
@@ -175,7 +176,10 @@ impl ChainValidator {
             Ok(path) => revocation_of_path(&ctx, leaf, path),
             Err(_) => {
                 let msg = "not checked: no valid certificate path";
-                (vec![Check::not_checked("revocation-status", msg)], false)
+                (
+                    vec![Check::not_checked(CheckCode::RevocationStatus, msg)],
+                    false,
+                )
             }
         };
         report.push(validity_check(leaf, at, times.policy(), leaf_not_revoked));
@@ -208,7 +212,7 @@ impl ChainValidator {
 
 fn time_policy_check(times: &ValidationTimes, at: UnixTime) -> Check {
     let check = Check::pass(
-        "time-policy",
+        CheckCode::TimePolicy,
         format!("certificates validated at {}", format_rfc3339(at)),
     )
     .with("policy", times.policy().as_str())
@@ -237,7 +241,7 @@ fn revocation_of_path(
     for (index, (cert, issuer)) in subjects.into_iter().zip(issuers).enumerate() {
         if index == 0 && cert.der() == issuer.der() {
             let msg = "the signer certificate is itself the trust anchor";
-            checks.push(Check::not_checked("revocation-status", msg));
+            checks.push(Check::not_checked(CheckCode::RevocationStatus, msg));
             continue;
         }
         let (check, good) = revocation::check(ctx, cert, issuer, index == 0);
@@ -253,7 +257,7 @@ fn validity_check(
     policy: TimePolicy,
     not_revoked: bool,
 ) -> Check {
-    const CODE: &str = "signer-certificate-validity";
+    const CODE: CheckCode = CheckCode::SignerCertificateValidity;
     let check = if at < leaf.not_before() {
         Check::failed(
             CODE,
@@ -281,7 +285,7 @@ fn validity_check(
 }
 
 fn sig_t_check(leaf: &Certificate, times: &ValidationTimes) -> Check {
-    const CODE: &str = "signing-time-in-validity";
+    const CODE: CheckCode = CheckCode::SigningTimeInValidity;
     let Some(sig_t) = times.sig_t() else {
         return Check::not_checked(CODE, "no sigT was given");
     };

@@ -2,8 +2,6 @@
 //! `#/` is that Bundle, signed over the Bundle minus every such entry; and counter-signatures.
 
 use super::element::SignatureType;
-use super::payload::{is_embedded_signing_provenance, targets_payload, Target, EMBEDDING_BUNDLE};
-use super::resolve::type_id;
 use super::sign::{sign_targets, SignError, Signer};
 use crate::bundle::{append_entries, bundle_root};
 use crate::codes::AgentRole;
@@ -12,6 +10,9 @@ use crate::model::{Agent, Occurred};
 use crate::profile::Profile;
 use crate::reference::Reference;
 use crate::ProvenanceBuilder;
+use fhirsig_core::fhir::{
+    is_embedded_signing_provenance, targets_payload, type_id, Target, EMBEDDING_BUNDLE,
+};
 
 /// How the signing Provenance is written.
 #[derive(Debug, Clone)]

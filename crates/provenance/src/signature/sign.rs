@@ -6,11 +6,10 @@ use fhirsig_core::jws::{self, HeaderBuilder, JwsError, SigningKey};
 use fhirsig_core::trust::{format_rfc3339, parse_rfc3339};
 
 use super::element::{Signature, SignatureType};
-use super::payload::targets_payload;
-use super::resolve::{resolve_all, ResolveError};
 use crate::reference::Reference;
 use crate::splice::append_to_array_member;
 use crate::Instant;
+use fhirsig_core::fhir::{resolve_all, targets_payload, ResolveError};
 
 /// Who signs, with which key and certificates, when, and for what purpose.
 #[derive(Debug, Clone)]

@@ -1,5 +1,6 @@
 //! Verifying a detached CMS SignedData over a document read from a stream.
 
+use crate::report::CheckCode;
 use std::io::Read;
 
 use der::{Decode, Encode};
@@ -31,7 +32,7 @@ impl DocumentVerifier {
     /// a check in the report.
     pub fn verify_cms(&self, p7s: &[u8], content: impl Read) -> Result<Report, DocumentError> {
         let mut report = Report::new();
-        const FORMAT: &str = "signature-format";
+        const FORMAT: CheckCode = CheckCode::SignatureFormat;
         let der = match crate::jws::pem::first_section(p7s) {
             Ok(pem) if pem.label == "CMS" || pem.label == "PKCS7" => pem.der,
             _ => p7s.to_vec(),
@@ -95,7 +96,8 @@ impl DocumentVerifier {
                     })?;
                 let msg = "no signed attributes: the signature covers the document itself";
                 report.push(
-                    Check::pass("document-digest", msg).with("length", bytes.len().to_string()),
+                    Check::pass(CheckCode::DocumentDigest, msg)
+                        .with("length", bytes.len().to_string()),
                 );
                 bytes
             }
@@ -133,7 +135,11 @@ impl DocumentVerifier {
     ) -> Check {
         let Some(alg) = jose_algorithm(signer.signature_algorithm, hash, key.kind()) else {
             let msg = "the signature algorithm is not RSA PKCS#1 v1.5 or ECDSA with a matching digest and key";
-            return Check::indeterminate("signature", SubIndication::CryptoConstraintsFailure, msg);
+            return Check::indeterminate(
+                CheckCode::Signature,
+                SubIndication::CryptoConstraintsFailure,
+                msg,
+            );
         };
         let result = self.algorithms.check(alg.name()).and_then(|alg| {
             let signature = match key.kind() {
@@ -159,10 +165,10 @@ fn attribute_checks(
 ) -> Result<(), DocumentError> {
     let content_type = match signer.attribute(CONTENT_TYPE.as_bytes()) {
         Some([(OID, value)]) if *value == signed.content_type => {
-            Check::pass("content-type", "the content-type attribute matches")
+            Check::pass(CheckCode::ContentType, "the content-type attribute matches")
         }
         _ => Check::failed(
-            "content-type",
+            CheckCode::ContentType,
             SubIndication::FormatFailure,
             "the content-type signed attribute is missing or does not match the content",
         ),
@@ -176,19 +182,19 @@ fn attribute_checks(
     let actual = context.finish();
     let check = match signer.attribute(MESSAGE_DIGEST.as_bytes()) {
         Some([(OCTET_STRING, signed_digest)]) if *signed_digest == actual.as_ref() => Check::pass(
-            "document-digest",
+            CheckCode::DocumentDigest,
             "the document is unchanged (message-digest attribute)",
         )
         .with("digest", hex(actual.as_ref())),
         Some([(OCTET_STRING, signed_digest)]) => Check::failed(
-            "document-digest",
+            CheckCode::DocumentDigest,
             SubIndication::HashFailure,
             "the document was changed: its digest differs from the message-digest attribute",
         )
         .with("signed-digest", hex(signed_digest))
         .with("digest", hex(actual.as_ref())),
         _ => Check::failed(
-            "document-digest",
+            CheckCode::DocumentDigest,
             SubIndication::FormatFailure,
             "the message-digest signed attribute is missing or malformed",
         ),
@@ -201,7 +207,7 @@ fn attribute_checks(
 /// ESS signing-certificate-v2 (RFC 5035): the first `ESSCertIDv2.certHash` must be the hash of
 /// the signer certificate, which stops certificate substitution.
 fn signing_certificate_check(signer: &SignerInfo<'_>, signer_cert: Option<&[u8]>) -> Check {
-    const CODE: &str = "signing-certificate";
+    const CODE: CheckCode = CheckCode::SigningCertificate;
     let Some(values) = signer.attribute(SIGNING_CERTIFICATE_V2.as_bytes()) else {
         return if signer.attribute(SIGNING_CERTIFICATE.as_bytes()).is_some() {
             Check::not_checked(

@@ -62,6 +62,20 @@ fn write_target(doc: &Document<'_>, target: Target<'_>, out: &mut Vec<u8>) {
     doc.write_canonical(node.id(), &exclusions, out);
 }
 
+/// JSON Pointers of what a target's signature leaves out: for `#/`, the Bundle's `signature`
+/// and the entries holding embedded signing Provenances; nothing for a resource.
+pub fn target_exclusions(doc: &Document<'_>, target: Target<'_>) -> Vec<String> {
+    let (_, exclusions) = signed_part(target);
+    exclusions.iter().map(|id| doc.pointer_of(id)).collect()
+}
+
+/// The node a target names.
+pub fn target_node(target: Target<'_>) -> Node<'_> {
+    match target {
+        Target::Resource(node) | Target::EmbeddingBundle(node) => node,
+    }
+}
+
 /// The value a target signs and what inside it is left out.
 fn signed_part(target: Target<'_>) -> (Node<'_>, Exclusions) {
     match target {

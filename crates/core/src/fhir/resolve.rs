@@ -4,7 +4,7 @@ use std::fmt;
 
 use fhirsig_jcs::{Document, Node};
 
-use super::payload::{Target, EMBEDDING_BUNDLE};
+use super::targets::{Target, EMBEDDING_BUNDLE};
 
 /// A target reference that names nothing in the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,14 @@ pub enum ResolveError {
     },
     /// `#/` was used, but the document root is not a Bundle.
     NoEmbeddingBundle,
+    /// More than one entry answers to the reference: which one was signed cannot be told, and
+    /// a second entry placed after the signed one could otherwise pass for it.
+    Ambiguous {
+        /// The reference.
+        reference: String,
+        /// JSON Pointers of the entries that match.
+        entries: Vec<String>,
+    },
 }
 
 impl fmt::Display for ResolveError {
@@ -37,18 +45,26 @@ impl fmt::Display for ResolveError {
             ResolveError::NoEmbeddingBundle => f.write_str(
                 "target \"#/\" names the enclosing Bundle, but the document is not a Bundle",
             ),
+            ResolveError::Ambiguous { reference, entries } => write!(
+                f,
+                "target {reference:?} names {} entries ({}); a target must name exactly one",
+                entries.len(),
+                entries.join(", ")
+            ),
         }
     }
 }
 
 impl std::error::Error for ResolveError {}
 
-/// Resolves a target reference against the document root: `#/` is the root Bundle; otherwise an
-/// entry whose `fullUrl` equals the reference, whose resource is `Type/id`, or whose `fullUrl`
-/// ends with `/Type/id`. A root that is itself the referenced resource also resolves.
+/// Resolves a target reference against the document root: `#/` is the root Bundle; otherwise
+/// the one entry whose `fullUrl` equals the reference, whose resource is `Type/id`, or whose
+/// `fullUrl` ends with `/Type/id`. A root that is itself the referenced resource also resolves.
 ///
 /// # Errors
-/// [`ResolveError::NotFound`], [`ResolveError::NoEmbeddingBundle`].
+/// [`ResolveError::NotFound`], [`ResolveError::NoEmbeddingBundle`], and
+/// [`ResolveError::Ambiguous`] when two or more entries answer to the reference (FHIR requires
+/// `fullUrl` to be unique in a Bundle; a duplicate is how a changed copy would hide).
 pub fn resolve_target<'d>(
     doc: &'d Document<'_>,
     reference: &str,
@@ -72,32 +88,45 @@ pub fn resolve_target<'d>(
         .get("entry")
         .filter(|_| is_bundle)
         .ok_or_else(not_found)?;
+    let suffix = format!("/{reference}");
+    let mut hits = Vec::new();
     for entry in entries.elements() {
         let Some(resource) = entry.get("resource") else {
             continue;
         };
         let full_url = entry.get("fullUrl").and_then(|u| u.as_str());
-        let tid = type_id(resource);
         let hit = full_url == Some(reference)
-            || tid.as_deref() == Some(reference)
-            || (!reference.contains(':')
-                && full_url.is_some_and(|u| u.ends_with(&format!("/{reference}"))));
+            || type_id(resource).as_deref() == Some(reference)
+            || (!reference.contains(':') && full_url.is_some_and(|u| u.ends_with(&suffix)));
         if hit {
-            return Ok(Target::Resource(resource));
+            hits.push((entry, resource));
         }
     }
-    Err(not_found())
+    match hits.as_slice() {
+        [] => Err(not_found()),
+        [(_, resource)] => Ok(Target::Resource(*resource)),
+        _ => Err(ResolveError::Ambiguous {
+            reference: reference.to_owned(),
+            entries: hits
+                .iter()
+                .map(|(entry, _)| doc.pointer_of(entry.id()))
+                .collect(),
+        }),
+    }
 }
 
 /// `Type/id` of a resource that has both.
-pub(crate) fn type_id(resource: Node<'_>) -> Option<String> {
+pub fn type_id(resource: Node<'_>) -> Option<String> {
     let t = resource.get("resourceType")?.as_str()?;
     let id = resource.get("id")?.as_str()?;
     Some(format!("{t}/{id}"))
 }
 
 /// Resolves every target of a Provenance, in order.
-pub(crate) fn resolve_all<'d>(
+///
+/// # Errors
+/// The first target's [`ResolveError`].
+pub fn resolve_all<'d>(
     doc: &'d Document<'_>,
     provenance: Node<'_>,
 ) -> Result<Vec<Target<'d>>, ResolveError> {

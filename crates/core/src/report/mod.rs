@@ -1,18 +1,27 @@
 //! Verification reports modelled on ETSI EN 319 102-1 as EU DSS reports them: an overall
-//! [`Indication`] with a [`SubIndication`], derived from a list of individual [`Check`]s.
+//! [`Indication`] with a [`SubIndication`], derived from a list of individual [`Check`]s, and
+//! the one proof that a signature verified, [`Verified`].
 //!
 //! The report is shared: the trust layer pushes its checks (time policy, path, key usage,
 //! revocation, signer identity) and the JWS/FHIR verifier pushes its own (header, hash,
-//! signature) into the same [`Report`].
+//! signature) into the same [`Report`]. A report alone never says "verified": only the
+//! verifier, having seen the checks a verdict depends on pass, makes a [`Verified`].
 
 use core::fmt;
 use std::borrow::Cow;
+
+mod code;
+mod verdict;
+
+pub use code::CheckCode;
+pub use verdict::{Requirements, Verified};
 
 /// The overall result of a validation (ETSI EN 319 102-1 clause 5.1.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Indication {
-    /// Every check that ran passed (warnings and "not checked" entries may still be present).
+    /// No check failed (warnings and "not checked" entries may still be present). This alone is
+    /// not a verdict: see [`Verified`].
     Passed,
     /// A check could not reach a conclusion: the signature is neither proven valid nor invalid.
     Indeterminate,
@@ -173,7 +182,7 @@ impl Outcome {
 /// One individual check of a validation, with a stable kebab-case code and its evidence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Check {
-    code: &'static str,
+    code: CheckCode,
     outcome: Outcome,
     failure: Option<(Indication, SubIndication)>,
     // Most messages and evidence keys are fixed text: `Cow` keeps them unallocated, which
@@ -184,23 +193,23 @@ pub struct Check {
 
 impl Check {
     /// A check that passed.
-    pub fn pass(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn pass(code: CheckCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(code, Outcome::Pass, None, message)
     }
 
     /// A finding that does not change the indication.
-    pub fn warn(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn warn(code: CheckCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(code, Outcome::Warn, None, message)
     }
 
     /// A check that could not run; `message` says why.
-    pub fn not_checked(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn not_checked(code: CheckCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(code, Outcome::NotChecked, None, message)
     }
 
     /// A check that proved the signature invalid ([`Indication::Failed`]).
     pub fn failed(
-        code: &'static str,
+        code: CheckCode,
         sub: SubIndication,
         message: impl Into<Cow<'static, str>>,
     ) -> Self {
@@ -214,7 +223,7 @@ impl Check {
 
     /// A check that failed without proving invalidity ([`Indication::Indeterminate`]).
     pub fn indeterminate(
-        code: &'static str,
+        code: CheckCode,
         sub: SubIndication,
         message: impl Into<Cow<'static, str>>,
     ) -> Self {
@@ -223,7 +232,7 @@ impl Check {
     }
 
     fn new(
-        code: &'static str,
+        code: CheckCode,
         outcome: Outcome,
         failure: Option<(Indication, SubIndication)>,
         message: impl Into<Cow<'static, str>>,
@@ -249,8 +258,8 @@ impl Check {
         self
     }
 
-    /// The stable kebab-case code of this check, e.g. `certificate-path`.
-    pub fn code(&self) -> &'static str {
+    /// The code of this check, e.g. [`CheckCode::CertificatePath`].
+    pub fn code(&self) -> CheckCode {
         self.code
     }
 
@@ -309,7 +318,8 @@ pub struct Report {
 }
 
 impl Report {
-    /// An empty report (it indicates [`Indication::Passed`] until a failed check is pushed).
+    /// An empty report. It indicates [`Indication::Indeterminate`] until a check is pushed: a
+    /// validation that checked nothing has not passed.
     pub fn new() -> Self {
         Self::default()
     }
@@ -329,14 +339,22 @@ impl Report {
         &self.checks
     }
 
-    /// The first check with this code.
-    pub fn check(&self, code: &str) -> Option<&Check> {
+    /// The first check with this code (a [`CheckCode`], or its spelling).
+    pub fn check<C>(&self, code: C) -> Option<&Check>
+    where
+        CheckCode: PartialEq<C>,
+    {
         self.checks.iter().find(|c| c.code == code)
     }
 
-    /// The overall indication.
+    /// The overall indication: the deciding failure's, else [`Indication::Passed`] when at
+    /// least one check ran, else [`Indication::Indeterminate`].
     pub fn indication(&self) -> Indication {
-        self.deciding().map_or(Indication::Passed, |(i, _)| i)
+        match self.deciding() {
+            Some((indication, _)) => indication,
+            None if self.checks.is_empty() => Indication::Indeterminate,
+            None => Indication::Passed,
+        }
     }
 
     /// The sub-indication of the deciding check; `None` when passed.
@@ -344,7 +362,8 @@ impl Report {
         self.deciding().map(|(_, s)| s)
     }
 
-    /// True when the indication is [`Indication::Passed`].
+    /// True when the indication is [`Indication::Passed`] (never for an empty report). A
+    /// signature verified only when its verifier made a [`Verified`] for it.
     pub fn passed(&self) -> bool {
         self.indication() == Indication::Passed
     }
@@ -379,19 +398,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn empty_report_passes() {
+    fn empty_report_does_not_pass() {
         let report = Report::new();
-        assert_eq!(report.indication(), Indication::Passed);
-        assert_eq!(report.sub_indication(), None);
+        assert_eq!(report.indication(), Indication::Indeterminate);
+        assert!(!report.passed());
+        let mut report = Report::new();
+        report.push(Check::pass(CheckCode::Payload, "p"));
+        assert!(report.passed());
     }
 
     #[test]
     fn failed_outranks_earlier_indeterminate() {
         let mut report = Report::new();
-        report.push(Check::warn("a", "w"));
-        report.push(Check::indeterminate("b", SubIndication::TryLater, "i"));
-        report.push(Check::failed("c", SubIndication::HashFailure, "f"));
-        report.push(Check::failed("d", SubIndication::SigCryptoFailure, "f2"));
+        report.push(Check::warn(CheckCode::Profile, "w"));
+        report.push(Check::indeterminate(
+            CheckCode::SigT,
+            SubIndication::TryLater,
+            "i",
+        ));
+        report.push(Check::failed(
+            CheckCode::Payload,
+            SubIndication::HashFailure,
+            "f",
+        ));
+        report.push(Check::failed(
+            CheckCode::SignatureValue,
+            SubIndication::SigCryptoFailure,
+            "f2",
+        ));
         assert_eq!(report.indication(), Indication::Failed);
         assert_eq!(report.sub_indication(), Some(SubIndication::HashFailure));
     }
@@ -400,7 +434,7 @@ mod tests {
     fn later_verifier_checks_produce_hash_and_crypto_failures() {
         let mut report = Report::new();
         report.push(Check::failed(
-            "signature-value",
+            CheckCode::SignatureValue,
             SubIndication::SigCryptoFailure,
             "bad",
         ));
@@ -410,7 +444,7 @@ mod tests {
         );
         let mut report = Report::new();
         report.push(Check::failed(
-            "payload-hash",
+            CheckCode::Payload,
             SubIndication::HashFailure,
             "changed",
         ));
@@ -432,9 +466,11 @@ mod tests {
 
     #[test]
     fn evidence_is_kept_in_order() {
-        let check = Check::pass("x", "m").with("k1", "v1").with("k2", "v2");
+        let check = Check::pass(CheckCode::X5c, "m")
+            .with("k1", "v1")
+            .with("k2", "v2");
         assert_eq!(check.evidence_value("k2"), Some("v2"));
         assert_eq!(check.evidence().len(), 2);
-        assert!(check.to_string().contains("[pass] x: m"));
+        assert!(check.to_string().contains("[pass] x5c: m"));
     }
 }

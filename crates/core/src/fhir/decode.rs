@@ -1,0 +1,159 @@
+//! The one step from a FHIR `Signature` element to the JWS it carries, shared by every
+//! verifier (resource, item and Provenance signatures) and by `inspect`.
+//!
+//! `Signature.data` is base64Binary (standard base64, whitespace allowed) of the JWS text
+//! (CDex CONF-046). The JWS is compact, or the JSON serialization when the signer has several
+//! certificates (CONF-047). A raw compact JWS in `data` is accepted with a warning, as the HL7
+//! validator does, although base64Binary cannot hold a `.`.
+
+use base64::Engine as _;
+use fhirsig_jcs::Node;
+
+use super::checks::jws_failure;
+use super::element::SignatureElement;
+use crate::jws::{CompactJws, Header, JsonJws};
+use crate::report::{Check, CheckCode, SubIndication};
+
+/// The JWS found in `Signature.data`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Jws {
+    /// A compact JWS (one signature); boxed, as its parsed header is large.
+    Compact(Box<CompactJws>),
+    /// A JWS JSON serialization (one or more signatures over the same payload).
+    Json(JsonJws),
+}
+
+impl Jws {
+    /// The protected header of each signature, in order (`None` for a JSON-serialization
+    /// entry without one).
+    pub fn headers(&self) -> Vec<Option<&Header>> {
+        match self {
+            Jws::Compact(jws) => vec![Some(jws.header())],
+            Jws::Json(jws) => jws.signatures().iter().map(|s| s.protected()).collect(),
+        }
+    }
+
+    /// The number of signatures.
+    pub fn len(&self) -> usize {
+        match self {
+            Jws::Compact(_) => 1,
+            Jws::Json(jws) => jws.signatures().len(),
+        }
+    }
+
+    /// True when there is no signature (a JSON serialization with an empty list is refused
+    /// when parsed, so this is false for every decoded JWS).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A `Signature` element, read and decoded.
+#[derive(Debug, Clone)]
+pub struct DecodedSignature {
+    /// The element's members.
+    pub element: SignatureElement,
+    /// The JWS, when `data` held one that parses.
+    pub jws: Option<Jws>,
+    /// The report entries of decoding: `signature-data`, then `jws-format` when the data
+    /// decoded. A failed entry means `jws` is `None`.
+    pub checks: Vec<Check>,
+}
+
+/// Reads `signature` (a FHIR `Signature` object) and decodes its `data`.
+pub fn decode_signature(signature: Node<'_>) -> DecodedSignature {
+    let element = SignatureElement::read(signature);
+    let mut checks = Vec::new();
+    let jws = data_text(&element, &mut checks).and_then(|text| parse_jws(&text, &mut checks));
+    DecodedSignature {
+        element,
+        jws,
+        checks,
+    }
+}
+
+/// `Signature.data` → JWS text.
+fn data_text(element: &SignatureElement, checks: &mut Vec<Check>) -> Option<String> {
+    const CODE: CheckCode = CheckCode::SignatureData;
+    let Some(data) = element.data.as_deref() else {
+        checks.push(Check::failed(
+            CODE,
+            SubIndication::FormatFailure,
+            "Signature.data is missing: there is no JWS to verify",
+        ));
+        return None;
+    };
+    // base64Binary may be wrapped; copy only when it is.
+    let compact: std::borrow::Cow<'_, str> = if data.bytes().any(|b| b.is_ascii_whitespace()) {
+        data.chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect::<String>()
+            .into()
+    } else {
+        data.into()
+    };
+    match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => {
+                checks.push(Check::pass(CODE, "Signature.data is base64 of the JWS"));
+                Some(text)
+            }
+            Err(_) => {
+                checks.push(Check::failed(
+                    CODE,
+                    SubIndication::FormatFailure,
+                    "Signature.data does not decode to JWS text (not UTF-8)",
+                ));
+                None
+            }
+        },
+        Err(_) if compact.split('.').count() == 3 => {
+            checks.push(Check::warn(
+                CODE,
+                "Signature.data holds the JWS itself, not its base64 (CONF-046 says base64 encoded again)",
+            ));
+            Some(compact.into_owned())
+        }
+        Err(_) => {
+            checks.push(Check::failed(
+                CODE,
+                SubIndication::FormatFailure,
+                "Signature.data is not base64",
+            ));
+            None
+        }
+    }
+}
+
+/// JWS text → compact or JSON serialization.
+fn parse_jws(text: &str, checks: &mut Vec<Check>) -> Option<Jws> {
+    const CODE: CheckCode = CheckCode::JwsFormat;
+    if text.trim_start().starts_with('{') {
+        match JsonJws::parse(text) {
+            Ok(jws) => {
+                let count = jws.signatures().len();
+                checks.push(Check::pass(
+                    CODE,
+                    format!("JWS JSON serialization with {count} signature(s) (CONF-047)"),
+                ));
+                Some(Jws::Json(jws))
+            }
+            Err(e) => {
+                checks.push(jws_failure(CODE, &e));
+                None
+            }
+        }
+    } else {
+        match CompactJws::parse(text.trim()) {
+            Ok(jws) => {
+                checks.push(Check::pass(CODE, "compact JWS (CONF-046)"));
+                Some(Jws::Compact(Box::new(jws)))
+            }
+            Err(e) => {
+                checks.push(jws_failure(CODE, &e));
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The verdict for a whole file: what it is about, whether a verified signature covers it,
+//! and what it carries unsigned.
+//!
+//! A file verifies only when
+//! 1. it has at least one signature, and every signature found in it verified;
+//! 2. its subject is covered by a verified signature. The subject is the root resource, or the
+//!    object named by a JSON Pointer. A `Parameters` root is an operation envelope
+//!    (`$submit-attachment`): its subject is the resources it carries, and at least one must be
+//!    covered;
+//! 3. with `require_all_signed`, no resource it carries (a Bundle, a QuestionnaireResponse, a
+//!    `Parameters` resource or a `contained` resource) is left uncovered.
+//!
+//! Uncovered resources are always named, so a report never keeps quiet about a part that no
+//! signature protects.
+
+use fhirsig_jcs::{Document, Node, NodeKind};
+
+use super::verify::SignatureVerification;
+use crate::locate::locate;
+
+/// What the file verdict asks for beyond the signatures themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileRules {
+    /// JSON Pointer of the object the file is about (`None`: the root, see the module docs).
+    pub subject: Option<String>,
+    /// Fail when any carried resource is not covered by a verified signature.
+    pub require_all_signed: bool,
+}
+
+/// A resource of the file that no verified signature covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncovered {
+    /// Its JSON Pointer.
+    pub pointer: String,
+    /// Its `resourceType` (empty when it has none).
+    pub resource_type: String,
+    /// Whether it carries a signature of its own (that did not verify).
+    pub signed: bool,
+}
+
+/// The verdict for one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FileVerdict {
+    /// JSON Pointers of the subject: the root (`""`), the `--pointer` object, or the resources a
+    /// `Parameters` envelope carries.
+    pub subject: Vec<String>,
+    /// Whether a verified signature covers the subject.
+    pub subject_covered: bool,
+    /// Resources no verified signature covers, in document order.
+    pub uncovered: Vec<Uncovered>,
+    /// The verdict.
+    pub verified: bool,
+    /// Why the file did not verify (`None` when it did).
+    pub reason: Option<String>,
+}
+
+/// Decides the file verdict for `doc` from the results of verifying it.
+pub fn file_verdict(
+    doc: &Document<'_>,
+    results: &[SignatureVerification],
+    rules: &FileRules,
+) -> FileVerdict {
+    let covered = |pointer: &str| {
+        results
+            .iter()
+            .any(|r| r.verified() && r.coverage.covers(pointer))
+    };
+    let root = doc.root();
+    let envelope = rules.subject.is_none() && resource_type(root) == "Parameters";
+    let subject: Vec<String> = match &rules.subject {
+        Some(pointer) => vec![pointer.clone()],
+        None if envelope => parameter_resources(doc, root),
+        None => vec![String::new()],
+    };
+    let subject_covered = subject.iter().any(|p| covered(p));
+    let signed_objects: Vec<String> = locate(doc)
+        .into_iter()
+        .filter(|l| l.is_signed())
+        .map(|l| l.pointer)
+        .collect();
+    let uncovered: Vec<Uncovered> = carried_resources(doc, envelope)
+        .into_iter()
+        .filter(|(pointer, _)| !covered(pointer))
+        .map(|(pointer, node)| Uncovered {
+            signed: signed_objects.contains(&pointer),
+            resource_type: resource_type(node).to_owned(),
+            pointer,
+        })
+        .collect();
+    let failed = results.iter().filter(|r| !r.verified()).count();
+    let reason = if results.is_empty() {
+        Some("no signature was found".to_owned())
+    } else if failed > 0 {
+        Some(format!(
+            "{failed} of {} signature(s) did not verify",
+            results.len()
+        ))
+    } else if !subject_covered {
+        Some(match subject.as_slice() {
+            [] => "the Parameters carries no resource for a signature to cover".to_owned(),
+            [only] if !envelope => format!(
+                "{} is not covered by a verified signature (the signatures cover {}); name a signed object with --pointer to verify it alone",
+                shown(only),
+                results
+                    .iter()
+                    .flat_map(|r| r.coverage.signed.iter().map(|p| shown(p)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => "none of the resources the Parameters carries is covered by a verified signature"
+                .to_owned(),
+        })
+    } else if rules.require_all_signed && !uncovered.is_empty() {
+        Some(format!(
+            "{} resource(s) are not covered by a verified signature: {}",
+            uncovered.len(),
+            uncovered
+                .iter()
+                .map(|u| format!("{} ({})", shown(&u.pointer), u.resource_type))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    } else {
+        None
+    };
+    FileVerdict {
+        subject,
+        subject_covered,
+        uncovered,
+        verified: reason.is_none(),
+        reason,
+    }
+}
+
+fn shown(pointer: &str) -> String {
+    if pointer.is_empty() {
+        "the root resource".to_owned()
+    } else {
+        pointer.to_owned()
+    }
+}
+
+fn resource_type<'d>(node: Node<'d>) -> &'d str {
+    node.get("resourceType")
+        .and_then(|t| t.as_str())
+        .unwrap_or("")
+}
+
+/// The resources a Parameters carries (`parameter[].resource`, also in `part`s).
+fn parameter_resources(doc: &Document<'_>, parameters: Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack: Vec<Node<'_>> = parameters
+        .get("parameter")
+        .into_iter()
+        .flat_map(|p| p.elements())
+        .collect();
+    stack.reverse();
+    while let Some(parameter) = stack.pop() {
+        if let Some(resource) = parameter.get("resource") {
+            if resource.kind() == NodeKind::Object {
+                out.push(doc.pointer_of(resource.id()));
+            }
+        }
+        let mut parts: Vec<Node<'_>> = parameter
+            .get("part")
+            .into_iter()
+            .flat_map(|p| p.elements())
+            .collect();
+        parts.reverse();
+        stack.extend(parts);
+    }
+    out
+}
+
+/// Every resource the file carries that a reader could take for signed content: the root
+/// (unless it is a Parameters envelope), Bundles and QuestionnaireResponses anywhere the
+/// locator looks, the resources of a Parameters, and contained resources.
+fn carried_resources<'d>(doc: &'d Document<'_>, envelope: bool) -> Vec<(String, Node<'d>)> {
+    let mut out: Vec<(String, Node<'d>)> = Vec::new();
+    let mut add = |pointer: String, node: Node<'d>| {
+        if !out.iter().any(|(p, _)| *p == pointer) {
+            out.push((pointer, node));
+        }
+    };
+    let root = doc.root();
+    if !envelope {
+        add(String::new(), root);
+    }
+    for located in locate(doc) {
+        if located.object != crate::payload::SignedObject::QuestionnaireResponseItem {
+            add(located.pointer, located.node);
+        }
+    }
+    visit(doc, root, &mut add);
+    out.sort_by_key(|(_, node)| node.id());
+    out
+}
+
+fn visit<'d>(doc: &'d Document<'_>, resource: Node<'d>, add: &mut impl FnMut(String, Node<'d>)) {
+    if resource_type(resource) == "Parameters" {
+        for pointer in parameter_resources(doc, resource) {
+            if let Some(node) = doc.pointer(&pointer) {
+                add(pointer, node);
+                visit(doc, node, add);
+            }
+        }
+    }
+    for contained in resource
+        .get("contained")
+        .into_iter()
+        .flat_map(|c| c.elements())
+    {
+        add(doc.pointer_of(contained.id()), contained);
+        visit(doc, contained, add);
+    }
+}

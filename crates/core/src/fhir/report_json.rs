@@ -1,0 +1,172 @@
+//! The one JSON form of verification results, shared by every command and by library users.
+//!
+//! Members are written in sorted order and strings escaped as RFC 8785 does, so the output is
+//! canonical JSON. Written directly rather than through a value tree: in batch runs building a
+//! tree per record cost more than the signature check itself. The member names are stable (see
+//! docs/cli.md, "JSON output").
+
+use std::collections::BTreeMap;
+
+use fhirsig_jcs::write_escaped;
+
+use super::file_verdict::FileVerdict;
+use super::verify::{SignatureKind, SignatureVerification};
+use crate::report::Check;
+
+/// Appends the JSON object for one signature result (no newline). `file` names the input.
+pub fn write_signature_json(out: &mut Vec<u8>, file: &str, result: &SignatureVerification) {
+    let report = result.report();
+    out.extend_from_slice(b"{\"checks\":[");
+    for (i, check) in report.checks().iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_check_json(out, check);
+    }
+    out.extend_from_slice(b"],\"coverage\":{\"canonicalization\":");
+    push_opt(out, result.coverage.canonicalization.map(|c| c.uri()));
+    out.extend_from_slice(b",\"excluded\":");
+    push_list(out, &result.coverage.excluded);
+    out.extend_from_slice(b",\"signed\":");
+    push_list(out, &result.coverage.signed);
+    out.extend_from_slice(b"},\"file\":");
+    write_escaped(file, out);
+    out.extend_from_slice(b",\"indication\":");
+    write_escaped(report.indication().as_str(), out);
+    out.extend_from_slice(b",\"jwsSignature\":");
+    match result.jws_entry {
+        None => out.extend_from_slice(b"null"),
+        Some(entry) => out.extend_from_slice(
+            format!("{{\"count\":{},\"index\":{}}}", entry.count, entry.index).as_bytes(),
+        ),
+    }
+    out.extend_from_slice(b",\"kind\":");
+    write_escaped(
+        match result.kind {
+            SignatureKind::Electronic { .. } => "electronic",
+            _ => "digital",
+        },
+        out,
+    );
+    out.extend_from_slice(b",\"object\":");
+    write_escaped(result.object.name(), out);
+    out.extend_from_slice(b",\"payloadSha256\":");
+    push_opt(out, result.payload_sha256.as_deref());
+    out.extend_from_slice(b",\"pointer\":");
+    write_escaped(&result.pointer, out);
+    out.extend_from_slice(b",\"profile\":");
+    push_opt(out, result.profile.map(|p| p.name()));
+    out.extend_from_slice(b",\"sigT\":");
+    push_opt(out, result.sig_t.as_deref());
+    out.extend_from_slice(b",\"requiredNotPassed\":[");
+    for (i, code) in result.unmet().iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_escaped(code.as_str(), out);
+    }
+    out.extend_from_slice(b"],\"signaturePointer\":");
+    write_escaped(&result.signature_pointer, out);
+    out.extend_from_slice(b",\"signer\":");
+    match &result.signer {
+        None => out.extend_from_slice(b"null"),
+        Some(signer) => {
+            out.extend_from_slice(b"{\"identifiers\":[");
+            for (i, (system, value)) in signer.identifiers.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"{\"system\":");
+                write_escaped(system, out);
+                out.extend_from_slice(b",\"value\":");
+                write_escaped(value, out);
+                out.push(b'}');
+            }
+            out.extend_from_slice(b"],\"subject\":");
+            write_escaped(&signer.subject, out);
+            out.push(b'}');
+        }
+    }
+    out.extend_from_slice(b",\"subIndication\":");
+    push_opt(out, report.sub_indication().map(|s| s.as_str()));
+    out.extend_from_slice(b",\"type\":\"signature\",\"verified\":");
+    out.extend_from_slice(if result.verified() { b"true" } else { b"false" });
+    out.push(b'}');
+}
+
+/// Appends the JSON object for one check: code, evidence (one value per key: the first one
+/// added, which is the one [`Check::evidence_value`] returns), message, outcome, subIndication.
+pub fn write_check_json(out: &mut Vec<u8>, check: &Check) {
+    out.extend_from_slice(b"{\"code\":");
+    write_escaped(check.code().as_str(), out);
+    out.extend_from_slice(b",\"evidence\":{");
+    let mut evidence: BTreeMap<&str, &str> = BTreeMap::new();
+    for (key, value) in check.evidence() {
+        evidence.entry(key).or_insert(value);
+    }
+    for (j, (key, value)) in evidence.iter().enumerate() {
+        if j > 0 {
+            out.push(b',');
+        }
+        write_escaped(key, out);
+        out.push(b':');
+        write_escaped(value, out);
+    }
+    out.extend_from_slice(b"},\"message\":");
+    write_escaped(check.message(), out);
+    out.extend_from_slice(b",\"outcome\":");
+    write_escaped(check.outcome().as_str(), out);
+    out.extend_from_slice(b",\"subIndication\":");
+    push_opt(out, check.failure().map(|(_, s)| s.as_str()));
+    out.push(b'}');
+}
+
+/// Appends the JSON object for a file verdict (no newline).
+pub fn write_file_json(out: &mut Vec<u8>, file: &str, verdict: &FileVerdict, signatures: usize) {
+    out.extend_from_slice(b"{\"file\":");
+    write_escaped(file, out);
+    out.extend_from_slice(b",\"reason\":");
+    push_opt(out, verdict.reason.as_deref());
+    out.extend_from_slice(format!(",\"signatures\":{signatures},\"subject\":").as_bytes());
+    push_list(out, &verdict.subject);
+    out.extend_from_slice(b",\"subjectCovered\":");
+    out.extend_from_slice(if verdict.subject_covered {
+        b"true"
+    } else {
+        b"false"
+    });
+    out.extend_from_slice(b",\"type\":\"file\",\"uncovered\":[");
+    for (i, u) in verdict.uncovered.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"pointer\":");
+        write_escaped(&u.pointer, out);
+        out.extend_from_slice(b",\"resourceType\":");
+        write_escaped(&u.resource_type, out);
+        out.extend_from_slice(b",\"signed\":");
+        out.extend_from_slice(if u.signed { b"true" } else { b"false" });
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"verified\":");
+    out.extend_from_slice(if verdict.verified { b"true" } else { b"false" });
+    out.push(b'}');
+}
+
+fn push_opt(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => write_escaped(text, out),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn push_list(out: &mut Vec<u8>, items: &[String]) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_escaped(item, out);
+    }
+    out.push(b']');
+}
