@@ -35,6 +35,12 @@ Also: `fhirsig completions SHELL` (bash, zsh, fish, powershell, elvish) and `fhi
 Exit status: 0 success; 1 ran, but a signature or check failed; 2 bad input or usage.
 Diagnostics go to standard error, prefixed `fhirsig:`; results go to standard output.")]
 struct Cli {
+    /// Write outputs through symbolic links and follow links in folders (off: refused, skipped).
+    // Details in docs/cli.md ("Files"): a link output is refused by default, its target written
+    // with the flag; folder links are skipped with a note by default, followed with loop checks.
+    #[arg(long, global = true)]
+    follow_symlinks: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -101,6 +107,7 @@ Examples:
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    io::set_follow_symlinks(cli.follow_symlinks);
     let result = match cli.command {
         Command::Canon(args) => commands::canon::run(args).map(|()| Status::Success),
         Command::Cert { command } => commands::cert::run(command),

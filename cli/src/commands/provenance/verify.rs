@@ -10,7 +10,7 @@ use rustls_pki_types::UnixTime;
 
 use super::common::{input_error, with_newline};
 use crate::error::{json_error, CliError, Status};
-use crate::io::{read_input, write_stdout};
+use crate::io::{read_input, read_option_file, write_stdout};
 
 /// Arguments of `fhirsig provenance verify`.
 #[derive(Debug, Args)]
@@ -59,13 +59,13 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
         let blobs = args
             .trust
             .iter()
-            .map(|p| read_input(p).map(|i| i.bytes))
+            .map(|p| read_option_file(p).map(|i| i.bytes))
             .collect::<Result<Vec<_>, _>>()?;
         let refs: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
         let anchors = TrustAnchors::from_pem(&refs).map_err(|e| input_error("--trust", e))?;
         let mut crls = Vec::new();
         for path in &args.crl {
-            let crl = read_input(path)?;
+            let crl = read_option_file(path)?;
             crls.push(Crl::from_pem_or_der(&crl.bytes).map_err(|e| input_error(&crl.name, e))?);
         }
         Some(ChainValidator::new(anchors).with_crls(crls))
