@@ -188,7 +188,7 @@ fn kind_name(kind: &std::fs::FileType) -> &'static str {
     }
 }
 
-/// A note about the walk on standard error.
+/// A note about the walk on standard error; file names are escaped for the terminal.
 fn note(message: &str) {
     crate::io::diagnostic("note", message);
 }

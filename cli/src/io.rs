@@ -440,8 +440,10 @@ fn keep_metadata(file: &fs::File, old: Option<&fs::Metadata>, private: bool) -> 
     file.set_permissions(fs::Permissions::from_mode(old.mode() & 0o7777))
 }
 
-/// Prints a diagnostic line to standard error, prefixed `fhirsig:`.
+/// Prints a diagnostic line to standard error, prefixed `fhirsig:`. The message is escaped for
+/// the terminal ([`crate::terminal::escape`]): diagnostics echo file names and input values.
 pub fn diagnostic(kind: &str, message: &str) {
+    let message = crate::terminal::escape(message);
     let _ = writeln!(io::stderr().lock(), "fhirsig: {kind}: {message}");
 }
 

@@ -10,6 +10,7 @@ mod fingerprint;
 mod html_report;
 mod io;
 mod keys;
+mod terminal;
 mod trust_inputs;
 
 use std::process::ExitCode;

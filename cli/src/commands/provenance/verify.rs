@@ -11,6 +11,7 @@ use rustls_pki_types::UnixTime;
 use super::common::{input_error, with_newline};
 use crate::error::{json_error, CliError, Status};
 use crate::io::{read_input, read_option_file, write_stdout};
+use crate::terminal::escape;
 
 /// Arguments of `fhirsig provenance verify`.
 #[derive(Debug, Args)]
@@ -114,13 +115,20 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 .sub_indication()
                 .map(|s| format!("/{}", s.as_str()))
                 .unwrap_or_default();
-            lines.push(format!("{pointer}: {}{sub}", r.indication().as_str()));
+            lines.push(format!(
+                "{}: {}{sub}",
+                escape(pointer),
+                r.indication().as_str()
+            ));
             for c in r.checks().iter().filter(|c| c.outcome() != Outcome::Pass) {
-                lines.push(format!("  {c}"));
+                lines.push(format!("  {}", escape(&c.to_string())));
             }
         }
         if reports.is_empty() {
-            lines.push(format!("{}: no Provenance signature found", input.name));
+            lines.push(format!(
+                "{}: no Provenance signature found",
+                escape(&input.name)
+            ));
         }
         lines.join("\n")
     };
