@@ -13,6 +13,7 @@ mod keys;
 mod terminal;
 mod trust_inputs;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser, Subcommand};
@@ -107,7 +108,21 @@ Examples:
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and --version (and the help shown for a bare `fhirsig`) as clap writes them.
+        Err(e)
+            if !e.use_stderr()
+                || e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            e.exit()
+        }
+        // Usage errors get the prefix every other diagnostic has (exit status 2, as clap's).
+        Err(e) => {
+            let _ = write!(std::io::stderr().lock(), "fhirsig: {}", e.render());
+            return ExitCode::from(error::EXIT_BAD_INPUT);
+        }
+    };
     io::set_follow_symlinks(cli.follow_symlinks);
     let result = match cli.command {
         Command::Canon(args) => commands::canon::run(args).map(|()| Status::Success),

@@ -451,3 +451,18 @@ fn a_missing_option_file_gets_no_standard_input_hint() {
         "fhirsig: error: cannot read missing.json: no such file or folder (hint: check the path; use - to read standard input)\n"
     );
 }
+
+#[test]
+fn argument_errors_have_the_diagnostic_prefix() {
+    let dir = temp_dir("usage-prefix");
+    let out = run_in(&dir, &["canon", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("fhirsig: error: unexpected argument '--bogus' found"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_in(&dir, &["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("fhirsig "));
+}
