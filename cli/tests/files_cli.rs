@@ -466,3 +466,67 @@ fn argument_errors_have_the_diagnostic_prefix() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("fhirsig "));
 }
+
+#[test]
+fn a_failed_write_leaves_the_old_file_and_no_temporary_file() {
+    let dir = temp_dir("write-fails");
+    let numbers: Vec<String> = (0..4000).map(|i| i.to_string()).collect();
+    fs::write(dir.join("big.json"), format!("[{}]", numbers.join(", "))).unwrap();
+    fs::write(dir.join("out.json"), "old").unwrap();
+    // A file size limit of one 512-byte block: the write fails with EFBIG (SIGXFSZ ignored,
+    // as a shell's trap passes on to the program it runs).
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 1; exec {} canon big.json -o out.json",
+            env!("CARGO_BIN_EXE_fhirsig")
+        ))
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot write out.json"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_to_string(dir.join("out.json")).unwrap(), "old");
+    assert_only_files(&dir, &["big.json", "out.json"]);
+}
+
+#[test]
+fn in_place_as_root_keeps_the_owner() {
+    if !is_root() {
+        println!("note: not root, so keeping another user's ownership was not tested");
+        return;
+    }
+    let dir = with_fixtures(
+        "owner",
+        &["searchset.json", "signer.key.pem", "signer.chain.pem"],
+    );
+    let input = dir.join("searchset.json");
+    std::os::unix::fs::chown(&input, Some(4321), Some(4322)).unwrap();
+    fs::set_permissions(&input, fs::Permissions::from_mode(0o640)).unwrap();
+    let out = run_in(
+        &dir,
+        &[
+            "provenance",
+            "for-bundle",
+            "searchset.json",
+            "--profile",
+            "hrex",
+            "--author",
+            "Organization/ehr",
+            "--transmitter",
+            "Organization/ehr",
+            "--in-place",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let meta = fs::metadata(&input).unwrap();
+    assert_eq!(
+        (meta.uid(), meta.gid(), meta.mode() & 0o7777),
+        (4321, 4322, 0o640)
+    );
+    assert!(fs::read_to_string(&input).unwrap().contains("Provenance"));
+}
