@@ -288,7 +288,13 @@ pub fn write_file(path: &Path, bytes: &[u8], options: WriteOptions) -> Result<()
         }
         let target = fs::canonicalize(path)
             .map_err(|e| CliError::input(format!("cannot follow the link {name}: {e}")))?;
-        // The resolved path names no link, so this cannot recurse again.
+        // The resolved path names no link; should one appear there meanwhile, stop rather
+        // than resolve again (a link swapped back and forth could otherwise keep us going).
+        if fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(CliError::input(format!(
+                "cannot write {name}: its target changed while being resolved"
+            )));
+        }
         return write_file(&target, bytes, options);
     }
     if kind.is_dir() {
