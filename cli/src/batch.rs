@@ -1,8 +1,10 @@
 //! Batch inputs: files, folders (recursive), and NDJSON (one resource a line, as FHIR bulk
 //! data `$export` writes it, optionally gzip'd), read as a stream of records.
 
-use std::fs::File;
+use std::collections::{HashMap, HashSet};
+use std::fs::{File, Metadata};
 use std::io::{self, BufRead, BufReader, Read};
+use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _};
 use std::path::{Path, PathBuf};
 
 use crate::error::CliError;
@@ -48,27 +50,147 @@ fn is_batch_file(path: &Path) -> bool {
 /// The sources named on the command line: folders are walked (sorted, recursively) for
 /// `.json`, `.ndjson` and `.jsonl` files (each optionally `.gz`); `--ndjson` reads every file
 /// as NDJSON.
+///
+/// A path named on the command line is read even when it is a symbolic link (or a FIFO: the
+/// user asked for it). In a folder, symbolic links are skipped with a note unless
+/// `--follow-symlinks` (then a folder met twice, as in a link loop, is walked once), and FIFOs,
+/// sockets and devices are skipped with a note, never opened. A file reached by several names
+/// (hard links, links, overlapping arguments) is read once, under the first name in order.
 pub fn discover(paths: &[PathBuf], ndjson: bool) -> Result<Vec<Source>, CliError> {
+    let mut walk = Walk {
+        follow: crate::io::follow_symlinks(),
+        folders: HashSet::new(),
+        files: HashMap::new(),
+    };
     let mut sources = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             sources.push(Source::Stdin { ndjson });
-        } else if path.is_dir() {
+            continue;
+        }
+        let meta = std::fs::metadata(path)
+            .map_err(|e| crate::io::read_error(&path.display().to_string(), &e, true))?;
+        if meta.is_dir() {
+            walk.folders.insert((meta.dev(), meta.ino()));
             let mut found = Vec::new();
-            walk(path, &mut found)?;
-            found.sort();
-            sources.extend(found.into_iter().map(|p| classify(p, ndjson)));
-        } else if path.exists() {
+            walk.folder(path, &mut found)?;
+            found.sort_by(|a, b| a.0.cmp(&b.0));
+            for (path, meta) in found {
+                if walk.first_time(&path, &meta) {
+                    sources.push(classify(path, ndjson));
+                }
+            }
+        } else if walk.first_time(path, &meta) {
             sources.push(classify(path.clone(), ndjson));
-        } else {
-            return Err(CliError::input(format!(
-                "cannot read {}: no such file or folder",
-                path.display()
-            ))
-            .with_hint("check the path; use - to read standard input"));
         }
     }
     Ok(sources)
+}
+
+/// What a walk has seen: folders by device and inode (so a loop ends), files by device and
+/// inode (so each is read once) with the name they were first found under.
+struct Walk {
+    follow: bool,
+    folders: HashSet<(u64, u64)>,
+    files: HashMap<(u64, u64), PathBuf>,
+}
+
+impl Walk {
+    /// True the first time this file is met; a regular file is also noted as an input (no
+    /// output may replace it). Later names of the same file get a note.
+    fn first_time(&mut self, path: &Path, meta: &Metadata) -> bool {
+        if !meta.is_file() {
+            return true; // a FIFO or device named on the command line: no identity to share
+        }
+        if let Some(first) = self.files.get(&(meta.dev(), meta.ino())) {
+            note(&format!(
+                "{} is the same file as {}; read once",
+                path.display(),
+                first.display()
+            ));
+            return false;
+        }
+        self.files
+            .insert((meta.dev(), meta.ino()), path.to_path_buf());
+        crate::io::note_input_metadata(meta, path);
+        true
+    }
+
+    /// Collects the batch files under `dir` (with their metadata), unsorted.
+    fn folder(&mut self, dir: &Path, found: &mut Vec<(PathBuf, Metadata)>) -> Result<(), CliError> {
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| crate::io::read_error(&dir.display().to_string(), &e, false))?;
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            // The entry itself, not what a link points to.
+            let Ok(mut meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.file_type().is_symlink() {
+                let target = std::fs::metadata(&path).ok();
+                let matters = is_batch_file(&path) || target.as_ref().is_some_and(Metadata::is_dir);
+                if !self.follow {
+                    if matters {
+                        note(&format!(
+                            "skipped the symbolic link {} (--follow-symlinks follows links in folders)",
+                            path.display()
+                        ));
+                    }
+                    continue;
+                }
+                match target {
+                    Some(target) => meta = target,
+                    None => {
+                        if matters {
+                            note(&format!("skipped the broken link {}", path.display()));
+                        }
+                        continue;
+                    }
+                }
+            }
+            let kind = meta.file_type();
+            if kind.is_dir() {
+                if self.folders.insert((meta.dev(), meta.ino())) {
+                    self.folder(&path, found)?;
+                } else {
+                    note(&format!(
+                        "skipped {}: a folder already walked (a link loop)",
+                        path.display()
+                    ));
+                }
+            } else if !is_batch_file(&path) {
+                // Not ours: ignored, as before, whatever kind of file it is.
+            } else if kind.is_file() {
+                found.push((path, meta));
+            } else {
+                note(&format!(
+                    "skipped {}: {}, not a regular file",
+                    path.display(),
+                    kind_name(&kind)
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn kind_name(kind: &std::fs::FileType) -> &'static str {
+    if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else {
+        "a special file"
+    }
+}
+
+/// A note about the walk on standard error; file names are escaped for the terminal.
+fn note(message: &str) {
+    crate::io::diagnostic("note", message);
 }
 
 fn classify(path: PathBuf, ndjson: bool) -> Source {
@@ -77,20 +199,6 @@ fn classify(path: PathBuf, ndjson: bool) -> Source {
     } else {
         Source::Json(path)
     }
-}
-
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), CliError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| CliError::input(format!("cannot read {}: {e}", dir.display())))?;
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, found)?;
-        } else if is_batch_file(&path) {
-            found.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Opens a file, inflating it when it starts with the gzip magic bytes.

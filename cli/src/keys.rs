@@ -8,11 +8,11 @@ use fhirsig_core::jws::{SigningKey, VerifyingKey};
 use fhirsig_core::trust::{certificates_from_pem, parse_rfc3339, Crl, TrustAnchors};
 
 use crate::error::CliError;
-use crate::io::read_input;
+use crate::io::read_option_file;
 
 /// A private key: JWK (`{`), PEM, or DER.
 pub fn signing_key(path: &Path) -> Result<SigningKey, CliError> {
-    let input = read_input(path)?;
+    let input = read_option_file(path)?;
     let result = if input.bytes.trim_ascii_start().starts_with(b"{") {
         SigningKey::from_jwk(&input.bytes)
     } else if input.bytes.windows(11).any(|w| w == b"-----BEGIN ") {
@@ -25,7 +25,7 @@ pub fn signing_key(path: &Path) -> Result<SigningKey, CliError> {
 
 /// A public key: JWK, SPKI or certificate (PEM or DER).
 pub fn verifying_key(path: &Path) -> Result<VerifyingKey, CliError> {
-    let input = read_input(path)?;
+    let input = read_option_file(path)?;
     let bytes = &input.bytes;
     let result = if bytes.trim_ascii_start().starts_with(b"{") {
         VerifyingKey::from_jwk(bytes)
@@ -42,7 +42,7 @@ pub fn verifying_key(path: &Path) -> Result<VerifyingKey, CliError> {
 
 /// The certificates of a PEM file (signer first), as DER.
 pub fn chain(path: &Path) -> Result<Vec<Vec<u8>>, CliError> {
-    let input = read_input(path)?;
+    let input = read_option_file(path)?;
     let certs = certificates_from_pem(&[&input.bytes])
         .map_err(|e| CliError::input(format!("{}: {e}", input.name)))?;
     Ok(certs.iter().map(|c| c.der().to_vec()).collect())

@@ -10,8 +10,10 @@ mod fingerprint;
 mod html_report;
 mod io;
 mod keys;
+mod terminal;
 mod trust_inputs;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser, Subcommand};
@@ -35,6 +37,12 @@ Also: `fhirsig completions SHELL` (bash, zsh, fish, powershell, elvish) and `fhi
 Exit status: 0 success; 1 ran, but a signature or check failed; 2 bad input or usage.
 Diagnostics go to standard error, prefixed `fhirsig:`; results go to standard output.")]
 struct Cli {
+    /// Write outputs through symbolic links and follow links in folders (off: refused, skipped).
+    // Details in docs/cli.md ("Files"): a link output is refused by default, its target written
+    // with the flag; folder links are skipped with a note by default, followed with loop checks.
+    #[arg(long, global = true)]
+    follow_symlinks: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -100,7 +108,22 @@ Examples:
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and --version (and the help shown for a bare `fhirsig`) as clap writes them.
+        Err(e)
+            if !e.use_stderr()
+                || e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            e.exit()
+        }
+        // Usage errors get the prefix every other diagnostic has (exit status 2, as clap's).
+        Err(e) => {
+            let _ = write!(std::io::stderr().lock(), "fhirsig: {}", e.render());
+            return ExitCode::from(error::EXIT_BAD_INPUT);
+        }
+    };
+    io::set_follow_symlinks(cli.follow_symlinks);
     let result = match cli.command {
         Command::Canon(args) => commands::canon::run(args).map(|()| Status::Success),
         Command::Cert { command } => commands::cert::run(command),

@@ -9,7 +9,7 @@ use rustls_pki_types::pem::PemObject as _;
 use rustls_pki_types::CertificateDer;
 
 use crate::error::CliError;
-use crate::io::{diagnostic, read_input};
+use crate::io::{diagnostic, read_input, read_option_file};
 
 /// File extensions read from a `--trust` folder.
 const ANCHOR_EXTENSIONS: [&str; 3] = ["pem", "crt", "cer"];
@@ -45,7 +45,7 @@ pub fn read_anchors(paths: &[PathBuf]) -> Result<TrustAnchors, CliError> {
         if path.is_dir() {
             blobs.extend(read_anchor_dir(path)?);
         } else {
-            let input = read_input(path)?;
+            let input = read_option_file(path)?;
             TrustAnchors::from_pem(&[&input.bytes]).map_err(|e| {
                 CliError::input(format!(
                     "{}: cannot be used as a trust anchor: {}",
@@ -72,7 +72,7 @@ fn read_anchor_dir(dir: &Path) -> Result<Vec<Vec<u8>>, CliError> {
     files.sort();
     let mut blobs = Vec::new();
     for file in files {
-        let input = read_input(&file)?;
+        let input = read_option_file(&file)?;
         match TrustAnchors::from_pem(&[&input.bytes]) {
             Ok(_) => blobs.push(input.bytes),
             Err(e) => diagnostic(
@@ -106,7 +106,7 @@ pub fn add_intermediates(
     paths: &[PathBuf],
 ) -> Result<ChainValidator, CliError> {
     for path in paths {
-        let input = read_input(path)?;
+        let input = read_option_file(path)?;
         validator = validator
             .with_intermediates_pem(&[&input.bytes])
             .map_err(|e| CliError::input(format!("{}: {}", input.name, describe(&e, false))))?;
@@ -119,7 +119,7 @@ pub fn read_crls(paths: &[PathBuf]) -> Result<Vec<Crl>, CliError> {
     paths
         .iter()
         .map(|path| {
-            let input = read_input(path)?;
+            let input = read_option_file(path)?;
             Crl::from_pem_or_der(&input.bytes).map_err(|e| {
                 CliError::input(format!("{}: {e}", input.name))
                     .with_hint("give a CRL as PEM (-----BEGIN X509 CRL-----) or DER")

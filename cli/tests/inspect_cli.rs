@@ -388,3 +388,113 @@ fn an_electronic_image_is_shown_as_such() {
     assert!(text.contains("display \"Dr. A\""), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A signer certificate whose CN tries to repaint the terminal: ESC sequences, a C1 CSI and a
+/// bidi override. People see them escaped; `--json` has the name exactly.
+#[test]
+fn control_characters_in_a_certificate_name_are_escaped_for_people_only() {
+    let dir = temp_dir("inspect-esc-cn");
+    let hostile = "Mallory \u{1b}[2K\u{1b}[1Averified\u{1b}[0m \u{9b}31m \u{202e}gnp.exe";
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, hostile);
+    let cert = params.self_signed(&key).unwrap();
+    std::fs::write(dir.join("k.pem"), key.serialize_pem()).unwrap();
+    std::fs::write(dir.join("c.pem"), cert.pem()).unwrap();
+    let bundle = dir.join("b.json");
+    std::fs::write(
+        &bundle,
+        r#"{"resourceType":"Bundle","type":"collection","entry":[]}"#,
+    )
+    .unwrap();
+    let signed = dir.join("signed.json");
+    let out = fhirsig(&[
+        "sign",
+        bundle.to_str().unwrap(),
+        "--key",
+        dir.join("k.pem").to_str().unwrap(),
+        "--cert",
+        dir.join("c.pem").to_str().unwrap(),
+        "--who-value",
+        "1234567893",
+        "-o",
+        signed.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = fhirsig(&["inspect", signed.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for raw in ['\u{1b}', '\u{9b}', '\u{202e}'] {
+        assert!(!text.contains(raw), "{raw:?} reached the terminal:\n{text}");
+    }
+    assert!(
+        text.contains("CN=Mallory \\x1b[2K\\x1b[1Averified\\x1b[0m \\u{9b}31m \\u{202e}gnp.exe"),
+        "{text}"
+    );
+
+    let out = fhirsig(&["inspect", signed.to_str().unwrap(), "--json"]);
+    let lines = json_lines(&out);
+    let subject = lines[0]["signatures"][0]["certificates"][0]["subject"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(subject, format!("CN={hostile}"));
+    let raw_line = stdout(&out);
+    assert!(
+        raw_line.contains(r"CN=Mallory \u001b[2K"),
+        "JSON escaping only: {raw_line}"
+    );
+
+    let out = fhirsig(&[
+        "cert",
+        "verify",
+        dir.join("c.pem").to_str().unwrap(),
+        "--trust",
+        dir.join("c.pem").to_str().unwrap(),
+    ]);
+    let text = stdout(&out);
+    assert!(
+        !text.contains('\u{1b}') && text.contains("\\x1b[2K"),
+        "{text}"
+    );
+}
+
+/// A sigT with an ESC sequence in a (hand-made, unsigned) JWS header: escaped for people.
+#[test]
+fn control_characters_in_sig_t_are_escaped_for_people_only() {
+    use base64::Engine as _;
+    let b64url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let header = r#"{"alg":"ES256","sigT":"2026-05-01T12:00:00Z\u001b[1A\u001b[32m verified"}"#;
+    let jws = format!("{}..{}", b64url.encode(header), b64url.encode([0u8; 64]));
+    let data = base64::engine::general_purpose::STANDARD.encode(jws);
+    let dir = temp_dir("inspect-esc-sigt");
+    let file = dir.join("f.json");
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"resourceType":"Bundle","type":"collection","signature":{{"type":[{{"system":"urn:iso-astm:E1762-95:2013","code":"1.2.840.10065.1.12.1.5"}}],"when":"2026-05-01T12:00:00Z","who":{{"identifier":{{"value":"1"}}}},"sigFormat":"application/jose","data":"{data}"}}}}"#
+        ),
+    )
+    .unwrap();
+    let out = fhirsig(&["inspect", file.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(
+        text.contains("sigT       2026-05-01T12:00:00Z\\x1b[1A\\x1b[32m verified"),
+        "{text}"
+    );
+    let out = fhirsig(&["inspect", file.to_str().unwrap(), "--json"]);
+    assert!(
+        stdout(&out).contains(r"\u001b[1A\u001b[32m verified"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -63,7 +63,7 @@ pub fn run(args: DemoArgs) -> Result<Status, CliError> {
 
     // 1. A throwaway PKI: root -> intermediate -> signer with an NPI in its SAN.
     for (name, bytes) in pki::generate_test_pki(now, &pki::PkiOptions::default()).map_err(fail)? {
-        write(&dir.join("pki"), &name, &bytes)?;
+        crate::commands::pki::write_pki_file(&dir.join("pki").join(&name), &name, &bytes)?;
     }
     let read = |name: &str| std::fs::read(dir.join("pki").join(name)).map_err(fail);
     let key = SigningKey::from_pem(&read("leaf-ec.key.pem")?).map_err(fail)?;

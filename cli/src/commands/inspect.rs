@@ -24,6 +24,7 @@ use serde_json::{json, Value};
 use crate::error::{json_error, CliError, Status};
 use crate::fingerprint::{colon_hex, hex, sha256};
 use crate::io::{read_input, write_stdout};
+use crate::terminal::{escape, escape_lines};
 
 /// Arguments of `fhirsig inspect`.
 #[derive(Debug, Args)]
@@ -66,7 +67,9 @@ pub fn run(args: InspectArgs) -> Result<Status, CliError> {
         let text = if args.json {
             json_lines(&input.name, &signatures)
         } else {
-            human(&input.name, &signatures)
+            // Fields are escaped where they are written; this catches the rest (pointers made
+            // of member names, a media type), keeping the report's own newlines.
+            escape_lines(&human(&escape(&input.name), &signatures)).into_owned()
         };
         write_stdout(text.as_bytes())?;
     }
@@ -444,7 +447,7 @@ fn human(source: &str, signatures: &[Inspected]) -> String {
             );
         }
         for problem in &s.problems {
-            let _ = writeln!(out, "  {:<24}{problem}", "PROBLEM");
+            let _ = writeln!(out, "  {:<24}{}", "PROBLEM", escape(problem));
         }
     }
     out
@@ -452,7 +455,7 @@ fn human(source: &str, signatures: &[Inspected]) -> String {
 
 fn element_text(out: &mut String, e: &SignatureElement) {
     let line = |out: &mut String, label: &str, value: &str| {
-        let _ = writeln!(out, "  {label:<24}{value}");
+        let _ = writeln!(out, "  {label:<24}{}", escape(value));
     };
     let types: Vec<String> = e
         .types
@@ -564,11 +567,11 @@ fn jws_text(out: &mut String, jws: &JwsSignature, indent: &str) {
                 let mut text = String::new();
                 pretty(doc.root(), 0, &mut text, &mut shortened);
                 for line in text.lines() {
-                    let _ = writeln!(out, "{indent}  {line}");
+                    let _ = writeln!(out, "{indent}  {}", escape(line));
                 }
             }
             Err(_) => {
-                let _ = writeln!(out, "{indent}  {}", header.json());
+                let _ = writeln!(out, "{indent}  {}", escape(header.json()));
             }
         }
         if shortened {
@@ -584,7 +587,7 @@ fn jws_text(out: &mut String, jws: &JwsSignature, indent: &str) {
         match cert {
             Ok(cert) => certificate_text(out, cert, &format!("{indent}  ")),
             Err(message) => {
-                let _ = writeln!(out, "{indent}  {message}");
+                let _ = writeln!(out, "{indent}  {}", escape(message));
             }
         }
     }
@@ -618,20 +621,20 @@ fn members_text(out: &mut String, header: &Header, indent: &str) {
             "crit" => header.crit().unwrap_or_default().join(", "),
             _ => String::new(),
         };
-        let _ = writeln!(out, "{indent}  {name:<10} {value}");
+        let _ = writeln!(out, "{indent}  {name:<10} {}", escape(&value));
     }
     if !others.is_empty() {
         let _ = writeln!(
             out,
             "{indent}not interpreted: {} (ignored by verification)",
-            others.join(", ")
+            escape(&others.join(", "))
         );
     }
 }
 
 fn certificate_text(out: &mut String, cert: &Certificate, indent: &str) {
     let line = |out: &mut String, label: &str, value: &str| {
-        let _ = writeln!(out, "{indent}{label:<10} {value}");
+        let _ = writeln!(out, "{indent}{label:<10} {}", escape(value));
     };
     line(out, "subject", &cert.subject());
     line(out, "issuer", &cert.issuer());

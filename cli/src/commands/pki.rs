@@ -62,11 +62,7 @@ fn init(args: InitArgs) -> Result<Status, CliError> {
         refuse_to_overwrite(dir, &files)?;
     }
     for (name, bytes) in &files {
-        let path = dir.join(name);
-        match is_private_key(name) {
-            true => write_private_atomically(&path, bytes)?,
-            false => write_atomically(&path, bytes)?,
-        }
+        write_pki_file(&dir.join(name), name, bytes)?;
     }
     let manifest = files
         .iter()
@@ -94,6 +90,15 @@ fn refuse_to_overwrite(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Cl
             files.len()
         ))
         .with_hint("pass --force to replace them, or choose an empty folder")),
+    }
+}
+
+/// Writes one file of a generated test PKI: private keys (`*.key.pem`) owner-only (0600), the
+/// rest as any output. `pki init` and `demo` both write their keys through here.
+pub(crate) fn write_pki_file(path: &Path, name: &str, bytes: &[u8]) -> Result<(), CliError> {
+    match is_private_key(name) {
+        true => write_private_atomically(path, bytes),
+        false => write_atomically(path, bytes),
     }
 }
 

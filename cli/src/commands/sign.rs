@@ -8,7 +8,7 @@ use fhirsig_core::jws::Algorithm;
 use fhirsig_core::trust::{certificate_identifiers, CertificateChain};
 
 use crate::error::{CliError, Status};
-use crate::io::{diagnostic, read_input, write_atomically, Output};
+use crate::io::{diagnostic, read_input, read_option_file, write_in_place, Output};
 
 /// Arguments of `fhirsig sign`.
 #[derive(Debug, Args)]
@@ -82,7 +82,7 @@ pub struct SignArgs {
     #[arg(long)]
     replace: bool,
 
-    /// Write here instead of standard output.
+    /// Write here instead of standard output (never over an input: see --in-place).
     #[arg(short, long, value_name = "FILE", conflicts_with = "in_place")]
     output: Option<PathBuf>,
 
@@ -97,8 +97,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
     let text = String::from_utf8(input.bytes)
         .map_err(|_| CliError::input(format!("{}: not UTF-8 text", input.name)))?;
     let key = crate::keys::signing_key(&args.key)?;
-    let chain_bytes = std::fs::read(&args.cert)
-        .map_err(|e| CliError::input(format!("cannot read {}: {e}", args.cert.display())))?;
+    let chain_bytes = read_option_file(&args.cert)?.bytes;
     let chain = CertificateChain::from_pem(&chain_bytes).map_err(|e| {
         CliError::input(format!("{}: {e}", args.cert.display()))
             .with_hint("--cert takes the signer's certificate chain as PEM, leaf first")
@@ -137,8 +136,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         .also_cert
         .iter()
         .map(|path| {
-            let bytes = std::fs::read(path)
-                .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
+            let bytes = read_option_file(path)?.bytes;
             CertificateChain::from_pem(&bytes)
                 .map(|c| c.to_der_list())
                 .map_err(|e| CliError::input(format!("{}: {e}", path.display())))
@@ -152,12 +150,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         signed.pointer.clone()
     };
     if args.in_place {
-        if args.file.as_os_str() == "-" {
-            return Err(CliError::input(
-                "--in-place needs a file, not standard input",
-            ));
-        }
-        write_atomically(&args.file, signed.text.as_bytes())?;
+        write_in_place(&args.file, signed.text.as_bytes())?;
     } else {
         Output::from_option(args.output.clone()).write(signed.text.as_bytes())?;
     }

@@ -20,6 +20,7 @@ use crate::batch::{discover, records, Record, DEFAULT_MAX_RECORD_BYTES};
 use crate::error::{CliError, Status};
 use crate::html_report::{render, ReportRecord, RunFacts};
 use crate::io::{diagnostic, stdout_closed, write_atomically, write_stdout};
+use crate::terminal::escape;
 use crate::trust_inputs::{instant, time_policy, validator};
 
 /// Arguments of `fhirsig verify`.
@@ -471,6 +472,9 @@ fn human(
     verbose: bool,
     style: &Style,
 ) -> String {
+    // Everything below that came from the input (names, pointers, certificate fields, header
+    // values, messages quoting them) is escaped: a control character must not reach a terminal.
+    let source = escape(source);
     let mut out = String::new();
     if results.is_empty() {
         let _ = writeln!(out, "{source}: no signature found");
@@ -484,7 +488,10 @@ fn human(
         };
         let verdict = match (&result.kind, result.verified()) {
             (SignatureKind::Electronic { sig_format }, _) => {
-                format!("electronic signature ({sig_format}), not a digital signature")
+                format!(
+                    "electronic signature ({}), not a digital signature",
+                    escape(sig_format)
+                )
             }
             (_, true) => style.good("verified"),
             (_, false) => style.bad(&format!("NOT VERIFIED ({})", not_verified_reason(result))),
@@ -495,7 +502,8 @@ fn human(
         });
         let _ = writeln!(
             out,
-            "{source}: {place} {}{profile}{entry}: {verdict}",
+            "{source}: {} {}{profile}{entry}: {verdict}",
+            escape(&place),
             result.object.name()
         );
         if let Some(signer) = &result.signer {
@@ -509,10 +517,14 @@ fn human(
             } else {
                 format!("; {}", ids.join(", "))
             };
-            let _ = writeln!(out, "  signer   {}{ids}", signer.subject);
+            let _ = writeln!(
+                out,
+                "  signer   {}",
+                escape(&format!("{}{ids}", signer.subject))
+            );
         }
         if let Some(sig_t) = &result.sig_t {
-            let _ = writeln!(out, "  sigT     {sig_t}");
+            let _ = writeln!(out, "  sigT     {}", escape(sig_t));
         }
         for check in result.report().checks() {
             if !verbose && check.outcome() == Outcome::Pass {
@@ -528,7 +540,7 @@ fn human(
                 out,
                 "  {label} {:<24} {}",
                 check.code().as_str(),
-                check.message()
+                escape(check.message())
             );
         }
     }
@@ -541,8 +553,9 @@ fn human(
         };
         let _ = writeln!(
             out,
-            "{source}: {place} {}: {}",
-            uncovered.resource_type,
+            "{source}: {} {}: {}",
+            escape(place),
+            escape(&uncovered.resource_type),
             style.warn("UNSIGNED: no signature covers it")
         );
     }
@@ -550,8 +563,9 @@ fn human(
         None => writeln!(out, "{source}: file {}", style.good("verified")),
         Some(reason) => writeln!(
             out,
-            "{source}: file {}: {reason}",
-            style.bad("NOT VERIFIED")
+            "{source}: file {}: {}",
+            style.bad("NOT VERIFIED"),
+            escape(reason)
         ),
     };
     out

@@ -7,6 +7,7 @@ use fhirsig_core::trust::{format_rfc3339, Certificate, Check, Outcome, Report};
 use serde_json::{json, Map, Value};
 
 use crate::fingerprint::{colon_hex, hex, sha256};
+use crate::terminal::escape;
 
 /// A finished validation, ready to show.
 pub struct Validation<'a> {
@@ -35,10 +36,15 @@ pub fn text(v: &Validation<'_>) -> String {
         // The outcome column already says "not checked"; the library's message may repeat it.
         let message = check.message();
         let message = message.strip_prefix("not checked: ").unwrap_or(message);
-        let _ = write!(out, "  {outcome:<11}  {}: {message}", check.code());
+        let _ = write!(
+            out,
+            "  {outcome:<11}  {}: {}",
+            check.code(),
+            escape(message)
+        );
         match check.evidence_value("certificate") {
             Some(subject) => {
-                let _ = writeln!(out, " [{subject}]");
+                let _ = writeln!(out, " [{}]", escape(subject));
             }
             None => out.push('\n'),
         }
@@ -49,8 +55,8 @@ pub fn text(v: &Validation<'_>) -> String {
         v.validation_time, v.time_policy
     );
     for (index, cert) in v.chain.iter().enumerate() {
-        let _ = writeln!(out, "  [{index}] subject  {}", cert.subject());
-        let _ = writeln!(out, "      issuer   {}", cert.issuer());
+        let _ = writeln!(out, "  [{index}] subject  {}", escape(&cert.subject()));
+        let _ = writeln!(out, "      issuer   {}", escape(&cert.issuer()));
         let _ = writeln!(
             out,
             "      valid    {} to {}",

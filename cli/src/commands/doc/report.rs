@@ -10,7 +10,10 @@ pub fn print(signature: &str, report: &Report, json: bool, key_only: bool) -> Re
     let text = if json {
         to_json(signature, report)
     } else {
-        let mut text = format!("{signature}: {report}");
+        // The report's checks quote certificate names and header values: escaped, keeping
+        // the report's own line breaks.
+        let mut text =
+            crate::terminal::escape_lines(&format!("{signature}: {report}")).into_owned();
         if key_only && report.passed() {
             text.push_str(
                 "note: verified with the given key only; no certificate chain was checked\n",

@@ -231,7 +231,8 @@ fn sign_jws(args: &SignArgs, signer: &DocumentSigner<'_>) -> Result<(Vec<u8>, St
 pub fn digest(path: &Path, uri: Option<&str>) -> Result<DocumentDigest, CliError> {
     let name = path.display().to_string();
     let uri = uri.map_or_else(|| uri_for_path(&name), str::to_owned);
-    let file = File::open(path).map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
+    let file = File::open(path).map_err(|e| crate::io::read_error(&name, &e, true))?;
+    crate::io::note_input(path);
     DocumentDigest::from_reader(&uri, file)
         .map(|d| d.with_media_type(media_type_for(&name)))
         .map_err(|e| CliError::input(format!("{name}: {e}")))

@@ -93,8 +93,8 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 ));
             };
             let name = file.display().to_string();
-            let content = File::open(file)
-                .map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
+            let content = File::open(file).map_err(|e| crate::io::read_error(&name, &e, true))?;
+            crate::io::note_input(file);
             verifier
                 .verify_cms(&signature.bytes, content)
                 .map_err(|e| CliError::input(e.to_string()))?

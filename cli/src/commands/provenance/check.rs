@@ -59,10 +59,13 @@ pub fn run(args: CheckArgs) -> Result<Status, CliError> {
             .with("findings", Value::Array(list));
         v.to_pretty()
     } else {
-        let mut lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        let mut lines: Vec<String> = findings
+            .iter()
+            .map(|f| crate::terminal::escape(&f.to_string()).into_owned())
+            .collect();
         lines.push(format!(
             "{}: {} error(s), {} other finding(s)",
-            input.name,
+            crate::terminal::escape(&input.name),
             errors,
             findings.len() - errors
         ));

@@ -7,7 +7,7 @@ use fhirsig_provenance::{add_to_bundle, Scope};
 
 use super::common::{input_error, with_newline, AgentArgs};
 use crate::error::{CliError, Status};
-use crate::io::{read_input, write_atomically, Output};
+use crate::io::{read_input, write_in_place, Output};
 
 /// Arguments of `fhirsig provenance for-bundle`.
 #[derive(Debug, Args)]
@@ -60,12 +60,7 @@ pub fn run(args: ForBundleArgs) -> Result<Status, CliError> {
         out.into_bytes()
     };
     if args.in_place {
-        if input.name == "<stdin>" {
-            return Err(CliError::input(
-                "--in-place needs a file, not standard input",
-            ));
-        }
-        write_atomically(&args.file, &bytes)?;
+        write_in_place(&args.file, &bytes)?;
     } else {
         Output::from_option(args.output).write(&bytes)?;
     }

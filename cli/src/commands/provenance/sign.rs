@@ -15,7 +15,7 @@ use rustls_pki_types::CertificateDer;
 
 use super::common::{input_error, recorded_or_now, reference};
 use crate::error::{CliError, Status};
-use crate::io::{diagnostic, read_input, write_atomically, Output};
+use crate::io::{diagnostic, read_input, read_option_file, write_in_place, Output};
 
 /// Arguments of `fhirsig provenance sign`.
 #[derive(Debug, Args)]
@@ -94,9 +94,9 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
     let text = std::str::from_utf8(&input.bytes)
         .map_err(|_| input_error(&input.name, "not UTF-8"))?
         .to_owned();
-    let key_in = read_input(&args.key)?;
+    let key_in = read_option_file(&args.key)?;
     let key = SigningKey::from_pem(&key_in.bytes).map_err(|e| input_error(&key_in.name, e))?;
-    let cert_in = read_input(&args.cert)?;
+    let cert_in = read_option_file(&args.cert)?;
     let certificates: Vec<Vec<u8>> = CertificateDer::pem_slice_iter(&cert_in.bytes)
         .map(|c| c.map(|c| c.to_vec()))
         .collect::<Result<_, _>>()
@@ -135,7 +135,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
     };
     let bytes = out.into_bytes();
     if args.in_place {
-        write_atomically(&args.file, &bytes)?;
+        write_in_place(&args.file, &bytes)?;
     } else {
         Output::from_option(args.output).write(&bytes)?;
     }

@@ -10,6 +10,7 @@ use fhirsig_core::trust::Outcome;
 use super::common::with_newline;
 use crate::error::{json_error, CliError, Status};
 use crate::io::{read_input, write_stdout};
+use crate::terminal::escape;
 use crate::trust_inputs::{instant, time_policy, validator};
 
 /// Arguments of `fhirsig provenance verify`.
@@ -91,9 +92,9 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                     crate::commands::verify::not_verified_reason(r)
                 )
             };
-            lines.push(format!("{}: {verdict}", r.signature_pointer));
+            lines.push(format!("{}: {verdict}", escape(&r.signature_pointer)));
             if let Some(signer) = &r.signer {
-                lines.push(format!("  signer   {}", signer.subject));
+                lines.push(format!("  signer   {}", escape(&signer.subject)));
             }
             if !r.coverage.signed.is_empty() {
                 lines.push(format!("  covers   {}", r.coverage.signed.join(", ")));
@@ -103,11 +104,14 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 .iter()
                 .filter(|c| c.outcome() != Outcome::Pass)
             {
-                lines.push(format!("  {c}"));
+                lines.push(format!("  {}", escape(&c.to_string())));
             }
         }
         if results.is_empty() {
-            lines.push(format!("{}: no Provenance signature found", input.name));
+            lines.push(format!(
+                "{}: no Provenance signature found",
+                escape(&input.name)
+            ));
         }
         lines.join("\n")
     };
