@@ -400,6 +400,89 @@ fn fhir_carriage_round_trip() {
     assert_eq!(verify("note.pdf").status.code(), Some(0));
     std::fs::write(dir.join("changed.pdf"), b"%PDF-1.4 a signed nite").unwrap();
     assert_eq!(verify("changed.pdf").status.code(), Some(1));
+    // What the Provenance claims is checked against what the signature binds.
+    let outcomes = |provenance: &str| {
+        let out = run(&[
+            "doc",
+            "verify",
+            provenance,
+            "note.pdf",
+            "--trust",
+            "pki/root-ca.cert.pem",
+            "--json",
+        ]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let outcome = |code: &str| {
+            report["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["code"] == code)
+                .map(|c| c["outcome"].as_str().unwrap().to_owned())
+                .unwrap_or_else(|| panic!("no {code} check: {report}"))
+        };
+        (
+            out.status.code(),
+            [
+                "signer-identity",
+                "signature-when",
+                "signature-type",
+                "provenance-binding",
+            ]
+            .map(outcome),
+        )
+    };
+    assert_eq!(
+        outcomes("note.pdf.jws.provenance.json"),
+        (Some(0), ["pass", "pass", "pass", "pass"].map(String::from))
+    );
+    for (from, to, failing) in [
+        ("\"value\": \"1234567893\"", "\"value\": \"1111111111\"", 0),
+        (
+            "\"when\": \"2026-05-01T12:00:00Z\"",
+            "\"when\": \"2026-05-02T12:00:00Z\"",
+            1,
+        ),
+        ("1.2.840.10065.1.12.1.5", "1.2.840.10065.1.12.1.1", 2),
+        ("\"DocumentReference/42\"", "\"DocumentReference/43\"", 3),
+    ] {
+        assert!(provenance.contains(from), "{from}");
+        std::fs::write(dir.join("claims.json"), provenance.replace(from, to)).unwrap();
+        let (status, checks) = outcomes("claims.json");
+        assert_eq!(status, Some(1), "{to}: {checks:?}");
+        assert_eq!(checks[failing], "fail", "{to}: {checks:?}");
+    }
+    // A CMS signature binds the signer and the time, not the target or a commitment: those are
+    // reported as not covered, never as checked.
+    let out = run(&[
+        "doc",
+        "sign",
+        "note.pdf",
+        "--format",
+        "cms",
+        "--key",
+        "pki/leaf-ec.key.pem",
+        "--cert",
+        "chain.pem",
+        "--fhir",
+        "--target",
+        "DocumentReference/42",
+        "--at",
+        "2026-05-01T12:00:00Z",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        outcomes("note.pdf.p7s.provenance.json"),
+        (
+            Some(0),
+            ["pass", "pass", "not-checked", "not-checked"].map(String::from)
+        )
+    );
     // It passes the HRex Provenance checker, and fhirsig verify recognises it and says how to check it.
     assert_eq!(
         run(&[

@@ -274,3 +274,47 @@ fn doc_verify_agrees_with_every_document_vector() {
     }
     assert!(checked >= 10, "only {checked} document cases");
 }
+
+/// The `signaturePointer`s of JSON Lines output (signature lines only), in order, once each.
+fn signature_pointers(stdout: &[u8]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in String::from_utf8(stdout.to_vec()).unwrap().lines() {
+        let value: Value = serde_json::from_str(line).unwrap();
+        if let Some(pointer) = value["signaturePointer"].as_str() {
+            if out.last().map(String::as_str) != Some(pointer) {
+                out.push(pointer.to_owned());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn inspect_and_verify_find_the_same_signatures_in_every_vector() {
+    let dir = temp_dir("vectors-same-signatures");
+    let mut compared = 0;
+    for area in ["fhir", "trust", "provenance", "payload"] {
+        for (name, case) in cases(area) {
+            let file = write(&dir, "input.json", &input(&case));
+            let run = |command: &str| {
+                Command::new(env!("CARGO_BIN_EXE_fhirsig"))
+                    .args([command, file.as_str(), "--json"])
+                    .output()
+                    .unwrap()
+            };
+            let (inspected, verified) = (run("inspect"), run("verify"));
+            if case["expect"] == "parse-failure" {
+                assert_eq!(inspected.status.code(), Some(2), "{name}");
+                assert_eq!(verified.status.code(), Some(2), "{name}");
+                continue;
+            }
+            assert_eq!(
+                signature_pointers(&inspected.stdout),
+                signature_pointers(&verified.stdout),
+                "{name}: inspect and verify disagree on the signatures"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 130, "only {compared} files compared");
+}

@@ -7,11 +7,10 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use base64::Engine as _;
 use clap::Args;
 use fhirsig_core::canonicalization::Canonicalization;
-use fhirsig_core::fhir::{Profile, SignatureElement};
-use fhirsig_core::jws::{CompactJws, Header, JsonJws};
+use fhirsig_core::fhir::{self, DataEncoding, Jws, Profile, SignatureElement};
+use fhirsig_core::jws::Header;
 use fhirsig_core::locate::{locate, Located};
 use fhirsig_core::payload::{item_payload, resource_payload, SignedObject};
 use fhirsig_core::trust::{
@@ -161,7 +160,7 @@ fn inspect_document(doc: &Document<'_>) -> Vec<Inspected> {
         })
         .collect();
     found.extend(
-        fhirsig_provenance::provenance_signatures(doc)
+        fhir::provenance_signatures(doc)
             .into_iter()
             .map(|(pointer, signature)| inspect_provenance(doc, pointer, signature)),
     );
@@ -201,14 +200,14 @@ fn inspect_one(doc: &Document<'_>, located: &Located<'_>, signature: Node<'_>) -
 fn inspect_provenance(
     doc: &Document<'_>,
     pointer: String,
-    found: fhirsig_provenance::ProvenanceSignature<'_>,
+    found: fhir::ProvenanceSignature<'_>,
 ) -> Inspected {
     let object = SignedObject::ProvenanceTargets;
     let mut result = decode_signature(doc, pointer, object, found.signature);
     if matches!(result.form, Form::Electronic { .. }) {
         return result;
     }
-    if let Some(media) = fhirsig_provenance::external_document_format(found.signature) {
+    if let Some(media) = fhir::external_document_format(found.signature) {
         result.external_document = Some(media.to_owned());
         return result;
     }
@@ -222,7 +221,7 @@ fn inspect_provenance(
         },
         None => None,
     };
-    match fhirsig_provenance::signed_content(doc, found.provenance, rule) {
+    match fhir::signed_content(doc, found.provenance, rule) {
         Ok(c) => {
             let rule = Some(c.canonicalization.uri());
             let payload = PayloadInfo::new(&c.bytes, rule, Some(c.targets), c.number_changes);
@@ -233,14 +232,16 @@ fn inspect_provenance(
     result
 }
 
-/// The Signature element, `Signature.data` and the JWS in it, decoded.
+/// The Signature element, `Signature.data` and the JWS in it, decoded by the core's one
+/// decoder (the one `verify` uses).
 fn decode_signature(
     doc: &Document<'_>,
     pointer: String,
     object: SignedObject,
     signature: Node<'_>,
 ) -> Inspected {
-    let element = SignatureElement::read(signature);
+    let decoded = fhir::decode_signature(signature);
+    let chars = decoded.element.data.as_deref().map_or(0, str::len);
     let mut result = Inspected {
         pointer,
         signature_pointer: doc.pointer_of(signature.id()),
@@ -252,7 +253,7 @@ fn decode_signature(
         payload: None,
         external_document: None,
         problems: Vec::new(),
-        element,
+        element: decoded.element,
     };
     if let Some(format) = result
         .element
@@ -260,82 +261,71 @@ fn decode_signature(
         .as_deref()
         .filter(|f| f.starts_with("image/"))
     {
+        // An electronic signature: `data` is a picture, not a JWS.
         result.form = Form::Electronic {
             sig_format: format.to_owned(),
         };
-        result.data = match result.element.data.as_deref() {
-            None => DataForm::Missing,
-            Some(data) => DataForm::Base64 { chars: data.len() },
-        };
+        if result.element.data.is_some() {
+            result.data = DataForm::Base64 { chars };
+        }
         return result;
     }
-    let (data, text) = decode_data(result.element.data.as_deref());
-    result.data = data;
-    match text {
+    result.data = match decoded.encoding {
+        DataEncoding::Missing => DataForm::Missing,
+        DataEncoding::Base64 => DataForm::Base64 { chars },
+        DataEncoding::RawJws => DataForm::RawJws { chars },
+        _ => DataForm::Undecodable { chars },
+    };
+    match decoded.jws {
         None => result.problems.push(match result.data {
             DataForm::Missing => "Signature.data is missing: there is no JWS to decode".to_owned(),
-            _ => "Signature.data is neither base64 of a JWS nor a compact JWS".to_owned(),
-        }),
-        Some(text) if text.trim_start().starts_with('{') => match JsonJws::parse(&text) {
-            Ok(jws) => {
-                result.form = Form::Json {
-                    signatures: jws.signatures().len(),
-                    detached: jws.is_detached(),
-                };
-                for (index, entry) in jws.signatures().iter().enumerate() {
-                    if entry.protected().is_none() {
-                        result
-                            .problems
-                            .push(format!("JWS signature {index} has no protected header"));
-                    }
-                    result.jws.push(jws_signature(
-                        entry.protected().cloned(),
-                        entry.unprotected().cloned(),
-                        &format!("signature {index}"),
-                        &mut result.problems,
-                    ));
-                }
+            DataForm::Undecodable { .. } => {
+                "Signature.data is neither base64 of a JWS nor a compact JWS".to_owned()
             }
-            Err(e) => result
-                .problems
-                .push(format!("the JWS JSON serialization cannot be decoded: {e}")),
-        },
-        Some(text) => match CompactJws::parse(text.trim()) {
-            Ok(jws) => {
-                result.form = Form::Compact {
-                    detached: jws.is_detached(),
-                };
+            _ => {
+                let reason = decoded
+                    .checks
+                    .iter()
+                    .find(|c| c.failure().is_some())
+                    .map_or("", |c| c.message());
+                format!("the JWS cannot be decoded: {reason}")
+            }
+        }),
+        Some(Jws::Json(jws)) => {
+            result.form = Form::Json {
+                signatures: jws.signatures().len(),
+                detached: jws.is_detached(),
+            };
+            for (index, entry) in jws.signatures().iter().enumerate() {
+                if entry.protected().is_none() {
+                    result
+                        .problems
+                        .push(format!("JWS signature {index} has no protected header"));
+                }
                 result.jws.push(jws_signature(
-                    Some(jws.header().clone()),
-                    None,
-                    "the JWS",
+                    entry.protected().cloned(),
+                    entry.unprotected().cloned(),
+                    &format!("signature {index}"),
                     &mut result.problems,
                 ));
             }
-            Err(e) => result
-                .problems
-                .push(format!("the compact JWS cannot be decoded: {e}")),
-        },
+        }
+        Some(Jws::Compact(jws)) => {
+            result.form = Form::Compact {
+                detached: jws.is_detached(),
+            };
+            result.jws.push(jws_signature(
+                Some(jws.header().clone()),
+                None,
+                "the JWS",
+                &mut result.problems,
+            ));
+        }
+        Some(_) => result
+            .problems
+            .push("the JWS is in a form this version cannot show".to_owned()),
     }
     result
-}
-
-/// `Signature.data` → JWS text: standard base64 (FHIR base64Binary, possibly wrapped), or a raw
-/// compact JWS as some senders write it.
-fn decode_data(data: Option<&str>) -> (DataForm, Option<String>) {
-    let Some(data) = data else {
-        return (DataForm::Missing, None);
-    };
-    let compact: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let chars = data.len();
-    match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => (DataForm::Base64 { chars }, Some(text)),
-            Err(_) => (DataForm::Undecodable { chars }, None),
-        },
-        Err(_) if compact.split('.').count() == 3 => (DataForm::RawJws { chars }, Some(compact)),
-        Err(_) => (DataForm::Undecodable { chars }, None),
-    }
 }
 
 fn jws_signature(
@@ -914,20 +904,5 @@ mod tests {
             "A".repeat(SHOWN_STRING - 9)
         );
         assert_eq!(out, expected);
-    }
-
-    #[test]
-    fn data_is_base64_or_a_raw_jws() {
-        assert!(matches!(decode_data(None), (DataForm::Missing, None)));
-        let (form, text) = decode_data(Some("YS5iLmM="));
-        assert!(matches!(form, DataForm::Base64 { chars: 8 }));
-        assert_eq!(text.as_deref(), Some("a.b.c"));
-        let (form, text) = decode_data(Some("eyJhbGciOiJSUzI1NiJ9..c2ln"));
-        assert!(matches!(form, DataForm::RawJws { .. }));
-        assert_eq!(text.as_deref(), Some("eyJhbGciOiJSUzI1NiJ9..c2ln"));
-        assert!(matches!(
-            decode_data(Some("not base64!")),
-            (DataForm::Undecodable { .. }, None)
-        ));
     }
 }

@@ -4,6 +4,33 @@
 //! The core never reads the clock, the environment or files: time, keys, certificates and trust
 //! anchors are passed in by the caller (the `fhirsig` command line, or your program).
 //!
+//! Verifying a received Bundle against your trust anchors, as of an instant:
+//!
+//! ```
+//! use fhirsig_core::{parse_rfc3339, verify_json, ChainValidator, TrustAnchors, VerifyOptions};
+//! # let (root_pem, signed) = (include_bytes!("../../../cli/tests/cmd/fixtures/root.cert.pem"),
+//! #     include_bytes!("../../../cli/tests/cmd/fixtures/signed.json"));
+//! let anchors = TrustAnchors::from_pem(&[root_pem])?;
+//! let at = parse_rfc3339("2026-06-01T00:00:00Z").expect("an RFC 3339 instant");
+//! let report = verify_json(signed, &VerifyOptions::new(ChainValidator::new(anchors), at))?;
+//! assert!(report.verified());
+//! let proof = report.signatures[0].proof().expect("verified signatures carry their proof");
+//! assert_eq!(proof.payload_sha256(), report.signatures[0].payload_sha256.as_deref().unwrap());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! "Verified" is a value only the verifier makes ([`report::Verified`]); a result cannot be
+//! built or changed outside this crate:
+//!
+//! ```compile_fail
+//! let forged = fhirsig_core::fhir::SignatureVerification {
+//!     pointer: String::new(),
+//!     ..unimplemented!()
+//! };
+//! ```
+//!
+//! Which bytes a signature covers:
+//!
 //! ```
 //! use fhirsig_core::{canonicalization::Canonicalization, payload::resource_payload};
 //!
@@ -25,3 +52,14 @@ pub mod locate;
 pub mod payload;
 pub mod report;
 pub mod trust;
+
+// The common path of a Rust user, without direct dependencies on fhirsig-jcs or
+// rustls-pki-types.
+pub use fhir::{
+    verify_json, verify_json_with, FileReport, FileRules, FileVerdict, SignatureVerification,
+    VerifyOptions,
+};
+pub use fhirsig_jcs::ParseError;
+pub use report::{Check, CheckCode, Verified};
+pub use rustls_pki_types::UnixTime;
+pub use trust::{parse_rfc3339, ChainValidator, Crl, TimePolicy, TrustAnchors};

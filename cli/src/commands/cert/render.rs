@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use fhirsig_core::trust::{format_rfc3339, Certificate, Check, Outcome, Report};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::fingerprint::{colon_hex, hex, sha256};
 use crate::terminal::escape;
@@ -81,21 +81,11 @@ pub fn json(v: &Validation<'_>) -> Value {
     })
 }
 
+/// A check in the core's one JSON form (the one `verify --json` writes).
 fn check_json(check: &Check) -> Value {
-    let mut evidence = Map::new();
-    for (key, value) in check.evidence() {
-        // The first entry under a key is the one the library reports for it.
-        evidence
-            .entry(key.to_string())
-            .or_insert_with(|| Value::String(value.to_string()));
-    }
-    json!({
-        "code": check.code().as_str(),
-        "outcome": check.outcome().as_str(),
-        "subIndication": check.failure().map(|(_, sub)| sub.as_str()),
-        "message": check.message(),
-        "evidence": evidence,
-    })
+    let mut out = Vec::new();
+    fhirsig_core::fhir::write_check_json(&mut out, check);
+    serde_json::from_slice(&out).unwrap_or(Value::Null)
 }
 
 fn cert_json(cert: &Certificate) -> Value {

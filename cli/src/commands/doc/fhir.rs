@@ -108,30 +108,3 @@ fn array(items: &[String]) -> String {
         .collect();
     format!("[\n{}\n]", lines.join(",\n"))
 }
-
-/// A signature carried in a Provenance: its bytes and the declared `targetFormat`.
-pub type Carried = (Vec<u8>, Option<String>);
-
-/// If `bytes` are a Provenance, the signature bytes (and `targetFormat`) of its first
-/// `signature` entry; `None` for anything else.
-pub fn signature_from_provenance(bytes: &[u8]) -> Option<Result<Carried, CliError>> {
-    let doc = fhirsig_jcs::parse(bytes).ok()?;
-    let root = doc.root();
-    if root.get("resourceType")?.as_str()? != "Provenance" {
-        return None;
-    }
-    let Some(signature) = root.get("signature").and_then(|s| s.elements().next()) else {
-        return Some(Err(CliError::input("the Provenance has no signature")));
-    };
-    let target_format = signature
-        .get("targetFormat")
-        .and_then(|t| t.as_str())
-        .map(str::to_owned);
-    let data = signature.get("data").and_then(|d| d.as_str()).unwrap_or("");
-    Some(
-        base64::engine::general_purpose::STANDARD
-            .decode(data.as_bytes())
-            .map(|b| (b, target_format))
-            .map_err(|_| CliError::input("Provenance.signature[0].data is not base64")),
-    )
-}

@@ -1,5 +1,6 @@
 //! Printing a verification report: one line per check, or one JSON object.
 
+use fhirsig_core::fhir::write_check_json;
 use fhirsig_core::trust::Report;
 
 use crate::error::CliError;
@@ -24,8 +25,8 @@ pub fn print(signature: &str, report: &Report, json: bool, key_only: bool) -> Re
     write_stdout(text.as_bytes())
 }
 
-/// `{"signature", "indication", "subIndication", "checks": [{code, outcome, message, indication?,
-/// subIndication?, evidence}]}`.
+/// `{"signature", "indication", "subIndication", "checks": [...]}`; each check in the core's
+/// one JSON form (code, evidence, message, outcome, subIndication), as `verify --json` writes.
 pub fn to_json(signature: &str, report: &Report) -> String {
     let mut out = Vec::with_capacity(1024);
     out.extend_from_slice(b"{\"signature\":");
@@ -42,28 +43,7 @@ pub fn to_json(signature: &str, report: &Report) -> String {
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(b"{\"code\":");
-        fhirsig_jcs::write_escaped(check.code().as_str(), &mut out);
-        out.extend_from_slice(b",\"outcome\":");
-        fhirsig_jcs::write_escaped(check.outcome().as_str(), &mut out);
-        if let Some((indication, sub)) = check.failure() {
-            out.extend_from_slice(b",\"indication\":");
-            fhirsig_jcs::write_escaped(indication.as_str(), &mut out);
-            out.extend_from_slice(b",\"subIndication\":");
-            fhirsig_jcs::write_escaped(sub.as_str(), &mut out);
-        }
-        out.extend_from_slice(b",\"message\":");
-        fhirsig_jcs::write_escaped(check.message(), &mut out);
-        out.extend_from_slice(b",\"evidence\":{");
-        for (j, (key, value)) in check.evidence().iter().enumerate() {
-            if j > 0 {
-                out.push(b',');
-            }
-            fhirsig_jcs::write_escaped(key, &mut out);
-            out.push(b':');
-            fhirsig_jcs::write_escaped(value, &mut out);
-        }
-        out.extend_from_slice(b"}}");
+        write_check_json(&mut out, check);
     }
     out.extend_from_slice(b"]}\n");
     String::from_utf8_lossy(&out).into_owned()

@@ -79,7 +79,9 @@ pub struct SignArgs {
     at: Option<String>,
 
     /// Also write a FHIR Provenance carrying the signature (targetFormat = the document's media
-    /// type), to travel with the DocumentReference or Binary named by --target.
+    /// type), to travel with the DocumentReference or Binary named by --target. A JWS over one
+    /// document then names it by --target in a JAdES sigD header, so the signature binds which
+    /// resource holds it (`doc verify PROVENANCE FILE` checks target, who, when and type).
     #[arg(long, requires = "target")]
     fhir: bool,
 
@@ -198,7 +200,18 @@ fn sign_jws(args: &SignArgs, signer: &DocumentSigner<'_>) -> Result<(Vec<u8>, St
             .unwrap_or(false),
         _ => true,
     };
-    if args.files.len() == 1 && !args.sigd && !single_large && args.uris.is_empty() {
+    // With --fhir the one document is named by the Provenance's target in a sigD header, so
+    // the signature binds which resource holds it (doc verify checks Provenance.target).
+    let fhir_target = match (args.fhir, args.files.len(), args.uris.is_empty()) {
+        (true, 1, true) => args.target.clone(),
+        _ => None,
+    };
+    if args.files.len() == 1
+        && !args.sigd
+        && !single_large
+        && args.uris.is_empty()
+        && fhir_target.is_none()
+    {
         let input = crate::io::read_input(&args.files[0])?;
         let jws = signer
             .sign_detached(&input.bytes)
@@ -218,7 +231,10 @@ fn sign_jws(args: &SignArgs, signer: &DocumentSigner<'_>) -> Result<(Vec<u8>, St
         .files
         .iter()
         .enumerate()
-        .map(|(i, f)| digest(f, args.uris.get(i).map(String::as_str)))
+        .map(|(i, f)| {
+            let uri = args.uris.get(i).or(fhir_target.as_ref());
+            digest(f, uri.map(String::as_str))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let jws = signer
         .sign_sigd(&digests)

@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use fhirsig_core::document::{
-    jws_uses_sigd, media_type_for, signed_documents, uri_for_path, DocumentVerifier, JwsContent,
-    SignatureKind,
+    carried_signature, jws_uses_sigd, media_type_for, provenance_claim_checks, signed_documents,
+    uri_for_path, DocumentVerifier, JwsContent, SignatureKind,
 };
 use fhirsig_core::jws::CompactJws;
 use fhirsig_core::trust::{ChainValidator, Report};
 use rustls_pki_types::UnixTime;
 
-use super::{fhir, report, sign};
+use super::{report, sign};
 use crate::error::{CliError, Status};
 use crate::io::read_input;
 use crate::keys;
@@ -68,10 +68,17 @@ pub struct VerifyArgs {
 pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     let verifier = verifier(&args)?;
     let mut signature = read_input(&args.signature)?;
-    // A Provenance from `doc sign --fhir` carries the signature in Signature.data.
-    if let Some(carried) = fhir::signature_from_provenance(&signature.bytes) {
-        let (bytes, target_format) = carried?;
-        if let (Some(declared), [file]) = (target_format, args.files.as_slice()) {
+    // A Provenance from `doc sign --fhir` carries the signature in Signature.data; what it
+    // claims (who, when, type, target) is checked against the signature below.
+    let provenance_text = signature.bytes.clone();
+    let provenance = fhirsig_jcs::parse(&provenance_text).ok();
+    let carried = match provenance.as_ref().and_then(carried_signature) {
+        Some(Ok(carried)) => Some(carried),
+        Some(Err(e)) => return Err(CliError::input(format!("{}: {e}", signature.name))),
+        None => None,
+    };
+    if let Some(carried) = &carried {
+        if let (Some(declared), [file]) = (&carried.target_format, args.files.as_slice()) {
             let actual = media_type_for(&file.display().to_string());
             if declared != actual {
                 crate::io::diagnostic(
@@ -83,7 +90,7 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 );
             }
         }
-        signature.bytes = bytes;
+        signature.bytes = carried.bytes.clone();
     }
     let report = match SignatureKind::detect(&signature.bytes) {
         SignatureKind::Cms => {
@@ -99,8 +106,19 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 .verify_cms(&signature.bytes, content)
                 .map_err(|e| CliError::input(e.to_string()))?
         }
-        _ => verify_jws(&args, &verifier, &signature.bytes)?,
+        _ => verify_jws(
+            &args,
+            &verifier,
+            &signature.bytes,
+            carried.as_ref().and_then(|c| c.target.as_deref()),
+        )?,
     };
+    let mut report = report;
+    if let (Some(doc), Some(carried)) = (&provenance, &carried) {
+        provenance_claim_checks(doc, carried)
+            .into_iter()
+            .for_each(|c| report.push(c));
+    }
     let key_only = args.key.is_some();
     report::print(&signature.name, &report, args.json, key_only)?;
     Ok(if report.passed() {
@@ -130,10 +148,13 @@ fn verifier(args: &VerifyArgs) -> Result<DocumentVerifier, CliError> {
     Ok(DocumentVerifier::with_chain(validator, now))
 }
 
+/// `target`: the carrying Provenance's target, the URI a lone file is taken to be when the
+/// sigD header names it and no --uri is given.
 fn verify_jws(
     args: &VerifyArgs,
     verifier: &DocumentVerifier,
     bytes: &[u8],
+    target: Option<&str>,
 ) -> Result<Report, CliError> {
     let text = String::from_utf8_lossy(bytes);
     if jws_uses_sigd(&text) != Some(true) {
@@ -155,10 +176,14 @@ fn verify_jws(
         .iter()
         .enumerate()
         .map(|(i, file)| {
+            let by_target = target
+                .filter(|t| args.files.len() == 1 && signed.iter().any(|s| s == t))
+                .map(str::to_owned);
             let uri = args
                 .uris
                 .get(i)
                 .cloned()
+                .or(by_target)
                 .unwrap_or_else(|| match_uri(file, &signed));
             sign::digest(file, Some(&uri))
         })

@@ -42,6 +42,7 @@ mod cms;
 mod digest;
 mod error;
 mod media_type;
+mod provenance;
 mod sigd;
 mod signer;
 mod uri;
@@ -51,6 +52,9 @@ mod verify_jws;
 pub use digest::DocumentDigest;
 pub use error::DocumentError;
 pub use media_type::media_type_for;
+pub use provenance::{
+    carried_signature, provenance_claim_checks, CarriedSignature, CarriedSignatureError,
+};
 pub use sigd::{signed_documents, SignedDocument, HASH_S256, OBJECT_ID_BY_URI_HASH};
 pub use signer::DocumentSigner;
 pub use uri::uri_for_path;

@@ -49,11 +49,27 @@ impl Jws {
     }
 }
 
+/// How `Signature.data` holds the JWS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DataEncoding {
+    /// `data` is absent.
+    Missing,
+    /// Standard base64 (possibly wrapped) of the JWS text, as CONF-046 says.
+    Base64,
+    /// The compact JWS itself, not its base64 (tolerated with a warning).
+    RawJws,
+    /// Neither: no JWS can be read from it.
+    Undecodable,
+}
+
 /// A `Signature` element, read and decoded.
 #[derive(Debug, Clone)]
 pub struct DecodedSignature {
     /// The element's members.
     pub element: SignatureElement,
+    /// How `data` holds the JWS.
+    pub encoding: DataEncoding,
     /// The JWS, when `data` held one that parses.
     pub jws: Option<Jws>,
     /// The report entries of decoding: `signature-data`, then `jws-format` when the data
@@ -65,16 +81,21 @@ pub struct DecodedSignature {
 pub fn decode_signature(signature: Node<'_>) -> DecodedSignature {
     let element = SignatureElement::read(signature);
     let mut checks = Vec::new();
-    let jws = data_text(&element, &mut checks).and_then(|text| parse_jws(&text, &mut checks));
+    let (encoding, text) = data_text(&element, &mut checks);
+    let jws = text.and_then(|text| parse_jws(&text, &mut checks));
     DecodedSignature {
         element,
+        encoding,
         jws,
         checks,
     }
 }
 
 /// `Signature.data` → JWS text.
-fn data_text(element: &SignatureElement, checks: &mut Vec<Check>) -> Option<String> {
+fn data_text(
+    element: &SignatureElement,
+    checks: &mut Vec<Check>,
+) -> (DataEncoding, Option<String>) {
     const CODE: CheckCode = CheckCode::SignatureData;
     let Some(data) = element.data.as_deref() else {
         checks.push(Check::failed(
@@ -82,7 +103,7 @@ fn data_text(element: &SignatureElement, checks: &mut Vec<Check>) -> Option<Stri
             SubIndication::FormatFailure,
             "Signature.data is missing: there is no JWS to verify",
         ));
-        return None;
+        return (DataEncoding::Missing, None);
     };
     // base64Binary may be wrapped; copy only when it is.
     let compact: std::borrow::Cow<'_, str> = if data.bytes().any(|b| b.is_ascii_whitespace()) {
@@ -97,7 +118,7 @@ fn data_text(element: &SignatureElement, checks: &mut Vec<Check>) -> Option<Stri
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
                 checks.push(Check::pass(CODE, "Signature.data is base64 of the JWS"));
-                Some(text)
+                (DataEncoding::Base64, Some(text))
             }
             Err(_) => {
                 checks.push(Check::failed(
@@ -105,7 +126,7 @@ fn data_text(element: &SignatureElement, checks: &mut Vec<Check>) -> Option<Stri
                     SubIndication::FormatFailure,
                     "Signature.data does not decode to JWS text (not UTF-8)",
                 ));
-                None
+                (DataEncoding::Undecodable, None)
             }
         },
         Err(_) if compact.split('.').count() == 3 => {
@@ -113,7 +134,7 @@ fn data_text(element: &SignatureElement, checks: &mut Vec<Check>) -> Option<Stri
                 CODE,
                 "Signature.data holds the JWS itself, not its base64 (CONF-046 says base64 encoded again)",
             ));
-            Some(compact.into_owned())
+            (DataEncoding::RawJws, Some(compact.into_owned()))
         }
         Err(_) => {
             checks.push(Check::failed(
@@ -121,7 +142,7 @@ fn data_text(element: &SignatureElement, checks: &mut Vec<Check>) -> Option<Stri
                 SubIndication::FormatFailure,
                 "Signature.data is not base64",
             ));
-            None
+            (DataEncoding::Undecodable, None)
         }
     }
 }
@@ -155,5 +176,38 @@ fn parse_jws(text: &str, checks: &mut Vec<Check>) -> Option<Jws> {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(data: Option<&str>) -> DecodedSignature {
+        let text = match data {
+            Some(d) => format!(r#"{{"sigFormat":"application/jose","data":"{d}"}}"#),
+            None => r#"{"sigFormat":"application/jose"}"#.to_owned(),
+        };
+        let doc = fhirsig_jcs::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        decode_signature(doc.root())
+    }
+
+    #[test]
+    fn data_is_base64_or_a_raw_jws() {
+        let missing = decoded(None);
+        assert_eq!(missing.encoding, DataEncoding::Missing);
+        assert!(missing.jws.is_none());
+        // base64 of "a.b.c" (wrapped): decodes, but is no JWS.
+        let not_jws = decoded(Some("YS5i\\nLmM="));
+        assert_eq!(not_jws.encoding, DataEncoding::Base64);
+        assert!(not_jws.jws.is_none());
+        assert_eq!(not_jws.checks.len(), 2, "signature-data passed, jws-format failed");
+        let raw = decoded(Some("eyJhbGciOiJSUzI1NiJ9..c2ln"));
+        assert_eq!(raw.encoding, DataEncoding::RawJws);
+        assert!(matches!(raw.jws, Some(Jws::Compact(_))));
+        assert_eq!(raw.checks[0].outcome(), crate::report::Outcome::Warn);
+        let bad = decoded(Some("not base64!"));
+        assert_eq!(bad.encoding, DataEncoding::Undecodable);
+        assert!(bad.jws.is_none());
     }
 }

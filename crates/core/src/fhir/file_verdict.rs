@@ -215,3 +215,51 @@ fn visit<'d>(doc: &'d Document<'_>, resource: Node<'d>, add: &mut impl FnMut(Str
         visit(doc, contained, add);
     }
 }
+
+/// Every signature of one FHIR JSON document and the verdict for the document as a whole.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FileReport {
+    /// One result per signature (per signer of a JWS JSON serialization), in document order.
+    pub signatures: Vec<SignatureVerification>,
+    /// The verdict for the document (see [`file_verdict`]).
+    pub verdict: FileVerdict,
+}
+
+impl FileReport {
+    /// True when the document verified: every signature verified and a verified signature
+    /// covers its subject (see the module documentation).
+    pub fn verified(&self) -> bool {
+        self.verdict.verified
+    }
+}
+
+/// Parses `bytes` as strict I-JSON and verifies every signature in it, with the default file
+/// rules (the root resource is the subject; unsigned carried resources are named, not failed).
+///
+/// # Errors
+/// [`fhirsig_jcs::ParseError`] when `bytes` are not strict I-JSON (nothing is verified then).
+pub fn verify_json(
+    bytes: &[u8],
+    options: &super::VerifyOptions,
+) -> Result<FileReport, fhirsig_jcs::ParseError> {
+    verify_json_with(bytes, options, &FileRules::default())
+}
+
+/// As [`verify_json`], with the file rules given (`--pointer`, `--require-all-signed`).
+///
+/// # Errors
+/// [`fhirsig_jcs::ParseError`] when `bytes` are not strict I-JSON.
+pub fn verify_json_with(
+    bytes: &[u8],
+    options: &super::VerifyOptions,
+    rules: &FileRules,
+) -> Result<FileReport, fhirsig_jcs::ParseError> {
+    let doc = fhirsig_jcs::parse(bytes)?;
+    let signatures = super::verify_document(&doc, options);
+    let verdict = file_verdict(&doc, &signatures, rules);
+    Ok(FileReport {
+        signatures,
+        verdict,
+    })
+}

@@ -23,9 +23,11 @@ mod verify;
 mod verify_provenance;
 mod x5c_cache;
 
-pub use decode::{decode_signature, DecodedSignature, Jws};
+pub use decode::{decode_signature, DataEncoding, DecodedSignature, Jws};
 pub use element::{Coding, Identifier, SignatureElement};
-pub use file_verdict::{file_verdict, FileRules, FileVerdict, Uncovered};
+pub use file_verdict::{
+    file_verdict, verify_json, verify_json_with, FileReport, FileRules, FileVerdict, Uncovered,
+};
 pub use outcome::operation_outcome;
 pub use profile::{
     Profile, ASTM_SIGNATURE_TYPE_SYSTEM, JOSE_SIG_FORMAT, R6_TARGET_FORMAT,
@@ -50,3 +52,9 @@ pub use verify_provenance::{
     verify_provenance_signatures, ContentError, ProvenanceSignature, SignedContent,
 };
 pub use x5c_cache::{CertificateCache, ParsedX5c};
+
+// For document signatures carried by a Provenance (`crate::document`): the same identity, time
+// and commitment rules as a Provenance signature over FHIR targets.
+pub(crate) use checks::signature_type as signature_type_check;
+pub(crate) use verify::signer_identity;
+pub(crate) use verify_provenance::when_check;

@@ -557,7 +557,7 @@ pub(super) fn trust(
 /// matched by that resource's identifiers. `required` (the CDex profile) makes a missing
 /// identifier a failure; otherwise the identity is "not checked", and the signature is not
 /// verified.
-pub(super) fn signer_identity(
+pub(crate) fn signer_identity(
     doc: &Document<'_>,
     element: &SignatureElement,
     leaf: Option<&Certificate>,

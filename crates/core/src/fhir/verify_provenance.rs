@@ -425,7 +425,7 @@ fn format_rule(element: &SignatureElement) -> Result<Option<Canonicalization>, S
 
 /// `Signature.when` is the signed `sigT`: the same instant passes (another spelling warns),
 /// a different instant fails, since `when` is the unsigned claim of when the signature was made.
-fn when_check(element: &SignatureElement, sig_t: Option<&str>) -> Check {
+pub(crate) fn when_check(element: &SignatureElement, sig_t: Option<&str>) -> Check {
     const CODE: CheckCode = CheckCode::SignatureWhen;
     match (element.when.as_deref(), sig_t) {
         (Some(w), Some(s)) => match (parse_rfc3339(w), parse_rfc3339(s)) {

@@ -8,3 +8,4 @@ mod sign;
 mod verify;
 
 pub(crate) use sign::sign;
+pub(crate) use verify::signer_facts;

@@ -329,3 +329,20 @@ fn signing_time(signer: &SignerInfo<'_>) -> (Option<String>, Option<UnixTime>) {
         .map(|secs| UnixTime::since_unix_epoch(core::time::Duration::from_secs(secs)));
     (Some(written), instant)
 }
+
+/// The signer certificate (DER) and signing time (as an RFC 3339 instant) of the first
+/// SignerInfo of a SignedData, for checking what a carrying Provenance claims about them.
+pub(crate) fn signer_facts(p7s: &[u8]) -> (Option<Vec<u8>>, Option<UnixTime>) {
+    let der = match crate::jws::pem::first_section(p7s) {
+        Ok(pem) if pem.label == "CMS" || pem.label == "PKCS7" => pem.der,
+        _ => p7s.to_vec(),
+    };
+    let Ok(signed) = parse::parse(&der) else {
+        return (None, None);
+    };
+    let Some(signer) = signed.signers.first() else {
+        return (None, None);
+    };
+    let cert = find_signer(&signed, signer).map(<[u8]>::to_vec);
+    (cert, signing_time(signer).1)
+}
