@@ -201,7 +201,11 @@ mod tests {
         let not_jws = decoded(Some("YS5i\\nLmM="));
         assert_eq!(not_jws.encoding, DataEncoding::Base64);
         assert!(not_jws.jws.is_none());
-        assert_eq!(not_jws.checks.len(), 2, "signature-data passed, jws-format failed");
+        assert_eq!(
+            not_jws.checks.len(),
+            2,
+            "signature-data passed, jws-format failed"
+        );
         let raw = decoded(Some("eyJhbGciOiJSUzI1NiJ9..c2ln"));
         assert_eq!(raw.encoding, DataEncoding::RawJws);
         assert!(matches!(raw.jws, Some(Jws::Compact(_))));

@@ -1,0 +1,172 @@
+//! `fhirsig verify` and `fhirsig provenance verify` say "verified" only for what was checked:
+//! a changed Provenance signer, an unsigned root around a signed Bundle, an unsigned attachment
+//! beside a signed one, a bad second signature extension, a target duplicated after the signed
+//! one; each is not verified (exit 1) or named, as the verdict rule says.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{fhirsig, temp_dir};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/fixtures")
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(fixtures().join(name)).unwrap()
+}
+
+fn root() -> String {
+    fixtures().join("root.cert.pem").display().to_string()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// `verify` (or `provenance verify`) at the fixtures' instant: exit code and standard output.
+fn verify(command: &[&str], file: &str, extra: &[&str]) -> (Option<i32>, String) {
+    let root = root();
+    let mut args: Vec<&str> = command.to_vec();
+    args.extend([file, "--trust", &root, "--at", "2026-06-01T00:00:00Z"]);
+    args.extend_from_slice(extra);
+    let out = fhirsig(&args);
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn a_provenance_signer_changed_to_another_npi_is_not_verified() {
+    let dir = temp_dir("verdict-who");
+    let signed = fixture("provenance-signed.json");
+    let good = write(&dir, "good.json", &signed);
+    assert_eq!(verify(&["provenance", "verify"], &good, &[]).0, Some(0));
+    let other = signed.replace("\"value\": \"1234567893\"", "\"value\": \"1111111111\"");
+    assert_ne!(other, signed);
+    let other = write(&dir, "other.json", &other);
+    for command in [&["provenance", "verify"][..], &["verify"][..]] {
+        let (code, stdout) = verify(command, &other, &[]);
+        assert_eq!(code, Some(1), "{command:?}: {stdout}");
+        assert!(stdout.contains("signer-identity"), "{command:?}: {stdout}");
+    }
+}
+
+#[test]
+fn an_unsigned_task_around_a_signed_bundle_is_not_a_verified_file() {
+    let dir = temp_dir("verdict-contained");
+    let task = format!(
+        r#"{{"resourceType": "Task", "status": "completed", "intent": "order", "contained": [{}]}}"#,
+        fixture("signed.json")
+    );
+    let file = write(&dir, "task.json", &task);
+    let (code, stdout) = verify(&["verify"], &file, &[]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("/contained/0 Bundle, cdex: verified"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("/ Task: UNSIGNED"), "{stdout}");
+    assert!(stdout.contains("file NOT VERIFIED"), "{stdout}");
+    let (code, stdout) = verify(&["verify"], &file, &["--pointer", "/contained/0"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    let (code, _) = verify(&["verify"], &file, &["--pointer", "/nothing/here"]);
+    assert_eq!(code, Some(2), "a pointer to nothing is bad input");
+}
+
+#[test]
+fn an_unsigned_attachment_is_named_and_fails_when_all_must_be_signed() {
+    let dir = temp_dir("verdict-parameters");
+    let parameters = format!(
+        r#"{{"resourceType": "Parameters", "parameter": [
+          {{"name": "Attachment", "part": [{{"name": "Content", "resource": {}}}]}},
+          {{"name": "Attachment", "part": [{{"name": "Content", "resource": {}}}]}}]}}"#,
+        fixture("signed.json"),
+        fixture("searchset.json")
+    );
+    let file = write(&dir, "parameters.json", &parameters);
+    let (code, stdout) = verify(&["verify"], &file, &[]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains("/parameter/1/part/0/resource Bundle: UNSIGNED"),
+        "{stdout}"
+    );
+    let (code, stdout) = verify(&["verify"], &file, &["--require-all-signed"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    let (_, json) = verify(&["verify"], &file, &["--json"]);
+    let last: serde_json::Value = serde_json::from_str(json.lines().last().unwrap()).unwrap();
+    assert_eq!(last["type"], "file");
+    assert_eq!(
+        last["uncovered"][0]["pointer"],
+        "/parameter/1/part/0/resource"
+    );
+    assert_eq!(last["uncovered"][0]["signed"], false);
+}
+
+#[test]
+fn a_bad_second_signature_extension_is_not_missed() {
+    let dir = temp_dir("verdict-qr");
+    let key = fixtures().join("signer.key.pem").display().to_string();
+    let chain = fixtures().join("signer.chain.pem").display().to_string();
+    let qr = write(
+        &dir,
+        "qr.json",
+        r#"{"resourceType": "QuestionnaireResponse", "status": "completed", "item": [{"linkId": "1", "answer": [{"valueString": "yes"}]}]}"#,
+    );
+    let signed = dir.join("signed.json").display().to_string();
+    let out = fhirsig(&[
+        "sign",
+        &qr,
+        "--key",
+        &key,
+        "--cert",
+        &chain,
+        "--at",
+        "2026-05-01T12:00:00Z",
+        "-o",
+        &signed,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(verify(&["verify"], &signed, &[]).0, Some(0));
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&signed).unwrap()).unwrap();
+    let extensions = value["extension"].as_array_mut().unwrap();
+    let mut second = extensions[0].clone();
+    second["valueSignature"]["data"] = serde_json::json!("bm90IGEgSldT");
+    extensions.push(second);
+    let twice = write(&dir, "twice.json", &value.to_string());
+    let (code, stdout) = verify(&["verify"], &twice, &[]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_eq!(
+        stdout.matches(": / QuestionnaireResponse").count(),
+        2,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("NOT VERIFIED (failed/format-failure)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_target_duplicated_after_the_signed_one_is_refused() {
+    let dir = temp_dir("verdict-duplicate");
+    let signed = fixture("provenance-signed.json");
+    let value: serde_json::Value = serde_json::from_str(&signed).unwrap();
+    let mut duplicated = value.clone();
+    let entries = duplicated["entry"].as_array_mut().unwrap();
+    let mut copy = entries[0].clone();
+    copy["resource"]["valueQuantity"]["value"] = serde_json::json!(99);
+    entries.insert(1, copy);
+    let file = write(&dir, "duplicated.json", &duplicated.to_string());
+    let (code, stdout) = verify(&["provenance", "verify"], &file, &[]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("names 2 entries"), "{stdout}");
+}
