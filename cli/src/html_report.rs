@@ -4,14 +4,14 @@
 
 use std::fmt::Write as _;
 
-use fhirsig_core::fhir::{SignatureKind, SignatureVerification};
+use fhirsig_core::fhir::{FileVerdict, SignatureKind, SignatureVerification};
 use fhirsig_core::trust::{format_rfc3339, Outcome};
 use rustls_pki_types::UnixTime;
 
 /// What one record (file or NDJSON line) came to, for the report.
 pub enum ReportRecord {
-    /// Its signatures (none: unsigned).
-    Verified(String, Vec<SignatureVerification>),
+    /// Its signatures (none: unsigned) and the verdict for the record as a whole.
+    Verified(String, Vec<SignatureVerification>, FileVerdict),
     /// It could not be read or parsed.
     Error(String, String),
 }
@@ -88,17 +88,18 @@ pub fn render(records: &[ReportRecord], facts: &RunFacts) -> String {
                     esc(message)
                 );
             }
-            ReportRecord::Verified(name, results) if results.is_empty() => {
+            ReportRecord::Verified(name, results, _) if results.is_empty() => {
                 let _ = writeln!(
                     out,
                     "<section class=\"sig\"><h2>{}</h2><p><span class=\"badge b-other\">no signature</span> nothing in this record is signed</p></section>",
                     esc(name)
                 );
             }
-            ReportRecord::Verified(name, results) => {
+            ReportRecord::Verified(name, results, file) => {
                 for result in results {
                     signature(&mut out, name, result, facts.verification_time);
                 }
+                file_verdict(&mut out, name, file);
             }
         }
     }
@@ -106,14 +107,54 @@ pub fn render(records: &[ReportRecord], facts: &RunFacts) -> String {
     out
 }
 
+/// The verdict for one record: verified, or why not, and the resources no signature covers.
+fn file_verdict(out: &mut String, name: &str, file: &FileVerdict) {
+    let verdict = match &file.reason {
+        None => "<span class=\"badge b-pass\">file verified</span>".to_owned(),
+        Some(reason) => format!(
+            "<span class=\"badge b-fail\">file not verified</span> {}",
+            esc(reason)
+        ),
+    };
+    let uncovered: Vec<String> = file
+        .uncovered
+        .iter()
+        .filter(|u| !u.signed)
+        .map(|u| {
+            let place = if u.pointer.is_empty() {
+                "/"
+            } else {
+                &u.pointer
+            };
+            format!(
+                "<li><code>{}</code> {}: unsigned</li>",
+                esc(place),
+                esc(&u.resource_type)
+            )
+        })
+        .collect();
+    let list = if uncovered.is_empty() {
+        String::new()
+    } else {
+        format!("<ul>{}</ul>", uncovered.join(""))
+    };
+    let _ = writeln!(
+        out,
+        "<p class=\"file\">{verdict} <span class=\"meta\">{}</span></p>{list}",
+        esc(name)
+    );
+}
+
 fn summary(out: &mut String, records: &[ReportRecord]) {
     let (mut signatures, mut verified, mut unsigned, mut unreadable) = (0, 0, 0, 0);
+    let mut files_not_verified = 0;
     let mut by_outcome: std::collections::BTreeMap<String, usize> = Default::default();
     for record in records {
         match record {
             ReportRecord::Error(..) => unreadable += 1,
-            ReportRecord::Verified(_, r) if r.is_empty() => unsigned += 1,
-            ReportRecord::Verified(_, results) => {
+            ReportRecord::Verified(_, r, _) if r.is_empty() => unsigned += 1,
+            ReportRecord::Verified(_, results, file) => {
+                files_not_verified += usize::from(!file.verified);
                 for result in results {
                     signatures += 1;
                     verified += usize::from(result.verified());
@@ -124,7 +165,7 @@ fn summary(out: &mut String, records: &[ReportRecord]) {
     }
     let _ = writeln!(
         out,
-        "<h2>Summary</h2><table class=\"summary\"><tr><th>Records</th><td>{}</td></tr><tr><th>Signatures</th><td>{signatures}</td></tr><tr><th>Verified</th><td class=\"pass\">{verified}</td></tr><tr><th>Not verified</th><td class=\"fail\">{}</td></tr><tr><th>Without a signature</th><td>{unsigned}</td></tr><tr><th>Unreadable</th><td>{unreadable}</td></tr></table>",
+        "<h2>Summary</h2><table class=\"summary\"><tr><th>Records</th><td>{}</td></tr><tr><th>Signatures</th><td>{signatures}</td></tr><tr><th>Verified</th><td class=\"pass\">{verified}</td></tr><tr><th>Not verified</th><td class=\"fail\">{}</td></tr><tr><th>Without a signature</th><td>{unsigned}</td></tr><tr><th>Signed, but not verified as a whole</th><td>{files_not_verified}</td></tr><tr><th>Unreadable</th><td>{unreadable}</td></tr></table>",
         records.len(),
         signatures - verified
     );
@@ -195,6 +236,22 @@ fn signature(out: &mut String, name: &str, result: &SignatureVerification, now: 
         "Payload SHA-256",
         result.payload_sha256.as_deref().unwrap_or("—"),
     );
+    let shown = |pointers: &[String]| {
+        pointers
+            .iter()
+            .map(|p| if p.is_empty() { "/" } else { p.as_str() })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !result.coverage.signed.is_empty() {
+        row("Covers", &shown(&result.coverage.signed));
+        row(
+            "Left out by the rule",
+            &Some(shown(&result.coverage.excluded))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "nothing".to_owned()),
+        );
+    }
     out.push_str("</table>");
     if !result.chain.is_empty() {
         out.push_str("<table><tr><th>Certificate (x5c, signer first)</th><th>Issuer</th><th>Valid from</th><th>Valid until</th></tr>");

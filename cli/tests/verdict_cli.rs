@@ -70,6 +70,24 @@ fn an_unsigned_task_around_a_signed_bundle_is_not_a_verified_file() {
     );
     assert!(stdout.contains("/ Task: UNSIGNED"), "{stdout}");
     assert!(stdout.contains("file NOT VERIFIED"), "{stdout}");
+    let (code, outcome) = verify(&["verify"], &file, &["--outcome"]);
+    assert_eq!(code, Some(1));
+    let outcome: serde_json::Value = serde_json::from_str(&outcome).unwrap();
+    let issues = outcome["issue"].as_array().unwrap();
+    assert!(
+        issues.iter().any(|i| i["severity"] == "error"
+            && i["details"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("not verified")),
+        "{outcome}"
+    );
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["severity"] == "warning" && i["expression"][0] == "(resource)"),
+        "{outcome}"
+    );
     let (code, stdout) = verify(&["verify"], &file, &["--pointer", "/contained/0"]);
     assert_eq!(code, Some(0), "{stdout}");
     let (code, _) = verify(&["verify"], &file, &["--pointer", "/nothing/here"]);

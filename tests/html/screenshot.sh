@@ -23,7 +23,7 @@ trap 'rm -rf "$work"' EXIT
 [ -s "$work/report.html" ] || { echo "screenshot: no report was written" >&2; exit 1; }
 timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$work/profile" --hide-scrollbars --window-size=1280,2400 \
+  --user-data-dir="$work/profile" --hide-scrollbars --window-size=1280,3200 \
   --screenshot="$work/report.png" "file://$work/report.html" >/dev/null 2>&1
 [ -s "$work/report.png" ] || { echo "screenshot: chromium wrote no screenshot" >&2; exit 1; }
 if [ -n "$out" ]; then cp "$work/report.png" "$out"; fi

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use fhirsig_core::fhir::{
-    file_verdict, operation_outcome, verify_document, write_file_json, write_signature_json,
+    file_operation_outcome, file_verdict, verify_document, write_file_json, write_signature_json,
     FileRules, FileVerdict, Profile, SignatureKind, SignatureVerification, VerifyOptions,
 };
 use fhirsig_core::jws::AlgorithmPolicy;
@@ -199,8 +199,8 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                         RecordOutcome::Error(m) => {
                             ReportRecord::Error(record.name.clone(), m.clone())
                         }
-                        RecordOutcome::Verified(r, _) => {
-                            ReportRecord::Verified(record.name.clone(), r.clone())
+                        RecordOutcome::Verified(r, verdict) => {
+                            ReportRecord::Verified(record.name.clone(), r.clone(), verdict.clone())
                         }
                     });
                 }
@@ -269,8 +269,8 @@ fn render_record(name: &str, outcome: &RecordOutcome, args: &VerifyArgs, style: 
         RecordOutcome::Verified(results, verdict) if args.json => {
             json_lines(name, results, verdict)
         }
-        RecordOutcome::Verified(results, _) if args.outcome => {
-            (operation_outcome(results) + "\n").into_bytes()
+        RecordOutcome::Verified(results, verdict) if args.outcome => {
+            (file_operation_outcome(results, verdict) + "\n").into_bytes()
         }
         RecordOutcome::Verified(results, verdict) => {
             human(name, results, verdict, args.verbose, style).into_bytes()

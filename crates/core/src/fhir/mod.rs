@@ -28,7 +28,7 @@ pub use element::{Coding, Identifier, SignatureElement};
 pub use file_verdict::{
     file_verdict, verify_json, verify_json_with, FileReport, FileRules, FileVerdict, Uncovered,
 };
-pub use outcome::operation_outcome;
+pub use outcome::{file_operation_outcome, operation_outcome};
 pub use profile::{
     Profile, ASTM_SIGNATURE_TYPE_SYSTEM, JOSE_SIG_FORMAT, R6_TARGET_FORMAT,
     VERIFICATION_SIGNATURE_CODE,

@@ -1,6 +1,7 @@
 //! A FHIR OperationOutcome for failed signature verifications, in the shape CDex CONF-025 asks
 //! for when a `$submit-attachment` signature fails (HTTP 400, `business-rule`, the reason).
 
+use super::file_verdict::FileVerdict;
 use super::jsonw::JsonObject;
 use super::verify::SignatureVerification;
 use crate::trust::Outcome;
@@ -9,6 +10,17 @@ use crate::trust::Outcome;
 /// (its deciding check as the reason) and one `warning` issue per warning; `information` when
 /// every signature verified.
 pub fn operation_outcome(results: &[SignatureVerification]) -> String {
+    outcome(results, None)
+}
+
+/// As [`operation_outcome`], for a whole file: also a `warning` per carried resource no
+/// signature covers, and an `error` when the file does not verify although its signatures do
+/// (its subject is not covered, or `require_all_signed` found an unsigned resource).
+pub fn file_operation_outcome(results: &[SignatureVerification], verdict: &FileVerdict) -> String {
+    outcome(results, Some(verdict))
+}
+
+fn outcome(results: &[SignatureVerification], verdict: Option<&FileVerdict>) -> String {
     let mut issues = Vec::new();
     for result in results {
         let location = expression(&result.signature_pointer);
@@ -19,7 +31,10 @@ pub fn operation_outcome(results: &[SignatureVerification]) -> String {
                 .iter()
                 .find(|c| c.failure().is_some())
                 .map_or_else(
-                    || "the signature was not verified".to_owned(),
+                    || {
+                        let unmet: Vec<&str> = result.unmet().iter().map(|c| c.as_str()).collect();
+                        format!("required checks did not run: {}", unmet.join(", "))
+                    },
                     |c| c.message().to_owned(),
                 );
             let sub = result
@@ -66,6 +81,51 @@ pub fn operation_outcome(results: &[SignatureVerification]) -> String {
                         &JsonObject::new().string("text", warning.message()).finish(),
                     )
                     .raw("expression", &format!("[{}]", quoted(&location)))
+                    .finish(),
+            );
+        }
+    }
+    if let Some(verdict) = verdict {
+        for uncovered in verdict.uncovered.iter().filter(|u| !u.signed) {
+            issues.push(
+                JsonObject::new()
+                    .string("severity", "warning")
+                    .string("code", "informational")
+                    .raw(
+                        "details",
+                        &JsonObject::new()
+                            .string(
+                                "text",
+                                &format!(
+                                    "this {} is not covered by a verified signature",
+                                    uncovered.resource_type
+                                ),
+                            )
+                            .finish(),
+                    )
+                    .raw(
+                        "expression",
+                        &format!("[{}]", quoted(&expression(&uncovered.pointer))),
+                    )
+                    .finish(),
+            );
+        }
+        let signatures_verified = !results.is_empty() && results.iter().all(|r| r.verified());
+        if let (false, true, Some(reason)) = (
+            verdict.verified,
+            signatures_verified,
+            verdict.reason.as_deref(),
+        ) {
+            issues.push(
+                JsonObject::new()
+                    .string("severity", "error")
+                    .string("code", "business-rule")
+                    .raw(
+                        "details",
+                        &JsonObject::new()
+                            .string("text", &format!("The content is not verified: {reason}"))
+                            .finish(),
+                    )
                     .finish(),
             );
         }
