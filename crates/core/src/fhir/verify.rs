@@ -646,3 +646,48 @@ fn referenced_identity(doc: &Document<'_>, leaf: &Certificate, reference: &str) 
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_payload_is_built_once_per_rule_however_many_signers_share_it() {
+        let text = br#"{"resourceType":"Bundle","id":"b","type":"collection","entry":[]}"#;
+        let doc = fhirsig_jcs::parse(text).unwrap_or_else(|e| panic!("{e}"));
+        let located = locate(&doc)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("a Bundle"));
+        let mut payloads = Payloads {
+            doc: &doc,
+            located: &located,
+            built: Vec::new(),
+        };
+        for _ in 0..1000 {
+            assert!(payloads.get(Canonicalization::Document).is_ok());
+        }
+        assert_eq!(payloads.built.len(), 1);
+        assert!(payloads.get(Canonicalization::Json).is_ok());
+        assert_eq!(payloads.built.len(), 2, "one per rule");
+    }
+
+    #[test]
+    fn coverage_is_by_whole_pointer_tokens() {
+        let coverage = Coverage {
+            signed: vec!["/entry/1/resource".into()],
+            excluded: vec!["/entry/1/resource/id".into()],
+            canonicalization: None,
+        };
+        assert!(coverage.covers("/entry/1/resource"));
+        assert!(coverage.covers("/entry/1/resource/code"));
+        assert!(!coverage.covers("/entry/10/resource"), "not a prefix match");
+        assert!(!coverage.covers("/entry/1/resource/id"));
+        assert!(coverage.covers("/entry/1/resource/identifier"));
+        let root = Coverage {
+            signed: vec![String::new()],
+            ..Coverage::default()
+        };
+        assert!(root.covers("") && root.covers("/anything"));
+    }
+}
