@@ -112,10 +112,49 @@ pub struct VerifyArgs {
     /// A record larger than this is one failed record instead of being read.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_RECORD_BYTES, hide = true)]
     max_record_bytes: usize,
+
+    /// Memory for records being read, verified and written at once (a byte count, or with
+    /// K, M or G: 512M). Records are read in chunks of at most a quarter of it, so a batch of
+    /// large records waits instead of filling memory.
+    #[arg(long, value_name = "BYTES", default_value = "512M", value_parser = parse_bytes)]
+    max_memory: usize,
 }
 
-/// Records verified together; results are written in input order after each chunk.
+/// `512M`, `2G`, `65536`: a byte count with an optional binary K/M/G suffix (KiB, MiB, GiB).
+fn parse_bytes(text: &str) -> Result<usize, String> {
+    let trimmed = text.trim();
+    let (digits, shift) = match trimmed.as_bytes().last().map(u8::to_ascii_uppercase) {
+        Some(b'K') => (&trimmed[..trimmed.len() - 1], 10),
+        Some(b'M') => (&trimmed[..trimmed.len() - 1], 20),
+        Some(b'G') => (&trimmed[..trimmed.len() - 1], 30),
+        _ => (trimmed, 0),
+    };
+    let value: usize = digits
+        .parse()
+        .map_err(|_| format!("{text:?} is not a byte count (e.g. 512M, 2G, 65536)"))?;
+    let bytes = value
+        .checked_mul(1usize << shift)
+        .ok_or_else(|| format!("{text:?} is too large"))?;
+    if bytes < 1 << 20 {
+        return Err(format!("{text:?} is less than 1M"));
+    }
+    Ok(bytes)
+}
+
+/// Records verified together at most; results are written in input order after each chunk.
 const CHUNK: usize = 256;
+
+/// Up to [`CHUNK`] records, or fewer once they hold `budget` bytes (always at least one).
+fn next_chunk(records: &mut impl Iterator<Item = Record>, budget: usize) -> Vec<Record> {
+    let mut chunk = Vec::new();
+    let mut bytes = 0usize;
+    while chunk.len() < CHUNK && bytes < budget {
+        let Some(record) = records.next() else { break };
+        bytes = bytes.saturating_add(record.bytes.as_ref().map_or(0, Vec::len));
+        chunk.push(record);
+    }
+    chunk
+}
 
 /// What one record came to.
 enum RecordOutcome {
@@ -156,12 +195,15 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     std::thread::scope(|scope| -> Result<(), CliError> {
         let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Record>>(2);
         let sources = &sources;
-        let max_record_bytes = args.max_record_bytes;
+        // No one record may take more than the whole budget.
+        let max_record_bytes = args.max_record_bytes.min(args.max_memory);
+        // A chunk being read, two waiting and one being verified: a quarter of the budget each.
+        let chunk_budget = args.max_memory / 4;
         scope.spawn(move || {
             for source in sources {
                 let mut records = records(source, max_record_bytes).peekable();
                 while records.peek().is_some() {
-                    let chunk: Vec<Record> = records.by_ref().take(CHUNK).collect();
+                    let chunk = next_chunk(&mut records, chunk_budget);
                     if chunks.send(chunk).is_err() {
                         return; // verification stopped
                     }
@@ -589,4 +631,41 @@ fn json_lines(source: &str, results: &[SignatureVerification], verdict: &FileVer
     write_file_json(&mut out, source, verdict, results.len());
     out.push(b'\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_counts_take_binary_suffixes() {
+        assert_eq!(parse_bytes("512M"), Ok(512 << 20));
+        assert_eq!(parse_bytes("2g"), Ok(2 << 30));
+        assert_eq!(parse_bytes("1048576"), Ok(1 << 20));
+        assert!(parse_bytes("1K").is_err(), "below 1M");
+        assert!(parse_bytes("lots").is_err());
+        assert!(parse_bytes("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn chunks_stop_at_the_byte_budget_but_hold_at_least_one_record() {
+        let record = |n: usize| Record {
+            name: format!("r{n}"),
+            bytes: Ok(vec![b' '; n]),
+        };
+        let mut big = vec![record(300), record(300), record(300)].into_iter();
+        assert_eq!(
+            next_chunk(&mut big, 500).len(),
+            2,
+            "the record that crosses the budget ends it"
+        );
+        assert_eq!(
+            next_chunk(&mut big, 100).len(),
+            1,
+            "a record over the budget is a chunk alone"
+        );
+        assert!(next_chunk(&mut big, 100).is_empty());
+        let mut small = (0..1000).map(|_| record(1));
+        assert_eq!(next_chunk(&mut small, 1 << 20).len(), CHUNK);
+    }
 }
