@@ -119,7 +119,7 @@ fn file_verdict(out: &mut String, name: &str, file: &FileVerdict) {
     let uncovered: Vec<String> = file
         .uncovered
         .iter()
-        .filter(|u| !u.signed)
+        .filter(|u| !u.signed && !u.under_failed_signature)
         .map(|u| {
             let place = if u.pointer.is_empty() {
                 "/"

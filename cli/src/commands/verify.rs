@@ -587,7 +587,11 @@ fn human(
         }
     }
     // Signed objects whose signature failed are reported above; name what nothing signs.
-    for uncovered in verdict.uncovered.iter().filter(|u| !u.signed) {
+    for uncovered in verdict
+        .uncovered
+        .iter()
+        .filter(|u| !u.signed && !u.under_failed_signature)
+    {
         let place = if uncovered.pointer.is_empty() {
             "/"
         } else {

@@ -31,8 +31,8 @@ impl Located<'_> {
     }
 }
 
-/// Every Bundle, QuestionnaireResponse and signed QuestionnaireResponse item in the document,
-/// outermost first.
+/// Every Bundle, QuestionnaireResponse and signed QuestionnaireResponse item in the document
+/// (also as Bundle entries, Parameters resources and contained resources), outermost first.
 pub fn locate<'d>(doc: &'d Document<'_>) -> Vec<Located<'d>> {
     let mut found = Vec::new();
     visit_resource(doc, doc.root(), &mut found);
@@ -45,12 +45,21 @@ fn visit_resource<'d>(doc: &'d Document<'_>, resource: Node<'d>, found: &mut Vec
     }
     let resource_type = resource.get("resourceType").and_then(|t| t.as_str());
     match resource_type {
-        Some("Bundle") => found.push(Located {
-            pointer: doc.pointer_of(resource.id()),
-            node: resource,
-            object: SignedObject::Bundle,
-            signatures: resource.get("signature").into_iter().collect(),
-        }),
+        Some("Bundle") => {
+            found.push(Located {
+                pointer: doc.pointer_of(resource.id()),
+                node: resource,
+                object: SignedObject::Bundle,
+                signatures: resource.get("signature").into_iter().collect(),
+            });
+            // A Bundle may carry signed Bundles and QuestionnaireResponses as entries (a
+            // searchset of signed documents): their own signatures are verified too.
+            for entry in resource.get("entry").into_iter().flat_map(|e| e.elements()) {
+                if let Some(inner) = entry.get("resource") {
+                    visit_resource(doc, inner, found);
+                }
+            }
+        }
         Some("QuestionnaireResponse") => {
             found.push(Located {
                 pointer: doc.pointer_of(resource.id()),

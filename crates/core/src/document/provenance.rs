@@ -26,6 +26,8 @@ pub struct CarriedSignature {
     pub target: Option<String>,
     /// The `Signature` element.
     pub element: SignatureElement,
+    /// How many `signature` entries and `target`s the Provenance has (one of each is checked).
+    counts: (usize, usize),
 }
 
 /// Why a Provenance's signature cannot be read.
@@ -76,11 +78,13 @@ pub fn carried_signature(
         .and_then(|t| t.get("reference"))
         .and_then(|r| r.as_str())
         .map(str::to_owned);
+    let count = |name: &str| root.get(name).map_or(0, |v| v.elements().count());
     Some(Ok(CarriedSignature {
         bytes,
         target_format: element.target_format.clone(),
         target,
         element,
+        counts: (count("signature"), count("target")),
     }))
 }
 
@@ -128,11 +132,13 @@ fn signed_facts(bytes: &[u8]) -> Signed {
 /// (who), `signature-when` (when), `signature-type` (type) and `provenance-binding` (target).
 pub fn provenance_claim_checks(doc: &Document<'_>, carried: &CarriedSignature) -> Vec<Check> {
     let signed = signed_facts(&carried.bytes);
+    // The Provenance itself is not signed: a `who.reference` into it names nothing signed.
     let mut checks = vec![signer_identity(
         doc,
         &carried.element,
         signed.leaf.as_ref(),
         false,
+        &crate::fhir::Coverage::default(),
     )];
     checks.push(match &signed.sig_t {
         Some(t) => when_check(&carried.element, Some(t)),
@@ -152,6 +158,38 @@ pub fn provenance_claim_checks(doc: &Document<'_>, carried: &CarriedSignature) -
         carried.target.as_deref(),
         signed.documents.as_deref(),
     ));
+    if carried.counts != (1, 1) {
+        let (signatures, targets) = carried.counts;
+        checks.push(Check::failed(
+            CheckCode::ProvenanceBinding,
+            SubIndication::FormatFailure,
+            format!(
+                "the Provenance has {signatures} signature(s) and {targets} target(s); a document signature it carries is checked as one signature over one target, so the others would pass unseen"
+            ),
+        ));
+    }
+    // The Provenance names who signed and which resource holds the document: the document is
+    // verified as that only when the signature binds both.
+    let unbound: Vec<&str> = checks
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.code(),
+                CheckCode::SignerIdentity | CheckCode::ProvenanceBinding
+            ) && c.outcome() != crate::report::Outcome::Pass
+        })
+        .map(|c| c.code().as_str())
+        .collect();
+    if !unbound.is_empty() && checks.iter().all(|c| c.failure().is_none()) {
+        checks.push(Check::indeterminate(
+            CheckCode::ProvenanceBinding,
+            SubIndication::SigConstraintsFailure,
+            format!(
+                "not verified as the Provenance claims: {} did not pass, so the signature does not show who signed or which resource holds the document",
+                unbound.join(", ")
+            ),
+        ));
+    }
     checks
 }
 

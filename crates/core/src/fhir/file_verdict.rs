@@ -7,11 +7,15 @@
 //!    object named by a JSON Pointer. A `Parameters` root is an operation envelope
 //!    (`$submit-attachment`): its subject is the resources it carries, and at least one must be
 //!    covered;
-//! 3. with `require_all_signed`, no resource it carries (a Bundle, a QuestionnaireResponse, a
-//!    `Parameters` resource or a `contained` resource) is left uncovered.
+//! 3. with `require_all_signed`, no resource it carries (an entry of the root Bundle, a Bundle or
+//!    QuestionnaireResponse anywhere, a `Parameters` resource or attachment, a `contained`
+//!    resource) is left uncovered, unless it carries a signature of its own (an embedded
+//!    signing Provenance: a signature carrier, listed as uncovered but not failed).
 //!
 //! Uncovered resources are always named, so a report never keeps quiet about a part that no
 //! signature protects.
+
+use std::collections::HashSet;
 
 use fhirsig_jcs::{Document, Node, NodeKind};
 
@@ -34,8 +38,11 @@ pub struct Uncovered {
     pub pointer: String,
     /// Its `resourceType` (empty when it has none).
     pub resource_type: String,
-    /// Whether it carries a signature of its own (that did not verify).
+    /// Whether it carries a signature of its own (a resource signature that did not verify,
+    /// or a Provenance's signature, whose own members it does not cover).
     pub signed: bool,
+    /// Whether a signature that did not verify covers it (it is signed, but not verifiably).
+    pub under_failed_signature: bool,
 }
 
 /// The verdict for one file.
@@ -74,17 +81,32 @@ pub fn file_verdict(
         None => vec![String::new()],
     };
     let subject_covered = subject.iter().any(|p| covered(p));
-    let signed_objects: Vec<String> = locate(doc)
+    let mut signed_objects: HashSet<String> = locate(doc)
         .into_iter()
         .filter(|l| l.is_signed())
         .map(|l| l.pointer)
         .collect();
+    signed_objects.extend(
+        super::verify_provenance::provenances(doc)
+            .into_iter()
+            .filter(|(_, p)| {
+                p.get("signature")
+                    .is_some_and(|s| s.elements().next().is_some())
+            })
+            .map(|(pointer, _)| pointer),
+    );
     let uncovered: Vec<Uncovered> = carried_resources(doc, envelope)
         .into_iter()
         .filter(|(pointer, _)| !covered(pointer))
         .map(|(pointer, node)| Uncovered {
             signed: signed_objects.contains(&pointer),
-            resource_type: resource_type(node).to_owned(),
+            under_failed_signature: results
+                .iter()
+                .any(|r| !r.verified() && r.coverage.covers(&pointer)),
+            resource_type: match resource_type(node) {
+                "" if pointer.ends_with("/valueAttachment") => "Attachment".to_owned(),
+                other => other.to_owned(),
+            },
             pointer,
         })
         .collect();
@@ -111,11 +133,14 @@ pub fn file_verdict(
             _ => "none of the resources the Parameters carries is covered by a verified signature"
                 .to_owned(),
         })
-    } else if rules.require_all_signed && !uncovered.is_empty() {
+    } else if rules.require_all_signed && uncovered.iter().any(|u| !u.signed) {
+        // Resources that carry a verified signature of their own (an embedded signing
+        // Provenance) are signature carriers, as `Bundle.signature` is: listed, not failed.
+        let unsigned: Vec<&Uncovered> = uncovered.iter().filter(|u| !u.signed).collect();
         Some(format!(
             "{} resource(s) are not covered by a verified signature: {}",
-            uncovered.len(),
-            uncovered
+            unsigned.len(),
+            unsigned
                 .iter()
                 .map(|u| format!("{} ({})", shown(&u.pointer), u.resource_type))
                 .collect::<Vec<_>>()
@@ -173,19 +198,51 @@ fn parameter_resources(doc: &Document<'_>, parameters: Node<'_>) -> Vec<String> 
     out
 }
 
+/// The `valueAttachment`s of a Parameters' parameters and parts.
+fn parameter_attachments(doc: &Document<'_>, parameters: Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack: Vec<Node<'_>> = parameters
+        .get("parameter")
+        .into_iter()
+        .flat_map(|p| p.elements())
+        .collect();
+    while let Some(parameter) = stack.pop() {
+        if let Some(attachment) = parameter.get("valueAttachment") {
+            out.push(doc.pointer_of(attachment.id()));
+        }
+        stack.extend(parameter.get("part").into_iter().flat_map(|p| p.elements()));
+    }
+    out.sort();
+    out
+}
+
 /// Every resource the file carries that a reader could take for signed content: the root
-/// (unless it is a Parameters envelope), Bundles and QuestionnaireResponses anywhere the
-/// locator looks, the resources of a Parameters, and contained resources.
+/// (unless it is a Parameters envelope), the root Bundle's entries, Bundles and
+/// QuestionnaireResponses anywhere the locator looks, the resources and attachments of a
+/// Parameters, and contained resources.
 fn carried_resources<'d>(doc: &'d Document<'_>, envelope: bool) -> Vec<(String, Node<'d>)> {
     let mut out: Vec<(String, Node<'d>)> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut add = |pointer: String, node: Node<'d>| {
-        if !out.iter().any(|(p, _)| *p == pointer) {
+        if seen.insert(pointer.clone()) {
             out.push((pointer, node));
         }
     };
     let root = doc.root();
     if !envelope {
         add(String::new(), root);
+    }
+    if resource_type(root) == "Bundle" {
+        for (i, entry) in root
+            .get("entry")
+            .into_iter()
+            .flat_map(|e| e.elements())
+            .enumerate()
+        {
+            if let Some(resource) = entry.get("resource") {
+                add(format!("/entry/{i}/resource"), resource);
+            }
+        }
     }
     for located in locate(doc) {
         if located.object != crate::payload::SignedObject::QuestionnaireResponseItem {
@@ -203,6 +260,12 @@ fn visit<'d>(doc: &'d Document<'_>, resource: Node<'d>, add: &mut impl FnMut(Str
             if let Some(node) = doc.pointer(&pointer) {
                 add(pointer, node);
                 visit(doc, node, add);
+            }
+        }
+        // An attachment given as a value (`valueAttachment`: a PDF, a C-CDA) is content too.
+        for pointer in parameter_attachments(doc, resource) {
+            if let Some(node) = doc.pointer(&pointer) {
+                add(pointer, node);
             }
         }
     }

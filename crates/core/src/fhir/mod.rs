@@ -34,14 +34,14 @@ pub use profile::{
     VERIFICATION_SIGNATURE_CODE,
 };
 pub use report_json::{write_check_json, write_file_json, write_signature_json};
-pub use resolve::{resolve_all, resolve_target, type_id, ResolveError};
+pub use resolve::{resolve_all, resolve_target, type_id, EntryIndex, ResolveError};
 pub use sign::{
     jades_time, sign, sign_with_certificates, Party, SignError, SignRequest, Signed,
     SIGNABLE_BUNDLE_TYPES,
 };
 pub use targets::{
-    is_embedded_signing_provenance, target_exclusions, target_node, targets_number_changes,
-    targets_payload, Target, EMBEDDING_BUNDLE,
+    is_embedded_signing_provenance, is_signed_embedded_provenance, target_exclusions, target_node,
+    targets_number_changes, targets_payload, Target, EMBEDDING_BUNDLE,
 };
 pub use verify::{
     verify_document, CertificateSummary, Coverage, JwsEntry, SignatureKind, SignatureVerification,

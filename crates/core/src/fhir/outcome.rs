@@ -86,7 +86,11 @@ fn outcome(results: &[SignatureVerification], verdict: Option<&FileVerdict>) -> 
         }
     }
     if let Some(verdict) = verdict {
-        for uncovered in verdict.uncovered.iter().filter(|u| !u.signed) {
+        for uncovered in verdict
+            .uncovered
+            .iter()
+            .filter(|u| !u.signed && !u.under_failed_signature)
+        {
             issues.push(
                 JsonObject::new()
                     .string("severity", "warning")

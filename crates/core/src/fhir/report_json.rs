@@ -146,6 +146,12 @@ pub fn write_file_json(out: &mut Vec<u8>, file: &str, verdict: &FileVerdict, sig
         write_escaped(&u.resource_type, out);
         out.extend_from_slice(b",\"signed\":");
         out.extend_from_slice(if u.signed { b"true" } else { b"false" });
+        out.extend_from_slice(b",\"underFailedSignature\":");
+        out.extend_from_slice(if u.under_failed_signature {
+            b"true"
+        } else {
+            b"false"
+        });
         out.push(b'}');
     }
     out.extend_from_slice(b"],\"verified\":");

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use std::collections::HashMap;
+
 use fhirsig_jcs::{Document, Node};
 
 use super::targets::{Target, EMBEDDING_BUNDLE};
@@ -57,9 +59,103 @@ impl fmt::Display for ResolveError {
 
 impl std::error::Error for ResolveError {}
 
+/// The root and the entries of a document, indexed by every name a target reference may use:
+/// built once per document, so resolving N targets costs N lookups, not N scans of the Bundle.
+pub struct EntryIndex<'d> {
+    root: Node<'d>,
+    is_bundle: bool,
+    /// `(entry, resource)` in entry order.
+    entries: Vec<(Node<'d>, Node<'d>)>,
+    /// `fullUrl` → entries.
+    by_full_url: HashMap<&'d str, Vec<usize>>,
+    /// `Type/id` of the resource → entries.
+    by_type_id: HashMap<String, Vec<usize>>,
+    /// Every `/`-separated tail of a `fullUrl` (`Observation/o1` of
+    /// `https://x.org/fhir/Observation/o1`) → entries.
+    by_suffix: HashMap<&'d str, Vec<usize>>,
+}
+
+impl<'d> EntryIndex<'d> {
+    /// Indexes `doc`'s root and, for a Bundle, its entries.
+    pub fn new(doc: &'d Document<'_>) -> Self {
+        let root = doc.root();
+        let is_bundle = root.get("resourceType").and_then(|t| t.as_str()) == Some("Bundle");
+        let mut index = EntryIndex {
+            root,
+            is_bundle,
+            entries: Vec::new(),
+            by_full_url: HashMap::new(),
+            by_type_id: HashMap::new(),
+            by_suffix: HashMap::new(),
+        };
+        let entries = root.get("entry").filter(|_| is_bundle);
+        for entry in entries.into_iter().flat_map(|e| e.elements()) {
+            let Some(resource) = entry.get("resource") else {
+                continue;
+            };
+            let at = index.entries.len();
+            index.entries.push((entry, resource));
+            if let Some(full_url) = entry.get("fullUrl").and_then(|u| u.as_str()) {
+                index.by_full_url.entry(full_url).or_default().push(at);
+                let tails = full_url.match_indices('/').map(|(i, _)| &full_url[i + 1..]);
+                for tail in tails.filter(|t| !t.is_empty()) {
+                    let list = index.by_suffix.entry(tail).or_default();
+                    if list.last() != Some(&at) {
+                        list.push(at);
+                    }
+                }
+            }
+            if let Some(tid) = type_id(resource) {
+                index.by_type_id.entry(tid).or_default().push(at);
+            }
+        }
+        index
+    }
+
+    /// Resolves one reference (see [`resolve_target`]).
+    ///
+    /// # Errors
+    /// As [`resolve_target`].
+    pub fn resolve(&self, doc: &Document<'_>, reference: &str) -> Result<Target<'d>, ResolveError> {
+        if reference == EMBEDDING_BUNDLE {
+            return if self.is_bundle {
+                Ok(Target::EmbeddingBundle(self.root))
+            } else {
+                Err(ResolveError::NoEmbeddingBundle)
+            };
+        }
+        if type_id(self.root).is_some_and(|t| t == reference) {
+            return Ok(Target::Resource(self.root));
+        }
+        let mut hits: Vec<usize> = Vec::new();
+        let mut add = |list: Option<&Vec<usize>>| hits.extend(list.into_iter().flatten());
+        add(self.by_full_url.get(reference));
+        add(self.by_type_id.get(reference));
+        if !reference.contains(':') {
+            add(self.by_suffix.get(reference));
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        match hits.as_slice() {
+            [] => Err(ResolveError::NotFound {
+                reference: reference.to_owned(),
+            }),
+            [only] => Ok(Target::Resource(self.entries[*only].1)),
+            _ => Err(ResolveError::Ambiguous {
+                reference: reference.to_owned(),
+                entries: hits
+                    .iter()
+                    .map(|i| doc.pointer_of(self.entries[*i].0.id()))
+                    .collect(),
+            }),
+        }
+    }
+}
+
 /// Resolves a target reference against the document root: `#/` is the root Bundle; otherwise
 /// the one entry whose `fullUrl` equals the reference, whose resource is `Type/id`, or whose
 /// `fullUrl` ends with `/Type/id`. A root that is itself the referenced resource also resolves.
+/// To resolve several references of one document, build an [`EntryIndex`] once.
 ///
 /// # Errors
 /// [`ResolveError::NotFound`], [`ResolveError::NoEmbeddingBundle`], and
@@ -69,50 +165,7 @@ pub fn resolve_target<'d>(
     doc: &'d Document<'_>,
     reference: &str,
 ) -> Result<Target<'d>, ResolveError> {
-    let root = doc.root();
-    let is_bundle = root.get("resourceType").and_then(|t| t.as_str()) == Some("Bundle");
-    if reference == EMBEDDING_BUNDLE {
-        return if is_bundle {
-            Ok(Target::EmbeddingBundle(root))
-        } else {
-            Err(ResolveError::NoEmbeddingBundle)
-        };
-    }
-    if type_id(root).is_some_and(|t| t == reference) {
-        return Ok(Target::Resource(root));
-    }
-    let not_found = || ResolveError::NotFound {
-        reference: reference.to_owned(),
-    };
-    let entries = root
-        .get("entry")
-        .filter(|_| is_bundle)
-        .ok_or_else(not_found)?;
-    let suffix = format!("/{reference}");
-    let mut hits = Vec::new();
-    for entry in entries.elements() {
-        let Some(resource) = entry.get("resource") else {
-            continue;
-        };
-        let full_url = entry.get("fullUrl").and_then(|u| u.as_str());
-        let hit = full_url == Some(reference)
-            || type_id(resource).as_deref() == Some(reference)
-            || (!reference.contains(':') && full_url.is_some_and(|u| u.ends_with(&suffix)));
-        if hit {
-            hits.push((entry, resource));
-        }
-    }
-    match hits.as_slice() {
-        [] => Err(not_found()),
-        [(_, resource)] => Ok(Target::Resource(*resource)),
-        _ => Err(ResolveError::Ambiguous {
-            reference: reference.to_owned(),
-            entries: hits
-                .iter()
-                .map(|(entry, _)| doc.pointer_of(entry.id()))
-                .collect(),
-        }),
-    }
+    EntryIndex::new(doc).resolve(doc, reference)
 }
 
 /// `Type/id` of a resource that has both.
@@ -131,13 +184,14 @@ pub fn resolve_all<'d>(
     provenance: Node<'_>,
 ) -> Result<Vec<Target<'d>>, ResolveError> {
     let mut out = Vec::new();
+    let entries = EntryIndex::new(doc);
     if let Some(targets) = provenance.get("target") {
         for (index, t) in targets.elements().enumerate() {
             let reference = t
                 .get("reference")
                 .and_then(|r| r.as_str())
                 .ok_or(ResolveError::NoReference { index })?;
-            out.push(resolve_target(doc, reference)?);
+            out.push(entries.resolve(doc, reference)?);
         }
     }
     Ok(out)

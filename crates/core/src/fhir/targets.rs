@@ -26,6 +26,15 @@ pub fn is_embedded_signing_provenance(resource: Node<'_>) -> bool {
         })
 }
 
+/// Whether `resource` is an embedded signing Provenance ([`is_embedded_signing_provenance`])
+/// that carries at least one `signature`: what a `#/` signature leaves out of the Bundle.
+pub fn is_signed_embedded_provenance(resource: Node<'_>) -> bool {
+    is_embedded_signing_provenance(resource)
+        && resource
+            .get("signature")
+            .is_some_and(|s| s.elements().next().is_some())
+}
+
 /// The signed bytes: RFC 8785 of the single target, or of the JSON array of all targets in
 /// target order.
 pub fn targets_payload(doc: &Document<'_>, targets: &[Target<'_>]) -> Vec<u8> {
@@ -87,9 +96,12 @@ fn signed_part(target: Target<'_>) -> (Node<'_>, Exclusions) {
             }
             if let Some(entries) = bundle.get("entry") {
                 for entry in entries.elements() {
+                    // Only a signing Provenance that carries a signature is left out: an
+                    // unsigned look-alike (target #/, no signature) is content like any other,
+                    // so adding one after signing breaks the signature instead of hiding.
                     if entry
                         .get("resource")
-                        .is_some_and(is_embedded_signing_provenance)
+                        .is_some_and(is_signed_embedded_provenance)
                     {
                         exclusions.insert(entry.id());
                     }

@@ -418,6 +418,9 @@ fn resource_entry(
     result.push(checks::target_format(element, header, profile));
     header_checks(header, options, &mut result);
     result.push(checks::sig_t(header, profile));
+    if let Some(check) = sig_t_after_verification(header, options) {
+        result.push(check);
+    }
     result.push(checks::sr_cms(header, profile));
     result.push(checks::signature_type(element, header));
     result.push(checks::when_matches_sig_t(element, header));
@@ -463,9 +466,28 @@ fn resource_entry(
         element,
         parsed.leaf(),
         profile == Profile::Cdex,
+        &result.coverage,
     ));
     result.decide(RESOURCE_VERDICT, chain);
     result
+}
+
+/// A `sigT` later than the verification time: the signature claims to be made after the
+/// instant it is judged at (a clock error, or a claim made up), so nothing about it can be
+/// judged at that instant, under either time policy.
+pub(super) fn sig_t_after_verification(header: &Header, options: &VerifyOptions) -> Option<Check> {
+    let sig_t = header.sig_t()?;
+    let at = parse_rfc3339(sig_t)?;
+    (at.as_secs() > options.verification_time.as_secs()).then(|| {
+        Check::indeterminate(
+            CheckCode::SigT,
+            SubIndication::SigConstraintsFailure,
+            format!(
+                "sigT {sig_t} is after the verification time: a signature cannot be judged at an instant before it was made"
+            ),
+        )
+        .with("sigT", sig_t.to_owned())
+    })
 }
 
 /// The header checks every JWS signature gets: `alg` accepted, `x5c` present, and `x5t#S256` /
@@ -553,8 +575,11 @@ pub(super) fn trust(
 }
 
 /// CONF-048/049/053: `Signature.who` names the certificate's subject. An identifier is matched
-/// against the certificate's SANs; a literal reference to a resource of this document is
-/// matched by that resource's identifiers. `required` (the CDex profile) makes a missing
+/// against the certificate's SANs (and, when `who.reference` also names a resource of this
+/// document, that resource must carry the identifier); a reference alone is matched by the
+/// identifiers of the resource it names, but only when `coverage` (what this signature signs)
+/// includes that resource: `Signature.who` itself is not signed, so an unsigned resource's
+/// identifiers would be the claimant's own word. `required` (the CDex profile) makes a missing
 /// identifier a failure; otherwise the identity is "not checked", and the signature is not
 /// verified.
 pub(crate) fn signer_identity(
@@ -562,6 +587,7 @@ pub(crate) fn signer_identity(
     element: &SignatureElement,
     leaf: Option<&Certificate>,
     required: bool,
+    coverage: &Coverage,
 ) -> Check {
     const CODE: CheckCode = CheckCode::SignerIdentity;
     let identifier = element
@@ -572,12 +598,17 @@ pub(crate) fn signer_identity(
         return Check::not_checked(CODE, "no signer certificate to match Signature.who against");
     };
     if let Some((system, value)) = identifier {
+        if let Some(reference) = element.who_reference.as_deref() {
+            if let Some(contradiction) = reference_disagrees(doc, reference, system, value) {
+                return contradiction;
+            }
+        }
         return match_signer_identity(leaf, system, value)
             .to_check(value)
             .with("conf", "CONF-053");
     }
     if let Some(reference) = element.who_reference.as_deref() {
-        return referenced_identity(doc, leaf, reference);
+        return referenced_identity(doc, leaf, reference, coverage);
     }
     if required {
         return Check::failed(
@@ -593,9 +624,56 @@ pub(crate) fn signer_identity(
     )
 }
 
+/// The identifiers (`(system, value)`) of a resource.
+fn identifiers_of(resource: fhirsig_jcs::Node<'_>) -> Vec<(Option<&str>, &str)> {
+    resource
+        .get("identifier")
+        .into_iter()
+        .flat_map(|ids| ids.elements())
+        .filter_map(|id| {
+            let value = id.get("value")?.as_str()?;
+            Some((id.get("system").and_then(|s| s.as_str()), value))
+        })
+        .collect()
+}
+
+/// When `who` has both an identifier and a reference to a resource of this document, the
+/// resource must carry that identifier: otherwise the reference names someone else than the
+/// identifier the certificate was matched with.
+fn reference_disagrees(
+    doc: &Document<'_>,
+    reference: &str,
+    system: Option<&str>,
+    value: &str,
+) -> Option<Check> {
+    let resource = match resolve_target(doc, reference) {
+        Ok(Target::Resource(node)) => node,
+        _ => return None, // not in this document: nothing to compare
+    };
+    let agrees = identifiers_of(resource)
+        .iter()
+        .any(|(s, v)| *v == value && (system.is_none() || *s == system));
+    (!agrees).then(|| {
+        Check::failed(
+            CheckCode::SignerIdentity,
+            SubIndication::SigConstraintsFailure,
+            format!(
+                "Signature.who.reference names {reference:?}, which does not carry Signature.who.identifier {value:?}: the two name different parties"
+            ),
+        )
+        .with("who", reference.to_owned())
+        .with("identifier", value.to_owned())
+    })
+}
+
 /// `Signature.who` as a reference: the referenced resource's identifiers, matched against the
-/// certificate; the first SAN match wins.
-fn referenced_identity(doc: &Document<'_>, leaf: &Certificate, reference: &str) -> Check {
+/// certificate, when the signature covers that resource; the first SAN match wins.
+fn referenced_identity(
+    doc: &Document<'_>,
+    leaf: &Certificate,
+    reference: &str,
+    coverage: &Coverage,
+) -> Check {
     const CODE: CheckCode = CheckCode::SignerIdentity;
     let resource = match resolve_target(doc, reference) {
         Ok(Target::Resource(node)) => node,
@@ -610,15 +688,17 @@ fn referenced_identity(doc: &Document<'_>, leaf: &Certificate, reference: &str) 
             .with("who", reference.to_owned())
         }
     };
-    let identifiers: Vec<(Option<&str>, &str)> = resource
-        .get("identifier")
-        .into_iter()
-        .flat_map(|ids| ids.elements())
-        .filter_map(|id| {
-            let value = id.get("value")?.as_str()?;
-            Some((id.get("system").and_then(|s| s.as_str()), value))
-        })
-        .collect();
+    let pointer = doc.pointer_of(resource.id());
+    if !coverage.covers(&pointer) {
+        return Check::not_checked(
+            CODE,
+            format!(
+                "Signature.who names {reference:?} ({pointer}), which this signature does not cover: its identifiers are not signed, so they cannot name the signer"
+            ),
+        )
+        .with("who", reference.to_owned());
+    }
+    let identifiers = identifiers_of(resource);
     if identifiers.is_empty() {
         return Check::not_checked(
             CODE,

@@ -16,8 +16,8 @@ use super::targets::{
     target_exclusions, target_node, targets_number_changes, targets_payload, Target,
 };
 use super::verify::{
-    header_checks, no_protected_header, signature_value, signer_identity, trust, Coverage, Entry,
-    JwsEntry, SignatureVerification, VerifyOptions,
+    header_checks, no_protected_header, sig_t_after_verification, signature_value, signer_identity,
+    trust, Coverage, Entry, JwsEntry, SignatureVerification, VerifyOptions,
 };
 use crate::canonicalization::Canonicalization;
 use crate::hex::hex;
@@ -346,6 +346,9 @@ impl Context<'_, '_> {
         header_checks(header, self.options, &mut result);
         result.push(checks::signature_type(self.element, header));
         result.push(when_check(self.element, header.sig_t()));
+        if let Some(check) = sig_t_after_verification(header, self.options) {
+            result.push(check);
+        }
         let content = match self.content {
             Ok(content) => content,
             Err(e) => {
@@ -393,6 +396,7 @@ impl Context<'_, '_> {
             self.element,
             parsed.leaf(),
             false,
+            &result.coverage,
         ));
         result.decide(PROVENANCE_VERDICT, chain);
         result

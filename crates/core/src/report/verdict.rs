@@ -50,8 +50,8 @@ impl Requirements {
 }
 
 /// Proof that one signature verified: made only by fhirsig's verifiers, only when no check
-/// failed and every check its [`Requirements`] name ran and passed (a warning is allowed, "not
-/// checked" is not).
+/// failed and every check its [`Requirements`] name ran and passed (neither a warning nor "not
+/// checked" counts as passed).
 #[derive(Clone, Debug)]
 pub struct Verified {
     payload_sha256: String,
@@ -92,15 +92,16 @@ impl Verified {
     }
 }
 
-/// Whether at least one check with `code` ran and every one passed (a warning counts).
+/// Whether at least one check with `code` ran and every one passed. A warning does not count:
+/// a required check that only warns (a signer named by the certificate's CN alone, not a SAN)
+/// did not establish what the verdict needs.
 fn ran_and_passed(report: &Report, code: CheckCode) -> bool {
     let mut with_code = report
         .checks()
         .iter()
         .filter(|c| c.code() == code)
         .peekable();
-    with_code.peek().is_some()
-        && with_code.all(|c| matches!(c.outcome(), Outcome::Pass | Outcome::Warn))
+    with_code.peek().is_some() && with_code.all(|c| c.outcome() == Outcome::Pass)
 }
 
 #[cfg(test)]
@@ -160,9 +161,17 @@ mod tests {
 
     #[test]
     fn a_chain_requirement_needs_a_validated_chain() {
+        let warned = report(vec![
+            Check::pass(CheckCode::Payload, "rebuilt"),
+            Check::warn(CheckCode::SignatureValue, "a remark"),
+        ]);
+        assert!(
+            Verified::decide(&warned, NEEDS, Some("ab"), None).is_none(),
+            "a required check that only warns did not pass"
+        );
         let ok = report(vec![
             Check::pass(CheckCode::Payload, "rebuilt"),
-            Check::warn(CheckCode::SignatureValue, "ok, with a remark"),
+            Check::pass(CheckCode::SignatureValue, "verified"),
         ]);
         let verified = Verified::decide(&ok, NEEDS, Some("ab"), None);
         assert_eq!(

@@ -11,7 +11,7 @@ use crate::profile::Profile;
 use crate::reference::Reference;
 use crate::ProvenanceBuilder;
 use fhirsig_core::fhir::{
-    is_embedded_signing_provenance, targets_payload, type_id, Target, EMBEDDING_BUNDLE,
+    is_signed_embedded_provenance, targets_payload, type_id, Target, EMBEDDING_BUNDLE,
 };
 
 /// How the signing Provenance is written.
@@ -47,10 +47,7 @@ pub fn sign_bundle_embedded(
     let previous = root.get("entry").and_then(|entries| {
         entries
             .elements()
-            .filter(|e| {
-                e.get("resource")
-                    .is_some_and(is_embedded_signing_provenance)
-            })
+            .filter(|e| e.get("resource").is_some_and(is_signed_embedded_provenance))
             .last()
     });
     let mut references = vec![Reference::to(EMBEDDING_BUNDLE)];
