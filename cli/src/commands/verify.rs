@@ -519,7 +519,14 @@ fn human(
     let source = escape(source);
     let mut out = String::new();
     if results.is_empty() {
-        let _ = writeln!(out, "{source}: no signature found");
+        match verdict.reason.as_deref() {
+            Some(reason) if reason.starts_with("not a FHIR resource") => {
+                let _ = writeln!(out, "{source}: {reason}");
+            }
+            _ => {
+                let _ = writeln!(out, "{source}: no signature found");
+            }
+        }
         return out;
     }
     for result in results {

@@ -112,7 +112,15 @@ pub fn file_verdict(
         .collect();
     let failed = results.iter().filter(|r| !r.verified()).count();
     let reason = if results.is_empty() {
-        Some("no signature was found".to_owned())
+        Some(match root.kind() {
+            NodeKind::Object if resource_type(root).is_empty() => {
+                "not a FHIR resource (the root has no resourceType), so there is no signature to verify"
+                    .to_owned()
+            }
+            NodeKind::Object => format!("no signature was found in this {}", resource_type(root)),
+            _ => "not a FHIR resource (the root is not a JSON object), so there is no signature to verify"
+                .to_owned(),
+        })
     } else if failed > 0 {
         Some(format!(
             "{failed} of {} signature(s) did not verify",
