@@ -4,7 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use fhirsig_core::trust::{CertificateChain, ChainValidator, Crl, TrustAnchors, TrustError};
+use fhirsig_core::trust::{
+    certificates_from_pem, Certificate, CertificateChain, ChainValidator, Crl, TrustAnchors,
+    TrustError,
+};
 use rustls_pki_types::pem::PemObject as _;
 use rustls_pki_types::CertificateDer;
 
@@ -71,19 +74,49 @@ fn read_anchor_dir(dir: &Path) -> Result<Vec<Vec<u8>>, CliError> {
         .collect();
     files.sort();
     let mut blobs = Vec::new();
+    let mut without_certificate = 0;
+    let mut signers: Vec<String> = Vec::new();
     for file in files {
         let input = read_option_file(&file)?;
-        match TrustAnchors::from_pem(&[&input.bytes]) {
-            Ok(_) => blobs.push(input.bytes),
-            Err(e) => diagnostic(
+        // A folder of anchors holds CA certificates. Private keys and signer certificates
+        // often sit beside them (a test PKI folder): trusting every signer certificate of the
+        // folder directly would accept each as its own anchor, so they are left out; a signer
+        // certificate you trust directly is named as a file.
+        match certificates_from_pem(&[&input.bytes]) {
+            Ok(certs) if certs.iter().any(Certificate::is_ca) => blobs.push(input.bytes),
+            Ok(certs) if !certs.is_empty() => signers.push(input.name),
+            _ if is_key_or_crl_pem(&input.bytes) => without_certificate += 1,
+            result => diagnostic(
                 "warning",
                 &format!(
                     "{}: skipped, not a trust anchor: {}",
                     input.name,
-                    describe(&e, false)
+                    result
+                        .err()
+                        .map_or("no certificate".to_owned(), |e| describe(&e, false))
                 ),
             ),
         }
+    }
+    if !signers.is_empty() {
+        let names: Vec<&str> = signers
+            .iter()
+            .map(|n| n.rsplit('/').next().unwrap_or(n))
+            .collect();
+        diagnostic(
+            "note",
+            &format!(
+                "{name}: skipped {} signer (end-entity) certificate(s), not CAs: {}; a folder of anchors holds CA certificates (a self-signed signer certificate you trust can be named as a file)",
+                signers.len(),
+                names.join(", ")
+            ),
+        );
+    }
+    if without_certificate > 0 {
+        diagnostic(
+            "note",
+            &format!("{name}: skipped {without_certificate} file(s) of keys or CRLs"),
+        );
     }
     if blobs.is_empty() {
         return Err(CliError::input(format!(
@@ -92,6 +125,20 @@ fn read_anchor_dir(dir: &Path) -> Result<Vec<Vec<u8>>, CliError> {
         .with_hint("put the root CA certificates you trust there, or name a PEM file"));
     }
     Ok(blobs)
+}
+
+/// PEM whose sections are all keys or CRLs (what a PKI folder holds beside its certificates).
+fn is_key_or_crl_pem(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let labels: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("-----BEGIN "))
+        .filter_map(|l| l.strip_suffix("-----"))
+        .collect();
+    !labels.is_empty()
+        && labels
+            .iter()
+            .all(|l| l.ends_with("PRIVATE KEY") || l.ends_with("PUBLIC KEY") || *l == "X509 CRL")
 }
 
 fn has_anchor_extension(path: &Path) -> bool {
@@ -169,10 +216,23 @@ pub fn instant(at: Option<&str>) -> Result<rustls_pki_types::UnixTime, CliError>
     crate::clock::instant_or_now("--at", at)
 }
 
-/// `--time-policy now|sigt`.
-pub fn time_policy(name: &str) -> fhirsig_core::trust::TimePolicy {
-    match name {
-        "sigt" => fhirsig_core::trust::TimePolicy::SigningTime,
-        _ => fhirsig_core::trust::TimePolicy::VerificationTime,
-    }
+/// `--time-policy now|sigt|at` (the same words `cert verify` takes): `now` judges certificates
+/// at the verification time (the clock, or `--at`), `sigt` at the signed `sigT`, `at` at the
+/// `--at` instant, which the caller vouches for as a proof of existence of the signature.
+pub fn time_policy(
+    name: &str,
+    at: Option<&str>,
+) -> Result<fhirsig_core::trust::TimePolicy, CliError> {
+    use fhirsig_core::trust::TimePolicy;
+    Ok(match name {
+        "sigt" => TimePolicy::SigningTime,
+        "at" => {
+            let text = at.ok_or_else(|| {
+                CliError::input("--time-policy at needs the instant: give --at RFC3339")
+                    .with_hint("or use --time-policy now to judge at the verification time")
+            })?;
+            TimePolicy::At(instant(Some(text))?)
+        }
+        _ => TimePolicy::VerificationTime,
+    })
 }

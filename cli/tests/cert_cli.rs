@@ -595,3 +595,35 @@ fn the_cdex_example_certificate_trusted_directly_passes() {
     );
     assert!(stdout(&out).contains("the signer certificate is itself the trust anchor"));
 }
+
+#[test]
+fn a_trust_folder_trusts_its_cas_not_the_signer_certificates_beside_them() {
+    let dir = temp_dir("trust_dir_signers");
+    std::fs::copy(file("root-ca.cert.pem"), dir.join("root-ca.cert.pem")).unwrap();
+    std::fs::copy(file("leaf-ec.cert.pem"), dir.join("leaf-ec.cert.pem")).unwrap();
+    std::fs::copy(file("leaf-ec.key.pem"), dir.join("leaf-ec.key.pem")).unwrap();
+    let leaf = file("leaf-ec.cert.pem");
+    let out = fhirsig(&[
+        "cert",
+        "verify",
+        &leaf,
+        "--trust",
+        dir.to_str().unwrap(),
+        "--at",
+        NOW,
+    ]);
+    // Without the intermediate there is no path to the root: the leaf beside it in the folder
+    // is not an anchor of its own.
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert_eq!(
+        err.lines().count(),
+        2,
+        "one note for signers, one for keys: {err}"
+    );
+    assert!(
+        err.contains("skipped 1 signer (end-entity) certificate(s), not CAs: leaf-ec.cert.pem"),
+        "{err}"
+    );
+    assert!(err.contains("skipped 1 file(s) of keys or CRLs"), "{err}");
+}

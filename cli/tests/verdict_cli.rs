@@ -188,3 +188,35 @@ fn a_target_duplicated_after_the_signed_one_is_refused() {
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("names 2 entries"), "{stdout}");
 }
+
+#[test]
+fn both_verify_commands_take_the_same_time_policy_words() {
+    let signed = fixtures().join("signed.json").display().to_string();
+    let (code, stdout) = verify(&["verify"], &signed, &["--time-policy", "at"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("file verified"), "{stdout}");
+    let root = root();
+    let out = fhirsig(&["verify", &signed, "--trust", &root, "--time-policy", "at"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "at without --at is a usage error"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--time-policy at needs"));
+    let chain = fixtures().join("signer.chain.pem").display().to_string();
+    let out = fhirsig(&[
+        "cert",
+        "verify",
+        &chain,
+        "--trust",
+        &root,
+        "--time-policy",
+        "sigt",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("has none") && stderr.contains("--time-policy at"),
+        "{stderr}"
+    );
+}

@@ -11,6 +11,7 @@ use fhirsig_core::fhir::{
     FileRules, FileVerdict, Profile, SignatureKind, SignatureVerification, VerifyOptions,
 };
 use fhirsig_core::jws::AlgorithmPolicy;
+use fhirsig_core::report::CheckCode;
 use fhirsig_core::trust::Outcome;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -63,8 +64,9 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
 
-    /// Validate certificates at the verification time (now or --at) or at the signed sigT.
-    #[arg(long, value_name = "POLICY", default_value = "now", value_parser = ["now", "sigt"])]
+    /// Validate certificates at the verification time (`now`: the clock or --at), at the signed
+    /// sigT (`sigt`), or at the --at instant you vouch for as proof the signature existed (`at`).
+    #[arg(long, value_name = "now|sigt|at", default_value = "now", value_parser = ["now", "sigt", "at"])]
     time_policy: String,
 
     /// Hold signatures to this profile, or detect it from each signature.
@@ -171,7 +173,7 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
         algorithms: AlgorithmPolicy::default(),
         validator: validator(&args.trust, &args.crl)?,
         verification_time: instant(args.at.as_deref())?,
-        time_policy: time_policy(&args.time_policy),
+        time_policy: time_policy(&args.time_policy, args.at.as_deref())?,
         certificates: Default::default(),
     };
     let rules = FileRules {
@@ -346,6 +348,15 @@ fn verify_record(record: &Record, options: &VerifyOptions, rules: &FileRules) ->
             RecordOutcome::Error(format!("{e}{hint}"))
         }
     }
+}
+
+/// The width of the check-code column: the longest code, so that messages line up.
+fn code_width() -> usize {
+    CheckCode::ALL
+        .iter()
+        .map(|c| c.as_str().len())
+        .max()
+        .unwrap_or(24)
 }
 
 /// Why a signature is not verified, in a few words: `failed/sig-crypto-failure`, or the
@@ -585,11 +596,17 @@ fn human(
                 Outcome::Warn => style.warn(&label),
                 _ => label,
             };
+            // The certificate a revocation line is about (a path has several).
+            let about = match (check.code(), check.evidence_value("certificate")) {
+                (CheckCode::RevocationStatus, Some(subject)) => format!(" [{}]", escape(subject)),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "  {label} {:<24} {}",
+                "  {label} {:<width$} {}{about}",
                 check.code().as_str(),
-                escape(check.message())
+                escape(check.message()),
+                width = code_width(),
             );
         }
     }

@@ -60,8 +60,9 @@ pub struct VerifyArgs {
     at: Option<String>,
 
     /// `now`: judge at the verification time (the clock, or --at). `at`: judge at the instant
-    /// given by --at, which you vouch for (e.g. from a trusted timestamp).
-    #[arg(long, value_enum, value_name = "now|at", default_value_t = PolicyArg::Now)]
+    /// given by --at, which you vouch for (e.g. from a trusted timestamp). `sigt` (as `verify`
+    /// takes it) needs a signature's sigT, which a certificate alone does not have.
+    #[arg(long, value_enum, value_name = "now|sigt|at", default_value_t = PolicyArg::Now)]
     time_policy: PolicyArg,
 
     /// Extended key usages accepted on the signer: `any`, or a comma-separated list of
@@ -85,6 +86,8 @@ enum PolicyArg {
     Now,
     /// At the instant given by --at.
     At,
+    /// At a signature's sigT: refused here, with a hint (there is no signature).
+    Sigt,
 }
 
 /// Runs a `fhirsig cert` subcommand.
@@ -125,6 +128,10 @@ fn verify(args: VerifyArgs) -> Result<Status, CliError> {
 
 fn validation_times(args: &VerifyArgs) -> Result<ValidationTimes, CliError> {
     match args.time_policy {
+        PolicyArg::Sigt => Err(CliError::input(
+            "--time-policy sigt judges certificates at a signature's sigT, and a certificate chain alone has none",
+        )
+        .with_hint("give the instant yourself: --time-policy at --at RFC3339 (or verify the signed file with fhirsig verify --time-policy sigt)")),
         PolicyArg::Now => Ok(ValidationTimes::at(instant_or_now(
             "--at",
             args.at.as_deref(),

@@ -43,8 +43,9 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "INSTANT")]
     at: Option<String>,
 
-    /// Validate certificates at the verification time (now or --at) or at the signed sigT.
-    #[arg(long, value_name = "POLICY", default_value = "now", value_parser = ["now", "sigt"])]
+    /// Validate certificates at the verification time (`now`: the clock or --at), at the signed
+    /// sigT (`sigt`), or at the --at instant you vouch for as proof the signature existed (`at`).
+    #[arg(long, value_name = "now|sigt|at", default_value = "now", value_parser = ["now", "sigt", "at"])]
     time_policy: String,
 
     /// Write the reports as JSON.
@@ -59,7 +60,7 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
         algorithms: AlgorithmPolicy::default(),
         validator: validator(&args.trust, &args.crl)?,
         verification_time: instant(args.at.as_deref())?,
-        time_policy: time_policy(&args.time_policy),
+        time_policy: time_policy(&args.time_policy, args.at.as_deref())?,
         certificates: Default::default(),
     };
     let input = read_input(&args.file)?;

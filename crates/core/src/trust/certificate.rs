@@ -85,6 +85,17 @@ impl Certificate {
         unix(self.0.parsed.tbs_certificate().validity().not_after)
     }
 
+    /// True when the certificate says it is a CA (basicConstraints `cA` TRUE, RFC 5280
+    /// section 4.2.1.9); false without the extension or when it cannot be read.
+    pub fn is_ca(&self) -> bool {
+        self.x509()
+            .tbs_certificate()
+            .get_extension::<x509_cert::ext::pkix::BasicConstraints>()
+            .ok()
+            .flatten()
+            .is_some_and(|(_, bc)| bc.ca)
+    }
+
     /// True when `t` lies within `[notBefore, notAfter]`.
     pub fn valid_at(&self, t: UnixTime) -> bool {
         self.not_before() <= t && t <= self.not_after()
