@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 
 use crate::error::CliError;
 
-/// A record larger than this is reported as one failed record instead of being read whole.
-pub const DEFAULT_MAX_RECORD_BYTES: usize = 256 * 1024 * 1024;
 
 /// One input to verify.
 #[derive(Debug, Clone)]
@@ -221,7 +219,7 @@ pub fn records(source: &Source, max: usize) -> Box<dyn Iterator<Item = Record> +
             let bytes = open(path)
                 .and_then(|r| read_capped(r, max))
                 .map_err(|e| format!("cannot read: {e}"))
-                .and_then(|b| b.ok_or_else(|| format!("larger than {max} bytes")));
+                .and_then(|b| b.ok_or_else(|| format!("larger than {max} bytes (raise --max-memory to read it)")));
             Box::new(std::iter::once(Record { name, bytes }))
         }
         Source::Ndjson(path) => {
@@ -241,7 +239,7 @@ pub fn records(source: &Source, max: usize) -> Box<dyn Iterator<Item = Record> +
             } else {
                 let bytes = read_capped(reader, max)
                     .map_err(|e| format!("cannot read: {e}"))
-                    .and_then(|b| b.ok_or_else(|| format!("larger than {max} bytes")));
+                    .and_then(|b| b.ok_or_else(|| format!("larger than {max} bytes (raise --max-memory to read it)")));
                 Box::new(std::iter::once(Record {
                     name: "<stdin>".into(),
                     bytes,
@@ -309,7 +307,10 @@ impl Lines {
             self.done = true;
             return Some(Err(format!("cannot read: {e}")));
         }
-        Some(Err(format!("line longer than {} bytes", self.max)))
+        Some(Err(format!(
+            "line longer than {} bytes (raise --max-memory to read it)",
+            self.max
+        )))
     }
 
     /// Consumes input up to and including the next newline (or to the end).
@@ -395,7 +396,10 @@ mod tests {
             Ok("123456"),
             "exactly the limit is allowed"
         );
-        assert_eq!(got[2].1, Err("line longer than 6 bytes".to_owned()));
+        assert_eq!(
+            got[2].1,
+            Err("line longer than 6 bytes (raise --max-memory to read it)".to_owned())
+        );
         assert_eq!(got[3], ("f:4".to_owned(), Ok("7".to_owned())));
         assert_eq!(
             got[4].1.as_deref(),
@@ -403,7 +407,10 @@ mod tests {
             "the last line, at the limit"
         );
         let got = lines("1234567", 6);
-        assert_eq!(got[0].1, Err("line longer than 6 bytes".to_owned()));
+        assert_eq!(
+            got[0].1,
+            Err("line longer than 6 bytes (raise --max-memory to read it)".to_owned())
+        );
         assert_eq!(got.len(), 1);
     }
 }

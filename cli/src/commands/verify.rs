@@ -17,7 +17,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::batch::{discover, records, Record, DEFAULT_MAX_RECORD_BYTES};
+use crate::batch::{discover, records, Record};
 use crate::error::{CliError, Status};
 use crate::html_report::{render, ReportRecord, RunFacts};
 use crate::io::{diagnostic, stdout_closed, write_atomically, write_stdout};
@@ -111,9 +111,10 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
     color: String,
 
-    /// A record larger than this is one failed record instead of being read.
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_RECORD_BYTES, hide = true)]
-    max_record_bytes: usize,
+    /// A record larger than this is one failed record instead of being read (default: the
+    /// whole --max-memory).
+    #[arg(long, value_name = "BYTES", hide = true)]
+    max_record_bytes: Option<usize>,
 
     /// Memory for records being read, verified and written at once (a byte count, or with
     /// K, M or G: 512M). Records are read in chunks of at most a quarter of it, so a batch of
@@ -198,7 +199,10 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
         let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Record>>(2);
         let sources = &sources;
         // No one record may take more than the whole budget.
-        let max_record_bytes = args.max_record_bytes.min(args.max_memory);
+        let max_record_bytes = args
+            .max_record_bytes
+            .unwrap_or(args.max_memory)
+            .min(args.max_memory);
         // A chunk being read, two waiting and one being verified: a quarter of the budget each.
         let chunk_budget = args.max_memory / 4;
         scope.spawn(move || {
