@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 use crate::error::CliError;
 
-
 /// One input to verify.
 #[derive(Debug, Clone)]
 pub enum Source {
@@ -219,7 +218,11 @@ pub fn records(source: &Source, max: usize) -> Box<dyn Iterator<Item = Record> +
             let bytes = open(path)
                 .and_then(|r| read_capped(r, max))
                 .map_err(|e| format!("cannot read: {e}"))
-                .and_then(|b| b.ok_or_else(|| format!("larger than {max} bytes (raise --max-memory to read it)")));
+                .and_then(|b| {
+                    b.ok_or_else(|| {
+                        format!("larger than {max} bytes (raise --max-memory to read it)")
+                    })
+                });
             Box::new(std::iter::once(Record { name, bytes }))
         }
         Source::Ndjson(path) => {
@@ -239,7 +242,11 @@ pub fn records(source: &Source, max: usize) -> Box<dyn Iterator<Item = Record> +
             } else {
                 let bytes = read_capped(reader, max)
                     .map_err(|e| format!("cannot read: {e}"))
-                    .and_then(|b| b.ok_or_else(|| format!("larger than {max} bytes (raise --max-memory to read it)")));
+                    .and_then(|b| {
+                        b.ok_or_else(|| {
+                            format!("larger than {max} bytes (raise --max-memory to read it)")
+                        })
+                    });
                 Box::new(std::iter::once(Record {
                     name: "<stdin>".into(),
                     bytes,

@@ -324,29 +324,34 @@ pub fn when_matches_sig_t(element: &SignatureElement, header: &Header) -> Check 
         return Check::not_checked(CODE, "sigT or Signature.when is absent")
             .with("conf", "CONF-055");
     };
-    let check = match (parse_rfc3339(sig_t), parse_rfc3339(when)) {
+    compare_when(CODE, when, sig_t).with("conf", "CONF-055")
+}
+
+/// `Signature.when` against the signed `sigT`: equal passes, the same instant written
+/// differently warns, another instant fails (`when` is the unsigned claim of when the
+/// signature was made), and text that is no RFC 3339 date-time fails as a format error.
+pub(crate) fn compare_when(code: CheckCode, when: &str, sig_t: &str) -> Check {
+    match (parse_rfc3339(sig_t), parse_rfc3339(when)) {
         (Some(a), Some(b)) if a == b && sig_t == when => {
-            Check::pass(CODE, "Signature.when equals sigT")
+            Check::pass(code, "Signature.when equals sigT")
         }
         (Some(a), Some(b)) if a == b => Check::warn(
-            CODE,
+            code,
             "Signature.when and sigT are the same instant written differently",
         ),
         (Some(_), Some(_)) => Check::failed(
-            CODE,
+            code,
             SubIndication::SigConstraintsFailure,
-            "Signature.when and the signed sigT are different instants (CONF-055)",
+            "Signature.when and the signed sigT are different instants",
         ),
         _ => Check::failed(
-            CODE,
+            code,
             SubIndication::FormatFailure,
             "Signature.when or sigT is not an RFC 3339 date-time",
         ),
-    };
-    check
-        .with("sigT", sig_t.to_owned())
-        .with("when", when.to_owned())
-        .with("conf", "CONF-055")
+    }
+    .with("sigT", sig_t.to_owned())
+    .with("when", when.to_owned())
 }
 
 /// Decimal precision is not protected by a JCS signature: one warning listing the numbers.

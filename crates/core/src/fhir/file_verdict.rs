@@ -180,8 +180,9 @@ fn resource_type<'d>(node: Node<'d>) -> &'d str {
         .unwrap_or("")
 }
 
-/// The resources a Parameters carries (`parameter[].resource`, also in `part`s).
-fn parameter_resources(doc: &Document<'_>, parameters: Node<'_>) -> Vec<String> {
+/// The JSON Pointers of the member `name` (an object) of every parameter and part of a
+/// Parameters, in document order.
+fn parameter_members(doc: &Document<'_>, parameters: Node<'_>, name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack: Vec<Node<'_>> = parameters
         .get("parameter")
@@ -190,10 +191,8 @@ fn parameter_resources(doc: &Document<'_>, parameters: Node<'_>) -> Vec<String> 
         .collect();
     stack.reverse();
     while let Some(parameter) = stack.pop() {
-        if let Some(resource) = parameter.get("resource") {
-            if resource.kind() == NodeKind::Object {
-                out.push(doc.pointer_of(resource.id()));
-            }
+        if let Some(value) = parameter.get(name).filter(|v| v.kind() == NodeKind::Object) {
+            out.push(doc.pointer_of(value.id()));
         }
         let mut parts: Vec<Node<'_>> = parameter
             .get("part")
@@ -206,22 +205,14 @@ fn parameter_resources(doc: &Document<'_>, parameters: Node<'_>) -> Vec<String> 
     out
 }
 
+/// The resources a Parameters carries (`parameter[].resource`, also in `part`s).
+fn parameter_resources(doc: &Document<'_>, parameters: Node<'_>) -> Vec<String> {
+    parameter_members(doc, parameters, "resource")
+}
+
 /// The `valueAttachment`s of a Parameters' parameters and parts.
 fn parameter_attachments(doc: &Document<'_>, parameters: Node<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack: Vec<Node<'_>> = parameters
-        .get("parameter")
-        .into_iter()
-        .flat_map(|p| p.elements())
-        .collect();
-    while let Some(parameter) = stack.pop() {
-        if let Some(attachment) = parameter.get("valueAttachment") {
-            out.push(doc.pointer_of(attachment.id()));
-        }
-        stack.extend(parameter.get("part").into_iter().flat_map(|p| p.elements()));
-    }
-    out.sort();
-    out
+    parameter_members(doc, parameters, "valueAttachment")
 }
 
 /// Every resource the file carries that a reader could take for signed content: the root

@@ -72,17 +72,8 @@ fn outcome(results: &[SignatureVerification], verdict: Option<&FileVerdict>) -> 
             .iter()
             .filter(|c| c.outcome() == Outcome::Warn)
         {
-            issues.push(
-                JsonObject::new()
-                    .string("severity", "warning")
-                    .string("code", "informational")
-                    .raw(
-                        "details",
-                        &JsonObject::new().string("text", warning.message()).finish(),
-                    )
-                    .raw("expression", &format!("[{}]", quoted(&location)))
-                    .finish(),
-            );
+            let at = Some(result.signature_pointer.as_str());
+            issues.push(issue("warning", "informational", warning.message(), at));
         }
     }
     if let Some(verdict) = verdict {
@@ -91,28 +82,16 @@ fn outcome(results: &[SignatureVerification], verdict: Option<&FileVerdict>) -> 
             .iter()
             .filter(|u| !u.signed && !u.under_failed_signature)
         {
-            issues.push(
-                JsonObject::new()
-                    .string("severity", "warning")
-                    .string("code", "informational")
-                    .raw(
-                        "details",
-                        &JsonObject::new()
-                            .string(
-                                "text",
-                                &format!(
-                                    "this {} is not covered by a verified signature",
-                                    uncovered.resource_type
-                                ),
-                            )
-                            .finish(),
-                    )
-                    .raw(
-                        "expression",
-                        &format!("[{}]", quoted(&expression(&uncovered.pointer))),
-                    )
-                    .finish(),
+            let text = format!(
+                "this {} is not covered by a verified signature",
+                uncovered.resource_type
             );
+            issues.push(issue(
+                "warning",
+                "informational",
+                &text,
+                Some(&uncovered.pointer),
+            ));
         }
         let signatures_verified = !results.is_empty() && results.iter().all(|r| r.verified());
         if let (false, true, Some(reason)) = (
@@ -120,18 +99,8 @@ fn outcome(results: &[SignatureVerification], verdict: Option<&FileVerdict>) -> 
             signatures_verified,
             verdict.reason.as_deref(),
         ) {
-            issues.push(
-                JsonObject::new()
-                    .string("severity", "error")
-                    .string("code", "business-rule")
-                    .raw(
-                        "details",
-                        &JsonObject::new()
-                            .string("text", &format!("The content is not verified: {reason}"))
-                            .finish(),
-                    )
-                    .finish(),
-            );
+            let text = format!("The content is not verified: {reason}");
+            issues.push(issue("error", "business-rule", &text, None));
         }
     }
     if issues.is_empty() {
@@ -162,6 +131,18 @@ fn outcome(results: &[SignatureVerification], verdict: Option<&FileVerdict>) -> 
         .string("resourceType", "OperationOutcome")
         .raw("issue", &format!("[{}]", issues.join(",")))
         .finish()
+}
+
+/// One issue: severity, code, `details.text` and, for a JSON Pointer, its location.
+fn issue(severity: &str, code: &str, text: &str, pointer: Option<&str>) -> String {
+    let mut object = JsonObject::new()
+        .string("severity", severity)
+        .string("code", code)
+        .raw("details", &JsonObject::new().string("text", text).finish());
+    if let Some(pointer) = pointer {
+        object = object.raw("expression", &format!("[{}]", quoted(&expression(pointer))));
+    }
+    object.finish()
 }
 
 fn quoted(text: &str) -> String {

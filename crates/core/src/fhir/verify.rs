@@ -327,6 +327,19 @@ fn verify_resource_signature(
         built: Vec::new(),
     };
     let element = &decoded.element;
+    each_entry(jws, base, |entry, result| {
+        resource_entry(doc, element, entry, &mut payloads, result, options)
+    })
+}
+
+/// Runs `check` for each signature of `jws` (one for compact, each entry of a JSON
+/// serialization, which also gets its [`JwsEntry`]), starting from a copy of `base`; an entry
+/// without a protected header fails without being checked.
+pub(super) fn each_entry(
+    jws: &Jws,
+    base: SignatureVerification,
+    mut check: impl FnMut(&Entry<'_>, SignatureVerification) -> SignatureVerification,
+) -> Vec<SignatureVerification> {
     match jws {
         Jws::Compact(compact) => {
             let entry = Entry {
@@ -335,14 +348,7 @@ fn verify_resource_signature(
                     crate::jws::verify_detached(compact, payload, key, policy)
                 },
             };
-            vec![resource_entry(
-                doc,
-                element,
-                &entry,
-                &mut payloads,
-                base,
-                options,
-            )]
+            vec![check(&entry, base)]
         }
         Jws::Json(json) => {
             let count = json.signatures().len();
@@ -360,7 +366,7 @@ fn verify_resource_signature(
                             json.verify_detached(index, payload, key, policy)
                         },
                     };
-                    resource_entry(doc, element, &entry, &mut payloads, result, options)
+                    check(&entry, result)
                 })
                 .collect()
         }

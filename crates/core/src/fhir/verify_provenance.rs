@@ -8,7 +8,7 @@ use fhirsig_jcs::{Document, Node};
 use ring::digest;
 
 use super::checks;
-use super::decode::{decode_signature, Jws};
+use super::decode::decode_signature;
 use super::element::SignatureElement;
 use super::profile::JOSE_SIG_FORMAT;
 use super::resolve::resolve_all;
@@ -16,14 +16,14 @@ use super::targets::{
     target_exclusions, target_node, targets_number_changes, targets_payload, Target,
 };
 use super::verify::{
-    header_checks, no_protected_header, sig_t_after_verification, signature_value, signer_identity,
-    trust, Coverage, Entry, JwsEntry, SignatureVerification, VerifyOptions,
+    each_entry, header_checks, sig_t_after_verification, signature_value, signer_identity, trust,
+    Coverage, Entry, SignatureVerification, VerifyOptions,
 };
 use crate::canonicalization::Canonicalization;
 use crate::hex::hex;
 use crate::payload::{resource_payload, SignedObject};
 use crate::report::{CheckCode, Requirements};
-use crate::trust::{parse_rfc3339, Check, SubIndication};
+use crate::trust::{Check, SubIndication};
 
 /// As for a resource signature, and every target resolved to exactly one resource.
 const PROVENANCE_VERDICT: Requirements = Requirements::with_trust(&[
@@ -294,37 +294,7 @@ fn verify_one(
         content: &content,
         options,
     };
-    match jws {
-        Jws::Compact(compact) => {
-            let entry = Entry {
-                header: compact.header(),
-                verify: &|payload, key, policy| {
-                    crate::jws::verify_detached(compact, payload, key, policy)
-                },
-            };
-            vec![ctx.entry(&entry, base)]
-        }
-        Jws::Json(json) => {
-            let count = json.signatures().len();
-            (0..count)
-                .map(|index| {
-                    let mut result = base.clone();
-                    result.jws_entry = Some(JwsEntry { index, count });
-                    let Some(header) = json.signatures()[index].protected() else {
-                        result.push(no_protected_header(index, count));
-                        return result;
-                    };
-                    let entry = Entry {
-                        header,
-                        verify: &|payload, key, policy| {
-                            json.verify_detached(index, payload, key, policy)
-                        },
-                    };
-                    ctx.entry(&entry, result)
-                })
-                .collect()
-        }
-    }
+    each_entry(jws, base, |entry, result| ctx.entry(entry, result))
 }
 
 struct Context<'a, 'd> {
@@ -432,27 +402,7 @@ fn format_rule(element: &SignatureElement) -> Result<Option<Canonicalization>, S
 pub(crate) fn when_check(element: &SignatureElement, sig_t: Option<&str>) -> Check {
     const CODE: CheckCode = CheckCode::SignatureWhen;
     match (element.when.as_deref(), sig_t) {
-        (Some(w), Some(s)) => match (parse_rfc3339(w), parse_rfc3339(s)) {
-            (Some(a), Some(b)) if a == b && w == s => {
-                Check::pass(CODE, "Signature.when equals the signed sigT")
-            }
-            (Some(a), Some(b)) if a == b => Check::warn(
-                CODE,
-                "Signature.when and sigT are the same instant written differently",
-            ),
-            (Some(_), Some(_)) => Check::failed(
-                CODE,
-                SubIndication::SigConstraintsFailure,
-                format!("Signature.when {w:?} is another instant than the signed sigT {s:?}"),
-            ),
-            _ => Check::failed(
-                CODE,
-                SubIndication::FormatFailure,
-                "Signature.when or sigT is not an RFC 3339 date-time",
-            ),
-        }
-        .with("when", w.to_owned())
-        .with("sigT", s.to_owned()),
+        (Some(when), Some(sig_t)) => checks::compare_when(CODE, when, sig_t),
         (None, _) => Check::warn(CODE, "Signature.when is missing (R4 requires it)"),
         (Some(_), None) => {
             Check::not_checked(CODE, "the JWS has no sigT to compare Signature.when with")
