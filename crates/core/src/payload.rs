@@ -129,6 +129,72 @@ pub fn resource_payload(
     resource: Node<'_>,
     rule: Canonicalization,
 ) -> Result<Payload, PayloadError> {
+    resource_plan(doc, resource, rule).map(|plan| plan.write(doc))
+}
+
+/// What a payload rule selects, before any byte is written: the object and what is left out
+/// of it. [`PayloadPlan::write`] makes the [`Payload`]; [`PayloadPlan::stream`] hands its bytes
+/// to a writer in pieces instead, for a payload too large to hold beside its base64url.
+#[derive(Debug, Clone)]
+pub struct PayloadPlan<'d> {
+    node: Node<'d>,
+    exclusions: Exclusions,
+    object: SignedObject,
+    members: Vec<&'static str>,
+}
+
+impl PayloadPlan<'_> {
+    /// What is signed.
+    pub fn object(&self) -> SignedObject {
+        self.object
+    }
+
+    /// The payload, written out.
+    pub fn write(&self, doc: &Document<'_>) -> Payload {
+        let mut bytes = Vec::with_capacity(self.node.span().len());
+        doc.write_canonical(self.node.id(), &self.exclusions, &mut bytes);
+        Payload {
+            bytes,
+            object: self.object,
+            number_changes: self.number_changes(doc),
+            excluded: self.excluded(doc),
+        }
+    }
+
+    /// Streams the payload bytes to `sink` in pieces.
+    ///
+    /// # Errors
+    /// The first error `sink` returned.
+    pub fn stream(&self, doc: &Document<'_>, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
+        doc.stream_canonical(self.node.id(), &self.exclusions, sink)
+    }
+
+    /// An upper bound of the payload's size, good for reserving memory: the object's text
+    /// (canonical form drops insignificant white space; only numbers can grow).
+    pub fn size_hint(&self) -> usize {
+        self.node.span().len()
+    }
+
+    /// Numbers whose canonical form differs from how they are written.
+    pub fn number_changes(&self, doc: &Document<'_>) -> Vec<NumberChange> {
+        doc.number_changes(self.node.id(), &self.exclusions)
+    }
+
+    /// JSON Pointers of what the rule leaves out (see [`Payload::excluded`]).
+    pub fn excluded(&self, doc: &Document<'_>) -> Vec<String> {
+        excluded_pointers(doc, self.node, &self.exclusions, &self.members)
+    }
+}
+
+/// The [`PayloadPlan`] of a resource under `rule` (see [`resource_payload`]).
+///
+/// # Errors
+/// As [`resource_payload`].
+pub fn resource_plan<'d>(
+    doc: &Document<'_>,
+    resource: Node<'d>,
+    rule: Canonicalization,
+) -> Result<PayloadPlan<'d>, PayloadError> {
     let pointer = || doc.pointer_of(resource.id());
     if resource.kind() != NodeKind::Object {
         return Err(PayloadError::NotAnObject { pointer: pointer() });
@@ -155,7 +221,12 @@ pub fn resource_payload(
             })
         }
     };
-    Ok(finish(doc, resource, &exclusions, object, &members))
+    Ok(PayloadPlan {
+        node: resource,
+        exclusions,
+        object,
+        members,
+    })
 }
 
 /// The root members `rule` always removes, with `always` (the Bundle's own `signature`).
@@ -174,6 +245,14 @@ fn rule_members(rule: Canonicalization, always: &[&'static str]) -> Vec<&'static
 /// # Errors
 /// [`PayloadError::NotAnObject`] when `item` is not an object.
 pub fn item_payload(doc: &Document<'_>, item: Node<'_>) -> Result<Payload, PayloadError> {
+    item_plan(doc, item).map(|plan| plan.write(doc))
+}
+
+/// The [`PayloadPlan`] of a QuestionnaireResponse item (see [`item_payload`]).
+///
+/// # Errors
+/// As [`item_payload`].
+pub fn item_plan<'d>(doc: &Document<'_>, item: Node<'d>) -> Result<PayloadPlan<'d>, PayloadError> {
     if item.kind() != NodeKind::Object {
         return Err(PayloadError::NotAnObject {
             pointer: doc.pointer_of(item.id()),
@@ -184,30 +263,12 @@ pub fn item_payload(doc: &Document<'_>, item: Node<'_>) -> Result<Payload, Paylo
         exclusions.insert(id.id());
     }
     exclude_signature_extensions(item, &mut exclusions);
-    Ok(finish(
-        doc,
-        item,
-        &exclusions,
-        SignedObject::QuestionnaireResponseItem,
-        &["id"],
-    ))
-}
-
-fn finish(
-    doc: &Document<'_>,
-    node: Node<'_>,
-    exclusions: &Exclusions,
-    object: SignedObject,
-    members: &[&str],
-) -> Payload {
-    let mut bytes = Vec::with_capacity(node.span().len());
-    doc.write_canonical(node.id(), exclusions, &mut bytes);
-    Payload {
-        bytes,
-        object,
-        number_changes: doc.number_changes(node.id(), exclusions),
-        excluded: excluded_pointers(doc, node, exclusions, members),
-    }
+    Ok(PayloadPlan {
+        node: item,
+        exclusions,
+        object: SignedObject::QuestionnaireResponseItem,
+        members: vec!["id"],
+    })
 }
 
 /// The rule's root members (present or not) and every excluded value, as sorted pointers.

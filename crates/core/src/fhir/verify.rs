@@ -18,7 +18,7 @@ use crate::canonicalization::Canonicalization;
 use crate::hex::hex;
 use crate::jws::{AlgorithmPolicy, Header, JwsError, VerifyingKey};
 use crate::locate::{locate, Located};
-use crate::payload::{item_payload, resource_payload, Payload, SignedObject};
+use crate::payload::{item_plan, resource_plan, PayloadPlan, SignedObject};
 use crate::report::{CheckCode, Requirements, Verified};
 use crate::trust::{
     match_signer_identity, parse_rfc3339, Certificate, ChainValidator, Check, Report,
@@ -258,31 +258,95 @@ pub fn verify_document(doc: &Document<'_>, options: &VerifyOptions) -> Vec<Signa
     results
 }
 
-/// The signed bytes of one object under each rule asked for, built at most once per rule
+/// What one object signs under one rule: the plan, what it leaves out, its numbers, and (once
+/// written) the digest and size of its bytes. The bytes themselves are never held: each
+/// signature's signing input is written with the payload's base64url streamed into it.
+struct Built<'d> {
+    plan: PayloadPlan<'d>,
+    number_changes: Vec<NumberChange>,
+    excluded: Vec<String>,
+    /// SHA-256 (hex) and length of the payload, from the first signing input written.
+    digest: Option<(String, usize)>,
+}
+
+/// The payload plans of one object under each rule asked for, made at most once per rule
 /// however many JWS JSON signatures share them.
 struct Payloads<'a, 'd> {
     doc: &'a Document<'d>,
     located: &'a Located<'a>,
-    built: Vec<(Canonicalization, Result<Payload, String>)>,
+    built: Vec<(Canonicalization, Result<Built<'a>, String>)>,
 }
 
-impl Payloads<'_, '_> {
-    fn get(&mut self, rule: Canonicalization) -> &Result<Payload, String> {
+impl<'a> Payloads<'a, '_> {
+    fn get(&mut self, rule: Canonicalization) -> &mut Result<Built<'a>, String> {
         let at = match self.built.iter().position(|(r, _)| *r == rule) {
             Some(at) => at,
             None => {
-                let built = match self.located.object {
+                let plan = match self.located.object {
                     SignedObject::QuestionnaireResponseItem => {
-                        item_payload(self.doc, self.located.node)
+                        item_plan(self.doc, self.located.node)
                     }
-                    _ => resource_payload(self.doc, self.located.node, rule),
+                    _ => resource_plan(self.doc, self.located.node, rule),
                 };
-                self.built.push((rule, built.map_err(|e| e.to_string())));
+                let built = plan.map_err(|e| e.to_string()).map(|plan| Built {
+                    number_changes: plan.number_changes(self.doc),
+                    excluded: plan.excluded(self.doc),
+                    plan,
+                    digest: None,
+                });
+                self.built.push((rule, built));
                 self.built.len() - 1
             }
         };
-        &self.built[at].1
+        &mut self.built[at].1
     }
+}
+
+/// Hashes and counts the bytes on their way to `inner`.
+struct Tee<'w, W: std::io::Write> {
+    hash: digest::Context,
+    len: usize,
+    inner: &'w mut W,
+}
+
+impl<W: std::io::Write> std::io::Write for Tee<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write_all(buf)?;
+        self.hash.update(buf);
+        self.len += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The signing input `prefix.base64url(payload)`, the payload streamed into it (RFC 7515
+/// section 5.2); the first time, the payload's digest and size are taken in the same pass.
+fn signing_input(doc: &Document<'_>, built: &mut Built<'_>, prefix: &str) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let size = built
+        .digest
+        .as_ref()
+        .map_or_else(|| built.plan.size_hint(), |(_, len)| *len);
+    let encoded = base64::encoded_len(size, false).unwrap_or(0);
+    let mut input = String::with_capacity(prefix.len() + 1 + encoded);
+    input.push_str(prefix);
+    input.push('.');
+    let mut encoder = base64::write::EncoderStringWriter::from_consumer(input, &URL_SAFE_NO_PAD);
+    let mut tee = Tee {
+        hash: digest::Context::new(&digest::SHA256),
+        len: 0,
+        inner: &mut encoder,
+    };
+    // Writing into memory cannot fail.
+    let _ = built.plan.stream(doc, &mut tee);
+    let (hash, len) = (tee.hash, tee.len);
+    if built.digest.is_none() {
+        built.digest = Some((hex(hash.finish().as_ref()), len));
+    }
+    encoder.into_inner()
 }
 
 fn verify_resource_signature(
@@ -344,9 +408,8 @@ pub(super) fn each_entry(
         Jws::Compact(compact) => {
             let entry = Entry {
                 header: compact.header(),
-                verify: &|payload, key, policy| {
-                    crate::jws::verify_detached(compact, payload, key, policy)
-                },
+                prefix: compact.header().raw_b64u(),
+                verify: &|input, key, policy| compact.verify_signing_input(input, key, policy),
             };
             vec![check(&entry, base)]
         }
@@ -362,8 +425,9 @@ pub(super) fn each_entry(
                     };
                     let entry = Entry {
                         header,
-                        verify: &|payload, key, policy| {
-                            json.verify_detached(index, payload, key, policy)
+                        prefix: json.protected_b64u(index).unwrap_or_default(),
+                        verify: &|input, key, policy| {
+                            json.verify_signing_input(index, input, key, policy)
                         },
                     };
                     check(&entry, result)
@@ -383,12 +447,14 @@ pub(super) fn no_protected_header(index: usize, count: usize) -> Check {
     )
 }
 
-/// Verifies a signature value over a payload with a key and the accepted algorithms.
+/// Verifies a signature value over a signing input with a key and the accepted algorithms.
 type VerifyFn<'a> = dyn Fn(&[u8], &VerifyingKey, &AlgorithmPolicy) -> Result<(), JwsError> + 'a;
 
-/// One JWS signature: its protected header and how to verify its value.
+/// One JWS signature: its protected header, the header text its signing input starts with,
+/// and how to verify its value over a signing input.
 pub(super) struct Entry<'a> {
     pub(super) header: &'a Header,
+    pub(super) prefix: &'a str,
     pub(super) verify: &'a VerifyFn<'a>,
 }
 
@@ -444,12 +510,10 @@ fn resource_entry(
             return result;
         }
     };
-    let sha = hex(digest::digest(&digest::SHA256, &payload.bytes).as_ref());
+    let input = signing_input(doc, payload, entry.prefix);
+    let (sha, len) = payload.digest.clone().unwrap_or_default();
     result.push(
-        Check::pass(
-            CheckCode::Payload,
-            format!("{} bytes by {rule}", payload.bytes.len()),
-        )
+        Check::pass(CheckCode::Payload, format!("{len} bytes by {rule}"))
         .with("sha256", sha.clone())
         .with("conf", "CONF-030, CONF-034, CONF-035, CONF-036"),
     );
@@ -465,7 +529,8 @@ fn resource_entry(
     };
 
     let parsed = options.certificates.get(header.x5c().unwrap_or_default());
-    signature_value(&payload.bytes, entry, &parsed, options, &mut result);
+    signature_value(input.as_bytes(), entry, &parsed, options, &mut result);
+    drop(input);
     let chain = trust(header, &parsed, options, &mut result);
     result.push(signer_identity(
         doc,
@@ -515,10 +580,10 @@ pub(super) fn header_checks(
     }
 }
 
-/// The signature value, with the key of `x5c[0]`; also records the chain and signer shown in
-/// reports.
+/// The signature value over `input` (the signing input), with the key of `x5c[0]`; also
+/// records the chain and signer shown in reports.
 pub(super) fn signature_value(
-    payload: &[u8],
+    input: &[u8],
     entry: &Entry<'_>,
     parsed: &ParsedX5c,
     options: &VerifyOptions,
@@ -532,7 +597,7 @@ pub(super) fn signature_value(
             SubIndication::FormatFailure,
             format!("x5c[0] does not hold a usable public key: {e}"),
         ),
-        Some(Ok(key)) => match (entry.verify)(payload, key, &options.algorithms) {
+        Some(Ok(key)) => match (entry.verify)(input, key, &options.algorithms) {
             Ok(()) => Check::pass(CODE, "the signature verifies with the key of x5c[0]"),
             Err(e) => checks::jws_failure(CODE, &e),
         },

@@ -359,7 +359,9 @@ impl Context<'_, '_> {
             .options
             .certificates
             .get(header.x5c().unwrap_or_default());
-        signature_value(&content.bytes, entry, &parsed, self.options, &mut result);
+        let input = crate::jws::signing_input_over(entry.prefix, &content.bytes);
+        signature_value(input.as_bytes(), entry, &parsed, self.options, &mut result);
+        drop(input);
         let chain = trust(header, &parsed, self.options, &mut result);
         result.push(signer_identity(
             self.doc,

@@ -152,6 +152,42 @@ pub fn verify_detached(
     )
 }
 
+impl CompactJws {
+    /// Verifies this detached JWS over a signing input built by the caller (the received header
+    /// text, `.`, the payload's base64url): for a payload too large to hold twice, the caller
+    /// can write its base64url straight into the input instead of materialising the payload.
+    ///
+    /// # Errors
+    /// [`JwsError::PayloadNotDetached`] if the JWS carries a payload (with whether it equals the
+    /// input's), [`JwsError::SigningInputMismatch`] when `input` does not start with this JWS's
+    /// header, and the errors of [`verify_detached`].
+    pub fn verify_signing_input(
+        &self,
+        input: &[u8],
+        key: &VerifyingKey,
+        policy: &AlgorithmPolicy,
+    ) -> Result<(), JwsError> {
+        let payload_b64u = signing_input_payload(self.header.raw_b64u(), input)?;
+        if let Some(embedded) = self.embedded_payload_b64u() {
+            return Err(JwsError::PayloadNotDetached {
+                matches: embedded.as_bytes() == payload_b64u,
+            });
+        }
+        verify_input(self.header.alg(), input, &self.signature, key, policy)
+    }
+}
+
+/// The payload part of a signing input that must start with `header_b64u` and `.`.
+pub(crate) fn signing_input_payload<'i>(
+    header_b64u: &str,
+    input: &'i [u8],
+) -> Result<&'i [u8], JwsError> {
+    input
+        .strip_prefix(header_b64u.as_bytes())
+        .and_then(|rest| rest.strip_prefix(b"."))
+        .ok_or(JwsError::SigningInputMismatch)
+}
+
 /// Verifies a compact JWS that carries its payload and returns the payload bytes. An empty
 /// payload part is an empty payload here.
 ///

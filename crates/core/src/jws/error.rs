@@ -169,6 +169,8 @@ pub enum JwsError {
     },
     /// The signature does not verify.
     BadSignature,
+    /// A signing input given to verify does not start with the signature's own header text.
+    SigningInputMismatch,
     /// The signing operation failed inside the crypto library.
     SigningFailed,
     /// A key problem surfaced while signing or verifying.
@@ -230,6 +232,9 @@ impl fmt::Display for JwsError {
             }
             Self::NoSuchSignature { index } => write!(f, "no signature at index {index}"),
             Self::BadSignature => f.write_str("signature does not verify"),
+            Self::SigningInputMismatch => f.write_str(
+                "the signing input does not start with this signature's protected header",
+            ),
             Self::SigningFailed => f.write_str("signing failed"),
             Self::Key(e) => write!(f, "key: {e}"),
         }

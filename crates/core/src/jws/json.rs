@@ -132,6 +132,38 @@ impl JsonJws {
         self.verify_over(index, &payload_b64u, key, policy)
     }
 
+    /// Verifies signature `index` over a signing input built by the caller (its protected
+    /// header text, `.`, the payload's base64url; see [`super::CompactJws::verify_signing_input`]).
+    ///
+    /// # Errors
+    /// [`JwsError::NoSuchSignature`], [`JwsError::PayloadNotDetached`],
+    /// [`JwsError::SigningInputMismatch`], and the errors of [`super::verify_detached`].
+    pub fn verify_signing_input(
+        &self,
+        index: usize,
+        input: &[u8],
+        key: &VerifyingKey,
+        policy: &AlgorithmPolicy,
+    ) -> Result<(), JwsError> {
+        let sig = self
+            .signatures
+            .get(index)
+            .ok_or(JwsError::NoSuchSignature { index })?;
+        let payload_b64u = super::compact::signing_input_payload(sig.protected_b64u(), input)?;
+        if let Some(embedded) = &self.payload_b64u {
+            return Err(JwsError::PayloadNotDetached {
+                matches: embedded.as_bytes() == payload_b64u,
+            });
+        }
+        verify_input(sig.alg(), input, &sig.signature, key, policy)
+    }
+
+    /// The protected header text of signature `index`, as received (what its signing input
+    /// starts with).
+    pub fn protected_b64u(&self, index: usize) -> Option<&str> {
+        self.signatures.get(index).map(JsonSignature::protected_b64u)
+    }
+
     /// Verifies signature `index` over the embedded payload and returns the payload bytes.
     ///
     /// # Errors

@@ -56,6 +56,7 @@ mod signing_key;
 mod verifying_key;
 
 pub use algorithm::{Algorithm, AlgorithmPolicy};
+pub(crate) use compact::signing_input_over;
 pub use compact::{sign_detached, verify_attached, verify_detached, CompactJws};
 pub use crit::UNDERSTOOD as UNDERSTOOD_CRITICAL;
 pub use error::{JwsError, KeyError, KeyKind, Part};
