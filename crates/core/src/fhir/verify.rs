@@ -267,6 +267,9 @@ struct Built<'d> {
     excluded: Vec<String>,
     /// SHA-256 (hex) and length of the payload, from the first signing input written.
     digest: Option<(String, usize)>,
+    /// The payload's base64url, kept from the second signature on (a JWS JSON serialization
+    /// with several signers): copying it is far cheaper than writing the payload again.
+    b64u: Option<String>,
 }
 
 /// The payload plans of one object under each rule asked for, made at most once per rule
@@ -293,6 +296,7 @@ impl<'a> Payloads<'a, '_> {
                     excluded: plan.excluded(self.doc),
                     plan,
                     digest: None,
+                    b64u: None,
                 });
                 self.built.push((rule, built));
                 self.built.len() - 1
@@ -322,18 +326,41 @@ impl<W: std::io::Write> std::io::Write for Tee<'_, W> {
     }
 }
 
-/// The signing input `prefix.base64url(payload)`, the payload streamed into it (RFC 7515
-/// section 5.2); the first time, the payload's digest and size are taken in the same pass.
+/// The signing input `prefix.base64url(payload)` (RFC 7515 section 5.2). The first signature
+/// of an object streams the payload into it, taking the payload's digest and size in the same
+/// pass; later ones (several signers) copy a base64url written once.
 fn signing_input(doc: &Document<'_>, built: &mut Built<'_>, prefix: &str) -> String {
+    if built.digest.is_some() {
+        let b64u = built
+            .b64u
+            .get_or_insert_with(|| streamed(doc, &built.plan, "", &mut None));
+        let mut input = String::with_capacity(prefix.len() + 1 + b64u.len());
+        input.push_str(prefix);
+        input.push('.');
+        input.push_str(b64u);
+        return input;
+    }
+    let mut digest = None;
+    let input = streamed(doc, &built.plan, prefix, &mut digest);
+    built.digest = digest;
+    input
+}
+
+/// `prefix.` (when `prefix` is not empty) followed by the payload's base64url, written by
+/// streaming the payload; `digest` receives its SHA-256 (hex) and size.
+fn streamed(
+    doc: &Document<'_>,
+    plan: &PayloadPlan<'_>,
+    prefix: &str,
+    digest: &mut Option<(String, usize)>,
+) -> String {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let size = built
-        .digest
-        .as_ref()
-        .map_or_else(|| built.plan.size_hint(), |(_, len)| *len);
-    let encoded = base64::encoded_len(size, false).unwrap_or(0);
+    let encoded = base64::encoded_len(plan.size_hint(), false).unwrap_or(0);
     let mut input = String::with_capacity(prefix.len() + 1 + encoded);
-    input.push_str(prefix);
-    input.push('.');
+    if !prefix.is_empty() {
+        input.push_str(prefix);
+        input.push('.');
+    }
     let mut encoder = base64::write::EncoderStringWriter::from_consumer(input, &URL_SAFE_NO_PAD);
     let mut tee = Tee {
         hash: digest::Context::new(&digest::SHA256),
@@ -341,11 +368,9 @@ fn signing_input(doc: &Document<'_>, built: &mut Built<'_>, prefix: &str) -> Str
         inner: &mut encoder,
     };
     // Writing into memory cannot fail.
-    let _ = built.plan.stream(doc, &mut tee);
+    let _ = plan.stream(doc, &mut tee);
     let (hash, len) = (tee.hash, tee.len);
-    if built.digest.is_none() {
-        built.digest = Some((hex(hash.finish().as_ref()), len));
-    }
+    *digest = Some((hex(hash.finish().as_ref()), len));
     encoder.into_inner()
 }
 
@@ -514,8 +539,8 @@ fn resource_entry(
     let (sha, len) = payload.digest.clone().unwrap_or_default();
     result.push(
         Check::pass(CheckCode::Payload, format!("{len} bytes by {rule}"))
-        .with("sha256", sha.clone())
-        .with("conf", "CONF-030, CONF-034, CONF-035, CONF-036"),
+            .with("sha256", sha.clone())
+            .with("conf", "CONF-030, CONF-034, CONF-035, CONF-036"),
     );
     result.payload_sha256 = Some(sha);
     if let Some(check) = checks::decimal_precision(&payload.number_changes) {
@@ -801,6 +826,7 @@ fn referenced_identity(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::payload::resource_payload;
 
     #[test]
     fn the_payload_is_built_once_per_rule_however_many_signers_share_it() {
@@ -819,6 +845,25 @@ mod tests {
             assert!(payloads.get(Canonicalization::Document).is_ok());
         }
         assert_eq!(payloads.built.len(), 1);
+        // The first signing input streams the payload and takes its digest; later ones copy
+        // one base64url, so the payload is written at most twice however many signers.
+        let Ok(built) = payloads.get(Canonicalization::Document) else {
+            panic!("a plan")
+        };
+        let first = signing_input(&doc, built, "aaa");
+        assert!(built.digest.is_some() && built.b64u.is_none());
+        let second = signing_input(&doc, built, "bb");
+        assert!(built.b64u.is_some());
+        assert_eq!(first.strip_prefix("aaa."), second.strip_prefix("bb."));
+        let payload = resource_payload(&doc, located.node, Canonicalization::Document)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let expected = base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            &payload.bytes,
+        );
+        assert_eq!(first, format!("aaa.{expected}"));
+        let sha = hex(digest::digest(&digest::SHA256, &payload.bytes).as_ref());
+        assert_eq!(built.digest, Some((sha, payload.bytes.len())));
         assert!(payloads.get(Canonicalization::Json).is_ok());
         assert_eq!(payloads.built.len(), 2, "one per rule");
     }

@@ -161,7 +161,9 @@ impl JsonJws {
     /// The protected header text of signature `index`, as received (what its signing input
     /// starts with).
     pub fn protected_b64u(&self, index: usize) -> Option<&str> {
-        self.signatures.get(index).map(JsonSignature::protected_b64u)
+        self.signatures
+            .get(index)
+            .map(JsonSignature::protected_b64u)
     }
 
     /// Verifies signature `index` over the embedded payload and returns the payload bytes.
