@@ -1,7 +1,7 @@
 //! Canonicalisation rules, named by URI: which root members are removed before RFC 8785.
 //!
 //! The rule is always chosen by a URI (from `Signature.targetFormat`, the JWS `canon` header, or
-//! the caller), never guessed from content. See the spec digest section 3 and register item 2:
+//! the caller), never guessed from content (CDex CONF-030/031, FHIR R4/R5 `json.html#canonical`):
 //! the same URI string means different bytes in FHIR R4/R5 and in CDex, so this crate treats
 //! each supported URI as the name of exactly one algorithm.
 

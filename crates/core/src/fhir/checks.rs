@@ -1,5 +1,5 @@
 //! The individual checks of a FHIR JSON signature, each a named report entry with the CDex
-//! conformance rule it enforces (spec digest section 2.2) as evidence.
+//! conformance rule it enforces (the CDex Signatures page's CONF ids) as evidence.
 
 use crate::report::CheckCode;
 use fhirsig_jcs::NumberChange;
@@ -254,7 +254,7 @@ pub fn sr_cms(header: &Header, profile: Profile) -> Check {
 }
 
 /// The commitment id a `Signature.type` coding stands for: `urn:oid:` + code for ASTM/OID
-/// codes, else `system#code` (the mapping the HL7 validator uses; register item 5).
+/// codes, else `system#code` (the mapping the HL7 validator's `BundleValidator` uses).
 fn commitment_id(system: Option<&str>, code: &str) -> String {
     let oid_like = code
         .split('.')
@@ -317,7 +317,7 @@ pub fn signature_type(element: &SignatureElement, header: &Header) -> Check {
 }
 
 /// CONF-055: `sigT` and `Signature.when` are the same instant (compared as instants; a
-/// different spelling is a warning, register item 4).
+/// different spelling is a warning: CDex gives no spelling rule for the two).
 pub fn when_matches_sig_t(element: &SignatureElement, header: &Header) -> Check {
     const CODE: CheckCode = CheckCode::WhenMatchesSigT;
     let (Some(sig_t), Some(when)) = (header.sig_t(), element.when.as_deref()) else {

@@ -1,5 +1,5 @@
 //! FHIR JSON signatures: sign and verify Bundles, QuestionnaireResponses and their items under
-//! the CDex, CDex 2.x and FHIR R6-draft profiles (spec digest sections 2–4, 10).
+//! the CDex, CDex 2.x and FHIR R6-draft profiles (CDex CONF-029 to CONF-055; FHIR R6 draft signatures).
 //!
 //! Signing computes the profile's payload, makes a detached JWS and splices a `Signature`
 //! element into the input text, leaving everything else byte-identical. Verification finds every

@@ -1,5 +1,5 @@
 //! Signature profiles: which header members, Signature elements and canonicalisation a FHIR
-//! JSON signature uses (spec digest sections 2.5, 2.8 and 5.5).
+//! JSON signature uses (the CDex CI Digital Signature profile, CDex 2.0/2.1, and the FHIR R6 draft's signatures).
 
 use std::fmt;
 

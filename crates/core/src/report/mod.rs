@@ -77,7 +77,7 @@ pub enum SubIndication {
     OutOfBoundsNotRevoked,
     /// No certificate chain from the signer certificate to a configured trust anchor was found.
     NoCertificateChainFound,
-    /// The `x5c` is empty: there is no signing certificate (the brief's
+    /// The `x5c` is empty: there is no signing certificate (EU DSS's
     /// `SIGNING_CERTIFICATE_NOT_FOUND`; ETSI's name is used).
     NoSigningCertificateFound,
     /// The chain violates a constraint of the validation policy (key usage, extended key usage,

@@ -1,5 +1,6 @@
 //! Signer identity: does the leaf certificate name the `Signature.who.identifier`?
-//! (CDex CONF-048/049/053; spec digest section 10 item 8.)
+//! (CDex CONF-048/049/053; neither CDex nor FHIR says how the identifier is encoded in
+//! the certificate, so the otherName typed with the identifier system's OID is looked for first.)
 //!
 //! Order: `otherName` SANs whose type-id is the OID of the identifier system, then URI SANs,
 //! then DNS SANs, then the subject common name. A URI SAN matches when it equals the identifier

@@ -10,7 +10,7 @@ use fhirsig_core::trust::{
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, UnixTime};
 
-/// 2026-06-01T00:00:00Z, the instant the brief fixes for the CDex examples.
+/// 2026-06-01T00:00:00Z, the instant the CDex examples are verified at.
 pub fn june_2026() -> UnixTime {
     parse_rfc3339("2026-06-01T00:00:00Z").unwrap()
 }
