@@ -2,19 +2,15 @@
 //! validation outcome, exit statuses, `--json`, one-line errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::fhirsig;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
 
 /// The instant the test PKIs are generated at and validated at.
 const NOW: &str = "2026-06-01T00:00:00Z";
-
-fn fhirsig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fhirsig"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// A fresh empty folder under the target directory, unique per test.
 fn temp_dir(test: &str) -> PathBuf {

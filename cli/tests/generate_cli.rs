@@ -2,14 +2,9 @@
 //! and naming the commands.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Command, Output};
+mod common;
 
-fn fhirsig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fhirsig"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::fhirsig;
 
 #[test]
 fn completions_for_every_shell_mention_the_commands() {

@@ -1,17 +1,12 @@
 //! `fhirsig provenance` end to end: build, for-bundle, for-task, check, sign and verify.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::fhirsig;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use fhirsig_core::trust::{parse_rfc3339, pki};
-
-fn fhirsig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fhirsig"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn ok(args: &[&str]) -> String {
     let out = fhirsig(args);
