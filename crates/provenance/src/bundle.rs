@@ -155,8 +155,9 @@ pub fn is_searchset(bundle: Node<'_>) -> bool {
     bundle.get("type").and_then(|t| t.as_str()) == Some("searchset")
 }
 
-/// `text` (a Bundle) with `resources` appended as new entries (see [`new_entry`]); existing
-/// entries keep their bytes. Returns the new text and the new entries' `fullUrl`s.
+/// `text` (a Bundle) with `resources` appended as new entries (each with a content-derived
+/// `urn:uuid:` fullUrl); existing entries keep their bytes. Returns the new text and the new
+/// entries' `fullUrl`s.
 ///
 /// # Errors
 /// [`BundleError::NotABundle`].

@@ -8,7 +8,7 @@
 //! - [`ProvenanceBuilder`] makes a Provenance; `build()` only exists once a target, `recorded`
 //!   and an agent were given, and profile rules (US Core `provenance-1`, PDex agent types, HRex
 //!   `target.reference`) are typed [`BuildError`]s.
-//! - [`check`] reports each profile finding with a stable code, a severity and a FHIRPath-like
+//! - [`check()`] reports each profile finding with a stable code, a severity and a FHIRPath-like
 //!   location.
 //! - [`sign_targets`], [`sign_provenance_in_bundle`], [`sign_bundle_embedded`] and
 //!   [`verify_provenance_signatures`] sign and verify.

@@ -203,7 +203,7 @@ impl Provenance {
     }
 
     /// The JSON form: resourceType, id, meta, then elements in StructureDefinition order
-    /// (target, occurred[x], recorded, agent, entity, signature).
+    /// (target, `occurred[x]`, recorded, agent, entity, signature).
     pub fn to_value(&self) -> Value {
         let profile = Value::Array(vec![Value::str(self.profile.url())]);
         let mut v = Value::object()
