@@ -13,6 +13,7 @@ mod element;
 mod file_verdict;
 mod jsonw;
 mod outcome;
+mod payloads;
 mod profile;
 mod report_json;
 mod resolve;
@@ -21,6 +22,7 @@ mod splice;
 mod targets;
 mod verify;
 mod verify_provenance;
+mod who;
 mod x5c_cache;
 
 pub use decode::{decode_signature, DataEncoding, DecodedSignature, Jws};
@@ -56,5 +58,5 @@ pub use x5c_cache::{CertificateCache, ParsedX5c};
 // For document signatures carried by a Provenance (`crate::document`): the same identity, time
 // and commitment rules as a Provenance signature over FHIR targets.
 pub(crate) use checks::signature_type as signature_type_check;
-pub(crate) use verify::signer_identity;
 pub(crate) use verify_provenance::when_check;
+pub(crate) use who::signer_identity;

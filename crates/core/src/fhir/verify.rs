@@ -4,25 +4,23 @@
 //! made only when the checks it depends on passed.
 
 use fhirsig_jcs::{Document, NumberChange};
-use ring::digest;
 use rustls_pki_types::UnixTime;
 
 use super::checks;
 use super::decode::{decode_signature, Jws};
 use super::element::SignatureElement;
+use super::payloads::{signing_input, Payloads};
 use super::profile::Profile;
-use super::resolve::resolve_target;
-use super::targets::{target_node, Target};
+use super::who::signer_identity;
 use super::x5c_cache::{CertificateCache, ParsedX5c};
 use crate::canonicalization::Canonicalization;
-use crate::hex::hex;
 use crate::jws::{AlgorithmPolicy, Header, JwsError, VerifyingKey};
 use crate::locate::{locate, Located};
-use crate::payload::{item_plan, resource_plan, PayloadPlan, SignedObject};
+use crate::payload::SignedObject;
 use crate::report::{CheckCode, Requirements, Verified};
 use crate::trust::{
-    match_signer_identity, parse_rfc3339, Certificate, ChainValidator, Check, Report,
-    SubIndication, TimePolicy, ValidationTimes, VerifiedChain,
+    parse_rfc3339, ChainValidator, Check, Report, SubIndication, TimePolicy, ValidationTimes,
+    VerifiedChain,
 };
 
 /// How to verify.
@@ -256,122 +254,6 @@ pub fn verify_document(doc: &Document<'_>, options: &VerifyOptions) -> Vec<Signa
         doc, options,
     ));
     results
-}
-
-/// What one object signs under one rule: the plan, what it leaves out, its numbers, and (once
-/// written) the digest and size of its bytes. The bytes themselves are never held: each
-/// signature's signing input is written with the payload's base64url streamed into it.
-struct Built<'d> {
-    plan: PayloadPlan<'d>,
-    number_changes: Vec<NumberChange>,
-    excluded: Vec<String>,
-    /// SHA-256 (hex) and length of the payload, from the first signing input written.
-    digest: Option<(String, usize)>,
-    /// The payload's base64url, kept from the second signature on (a JWS JSON serialization
-    /// with several signers): copying it is far cheaper than writing the payload again.
-    b64u: Option<String>,
-}
-
-/// The payload plans of one object under each rule asked for, made at most once per rule
-/// however many JWS JSON signatures share them.
-struct Payloads<'a, 'd> {
-    doc: &'a Document<'d>,
-    located: &'a Located<'a>,
-    built: Vec<(Canonicalization, Result<Built<'a>, String>)>,
-}
-
-impl<'a> Payloads<'a, '_> {
-    fn get(&mut self, rule: Canonicalization) -> &mut Result<Built<'a>, String> {
-        let at = match self.built.iter().position(|(r, _)| *r == rule) {
-            Some(at) => at,
-            None => {
-                let plan = match self.located.object {
-                    SignedObject::QuestionnaireResponseItem => {
-                        item_plan(self.doc, self.located.node)
-                    }
-                    _ => resource_plan(self.doc, self.located.node, rule),
-                };
-                let built = plan.map_err(|e| e.to_string()).map(|plan| Built {
-                    number_changes: plan.number_changes(self.doc),
-                    excluded: plan.excluded(self.doc),
-                    plan,
-                    digest: None,
-                    b64u: None,
-                });
-                self.built.push((rule, built));
-                self.built.len() - 1
-            }
-        };
-        &mut self.built[at].1
-    }
-}
-
-/// Hashes and counts the bytes on their way to `inner`.
-struct Tee<'w, W: std::io::Write> {
-    hash: digest::Context,
-    len: usize,
-    inner: &'w mut W,
-}
-
-impl<W: std::io::Write> std::io::Write for Tee<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.inner.write_all(buf)?;
-        self.hash.update(buf);
-        self.len += buf.len();
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// The signing input `prefix.base64url(payload)` (RFC 7515 section 5.2). The first signature
-/// of an object streams the payload into it, taking the payload's digest and size in the same
-/// pass; later ones (several signers) copy a base64url written once.
-fn signing_input(doc: &Document<'_>, built: &mut Built<'_>, prefix: &str) -> String {
-    if built.digest.is_some() {
-        let b64u = built
-            .b64u
-            .get_or_insert_with(|| streamed(doc, &built.plan, "", &mut None));
-        let mut input = String::with_capacity(prefix.len() + 1 + b64u.len());
-        input.push_str(prefix);
-        input.push('.');
-        input.push_str(b64u);
-        return input;
-    }
-    let mut digest = None;
-    let input = streamed(doc, &built.plan, prefix, &mut digest);
-    built.digest = digest;
-    input
-}
-
-/// `prefix.` (when `prefix` is not empty) followed by the payload's base64url, written by
-/// streaming the payload; `digest` receives its SHA-256 (hex) and size.
-fn streamed(
-    doc: &Document<'_>,
-    plan: &PayloadPlan<'_>,
-    prefix: &str,
-    digest: &mut Option<(String, usize)>,
-) -> String {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let encoded = base64::encoded_len(plan.size_hint(), false).unwrap_or(0);
-    let mut input = String::with_capacity(prefix.len() + 1 + encoded);
-    if !prefix.is_empty() {
-        input.push_str(prefix);
-        input.push('.');
-    }
-    let mut encoder = base64::write::EncoderStringWriter::from_consumer(input, &URL_SAFE_NO_PAD);
-    let mut tee = Tee {
-        hash: digest::Context::new(&digest::SHA256),
-        len: 0,
-        inner: &mut encoder,
-    };
-    // Writing into memory cannot fail.
-    let _ = plan.stream(doc, &mut tee);
-    let (hash, len) = (tee.hash, tee.len);
-    *digest = Some((hex(hash.finish().as_ref()), len));
-    encoder.into_inner()
 }
 
 fn verify_resource_signature(
@@ -670,203 +552,9 @@ pub(super) fn trust(
     }
 }
 
-/// CONF-048/049/053: `Signature.who` names the certificate's subject. An identifier is matched
-/// against the certificate's SANs (and, when `who.reference` also names a resource of this
-/// document, that resource must carry the identifier); a reference alone is matched by the
-/// identifiers of the resource it names, but only when `coverage` (what this signature signs)
-/// includes that resource: `Signature.who` itself is not signed, so an unsigned resource's
-/// identifiers would be the claimant's own word. `required` (the CDex profile) makes a missing
-/// identifier a failure; otherwise the identity is "not checked", and the signature is not
-/// verified.
-pub(crate) fn signer_identity(
-    doc: &Document<'_>,
-    element: &SignatureElement,
-    leaf: Option<&Certificate>,
-    required: bool,
-    coverage: &Coverage,
-) -> Check {
-    const CODE: CheckCode = CheckCode::SignerIdentity;
-    let identifier = element
-        .who_identifier
-        .as_ref()
-        .and_then(|i| i.value.as_deref().map(|v| (i.system.as_deref(), v)));
-    let Some(leaf) = leaf else {
-        return Check::not_checked(CODE, "no signer certificate to match Signature.who against");
-    };
-    if let Some((system, value)) = identifier {
-        if let Some(reference) = element.who_reference.as_deref() {
-            if let Some(contradiction) = reference_disagrees(doc, reference, system, value) {
-                return contradiction;
-            }
-        }
-        return match_signer_identity(leaf, system, value)
-            .to_check(value)
-            .with("conf", "CONF-053");
-    }
-    if let Some(reference) = element.who_reference.as_deref() {
-        return referenced_identity(doc, leaf, reference, coverage);
-    }
-    if required {
-        return Check::failed(
-            CODE,
-            SubIndication::FormatFailure,
-            "Signature.who.identifier is missing; the CDex profile requires it (1..1) to name the signer",
-        )
-        .with("conf", "CONF-048");
-    }
-    Check::not_checked(
-        CODE,
-        "Signature.who has neither an identifier nor a reference to a resource of this document, so the certificate cannot be matched to it",
-    )
-}
-
-/// The identifiers (`(system, value)`) of a resource.
-fn identifiers_of(resource: fhirsig_jcs::Node<'_>) -> Vec<(Option<&str>, &str)> {
-    resource
-        .get("identifier")
-        .into_iter()
-        .flat_map(|ids| ids.elements())
-        .filter_map(|id| {
-            let value = id.get("value")?.as_str()?;
-            Some((id.get("system").and_then(|s| s.as_str()), value))
-        })
-        .collect()
-}
-
-/// When `who` has both an identifier and a reference to a resource of this document, the
-/// resource must carry that identifier: otherwise the reference names someone else than the
-/// identifier the certificate was matched with.
-fn reference_disagrees(
-    doc: &Document<'_>,
-    reference: &str,
-    system: Option<&str>,
-    value: &str,
-) -> Option<Check> {
-    let resource = match resolve_target(doc, reference) {
-        Ok(Target::Resource(node)) => node,
-        _ => return None, // not in this document: nothing to compare
-    };
-    let agrees = identifiers_of(resource)
-        .iter()
-        .any(|(s, v)| *v == value && (system.is_none() || *s == system));
-    (!agrees).then(|| {
-        Check::failed(
-            CheckCode::SignerIdentity,
-            SubIndication::SigConstraintsFailure,
-            format!(
-                "Signature.who.reference names {reference:?}, which does not carry Signature.who.identifier {value:?}: the two name different parties"
-            ),
-        )
-        .with("who", reference.to_owned())
-        .with("identifier", value.to_owned())
-    })
-}
-
-/// `Signature.who` as a reference: the referenced resource's identifiers, matched against the
-/// certificate, when the signature covers that resource; the first SAN match wins.
-fn referenced_identity(
-    doc: &Document<'_>,
-    leaf: &Certificate,
-    reference: &str,
-    coverage: &Coverage,
-) -> Check {
-    const CODE: CheckCode = CheckCode::SignerIdentity;
-    let resource = match resolve_target(doc, reference) {
-        Ok(Target::Resource(node)) => node,
-        Ok(target) => target_node(target),
-        Err(e) => {
-            return Check::not_checked(
-                CODE,
-                format!(
-                    "Signature.who names {reference:?}, which cannot be matched to the certificate: {e}"
-                ),
-            )
-            .with("who", reference.to_owned())
-        }
-    };
-    let pointer = doc.pointer_of(resource.id());
-    if !coverage.covers(&pointer) {
-        return Check::not_checked(
-            CODE,
-            format!(
-                "Signature.who names {reference:?} ({pointer}), which this signature does not cover: its identifiers are not signed, so they cannot name the signer"
-            ),
-        )
-        .with("who", reference.to_owned());
-    }
-    let identifiers = identifiers_of(resource);
-    if identifiers.is_empty() {
-        return Check::not_checked(
-            CODE,
-            format!("Signature.who names {reference:?}, which has no identifier to match the certificate with"),
-        )
-        .with("who", reference.to_owned());
-    }
-    let mut last = None;
-    for (system, value) in identifiers {
-        let found = match_signer_identity(leaf, system, value);
-        if found.is_san_match() {
-            return found
-                .to_check(value)
-                .with("who", reference.to_owned())
-                .with("conf", "CONF-053");
-        }
-        last = Some(found.to_check(value));
-    }
-    last.map_or_else(
-        || Check::not_checked(CODE, "no identifier to match"),
-        |check| {
-            check
-                .with("who", reference.to_owned())
-                .with("conf", "CONF-053")
-        },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::resource_payload;
-
-    #[test]
-    fn the_payload_is_built_once_per_rule_however_many_signers_share_it() {
-        let text = br#"{"resourceType":"Bundle","id":"b","type":"collection","entry":[]}"#;
-        let doc = fhirsig_jcs::parse(text).unwrap_or_else(|e| panic!("{e}"));
-        let located = locate(&doc)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("a Bundle"));
-        let mut payloads = Payloads {
-            doc: &doc,
-            located: &located,
-            built: Vec::new(),
-        };
-        for _ in 0..1000 {
-            assert!(payloads.get(Canonicalization::Document).is_ok());
-        }
-        assert_eq!(payloads.built.len(), 1);
-        // The first signing input streams the payload and takes its digest; later ones copy
-        // one base64url, so the payload is written at most twice however many signers.
-        let Ok(built) = payloads.get(Canonicalization::Document) else {
-            panic!("a plan")
-        };
-        let first = signing_input(&doc, built, "aaa");
-        assert!(built.digest.is_some() && built.b64u.is_none());
-        let second = signing_input(&doc, built, "bb");
-        assert!(built.b64u.is_some());
-        assert_eq!(first.strip_prefix("aaa."), second.strip_prefix("bb."));
-        let payload = resource_payload(&doc, located.node, Canonicalization::Document)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let expected = base64::Engine::encode(
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-            &payload.bytes,
-        );
-        assert_eq!(first, format!("aaa.{expected}"));
-        let sha = hex(digest::digest(&digest::SHA256, &payload.bytes).as_ref());
-        assert_eq!(built.digest, Some((sha, payload.bytes.len())));
-        assert!(payloads.get(Canonicalization::Json).is_ok());
-        assert_eq!(payloads.built.len(), 2, "one per rule");
-    }
 
     #[test]
     fn coverage_is_by_whole_pointer_tokens() {

@@ -16,9 +16,10 @@ use super::targets::{
     target_exclusions, target_node, targets_number_changes, targets_payload, Target,
 };
 use super::verify::{
-    each_entry, header_checks, sig_t_after_verification, signature_value, signer_identity, trust,
-    Coverage, Entry, SignatureVerification, VerifyOptions,
+    each_entry, header_checks, sig_t_after_verification, signature_value, trust, Coverage, Entry,
+    SignatureVerification, VerifyOptions,
 };
+use super::who::signer_identity;
 use crate::canonicalization::Canonicalization;
 use crate::hex::hex;
 use crate::payload::{resource_payload, SignedObject};
