@@ -1,28 +1,30 @@
 //! `fhirsig verify`: verify every FHIR JSON signature in one or more files.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use clap::Args;
 use fhirsig_core::fhir::{
     file_operation_outcome, file_verdict, verify_document, write_file_json, write_signature_json,
-    FileRules, FileVerdict, Profile, SignatureKind, SignatureVerification, VerifyOptions,
+    FileRules, FileVerdict, Profile, SignatureVerification, VerifyOptions,
 };
 use fhirsig_core::jws::AlgorithmPolicy;
-use fhirsig_core::report::CheckCode;
-use fhirsig_core::trust::Outcome;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::json;
 
 use crate::batch::{discover, records, Record};
+
+mod human;
+mod summary;
+
 use crate::error::{CliError, Status};
 use crate::html_report::{render, ReportRecord, RunFacts};
 use crate::io::{diagnostic, stdout_closed, write_atomically, write_stdout};
-use crate::terminal::escape;
 use crate::trust_inputs::{instant, time_policy, validator};
+pub(crate) use human::not_verified_reason;
+use human::{human, Style};
+use summary::Summary;
 
 /// Arguments of `fhirsig verify`.
 #[derive(Debug, Args)]
@@ -160,7 +162,7 @@ fn next_chunk(records: &mut impl Iterator<Item = Record>, budget: usize) -> Vec<
 }
 
 /// What one record came to.
-enum RecordOutcome {
+pub(super) enum RecordOutcome {
     /// The record parsed; these are its signatures (none when unsigned) and its verdict.
     Verified(Vec<SignatureVerification>, FileVerdict),
     /// The record could not be read or parsed (bad input).
@@ -354,36 +356,6 @@ fn verify_record(record: &Record, options: &VerifyOptions, rules: &FileRules) ->
     }
 }
 
-/// The width of the check-code column: the longest code, so that messages line up.
-fn code_width() -> usize {
-    CheckCode::ALL
-        .iter()
-        .map(|c| c.as_str().len())
-        .max()
-        .unwrap_or(24)
-}
-
-/// Why a signature is not verified, in a few words: `failed/sig-crypto-failure`, or the
-/// required checks that did not run (`not checked: signer-identity`).
-pub(crate) fn not_verified_reason(result: &SignatureVerification) -> String {
-    let report = result.report();
-    match report.sub_indication() {
-        Some(sub) => format!("{}/{}", report.indication(), sub.as_str()),
-        None if matches!(result.kind, SignatureKind::Electronic { .. }) => {
-            "electronic, not digital".to_owned()
-        }
-        None => format!(
-            "not checked: {}",
-            result
-                .unmet()
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
 /// A progress bar on standard error when both streams are terminals and output is for people.
 fn progress_bar(machine_output: bool) -> Option<ProgressBar> {
     if machine_output || !std::io::stdout().is_terminal() || !std::io::stderr().is_terminal() {
@@ -395,254 +367,6 @@ fn progress_bar(machine_output: bool) -> Option<ProgressBar> {
     bar.set_style(style);
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(bar)
-}
-
-/// Counts for the closing summary.
-#[derive(Default)]
-struct Summary {
-    records: usize,
-    errors: usize,
-    unsigned: usize,
-    /// Records with signatures whose file verdict is not verified.
-    files_not_verified: usize,
-    signatures: usize,
-    verified: usize,
-    by_outcome: BTreeMap<String, usize>,
-}
-
-impl Summary {
-    fn add(&mut self, outcome: &RecordOutcome) {
-        self.records += 1;
-        match outcome {
-            RecordOutcome::Error(_) => self.errors += 1,
-            RecordOutcome::Verified(results, _) if results.is_empty() => self.unsigned += 1,
-            RecordOutcome::Verified(results, verdict) => {
-                if !verdict.verified {
-                    self.files_not_verified += 1;
-                }
-                for result in results {
-                    self.signatures += 1;
-                    if result.verified() {
-                        self.verified += 1;
-                    }
-                    let key = match (&result.kind, result.report().sub_indication()) {
-                        (SignatureKind::Electronic { .. }, _) => {
-                            "electronic (not digital)".to_owned()
-                        }
-                        (_, Some(sub)) => {
-                            format!("{}/{}", result.report().indication(), sub.as_str())
-                        }
-                        (_, None) if result.verified() => "passed".to_owned(),
-                        (_, None) => not_verified_reason(result),
-                    };
-                    *self.by_outcome.entry(key).or_default() += 1;
-                }
-            }
-        }
-    }
-
-    fn all_verified(&self) -> bool {
-        self.errors == 0
-            && self.unsigned == 0
-            && self.files_not_verified == 0
-            && self.signatures > 0
-            && self.verified == self.signatures
-    }
-
-    fn to_human(&self, style: &Style) -> String {
-        let mut out = format!(
-            "\nsummary: {} records, {} signatures: {} verified, {} not verified; {} without a signature; {} not covered as a whole; {} unreadable\n",
-            self.records,
-            self.signatures,
-            style.good(&self.verified.to_string()),
-            style.bad(&(self.signatures - self.verified).to_string()),
-            self.unsigned,
-            self.files_not_verified,
-            self.errors
-        );
-        for (outcome, count) in &self.by_outcome {
-            let _ = writeln!(out, "  {count:>8}  {outcome}");
-        }
-        out
-    }
-
-    fn to_json(&self) -> serde_json::Value {
-        json!({
-            "type": "summary",
-            "records": self.records,
-            "signatures": self.signatures,
-            "verified": self.verified,
-            "notVerified": self.signatures - self.verified,
-            "unsigned": self.unsigned,
-            "filesNotVerified": self.files_not_verified,
-            "unreadable": self.errors,
-            "byOutcome": self.by_outcome,
-        })
-    }
-}
-
-/// ANSI colour for people on a terminal: off with NO_COLOR, TERM=dumb, a pipe, or --json.
-pub struct Style {
-    on: bool,
-}
-
-impl Style {
-    fn new(choice: &str, machine_output: bool) -> Self {
-        let on = match choice {
-            "always" => true,
-            "never" => false,
-            _ => {
-                !machine_output
-                    && std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none()
-                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
-            }
-        };
-        Style { on }
-    }
-
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
-    }
-
-    fn good(&self, text: &str) -> String {
-        self.paint("32", text)
-    }
-
-    fn bad(&self, text: &str) -> String {
-        self.paint("31", text)
-    }
-
-    fn warn(&self, text: &str) -> String {
-        self.paint("33", text)
-    }
-}
-
-fn human(
-    source: &str,
-    results: &[SignatureVerification],
-    verdict: &FileVerdict,
-    verbose: bool,
-    style: &Style,
-) -> String {
-    // Everything below that came from the input (names, pointers, certificate fields, header
-    // values, messages quoting them) is escaped: a control character must not reach a terminal.
-    let source = escape(source);
-    let mut out = String::new();
-    if results.is_empty() {
-        match verdict.reason.as_deref() {
-            Some(reason) if reason.starts_with("not a FHIR resource") => {
-                let _ = writeln!(out, "{source}: {reason}");
-            }
-            _ => {
-                let _ = writeln!(out, "{source}: no signature found");
-            }
-        }
-        return out;
-    }
-    for result in results {
-        let place = if result.pointer.is_empty() {
-            "/".to_owned()
-        } else {
-            result.pointer.clone()
-        };
-        let verdict = match (&result.kind, result.verified()) {
-            (SignatureKind::Electronic { sig_format }, _) => {
-                format!(
-                    "electronic signature ({}), not a digital signature",
-                    escape(sig_format)
-                )
-            }
-            (_, true) => style.good("verified"),
-            (_, false) => style.bad(&format!("NOT VERIFIED ({})", not_verified_reason(result))),
-        };
-        let profile = result.profile.map_or(String::new(), |p| format!(", {p}"));
-        let entry = result.jws_entry.map_or(String::new(), |e| {
-            format!(" (signer {} of {})", e.index + 1, e.count)
-        });
-        let _ = writeln!(
-            out,
-            "{source}: {} {}{profile}{entry}: {verdict}",
-            escape(&place),
-            result.object.name()
-        );
-        if let Some(signer) = &result.signer {
-            let ids: Vec<String> = signer
-                .identifiers
-                .iter()
-                .map(|(s, v)| format!("{v} ({s})"))
-                .collect();
-            let ids = if ids.is_empty() {
-                String::new()
-            } else {
-                format!("; {}", ids.join(", "))
-            };
-            let _ = writeln!(
-                out,
-                "  signer   {}",
-                escape(&format!("{}{ids}", signer.subject))
-            );
-        }
-        if let Some(sig_t) = &result.sig_t {
-            let _ = writeln!(out, "  sigT     {}", escape(sig_t));
-        }
-        for check in result.report().checks() {
-            if !verbose && check.outcome() == Outcome::Pass {
-                continue;
-            }
-            let label = format!("{:<11}", check.outcome().as_str());
-            let label = match check.outcome() {
-                Outcome::Fail => style.bad(&label),
-                Outcome::Warn => style.warn(&label),
-                _ => label,
-            };
-            // The certificate a revocation line is about (a path has several).
-            let about = match (check.code(), check.evidence_value("certificate")) {
-                (CheckCode::RevocationStatus, Some(subject)) => format!(" [{}]", escape(subject)),
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                out,
-                "  {label} {:<width$} {}{about}",
-                check.code().as_str(),
-                escape(check.message()),
-                width = code_width(),
-            );
-        }
-    }
-    // Signed objects whose signature failed are reported above; name what nothing signs.
-    for uncovered in verdict
-        .uncovered
-        .iter()
-        .filter(|u| !u.signed && !u.under_failed_signature)
-    {
-        let place = if uncovered.pointer.is_empty() {
-            "/"
-        } else {
-            &uncovered.pointer
-        };
-        let _ = writeln!(
-            out,
-            "{source}: {} {}: {}",
-            escape(place),
-            escape(&uncovered.resource_type),
-            style.warn("UNSIGNED: no signature covers it")
-        );
-    }
-    let _ = match &verdict.reason {
-        None => writeln!(out, "{source}: file {}", style.good("verified")),
-        Some(reason) => writeln!(
-            out,
-            "{source}: file {}: {}",
-            style.bad("NOT VERIFIED"),
-            escape(reason)
-        ),
-    };
-    out
 }
 
 /// JSON Lines for one record: one object per signature (the core's writer), then the file
