@@ -6,7 +6,8 @@
 
 use fhirsig_core::fhir::{sign, Party, Profile, SignRequest};
 use fhirsig_core::jws::{Algorithm, SigningKey};
-use fhirsig_core::trust::{pki, CertificateChain};
+use fhirsig_core::trust::CertificateChain;
+use fhirsig_testkit::pki;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -219,6 +219,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 
 /// As [`write_atomically`], for secrets: the file is mode 0600 from the moment it exists, so
 /// the bytes are never readable by others, not even while being written.
+#[cfg_attr(not(feature = "test-pki"), allow(dead_code))]
 pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     write_file(
         path,

@@ -64,6 +64,7 @@ Examples:
         command: commands::cert::CertCommand,
     },
     /// Run a guided example end to end in a temporary folder (no arguments, no network).
+    #[cfg(feature = "test-pki")]
     Demo(commands::demo::DemoArgs),
     /// Sign a FHIR Bundle, QuestionnaireResponse or QuestionnaireResponse item.
     Sign(commands::sign::SignArgs),
@@ -78,6 +79,7 @@ Examples:
   fhirsig pki init ./pki --now 2026-06-01T00:00:00Z --force
 
 `fhirsig pki init --help` lists every option. The keys are FOR TESTS ONLY.")]
+    #[cfg(feature = "test-pki")]
     Pki {
         /// What to do.
         #[command(subcommand)]
@@ -127,10 +129,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Canon(args) => commands::canon::run(args).map(|()| Status::Success),
         Command::Cert { command } => commands::cert::run(command),
+        #[cfg(feature = "test-pki")]
         Command::Demo(args) => commands::demo::run(args),
         Command::Sign(args) => commands::sign::run(args),
         Command::Verify(args) => commands::verify::run(args),
         Command::Inspect(args) => commands::inspect::run(args),
+        #[cfg(feature = "test-pki")]
         Command::Pki { command } => commands::pki::run(command),
         Command::Doc(args) => commands::doc::run(args),
         Command::Provenance(command) => commands::provenance::run(command),

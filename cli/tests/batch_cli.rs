@@ -12,7 +12,7 @@ use std::path::Path;
 /// Signs `count` compact Bundles; returns (their lines, the root certificate path).
 fn signed_bundles(dir: &Path, count: usize) -> (Vec<String>, String) {
     let now = fhirsig_core::trust::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
-    let files = fhirsig_core::trust::pki::generate_test_pki(now, &Default::default()).unwrap();
+    let files = fhirsig_testkit::pki::generate_test_pki(now, &Default::default()).unwrap();
     for (name, bytes) in &files {
         std::fs::write(dir.join(name), bytes).unwrap();
     }

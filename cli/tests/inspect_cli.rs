@@ -203,7 +203,7 @@ fn a_questionnaire_response_item_signature_uses_the_item_rule() {
 /// Writes the generated test PKI into `dir`; returns (key, chain) paths for the EC leaf.
 fn pki(dir: &Path) -> (String, String) {
     let now = fhirsig_core::trust::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
-    let files = fhirsig_core::trust::pki::generate_test_pki(now, &Default::default()).unwrap();
+    let files = fhirsig_testkit::pki::generate_test_pki(now, &Default::default()).unwrap();
     for (name, bytes) in &files {
         std::fs::write(dir.join(name), bytes).unwrap();
     }

@@ -6,7 +6,8 @@ mod common;
 use common::fhirsig;
 use std::path::{Path, PathBuf};
 
-use fhirsig_core::trust::{parse_rfc3339, pki};
+use fhirsig_core::trust::parse_rfc3339;
+use fhirsig_testkit::pki;
 
 fn ok(args: &[&str]) -> String {
     let out = fhirsig(args);

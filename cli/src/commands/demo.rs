@@ -11,9 +11,9 @@ use fhirsig_core::fhir::{
 };
 use fhirsig_core::jws::{AlgorithmPolicy, SigningKey};
 use fhirsig_core::trust::{
-    certificate_identifiers, pki, CertificateChain, ChainValidator, Outcome, TimePolicy,
-    TrustAnchors,
+    certificate_identifiers, CertificateChain, ChainValidator, Outcome, TimePolicy, TrustAnchors,
 };
+use fhirsig_testkit::pki;
 use rustls_pki_types::UnixTime;
 
 use crate::error::{CliError, Status};

@@ -2,10 +2,12 @@
 
 pub mod canon;
 pub mod cert;
+#[cfg(feature = "test-pki")]
 pub mod demo;
 pub mod doc;
 pub mod generate;
 pub mod inspect;
+#[cfg(feature = "test-pki")]
 pub mod pki;
 pub mod provenance;
 pub mod sign;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use fhirsig_core::trust::format_rfc3339;
-use fhirsig_core::trust::pki::{generate_test_pki, PkiOptions};
+use fhirsig_testkit::pki::{generate_test_pki, PkiOptions};
 
 use crate::clock::instant_or_now;
 use crate::error::{CliError, Status};

@@ -1,4 +1,4 @@
-//! Validation outcomes with PKIs made by `trust::pki::generate_test_pki`.
+//! Validation outcomes with PKIs made by `fhirsig_testkit::pki::generate_test_pki`.
 
 mod common;
 

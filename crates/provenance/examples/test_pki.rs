@@ -1,8 +1,9 @@
 //! Writes a throwaway test PKI for `tests/interop/run-provenance.sh`: the files of
-//! `fhirsig_core::trust::pki` plus `chain.pem` (leaf-ec then the intermediate CA).
+//! `fhirsig_testkit::pki` plus `chain.pem` (leaf-ec then the intermediate CA).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use fhirsig_core::trust::{parse_rfc3339, pki};
+use fhirsig_core::trust::parse_rfc3339;
+use fhirsig_testkit::pki;
 
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: test_pki DIR");

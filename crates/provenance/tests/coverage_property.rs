@@ -7,8 +7,9 @@ use std::sync::OnceLock;
 
 use fhirsig_core::fhir::{verify_provenance_signatures, SignatureVerification, VerifyOptions};
 use fhirsig_core::jws::SigningKey;
-use fhirsig_core::trust::{parse_rfc3339, pki, ChainValidator, TrustAnchors};
+use fhirsig_core::trust::{parse_rfc3339, ChainValidator, TrustAnchors};
 use fhirsig_provenance::{sign_provenance_in_bundle, Instant, Reference, SignatureType, Signer};
+use fhirsig_testkit::pki;
 use proptest::prelude::*;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;

@@ -5,12 +5,13 @@
 use std::collections::HashMap;
 
 use fhirsig_core::jws::{AlgorithmPolicy, SigningKey};
-use fhirsig_core::trust::{parse_rfc3339, pki, ChainValidator, TrustAnchors};
+use fhirsig_core::trust::{parse_rfc3339, ChainValidator, TrustAnchors};
 use fhirsig_provenance::{
     sign_bundle_embedded, sign_provenance_in_bundle, verify_provenance_signatures, Agent,
     EmbeddedOptions, Instant, Profile, ProvenanceBuilder, Reference, SignatureType, Signer,
     VerifyOptions,
 };
+use fhirsig_testkit::pki;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 

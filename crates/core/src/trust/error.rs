@@ -42,11 +42,6 @@ pub enum TrustError {
         /// What went wrong.
         reason: String,
     },
-    /// The test-PKI generator failed (rcgen error text).
-    PkiGeneration {
-        /// The rcgen error, as text.
-        reason: String,
-    },
 }
 
 impl fmt::Display for TrustError {
@@ -68,7 +63,6 @@ impl fmt::Display for TrustError {
             }
             Self::NoTrustAnchors => f.write_str("no trust anchor was given"),
             Self::BadCrl { reason } => write!(f, "not a CRL: {reason}"),
-            Self::PkiGeneration { reason } => write!(f, "test PKI generation failed: {reason}"),
         }
     }
 }

@@ -20,7 +20,6 @@ mod error;
 mod identity;
 mod key_usage;
 mod path;
-pub mod pki;
 
 mod revocation;
 mod signed_data;

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use fhirsig_core::trust::{
-    parse_rfc3339, pki, CertificateChain, ChainValidator, Crl, Report, TrustAnchors,
+    parse_rfc3339, CertificateChain, ChainValidator, Crl, Report, TrustAnchors,
 };
+use fhirsig_testkit::pki;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, UnixTime};
 

@@ -14,7 +14,7 @@ use rcgen::{
 use rustls_pki_types::UnixTime;
 use time::{Duration, OffsetDateTime};
 
-use super::error::TrustError;
+use std::fmt;
 
 /// The committed RSA-2048 PKCS#8 key of `leaf-rsa` (made once with `openssl genpkey`).
 const RSA_LEAF_KEY: &str = include_str!("fixtures/leaf-rsa-2048.pk8.pem");
@@ -22,6 +22,28 @@ const RSA_LEAF_KEY: &str = include_str!("fixtures/leaf-rsa-2048.pk8.pem");
 const NPI_ARCS: [u64; 7] = [2, 16, 840, 1, 113883, 4, 6];
 /// id-kp-documentSigning arcs (1.3.6.1.5.5.7.3.36).
 const DOC_SIGNING_ARCS: [u64; 9] = [1, 3, 6, 1, 5, 5, 7, 3, 36];
+
+/// Why the test PKI could not be made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PkiError {
+    /// The certificate generator failed (it should not for these parameters), or the instant is
+    /// out of range.
+    Generation {
+        /// What went wrong, as text.
+        reason: String,
+    },
+}
+
+impl fmt::Display for PkiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PkiError::Generation { reason } => write!(f, "test PKI generation failed: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for PkiError {}
 
 /// What the generated signer certificates name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,11 +78,11 @@ struct Leaf<'a> {
 /// first.
 ///
 /// # Errors
-/// [`TrustError::PkiGeneration`] if rcgen fails (it should not for these parameters).
+/// [`PkiError::Generation`] if rcgen fails (it should not for these parameters).
 pub fn generate_test_pki(
     now: UnixTime,
     options: &PkiOptions,
-) -> Result<Vec<(String, Vec<u8>)>, TrustError> {
+) -> Result<Vec<(String, Vec<u8>)>, PkiError> {
     let now = to_offset(now)?;
     let mut files = vec![("README.txt".to_owned(), readme(options).into_bytes())];
     let root_key = KeyPair::generate().map_err(gen_err)?;
@@ -162,7 +184,7 @@ fn ca_params(
     params
 }
 
-fn leaf_params(leaf: &Leaf<'_>, now: OffsetDateTime) -> Result<CertificateParams, TrustError> {
+fn leaf_params(leaf: &Leaf<'_>, now: OffsetDateTime) -> Result<CertificateParams, PkiError> {
     let mut params = CertificateParams::default();
     params.distinguished_name = name(&format!("fhirsig test signer ({})", leaf.stem));
     params.not_before = now + Duration::days(leaf.from_days);
@@ -209,17 +231,17 @@ fn push_pair(files: &mut Vec<(String, Vec<u8>)>, stem: &str, cert_pem: String, k
     files.push((format!("{stem}.key.pem"), key.serialize_pem().into_bytes()));
 }
 
-fn to_offset(t: UnixTime) -> Result<OffsetDateTime, TrustError> {
+fn to_offset(t: UnixTime) -> Result<OffsetDateTime, PkiError> {
     i64::try_from(t.as_secs())
         .ok()
         .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
-        .ok_or_else(|| TrustError::PkiGeneration {
+        .ok_or_else(|| PkiError::Generation {
             reason: "instant out of range".into(),
         })
 }
 
-fn gen_err(e: rcgen::Error) -> TrustError {
-    TrustError::PkiGeneration {
+fn gen_err(e: rcgen::Error) -> PkiError {
+    PkiError::Generation {
         reason: e.to_string(),
     }
 }
