@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use fhirsig_core::trust::{
-    certificates_from_pem, Certificate, CertificateChain, ChainValidator, Crl, TrustAnchors,
-    TrustError,
+    certificates_from_pem, Certificate, CertificateChain, ChainValidator, Crl, EkuPolicy,
+    TrustAnchors, TrustError, DOCUMENT_SIGNING,
 };
 use rustls_pki_types::pem::PemObject as _;
 use rustls_pki_types::CertificateDer;
@@ -195,6 +195,26 @@ fn describe(e: &TrustError, chain: bool) -> String {
     }
 }
 
+/// A chain validator from `--trust`, `--crl`, `--intermediates` and `--eku` arguments; `None`
+/// when no anchors were given (signatures are then reported untrusted, never verified).
+pub fn validator_with(
+    trust: &[PathBuf],
+    crls: &[PathBuf],
+    intermediates: &[PathBuf],
+    eku: &str,
+) -> Result<Option<ChainValidator>, CliError> {
+    let Some(validator) = validator(trust, crls)? else {
+        if !intermediates.is_empty() {
+            return Err(CliError::input(
+                "--intermediates needs --trust (they complete a chain to a trust anchor)",
+            ));
+        }
+        return Ok(None);
+    };
+    let validator = add_intermediates(validator, intermediates)?;
+    Ok(Some(validator.with_eku_policy(eku_policy(eku)?)))
+}
+
 /// A chain validator from `--trust` and `--crl` arguments; `None` when no anchors were given
 /// (signatures are then reported untrusted, never verified).
 pub fn validator(trust: &[PathBuf], crls: &[PathBuf]) -> Result<Option<ChainValidator>, CliError> {
@@ -235,4 +255,24 @@ pub fn time_policy(
         }
         _ => TimePolicy::VerificationTime,
     })
+}
+
+/// Parses `--eku`: `any`, or a comma-separated list of `document-signing` and dotted OIDs.
+pub fn eku_policy(text: &str) -> Result<EkuPolicy, CliError> {
+    if text.trim() == "any" {
+        return Ok(EkuPolicy::any());
+    }
+    let oids = text
+        .split(',')
+        .map(str::trim)
+        .map(|item| match item {
+            "document-signing" => Ok(DOCUMENT_SIGNING),
+            oid => oid.parse().map_err(|e| {
+                CliError::input(format!("--eku: {oid:?} is not an OID ({e})")).with_hint(
+                    "write any, document-signing, or dotted OIDs such as 1.3.6.1.5.5.7.3.36",
+                )
+            }),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(EkuPolicy::one_of(oids))
 }

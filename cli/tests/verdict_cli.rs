@@ -220,3 +220,66 @@ fn both_verify_commands_take_the_same_time_policy_words() {
         "{stderr}"
     );
 }
+
+/// The committed test PKI of the published vectors.
+fn vector_pki(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors/gen/pki/out")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Signs the fixtures' searchset with `leaf` and the chain files given (leaf first).
+fn sign_with(dir: &Path, leaf: &str, chain: &[&str]) -> String {
+    let mut pem = String::new();
+    for part in chain {
+        pem.push_str(&std::fs::read_to_string(vector_pki(part)).unwrap());
+    }
+    let chain_file = write(dir, "chain.pem", &pem);
+    let out_file = dir.join("signed.json").display().to_string();
+    let out = fhirsig(&[
+        "sign",
+        &fixtures().join("searchset.json").display().to_string(),
+        "--key",
+        &vector_pki(&format!("{leaf}.key.pem")),
+        "--cert",
+        &chain_file,
+        "--at",
+        "2026-05-01T12:00:00Z",
+        "-o",
+        &out_file,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out_file
+}
+
+#[test]
+fn verify_completes_a_leaf_only_chain_and_takes_an_eku_policy() {
+    let dir = temp_dir("verdict-intermediates");
+    let signed = sign_with(&dir, "leaf-good", &["leaf-good.cert.pem"]);
+    let (code, stdout) = verify(&["verify"], &signed, &[]);
+    assert_eq!(code, Some(1), "a leaf-only x5c reaches no anchor: {stdout}");
+    let intermediate = vector_pki("intermediate.cert.pem");
+    let (code, stdout) = verify(&["verify"], &signed, &["--intermediates", &intermediate]);
+    assert_eq!(code, Some(0), "{stdout}");
+
+    let dir = temp_dir("verdict-eku");
+    let signed = sign_with(
+        &dir,
+        "leaf-wrong-eku",
+        &["leaf-wrong-eku.cert.pem", "intermediate.cert.pem"],
+    );
+    let (code, stdout) = verify(&["verify"], &signed, &[]);
+    assert_eq!(code, Some(1), "serverAuth only: {stdout}");
+    assert!(stdout.contains("signer-extended-key-usage"), "{stdout}");
+    let (code, stdout) = verify(&["verify"], &signed, &["--eku", "1.3.6.1.5.5.7.3.1"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    let (code, _) = verify(&["verify"], &signed, &["--eku", "not-an-oid"]);
+    assert_eq!(code, Some(2));
+}

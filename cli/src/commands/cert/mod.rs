@@ -6,9 +6,7 @@ mod render;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use fhirsig_core::trust::{
-    format_rfc3339, ChainValidator, EkuPolicy, TimePolicy, ValidationTimes, DOCUMENT_SIGNING,
-};
+use fhirsig_core::trust::{format_rfc3339, ChainValidator, TimePolicy, ValidationTimes};
 use rustls_pki_types::UnixTime;
 
 use crate::clock::{instant_or_now, parse_instant};
@@ -99,7 +97,7 @@ pub fn run(command: CertCommand) -> Result<Status, CliError> {
 
 fn verify(args: VerifyArgs) -> Result<Status, CliError> {
     let times = validation_times(&args)?;
-    let eku = eku_policy(&args.eku)?;
+    let eku = trust_inputs::eku_policy(&args.eku)?;
     let chain = trust_inputs::read_chain(&args.chain)?;
     let anchors = trust_inputs::read_anchors(&args.trust)?;
     let validator =
@@ -145,24 +143,4 @@ fn validation_times(args: &VerifyArgs) -> Result<ValidationTimes, CliError> {
             Ok(ValidationTimes::at(UnixTime::now()).with_policy(TimePolicy::At(at)))
         }
     }
-}
-
-/// Parses `--eku`: `any`, or a comma-separated list of `document-signing` and dotted OIDs.
-fn eku_policy(text: &str) -> Result<EkuPolicy, CliError> {
-    if text.trim() == "any" {
-        return Ok(EkuPolicy::any());
-    }
-    let oids = text
-        .split(',')
-        .map(str::trim)
-        .map(|item| match item {
-            "document-signing" => Ok(DOCUMENT_SIGNING),
-            oid => oid.parse().map_err(|e| {
-                CliError::input(format!("--eku: {oid:?} is not an OID ({e})")).with_hint(
-                    "write any, document-signing, or dotted OIDs such as 1.3.6.1.5.5.7.3.36",
-                )
-            }),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(EkuPolicy::one_of(oids))
 }

@@ -11,7 +11,7 @@ use super::common::with_newline;
 use crate::error::{json_error, CliError, Status};
 use crate::io::{read_input, write_stdout};
 use crate::terminal::escape;
-use crate::trust_inputs::{instant, time_policy, validator};
+use crate::trust_inputs::{instant, time_policy, validator_with};
 
 /// Arguments of `fhirsig provenance verify`.
 #[derive(Debug, Args)]
@@ -39,6 +39,19 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "CRL")]
     crl: Vec<PathBuf>,
 
+    /// Intermediate CA certificates (PEM/DER) that complete a leaf-only `x5c` (repeatable).
+    #[arg(long, value_name = "FILE")]
+    intermediates: Vec<PathBuf>,
+
+    /// Extended key usages accepted on the signer: `any`, or a comma-separated list of
+    /// `document-signing` and OIDs (a missing EKU or anyExtendedKeyUsage is always accepted).
+    #[arg(
+        long,
+        value_name = "any|document-signing|OID,...",
+        default_value = "document-signing"
+    )]
+    eku: String,
+
     /// Verification time (RFC 3339); default: now.
     #[arg(long, value_name = "INSTANT")]
     at: Option<String>,
@@ -58,7 +71,7 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     let options = VerifyOptions {
         profile: None,
         algorithms: AlgorithmPolicy::default(),
-        validator: validator(&args.trust, &args.crl)?,
+        validator: validator_with(&args.trust, &args.crl, &args.intermediates, &args.eku)?,
         verification_time: instant(args.at.as_deref())?,
         time_policy: time_policy(&args.time_policy, args.at.as_deref())?,
         certificates: Default::default(),

@@ -21,7 +21,7 @@ mod summary;
 use crate::error::{CliError, Status};
 use crate::html_report::{render, ReportRecord, RunFacts};
 use crate::io::{diagnostic, stdout_closed, write_atomically, write_stdout};
-use crate::trust_inputs::{instant, time_policy, validator};
+use crate::trust_inputs::{instant, time_policy, validator_with};
 pub(crate) use human::not_verified_reason;
 use human::{human, Style};
 use summary::Summary;
@@ -61,6 +61,19 @@ pub struct VerifyArgs {
     /// A CRL (PEM or DER) to check revocation with (repeatable).
     #[arg(long, value_name = "FILE")]
     crl: Vec<PathBuf>,
+
+    /// Intermediate CA certificates (PEM/DER) that complete a leaf-only `x5c` (repeatable).
+    #[arg(long, value_name = "FILE")]
+    intermediates: Vec<PathBuf>,
+
+    /// Extended key usages accepted on the signer: `any`, or a comma-separated list of
+    /// `document-signing` and OIDs (a missing EKU or anyExtendedKeyUsage is always accepted).
+    #[arg(
+        long,
+        value_name = "any|document-signing|OID,...",
+        default_value = "document-signing"
+    )]
+    eku: String,
 
     /// Verify as of this instant (RFC 3339) instead of now.
     #[arg(long, value_name = "RFC3339")]
@@ -174,7 +187,7 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     let options = VerifyOptions {
         profile: Profile::from_name(&args.profile),
         algorithms: AlgorithmPolicy::default(),
-        validator: validator(&args.trust, &args.crl)?,
+        validator: validator_with(&args.trust, &args.crl, &args.intermediates, &args.eku)?,
         verification_time: instant(args.at.as_deref())?,
         time_policy: time_policy(&args.time_policy, args.at.as_deref())?,
         certificates: Default::default(),
