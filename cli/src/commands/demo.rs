@@ -82,7 +82,12 @@ pub fn run(args: DemoArgs) -> Result<Status, CliError> {
     );
 
     // 2. Sign both Bundles (CDex profile: JCS payload, detached JWS with x5c, sigT, srCms).
-    let signing_time = time::OffsetDateTime::now_utc();
+    // The instant read once above: a signing time read later could fall in the next second,
+    // after the verification time, which verification rightly refuses.
+    let signing_time = i64::try_from(now.as_secs())
+        .ok()
+        .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
     let request = SignRequest {
         key: &key,
         chain: chain.to_der_list(),
