@@ -276,3 +276,55 @@ pub fn eku_policy(text: &str) -> Result<EkuPolicy, CliError> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok(EkuPolicy::one_of(oids))
 }
+
+/// The trust arguments `verify` and `provenance verify` share.
+#[derive(Debug, clap::Args)]
+pub struct TrustArgs {
+    /// Trust anchors: a PEM file, or a folder of .pem/.crt/.cer files (repeatable).
+    #[arg(long, value_name = "PEM|DIR")]
+    pub trust: Vec<PathBuf>,
+
+    /// A CRL (PEM or DER) to check revocation with (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub crl: Vec<PathBuf>,
+
+    /// Intermediate CA certificates (PEM/DER) that complete a leaf-only `x5c` (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub intermediates: Vec<PathBuf>,
+
+    /// Extended key usages accepted on the signer: `any`, or a comma-separated list of
+    /// `document-signing` and OIDs (a missing EKU or anyExtendedKeyUsage is always accepted).
+    #[arg(
+        long,
+        value_name = "any|document-signing|OID,...",
+        default_value = "document-signing"
+    )]
+    pub eku: String,
+
+    /// Verify as of this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+
+    /// Validate certificates at the verification time (`now`: the clock or --at), at the signed
+    /// sigT (`sigt`), or at the --at instant you vouch for as proof the signature existed (`at`).
+    #[arg(long, value_name = "now|sigt|at", default_value = "now", value_parser = ["now", "sigt", "at"])]
+    pub time_policy: String,
+}
+
+impl TrustArgs {
+    /// The verification options these arguments give, for `profile` (`None`: detected per
+    /// signature).
+    pub fn options(
+        &self,
+        profile: Option<fhirsig_core::fhir::Profile>,
+    ) -> Result<fhirsig_core::fhir::VerifyOptions, CliError> {
+        Ok(fhirsig_core::fhir::VerifyOptions {
+            profile,
+            algorithms: fhirsig_core::jws::AlgorithmPolicy::default(),
+            validator: validator_with(&self.trust, &self.crl, &self.intermediates, &self.eku)?,
+            verification_time: instant(self.at.as_deref())?,
+            time_policy: time_policy(&self.time_policy, self.at.as_deref())?,
+            certificates: Default::default(),
+        })
+    }
+}

@@ -3,15 +3,14 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use fhirsig_core::fhir::{verify_provenance_signatures, write_signature_json, VerifyOptions};
-use fhirsig_core::jws::AlgorithmPolicy;
+use fhirsig_core::fhir::{verify_provenance_signatures, write_signature_json};
 use fhirsig_core::trust::Outcome;
 
 use super::common::with_newline;
 use crate::error::{json_error, CliError, Status};
 use crate::io::{read_input, write_stdout};
 use crate::terminal::escape;
-use crate::trust_inputs::{instant, time_policy, validator_with};
+use crate::trust_inputs::TrustArgs;
 
 /// Arguments of `fhirsig provenance verify`.
 #[derive(Debug, Args)]
@@ -31,35 +30,9 @@ pub struct VerifyArgs {
     #[arg(value_name = "FILE|-")]
     file: PathBuf,
 
-    /// Trust anchors: a PEM file, or a folder of .pem/.crt/.cer files (repeatable).
-    #[arg(long, value_name = "PEM|DIR")]
-    trust: Vec<PathBuf>,
-
-    /// CRLs (PEM or DER); repeatable.
-    #[arg(long, value_name = "CRL")]
-    crl: Vec<PathBuf>,
-
-    /// Intermediate CA certificates (PEM/DER) that complete a leaf-only `x5c` (repeatable).
-    #[arg(long, value_name = "FILE")]
-    intermediates: Vec<PathBuf>,
-
-    /// Extended key usages accepted on the signer: `any`, or a comma-separated list of
-    /// `document-signing` and OIDs (a missing EKU or anyExtendedKeyUsage is always accepted).
-    #[arg(
-        long,
-        value_name = "any|document-signing|OID,...",
-        default_value = "document-signing"
-    )]
-    eku: String,
-
-    /// Verification time (RFC 3339); default: now.
-    #[arg(long, value_name = "INSTANT")]
-    at: Option<String>,
-
-    /// Validate certificates at the verification time (`now`: the clock or --at), at the signed
-    /// sigT (`sigt`), or at the --at instant you vouch for as proof the signature existed (`at`).
-    #[arg(long, value_name = "now|sigt|at", default_value = "now", value_parser = ["now", "sigt", "at"])]
-    time_policy: String,
+    /// Trust anchors, CRLs, intermediates, EKUs and the verification instant.
+    #[command(flatten)]
+    trust: TrustArgs,
 
     /// Write the reports as JSON.
     #[arg(long)]
@@ -68,14 +41,7 @@ pub struct VerifyArgs {
 
 /// Runs `fhirsig provenance verify`.
 pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
-    let options = VerifyOptions {
-        profile: None,
-        algorithms: AlgorithmPolicy::default(),
-        validator: validator_with(&args.trust, &args.crl, &args.intermediates, &args.eku)?,
-        verification_time: instant(args.at.as_deref())?,
-        time_policy: time_policy(&args.time_policy, args.at.as_deref())?,
-        certificates: Default::default(),
-    };
+    let options = args.trust.options(None)?;
     let input = read_input(&args.file)?;
     let doc = fhirsig_jcs::parse(&input.bytes).map_err(|e| json_error(&input.name, &e))?;
     let results = verify_provenance_signatures(&doc, &options);

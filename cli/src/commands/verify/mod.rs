@@ -8,7 +8,6 @@ use fhirsig_core::fhir::{
     file_operation_outcome, file_verdict, verify_document, write_file_json, write_signature_json,
     FileRules, FileVerdict, Profile, SignatureVerification, VerifyOptions,
 };
-use fhirsig_core::jws::AlgorithmPolicy;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::json;
@@ -21,7 +20,7 @@ mod summary;
 use crate::error::{CliError, Status};
 use crate::html_report::{render, ReportRecord, RunFacts};
 use crate::io::{diagnostic, stdout_closed, write_atomically, write_stdout};
-use crate::trust_inputs::{instant, time_policy, validator_with};
+use crate::trust_inputs::TrustArgs;
 pub(crate) use human::not_verified_reason;
 use human::{human, Style};
 use summary::Summary;
@@ -54,35 +53,9 @@ pub struct VerifyArgs {
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
 
-    /// Trust anchors: a PEM file, or a folder of .pem/.crt/.cer files (repeatable).
-    #[arg(long, value_name = "PEM|DIR")]
-    trust: Vec<PathBuf>,
-
-    /// A CRL (PEM or DER) to check revocation with (repeatable).
-    #[arg(long, value_name = "FILE")]
-    crl: Vec<PathBuf>,
-
-    /// Intermediate CA certificates (PEM/DER) that complete a leaf-only `x5c` (repeatable).
-    #[arg(long, value_name = "FILE")]
-    intermediates: Vec<PathBuf>,
-
-    /// Extended key usages accepted on the signer: `any`, or a comma-separated list of
-    /// `document-signing` and OIDs (a missing EKU or anyExtendedKeyUsage is always accepted).
-    #[arg(
-        long,
-        value_name = "any|document-signing|OID,...",
-        default_value = "document-signing"
-    )]
-    eku: String,
-
-    /// Verify as of this instant (RFC 3339) instead of now.
-    #[arg(long, value_name = "RFC3339")]
-    at: Option<String>,
-
-    /// Validate certificates at the verification time (`now`: the clock or --at), at the signed
-    /// sigT (`sigt`), or at the --at instant you vouch for as proof the signature existed (`at`).
-    #[arg(long, value_name = "now|sigt|at", default_value = "now", value_parser = ["now", "sigt", "at"])]
-    time_policy: String,
+    /// Trust anchors, CRLs, intermediates, EKUs and the verification instant.
+    #[command(flatten)]
+    trust: TrustArgs,
 
     /// Hold signatures to this profile, or detect it from each signature.
     #[arg(long, value_name = "PROFILE", default_value = "auto", value_parser = ["auto", "cdex", "cdex2", "r6"])]
@@ -184,14 +157,7 @@ pub(super) enum RecordOutcome {
 
 /// Runs `fhirsig verify`.
 pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
-    let options = VerifyOptions {
-        profile: Profile::from_name(&args.profile),
-        algorithms: AlgorithmPolicy::default(),
-        validator: validator_with(&args.trust, &args.crl, &args.intermediates, &args.eku)?,
-        verification_time: instant(args.at.as_deref())?,
-        time_policy: time_policy(&args.time_policy, args.at.as_deref())?,
-        certificates: Default::default(),
-    };
+    let options = args.trust.options(Profile::from_name(&args.profile))?;
     let rules = FileRules {
         subject: args.pointer.clone(),
         require_all_signed: args.require_all_signed,
@@ -290,9 +256,14 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     if let Some(path) = &args.html {
         let facts = RunFacts {
             verification_time: options.verification_time,
-            time_policy: args.time_policy.clone(),
+            time_policy: args.trust.time_policy.clone(),
             anchors: options.validator.is_some(),
-            trust: args.trust.iter().map(|p| p.display().to_string()).collect(),
+            trust: args
+                .trust
+                .trust
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
         };
         write_atomically(path, render(&report_records, &facts).as_bytes())?;
         diagnostic("info", &format!("report written to {}", path.display()));

@@ -11,7 +11,7 @@ use fhirsig_jcs::Node;
 
 use super::checks::jws_failure;
 use super::element::SignatureElement;
-use crate::jws::{CompactJws, Header, JsonJws};
+use crate::jws::{CompactJws, JsonJws};
 use crate::report::{Check, CheckCode, SubIndication};
 
 /// The JWS found in `Signature.data`.
@@ -22,31 +22,6 @@ pub enum Jws {
     Compact(Box<CompactJws>),
     /// A JWS JSON serialization (one or more signatures over the same payload).
     Json(JsonJws),
-}
-
-impl Jws {
-    /// The protected header of each signature, in order (`None` for a JSON-serialization
-    /// entry without one).
-    pub fn headers(&self) -> Vec<Option<&Header>> {
-        match self {
-            Jws::Compact(jws) => vec![Some(jws.header())],
-            Jws::Json(jws) => jws.signatures().iter().map(|s| s.protected()).collect(),
-        }
-    }
-
-    /// The number of signatures.
-    pub fn len(&self) -> usize {
-        match self {
-            Jws::Compact(_) => 1,
-            Jws::Json(jws) => jws.signatures().len(),
-        }
-    }
-
-    /// True when there is no signature (a JSON serialization with an empty list is refused
-    /// when parsed, so this is false for every decoded JWS).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// How `Signature.data` holds the JWS.
