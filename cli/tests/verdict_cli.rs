@@ -282,4 +282,7 @@ fn verify_completes_a_leaf_only_chain_and_takes_an_eku_policy() {
     assert_eq!(code, Some(0), "{stdout}");
     let (code, _) = verify(&["verify"], &signed, &["--eku", "not-an-oid"]);
     assert_eq!(code, Some(2));
+    let out = fhirsig(&["verify", &signed, "--intermediates", &intermediate]);
+    assert_eq!(out.status.code(), Some(2), "intermediates without anchors");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--intermediates needs --trust"));
 }
