@@ -67,7 +67,10 @@ fn sign(dir: &Path) -> Result<(), Box<dyn Error>> {
         .filter(|(alg, _)| matches!(alg, Algorithm::Es256 | Algorithm::Rs256))
         .map(|(alg, key)| Ok((header(*alg)?, key)))
         .collect::<Result<_, jws::JwsError>>()?;
-    let refs: Vec<(&[u8], &SigningKey)> = signers.iter().map(|(h, k)| (h.as_slice(), *k)).collect();
+    let refs: Vec<(&[u8], &dyn jws::Signer)> = signers
+        .iter()
+        .map(|(h, k)| (h.as_slice(), *k as &dyn jws::Signer))
+        .collect();
     std::fs::write(
         ours.join("general.json"),
         JsonJws::sign_detached(&refs, PAYLOAD.as_bytes())?,

@@ -48,6 +48,7 @@ pub mod document;
 pub mod fhir;
 mod hex;
 pub mod jws;
+pub mod keys;
 pub mod locate;
 pub mod payload;
 pub mod report;

@@ -145,16 +145,16 @@ fn pkcs1_pem_and_der() {
 
 #[test]
 fn encrypted_pem_is_refused_with_advice() {
-    for name in [
-        "rsa-2048.pkcs8-encrypted.pem",
-        "rsa-2048.pkcs1-encrypted.pem",
-    ] {
-        let err = SigningKey::from_pem(&fixture(name)).unwrap_err();
-        assert_eq!(err, KeyError::Encrypted, "{name}");
-        assert!(err
-            .to_string()
-            .contains("openssl pkey -in k.pem -out plain.pem"));
-    }
+    // Encrypted PKCS#8 needs its password (fhirsig_core::keys opens it with one).
+    let err = SigningKey::from_pem(&fixture("rsa-2048.pkcs8-encrypted.pem")).unwrap_err();
+    assert_eq!(err, KeyError::Encrypted);
+    assert!(err.to_string().contains("no password was given"));
+    // The pre-PKCS#8 OpenSSL encryption is refused with the command that converts it.
+    let err = SigningKey::from_pem(&fixture("rsa-2048.pkcs1-encrypted.pem")).unwrap_err();
+    assert_eq!(err, KeyError::LegacyPemEncryption);
+    assert!(err
+        .to_string()
+        .contains("openssl pkcs8 -topk8 -v2 aes-256-cbc"));
 }
 
 #[test]

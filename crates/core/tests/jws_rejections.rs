@@ -350,9 +350,7 @@ fn encrypted_pem() {
         b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
     let err = SigningKey::from_pem(pem).unwrap_err();
     assert_eq!(err, KeyError::Encrypted);
-    assert!(err
-        .to_string()
-        .contains("openssl pkey -in k.pem -out plain.pem"));
+    assert!(err.to_string().contains("no password was given"));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use time::OffsetDateTime;
 
 use super::{cms, sigd, DocumentDigest, DocumentError};
-use crate::jws::{self, Algorithm, HeaderBuilder, SigningKey, CDEX_VERIFICATION_COMMITMENT};
+use crate::jws::{self, Algorithm, HeaderBuilder, Signer, CDEX_VERIFICATION_COMMITMENT};
 
 /// Signs documents with one key and certificate chain. Every signature it makes carries the
 /// chain (`x5c`, or CMS `certificates`), the signing time if one was set (`sigT`, or the CMS
@@ -12,7 +12,7 @@ use crate::jws::{self, Algorithm, HeaderBuilder, SigningKey, CDEX_VERIFICATION_C
 /// [`DocumentSigner::without_commitment`] was called.
 #[derive(Debug)]
 pub struct DocumentSigner<'k> {
-    key: &'k SigningKey,
+    key: &'k dyn Signer,
     alg: Algorithm,
     chain: Vec<Vec<u8>>,
     signing_time: Option<OffsetDateTime>,
@@ -22,7 +22,7 @@ pub struct DocumentSigner<'k> {
 impl<'k> DocumentSigner<'k> {
     /// A signer with `key` and its certificate chain (DER, signer first; may be empty for a JWS
     /// that is verified with a known key). The algorithm is the key's default.
-    pub fn new(key: &'k SigningKey, chain: Vec<Vec<u8>>) -> Self {
+    pub fn new(key: &'k dyn Signer, chain: Vec<Vec<u8>>) -> Self {
         Self {
             key,
             alg: key.default_algorithm(),

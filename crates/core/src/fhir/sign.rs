@@ -11,7 +11,7 @@ use super::profile::{
     Profile, ASTM_SIGNATURE_TYPE_SYSTEM, JOSE_SIG_FORMAT, VERIFICATION_SIGNATURE_CODE,
 };
 use super::splice::{append_element, insert_member, replace_value};
-use crate::jws::{self, Algorithm, HeaderBuilder, JwsError, KeyKind, SigningKey};
+use crate::jws::{self, Algorithm, HeaderBuilder, JwsError, KeyKind, Signer};
 use crate::payload::{
     is_signature_extension, item_payload, resource_payload, PayloadError, SignedObject,
     QR_SIGNATURE_EXTENSION,
@@ -36,7 +36,7 @@ pub struct Party {
 #[derive(Debug)]
 pub struct SignRequest<'k> {
     /// The signing key.
-    pub key: &'k SigningKey,
+    pub key: &'k dyn Signer,
     /// The signer's certificate chain, DER, leaf first (becomes `x5c`).
     pub chain: Vec<Vec<u8>>,
     /// The profile.
@@ -212,7 +212,7 @@ pub fn sign_with_certificates(
             };
             headers.push(header_for(&one, &sig_t)?);
         }
-        let signers: Vec<(&[u8], &SigningKey)> = headers
+        let signers: Vec<(&[u8], &dyn Signer)> = headers
             .iter()
             .map(|h| (h.as_slice(), request.key))
             .collect();

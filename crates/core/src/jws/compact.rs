@@ -1,6 +1,6 @@
 //! Compact JWS (RFC 7515 section 7.1) with detached content (Appendix F): `header..signature`.
 
-use super::{b64, AlgorithmPolicy, Header, JwsError, Part, SigningKey, VerifyingKey};
+use super::{b64, AlgorithmPolicy, Header, JwsError, Part, Signer, VerifyingKey};
 
 /// A parsed compact JWS. The header's base64url text is kept verbatim; a non-empty payload part
 /// is kept too and reported by [`CompactJws::embedded_payload_b64u`].
@@ -96,12 +96,12 @@ pub(crate) fn signing_input(header_b64u: &str, payload_b64u: &str) -> String {
 pub fn sign_detached(
     header_json: &[u8],
     payload: &[u8],
-    key: &SigningKey,
+    key: &dyn Signer,
 ) -> Result<String, JwsError> {
     let header = Header::from_json(header_json, true)?;
     let alg = super::Algorithm::from_name(header.alg().ok_or(JwsError::MissingAlgorithm)?)?;
     let input = signing_input_over(header.raw_b64u(), payload);
-    let signature = key.sign_raw(alg, input.as_bytes())?;
+    let signature = sign_checked(key, alg, input.as_bytes())?;
     Ok(format!(
         "{}..{}",
         header.raw_b64u(),
@@ -109,16 +109,27 @@ pub fn sign_detached(
     ))
 }
 
+/// Asks `key` for a signature after checking that its key can do `alg`, whatever the key source
+/// checks itself.
+pub(crate) fn sign_checked(
+    key: &dyn Signer,
+    alg: super::Algorithm,
+    message: &[u8],
+) -> Result<Vec<u8>, JwsError> {
+    key.verifying_key().check_algorithm(alg)?;
+    key.sign_raw(alg, message)
+}
+
 /// Signs and returns `(protected header base64url, signature base64url)`.
 pub(crate) fn sign_parts(
     header_json: &[u8],
     payload_b64u: &str,
-    key: &SigningKey,
+    key: &dyn Signer,
 ) -> Result<(String, String), JwsError> {
     let header = Header::from_json(header_json, true)?;
     let alg = super::Algorithm::from_name(header.alg().ok_or(JwsError::MissingAlgorithm)?)?;
     let input = signing_input(header.raw_b64u(), payload_b64u);
-    let signature = key.sign_raw(alg, input.as_bytes())?;
+    let signature = sign_checked(key, alg, input.as_bytes())?;
     Ok((header.raw_b64u().to_owned(), b64::encode_url(&signature)))
 }
 

@@ -175,6 +175,11 @@ pub enum JwsError {
     SigningFailed,
     /// A key problem surfaced while signing or verifying.
     Key(KeyError),
+    /// The key's holder (a PKCS#11 token, a remote service) could not sign.
+    KeySource {
+        /// What failed, in the holder's terms (never key material or a PIN).
+        reason: String,
+    },
 }
 
 impl fmt::Display for JwsError {
@@ -237,6 +242,7 @@ impl fmt::Display for JwsError {
             ),
             Self::SigningFailed => f.write_str("signing failed"),
             Self::Key(e) => write!(f, "key: {e}"),
+            Self::KeySource { reason } => write!(f, "the key source could not sign: {reason}"),
         }
     }
 }
@@ -269,9 +275,32 @@ pub enum KeyError {
         /// The label found.
         label: String,
     },
-    /// The key is encrypted (`ENCRYPTED PRIVATE KEY`, or `Proc-Type: 4,ENCRYPTED`). Decrypt it
-    /// first, for example with `openssl pkey -in k.pem -out plain.pem`.
+    /// The key is encrypted (`ENCRYPTED PRIVATE KEY`, a PKCS#12 file) and no password was given;
+    /// see [`crate::keys`].
     Encrypted,
+    /// The key uses the pre-PKCS#8 OpenSSL encryption (`Proc-Type: 4,ENCRYPTED` in a PEM
+    /// header), which has no integrity check and a weak key derivation.
+    LegacyPemEncryption,
+    /// The password does not open the file: a PKCS#12 MAC that does not match, or a decryption
+    /// whose padding or contents are not a key.
+    WrongPassword,
+    /// The file is encrypted with a scheme this crate does not decrypt.
+    UnsupportedEncryption {
+        /// The scheme's name or OID.
+        scheme: String,
+    },
+    /// The encryption parameters are outside the limits (an iteration count or a scrypt cost
+    /// that would take minutes or gigabytes: a crafted file must not stall the signer).
+    EncryptionLimit {
+        /// Which parameter, with its value and the limit.
+        reason: String,
+    },
+    /// A PKCS#12 file that does not hold exactly one private key, or whose structure is not
+    /// RFC 7292.
+    Pkcs12 {
+        /// What is wrong.
+        reason: String,
+    },
     /// The DER structure is not a key of the expected format.
     Malformed {
         /// What was being read.
@@ -323,9 +352,20 @@ impl fmt::Display for KeyError {
         match self {
             Self::PemMalformed => f.write_str("not a PEM key (no BEGIN/END section or bad base64)"),
             Self::UnexpectedPemLabel { label } => write!(f, "unexpected PEM section \"{label}\""),
-            Self::Encrypted => f.write_str(
-                "the private key is encrypted; decrypt it first, e.g. `openssl pkey -in k.pem -out plain.pem`",
+            Self::Encrypted => f.write_str("the private key is encrypted and no password was given"),
+            Self::LegacyPemEncryption => f.write_str(
+                "the key uses the legacy OpenSSL PEM encryption (Proc-Type: 4,ENCRYPTED); convert it to encrypted PKCS#8 with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.pem -out key.pem`",
             ),
+            Self::WrongPassword => {
+                f.write_str("the password is wrong (or the file is damaged): it does not open the key")
+            }
+            Self::UnsupportedEncryption { scheme } => {
+                write!(f, "the key is encrypted with {scheme}, which fhirsig does not decrypt")
+            }
+            Self::EncryptionLimit { reason } => {
+                write!(f, "the key's encryption parameters are over the limit: {reason}")
+            }
+            Self::Pkcs12 { reason } => write!(f, "PKCS#12: {reason}"),
             Self::Malformed { what } => write!(f, "malformed {what}"),
             Self::UnsupportedKeyType { name } => write!(f, "unsupported key type {name}"),
             Self::UnsupportedCurve { name } => {

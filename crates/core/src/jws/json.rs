@@ -4,7 +4,7 @@
 use fhirsig_jcs::{Node, NodeKind};
 
 use super::compact::{sign_parts, signing_input, verify_input};
-use super::{b64, AlgorithmPolicy, Header, JwsError, Part, SigningKey, VerifyingKey};
+use super::{b64, AlgorithmPolicy, Header, JwsError, Part, Signer, VerifyingKey};
 
 /// One signature of a JWS JSON serialization.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,7 +209,7 @@ impl JsonJws {
     /// [`JwsError::JsonSerialization`] for no signers, and the errors of
     /// [`super::sign_detached`].
     pub fn sign_detached(
-        signers: &[(&[u8], &SigningKey)],
+        signers: &[(&[u8], &dyn Signer)],
         payload: &[u8],
     ) -> Result<String, JwsError> {
         if signers.is_empty() {
@@ -218,7 +218,7 @@ impl JsonJws {
         let payload_b64u = b64::encode_url(payload);
         let mut out = String::from("{\"signatures\":[");
         for (i, (header_json, key)) in signers.iter().enumerate() {
-            let (protected, signature) = sign_parts(header_json, &payload_b64u, key)?;
+            let (protected, signature) = sign_parts(header_json, &payload_b64u, *key)?;
             if i > 0 {
                 out.push(',');
             }
@@ -238,7 +238,7 @@ impl JsonJws {
     pub fn sign_detached_flattened(
         header_json: &[u8],
         payload: &[u8],
-        key: &SigningKey,
+        key: &dyn Signer,
     ) -> Result<String, JwsError> {
         let (protected, signature) = sign_parts(header_json, &b64::encode_url(payload), key)?;
         Ok(format!(

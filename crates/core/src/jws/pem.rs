@@ -13,9 +13,24 @@ pub(crate) struct Pem {
 /// Reads the first PEM section of `text`.
 ///
 /// # Errors
-/// [`KeyError::Encrypted`] for `ENCRYPTED PRIVATE KEY` or an RFC 1421 `Proc-Type: 4,ENCRYPTED`
-/// header; [`KeyError::PemMalformed`] when there is no complete section or its body is not base64.
+/// [`KeyError::Encrypted`] for `ENCRYPTED PRIVATE KEY` (read those with
+/// [`first_section_encrypted_allowed`]), [`KeyError::LegacyPemEncryption`] for an RFC 1421
+/// `Proc-Type: 4,ENCRYPTED` header; [`KeyError::PemMalformed`] when there is no complete section
+/// or its body is not base64.
 pub(crate) fn first_section(text: &[u8]) -> Result<Pem, KeyError> {
+    let pem = first_section_encrypted_allowed(text)?;
+    if pem.label == "ENCRYPTED PRIVATE KEY" {
+        return Err(KeyError::Encrypted);
+    }
+    Ok(pem)
+}
+
+/// As [`first_section`], but returns an `ENCRYPTED PRIVATE KEY` section for the caller to
+/// decrypt.
+///
+/// # Errors
+/// As [`first_section`], without [`KeyError::Encrypted`].
+pub(crate) fn first_section_encrypted_allowed(text: &[u8]) -> Result<Pem, KeyError> {
     let text = std::str::from_utf8(text).map_err(|_| KeyError::PemMalformed)?;
     let begin = text.find("-----BEGIN ").ok_or(KeyError::PemMalformed)?;
     let after_begin = &text[begin + "-----BEGIN ".len()..];
@@ -27,8 +42,8 @@ pub(crate) fn first_section(text: &[u8]) -> Result<Pem, KeyError> {
         .find(&end_marker)
         .ok_or(KeyError::PemMalformed)?;
     let body = &body_and_rest[..body_end];
-    if label == "ENCRYPTED PRIVATE KEY" || body.contains("Proc-Type: 4,ENCRYPTED") {
-        return Err(KeyError::Encrypted);
+    if body.contains("Proc-Type: 4,ENCRYPTED") {
+        return Err(KeyError::LegacyPemEncryption);
     }
     if body.contains(':') {
         return Err(KeyError::PemMalformed); // other RFC 1421 headers: not a plain key
@@ -55,10 +70,17 @@ mod tests {
     #[test]
     fn encrypted_is_named() {
         let legacy = b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n";
-        assert_eq!(first_section(legacy).err(), Some(KeyError::Encrypted));
+        assert_eq!(
+            first_section(legacy).err(),
+            Some(KeyError::LegacyPemEncryption)
+        );
         let pkcs8 =
             b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
         assert_eq!(first_section(pkcs8).err(), Some(KeyError::Encrypted));
+        assert_eq!(
+            first_section_encrypted_allowed(pkcs8).ok().map(|p| p.der),
+            Some(vec![0, 0, 0])
+        );
     }
 
     #[test]

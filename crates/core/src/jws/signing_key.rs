@@ -1,4 +1,6 @@
-//! Private keys for signing: PKCS#8, SEC1 and PKCS#1 (PEM or DER) and JWK.
+//! Private keys for signing: PKCS#8, SEC1 and PKCS#1 (PEM or DER) and JWK. Encrypted PKCS#8
+//! and PKCS#12 files are opened by [`crate::keys`], which hands the decrypted key to
+//! [`SigningKey::from_der`].
 
 use std::fmt;
 
@@ -9,6 +11,8 @@ use ring::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKey
 use super::asn1::{self, oids, Reader};
 use super::ec::{self, Curve, EcPrivate};
 use super::jwk::{Jwk, Operation};
+use super::rsa_any_size::{self, AnySizeRsa, RsaComponents};
+use super::signer::{default_algorithm_for, Signer};
 use super::verifying_key::{algorithms_for, jwk_point, Public, RSA_MIN_BITS};
 use super::{pem, Algorithm, JwsError, KeyError, KeyKind, VerifyingKey};
 
@@ -20,6 +24,8 @@ pub struct SigningKey {
 
 enum Pair {
     Rsa(RsaKeyPair),
+    /// A modulus ring does not sign with (see [`rsa_any_size`]).
+    RsaAnySize(AnySizeRsa),
     Ec(EcdsaKeyPair),
     Ed25519(Ed25519KeyPair),
 }
@@ -29,9 +35,9 @@ impl SigningKey {
     /// `RSA PRIVATE KEY` (PKCS#1). A leading `EC PARAMETERS` section is skipped.
     ///
     /// # Errors
-    /// [`KeyError::Encrypted`] for encrypted PEM (decrypt with
-    /// `openssl pkey -in k.pem -out plain.pem`), and other [`KeyError`]s for malformed or
-    /// unsupported keys.
+    /// [`KeyError::Encrypted`] for `ENCRYPTED PRIVATE KEY` (open it with
+    /// [`crate::keys::open_key_file`] and its password), [`KeyError::LegacyPemEncryption`], and
+    /// other [`KeyError`]s for malformed or unsupported keys.
     pub fn from_pem(pem_text: &[u8]) -> Result<Self, KeyError> {
         let mut text = pem_text;
         let params_end = b"-----END EC PARAMETERS-----";
@@ -125,12 +131,7 @@ impl SigningKey {
     /// The algorithm used unless told otherwise: ES256 for P-256, ES384 for P-384, RS256 for
     /// RSA, EdDSA for Ed25519.
     pub fn default_algorithm(&self) -> Algorithm {
-        match self.kind() {
-            KeyKind::EcP256 => Algorithm::Es256,
-            KeyKind::EcP384 => Algorithm::Es384,
-            KeyKind::Ed25519 => Algorithm::EdDsa,
-            _ => Algorithm::Rs256,
-        }
+        default_algorithm_for(self.kind())
     }
 
     /// The matching public key.
@@ -154,6 +155,7 @@ impl SigningKey {
                     .map_err(|_| JwsError::SigningFailed)?;
                 Ok(out)
             }
+            Pair::RsaAnySize(pair) => pair.sign(alg, message),
             Pair::Ec(pair) => pair
                 .sign(&rng, message)
                 .map(|s| s.as_ref().to_vec())
@@ -174,7 +176,9 @@ impl SigningKey {
         let inner = info.read(asn1::OCTET_STRING).map_err(malformed)?;
         match oid {
             oids::RSA_ENCRYPTION => {
-                check_rsa_private_size(inner)?;
+                if !rsa_any_size::ring_signs(check_rsa_private_size(inner)?) {
+                    return Self::from_any_size_rsa(inner);
+                }
                 Self::from_rsa(RsaKeyPair::from_pkcs8(der).map_err(rejected)?)
             }
             oids::EC_PUBLIC_KEY => {
@@ -191,8 +195,52 @@ impl SigningKey {
     }
 
     fn from_pkcs1(der: &[u8]) -> Result<Self, KeyError> {
-        check_rsa_private_size(der)?;
+        if !rsa_any_size::ring_signs(check_rsa_private_size(der)?) {
+            return Self::from_any_size_rsa(der);
+        }
         Self::from_rsa(RsaKeyPair::from_der(der).map_err(rejected)?)
+    }
+
+    /// A PKCS#1 `RSAPrivateKey` (two primes) whose size ring does not sign with.
+    fn from_any_size_rsa(der: &[u8]) -> Result<Self, KeyError> {
+        let malformed = |_| KeyError::Malformed {
+            what: "PKCS#1 RSAPrivateKey",
+        };
+        let mut outer = Reader::new(der);
+        let mut seq = Reader::new(outer.read(asn1::SEQUENCE).map_err(malformed)?);
+        if seq.read(asn1::INTEGER).map_err(malformed)? != [0] {
+            return Err(KeyError::UnsupportedKeyType {
+                name: "multi-prime RSA".to_owned(),
+            });
+        }
+        let mut next = || seq.read_unsigned().map_err(malformed);
+        let (n, e, d, p, q) = (next()?, next()?, next()?, next()?, next()?);
+        Self::from_any_size_components(&RsaComponents { n, e, d, p, q })
+    }
+
+    fn from_any_size_components(components: &RsaComponents<'_>) -> Result<Self, KeyError> {
+        let pair = AnySizeRsa::from_components(components)?;
+        let public = VerifyingKey::from_public(Public::Rsa {
+            n: asn1::strip_leading_zeros(components.n).to_vec(),
+            e: asn1::strip_leading_zeros(components.e).to_vec(),
+        })?;
+        // The same load-time self-check as for ring's keys: a key whose signatures do not
+        // verify is refused where it is read.
+        const PROBE: &[u8] = b"fhirsig RSA key consistency check";
+        let consistent = pair.sign(Algorithm::Rs256, PROBE).is_ok_and(|sig| {
+            public
+                .verify_signature(Algorithm::Rs256, PROBE, &sig)
+                .is_ok()
+        });
+        if !consistent {
+            return Err(KeyError::Rejected {
+                reason: "inconsistent RSA private key: a test signature failed".to_owned(),
+            });
+        }
+        Ok(Self {
+            pair: Pair::RsaAnySize(pair),
+            public,
+        })
     }
 
     fn from_rsa_jwk(jwk: &Jwk) -> Result<Self, KeyError> {
@@ -200,6 +248,17 @@ impl SigningKey {
         let bits = asn1::bit_len(&n);
         if bits < RSA_MIN_BITS {
             return Err(KeyError::RsaKeyTooSmall { bits });
+        }
+        if !rsa_any_size::ring_signs(bits) {
+            let (d, p, q) = (jwk.bytes("d")?, jwk.bytes("p")?, jwk.bytes("q")?);
+            let e = jwk.bytes("e")?;
+            return Self::from_any_size_components(&RsaComponents {
+                n: &n,
+                e: &e,
+                d: &d,
+                p: &p,
+                q: &q,
+            });
         }
         let components = KeyPairComponents {
             public_key: PublicKeyComponents {
@@ -257,6 +316,16 @@ impl SigningKey {
     }
 }
 
+impl Signer for SigningKey {
+    fn verifying_key(&self) -> &VerifyingKey {
+        &self.public
+    }
+
+    fn sign_raw(&self, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, JwsError> {
+        SigningKey::sign_raw(self, alg, message)
+    }
+}
+
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigningKey")
@@ -298,8 +367,9 @@ fn check_rsa_consistency(pair: &RsaKeyPair) -> Result<(), KeyError> {
     }
 }
 
-/// Refuses a PKCS#1 `RSAPrivateKey` whose modulus is under 2048 bits, with the size.
-fn check_rsa_private_size(der: &[u8]) -> Result<(), KeyError> {
+/// Refuses a PKCS#1 `RSAPrivateKey` whose modulus is under 2048 bits, with the size; returns the
+/// size.
+fn check_rsa_private_size(der: &[u8]) -> Result<usize, KeyError> {
     let malformed = |_| KeyError::Malformed {
         what: "PKCS#1 RSAPrivateKey",
     };
@@ -310,7 +380,7 @@ fn check_rsa_private_size(der: &[u8]) -> Result<(), KeyError> {
     if bits < RSA_MIN_BITS {
         return Err(KeyError::RsaKeyTooSmall { bits });
     }
-    Ok(())
+    Ok(bits)
 }
 
 fn rsa_padding(alg: Algorithm) -> &'static dyn sig::RsaEncoding {

@@ -7,11 +7,11 @@ use time::OffsetDateTime;
 use super::der::*;
 use super::ecdsa::raw_to_der;
 use crate::document::DocumentError;
-use crate::jws::{Algorithm, KeyKind, SigningKey};
+use crate::jws::{Algorithm, KeyKind, Signer};
 
 /// Signs the document whose SHA-256 is `content_sha256`; `chain` is DER, signer first.
 pub(crate) fn sign(
-    key: &SigningKey,
+    key: &dyn Signer,
     chain: &[Vec<u8>],
     content_sha256: &[u8; 32],
     signing_time: Option<OffsetDateTime>,
@@ -39,7 +39,7 @@ pub(crate) fn sign(
     // The signature covers the DER of the attributes as a SET OF (RFC 5652 section 5.4); in the
     // SignerInfo the same bytes carry the IMPLICIT [0] tag.
     let signed_set = set_of(SET, attributes);
-    let raw = key.sign_raw(alg, &signed_set)?;
+    let raw = crate::jws::sign_checked(key, alg, &signed_set)?;
     let signature = match alg {
         Algorithm::Es256 => raw_to_der(&raw),
         _ => raw,
