@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use fhirsig_core::jws::{self, HeaderBuilder, JwsError, SigningKey};
+use fhirsig_core::jws::{self, HeaderBuilder, JwsError};
 use fhirsig_core::trust::{format_rfc3339, parse_rfc3339};
 
 use super::element::{Signature, SignatureType};
@@ -15,7 +15,7 @@ use fhirsig_core::fhir::{resolve_all, targets_payload, ResolveError};
 #[derive(Debug, Clone)]
 pub struct Signer<'k> {
     /// The private key.
-    pub key: &'k SigningKey,
+    pub key: &'k dyn jws::Signer,
     /// The `x5c` chain as DER, signer certificate first.
     pub certificates: Vec<Vec<u8>>,
     /// The signing time (passed in; written as `Signature.when` and the JWS `sigT` in the
