@@ -1,0 +1,82 @@
+//! Signing through a token: EC and RSA keys, their chain, a thousand signatures in one session.
+//! Run by `tests/pkcs11/run.sh` against a SoftHSM2 token it makes (Debian's softhsm2, OpenSC's
+//! pkcs11-tool); without a token these are reported as ignored, never as passed. Each file is a
+//! process of its own: PKCS#11 login state is shared by every session of a process.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+mod common;
+
+use common::{fixture_cert, module, pin};
+
+use std::time::Instant;
+
+use fhirsig_core::jws::{self, Algorithm, AlgorithmPolicy, CompactJws, HeaderBuilder, KeyKind};
+use fhirsig_core::jws::{Signer, VerifyingKey};
+use fhirsig_pkcs11::Pkcs11Uri;
+
+fn round_trip(signer: &dyn Signer, alg: Algorithm, cert: &str) {
+    let header = HeaderBuilder::new(alg).build().unwrap();
+    let payload = b"{\"resourceType\":\"Bundle\",\"type\":\"searchset\"}";
+    let compact = jws::sign_detached(&header, payload, signer).unwrap();
+    let public = VerifyingKey::from_certificate_der(&fixture_cert(cert)).unwrap();
+    let parsed = CompactJws::parse(&compact).unwrap();
+    jws::verify_detached(&parsed, payload, &public, &AlgorithmPolicy::all_supported())
+        .unwrap_or_else(|e| panic!("{alg}: {e}"));
+}
+
+#[test]
+#[ignore = "needs a SoftHSM2 token: run tests/pkcs11/run.sh"]
+fn ec_and_rsa_keys_sign_and_bring_their_chain() {
+    let module = module();
+    let uri = Pkcs11Uri::parse("pkcs11:token=fhirsig-test;object=ec-signer").unwrap();
+    let ec = module.signer(&uri, Some(&pin())).unwrap();
+    assert_eq!(ec.kind(), KeyKind::EcP256);
+    assert_eq!(
+        ec.chain(),
+        [
+            fixture_cert("leaf-p256.cert.pem"),
+            fixture_cert("ca.cert.pem")
+        ]
+    );
+    round_trip(&ec, Algorithm::Es256, "leaf-p256.cert.pem");
+    assert!(ec.describe().contains("ec-signer"));
+
+    let uri = Pkcs11Uri::parse("pkcs11:token=fhirsig-test;id=%02").unwrap();
+    let rsa = module.signer(&uri, Some(&pin())).unwrap();
+    assert_eq!(rsa.kind(), KeyKind::Rsa { bits: 3072 });
+    for alg in [
+        Algorithm::Rs256,
+        Algorithm::Ps256,
+        Algorithm::Rs384,
+        Algorithm::Ps512,
+    ] {
+        round_trip(&rsa, alg, "leaf-rsa3072.cert.pem");
+    }
+    // An EC key cannot do RS256: refused before the token is asked.
+    assert!(matches!(
+        ec.sign_raw(Algorithm::Rs256, b"x"),
+        Err(jws::JwsError::KeyAlgorithmMismatch { .. })
+    ));
+}
+
+#[test]
+#[ignore = "needs a SoftHSM2 token: run tests/pkcs11/run.sh"]
+fn a_thousand_signatures_share_one_session() {
+    let module = module();
+    let uri = Pkcs11Uri::parse("pkcs11:token=fhirsig-test;object=ec-signer").unwrap();
+    let signer = module.signer(&uri, Some(&pin())).unwrap();
+    let header = HeaderBuilder::new(Algorithm::Es256).build().unwrap();
+    let started = Instant::now();
+    for i in 0..1000 {
+        let payload = format!("{{\"n\":{i}}}");
+        jws::sign_detached(&header, payload.as_bytes(), &signer).unwrap();
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(signer.signature_count(), 1000);
+    println!(
+        "1000 ES256 signatures through one SoftHSM2 session in {:.3} s ({:.0}/s)",
+        elapsed.as_secs_f64(),
+        1000.0 / elapsed.as_secs_f64()
+    );
+}
