@@ -1,27 +1,14 @@
-//! Loading keys and certificate chains named on the command line (trust anchors and CRLs come
-//! from [`crate::trust_inputs`]).
+//! Loading public keys and certificate chains named on the command line (signing keys come
+//! from [`crate::key_source`], trust anchors and CRLs from [`crate::trust_inputs`]).
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use fhirsig_core::jws::{SigningKey, VerifyingKey};
+use fhirsig_core::jws::VerifyingKey;
 use fhirsig_core::trust::{certificates_from_pem, parse_rfc3339, Crl, TrustAnchors};
 
 use crate::error::CliError;
 use crate::io::read_option_file;
-
-/// A private key: JWK (`{`), PEM, or DER.
-pub fn signing_key(path: &Path) -> Result<SigningKey, CliError> {
-    let input = read_option_file(path)?;
-    let result = if input.bytes.trim_ascii_start().starts_with(b"{") {
-        SigningKey::from_jwk(&input.bytes)
-    } else if input.bytes.windows(11).any(|w| w == b"-----BEGIN ") {
-        SigningKey::from_pem(&input.bytes)
-    } else {
-        SigningKey::from_der(&input.bytes)
-    };
-    result.map_err(|e| CliError::input(format!("{}: {e}", input.name)))
-}
 
 /// A public key: JWK, SPKI or certificate (PEM or DER).
 pub fn verifying_key(path: &Path) -> Result<VerifyingKey, CliError> {

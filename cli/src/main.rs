@@ -9,6 +9,7 @@ mod error;
 mod fingerprint;
 mod html_report;
 mod io;
+mod key_source;
 mod keys;
 mod terminal;
 mod trust_inputs;
@@ -72,6 +73,19 @@ Examples:
     Verify(commands::verify::VerifyArgs),
     /// Decode every FHIR JSON signature in files without judging it: header, certificates, payload.
     Inspect(commands::inspect::InspectArgs),
+    /// Signing keys: `keys list` shows a PKCS#11 token's objects, `keys check` matches a key
+    /// with its certificate.
+    #[command(after_help = "\
+Examples:
+  fhirsig keys list --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --pin-file pin.txt
+  fhirsig keys check --key signer.p12 --key-password-file pw.txt
+
+`fhirsig keys <COMMAND> --help` lists every option; docs/keys.md describes every key source.")]
+    Keys {
+        /// What to do.
+        #[command(subcommand)]
+        command: commands::keys::KeysCommand,
+    },
     /// Test PKIs: `pki init DIR` writes CAs, signer certificates, keys and a CRL for tests.
     #[command(after_help = "\
 Examples:
@@ -134,6 +148,7 @@ fn main() -> ExitCode {
         Command::Sign(args) => commands::sign::run(args),
         Command::Verify(args) => commands::verify::run(args),
         Command::Inspect(args) => commands::inspect::run(args),
+        Command::Keys { command } => commands::keys::run(command),
         #[cfg(feature = "test-pki")]
         Command::Pki { command } => commands::pki::run(command),
         Command::Doc(args) => commands::doc::run(args),

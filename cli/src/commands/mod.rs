@@ -7,6 +7,7 @@ pub mod demo;
 pub mod doc;
 pub mod generate;
 pub mod inspect;
+pub mod keys;
 #[cfg(feature = "test-pki")]
 pub mod pki;
 pub mod provenance;

@@ -9,6 +9,7 @@ use fhirsig_core::trust::{certificate_identifiers, CertificateChain};
 
 use crate::error::{CliError, Status};
 use crate::io::{diagnostic, read_input, read_option_file, write_in_place, Output};
+use crate::key_source::{KeyArgs, LoadedKey};
 
 /// Arguments of `fhirsig sign`.
 #[derive(Debug, Args)]
@@ -16,10 +17,15 @@ use crate::io::{diagnostic, read_input, read_option_file, write_in_place, Output
 Examples:
   fhirsig sign searchset.json --key signer.key.pem --cert signer.chain.pem -o signed.json
   fhirsig sign qr.json --key k.pem --cert c.pem --pointer /item/0      sign one item
+  fhirsig sign bundle.json --key signer.p12 --key-password-file pw.txt  chain from the .p12
+  fhirsig sign bundle.json --key 'pkcs11:token=ehr;object=cdex' --pkcs11-module /usr/lib/softhsm/libsofthsm2.so \\
+      --pin-file /run/secrets/pin                                     key on an HSM
   fhirsig sign bundle.json --key k.pem --cert c.pem --profile cdex2 --kty-compat
   fhirsig sign doc.json --key k.pem --cert c.pem --who-system http://hl7.org/fhir/sid/us-npi \\
       --who-value 9941339100 --on-behalf-of 'http://hl7.org/fhir/sid/us-npi|1234567893'
 
+Passwords and PINs come from files (first line) or FHIRSIG_KEY_PASSWORD / FHIRSIG_PKCS11_PIN,
+never from a flag value; docs/keys.md lists every key source.
 The signer's identity (Signature.who.identifier) defaults to the certificate's NPI otherName.
 The output keeps the input's text; only the signature is added. It goes to standard output,
 or to -o FILE; the input is rewritten only with --in-place.
@@ -29,13 +35,13 @@ pub struct SignArgs {
     #[arg(value_name = "FILE|-")]
     file: PathBuf,
 
-    /// The private key: PKCS#8, SEC1 or PKCS#1 PEM/DER, or a JWK.
-    #[arg(long, value_name = "KEY")]
-    key: PathBuf,
+    #[command(flatten)]
+    key: KeyArgs,
 
-    /// The signer's certificate chain, PEM, leaf first (becomes x5c).
+    /// The signer's certificate chain, PEM, leaf first (becomes x5c); default: the chain in
+    /// the PKCS#12 file or on the token.
     #[arg(long, value_name = "CHAIN.pem")]
-    cert: PathBuf,
+    cert: Option<PathBuf>,
 
     /// Another certificate chain (PEM, leaf first) for the same key, e.g. from a second trust
     /// community (repeatable); Signature.data then holds the JWS JSON serialization (CONF-047).
@@ -96,12 +102,8 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
     let input = read_input(&args.file)?;
     let text = String::from_utf8(input.bytes)
         .map_err(|_| CliError::input(format!("{}: not UTF-8 text", input.name)))?;
-    let key = crate::keys::signing_key(&args.key)?;
-    let chain_bytes = read_option_file(&args.cert)?.bytes;
-    let chain = CertificateChain::from_pem(&chain_bytes).map_err(|e| {
-        CliError::input(format!("{}: {e}", args.cert.display()))
-            .with_hint("--cert takes the signer's certificate chain as PEM, leaf first")
-    })?;
+    let loaded = args.key.load()?;
+    let chain = signer_chain(args.cert.as_deref(), &loaded)?;
     let who = who(&args, &chain)?;
     let on_behalf_of = args.on_behalf_of.as_deref().map(party).transpose()?;
     let signing_time = match args.at.as_deref() {
@@ -121,7 +123,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         .map(|a| Algorithm::from_name(a).map_err(|e| CliError::input(e.to_string())))
         .transpose()?;
     let request = SignRequest {
-        key: &key,
+        key: loaded.signer.as_ref(),
         chain: chain.to_der_list(),
         profile,
         signing_time,
@@ -164,6 +166,29 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         ),
     );
     Ok(Status::Success)
+}
+
+/// The chain from --cert, else the one the key file or token holds.
+pub(crate) fn signer_chain(
+    cert: Option<&std::path::Path>,
+    loaded: &LoadedKey,
+) -> Result<CertificateChain, CliError> {
+    match cert {
+        Some(path) => {
+            let bytes = read_option_file(path)?.bytes;
+            CertificateChain::from_pem(&bytes).map_err(|e| {
+                CliError::input(format!("{}: {e}", path.display()))
+                    .with_hint("--cert takes the signer's certificate chain as PEM, leaf first")
+            })
+        }
+        None if loaded.chain.is_empty() => Err(CliError::input(format!(
+            "no certificate chain: {} holds no certificate for the key",
+            loaded.source
+        ))
+        .with_hint("pass --cert CHAIN.pem (the signer's certificate first)")),
+        None => CertificateChain::from_der(loaded.chain.clone())
+            .map_err(|e| CliError::input(format!("the certificates in {}: {e}", loaded.source))),
+    }
 }
 
 fn who(args: &SignArgs, chain: &CertificateChain) -> Result<Party, CliError> {

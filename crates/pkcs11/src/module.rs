@@ -108,12 +108,15 @@ impl Module {
         })
     }
 
-    /// The tokens present.
+    /// The initialised tokens present (a slot with an empty, uninitialised token is skipped).
     ///
     /// # Errors
     /// [`Pkcs11Error::Token`] when the module fails.
     pub fn tokens(&self) -> Result<Vec<TokenInfo>, Pkcs11Error> {
-        let slots = self.context.get_slots_with_token().map_err(from_cryptoki)?;
+        let slots = self
+            .context
+            .get_slots_with_initialized_token()
+            .map_err(from_cryptoki)?;
         slots
             .into_iter()
             .map(|slot| {
@@ -223,32 +226,32 @@ impl Module {
         TokenSigner::new(session, key, &token.label)
     }
 
-    /// The objects on the tokens the URI names (all tokens for a URI without token
-    /// attributes). Private keys are visible only after a login: pass the PIN to list them.
+    /// The objects on one token (by its slot, from [`Module::tokens`]) that match the URI's
+    /// object attributes. Private keys are visible only after a login: pass the PIN to list
+    /// them.
     ///
     /// # Errors
     /// As [`Module::signer`], without [`Pkcs11Error::PinRequired`].
-    pub fn list(&self, uri: &Pkcs11Uri, pin: Option<&Pin>) -> Result<Vec<ObjectInfo>, Pkcs11Error> {
+    pub fn list(
+        &self,
+        token: &TokenInfo,
+        uri: &Pkcs11Uri,
+        pin: Option<&Pin>,
+    ) -> Result<Vec<ObjectInfo>, Pkcs11Error> {
+        let narrowed = Pkcs11Uri {
+            token: Some(token.label.clone()),
+            slot_id: Some(token.slot),
+            ..uri.clone()
+        };
+        let (session, _) = self.session(&narrowed, pin)?;
         let mut out = Vec::new();
-        let tokens = self.tokens()?;
-        for token in tokens
-            .iter()
-            .filter(|t| uri.token.as_ref().is_none_or(|l| *l == t.label))
+        for object in session
+            .find_objects(&object_filter(uri))
+            .map_err(from_cryptoki)?
         {
-            let narrowed = Pkcs11Uri {
-                token: Some(token.label.clone()),
-                slot_id: Some(token.slot),
-                ..uri.clone()
-            };
-            let (session, _) = self.session(&narrowed, pin)?;
-            for object in session
-                .find_objects(&object_filter(uri))
-                .map_err(from_cryptoki)?
-            {
-                out.push(describe(&session, object, &token.label)?);
-            }
+            out.push(describe(&session, object, &token.label)?);
         }
-        out.sort_by(|a, b| (&a.token, &a.label, a.class).cmp(&(&b.token, &b.label, b.class)));
+        out.sort_by(|a, b| (&a.label, a.class).cmp(&(&b.label, b.class)));
         Ok(out)
     }
 }

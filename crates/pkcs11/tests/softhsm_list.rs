@@ -16,10 +16,12 @@ use fhirsig_pkcs11::Pkcs11Uri;
 fn list_shows_objects_without_secrets() {
     let module = module();
     let all = Pkcs11Uri::parse("pkcs11:token=fhirsig-test").unwrap();
-    let public_only = module.list(&all, None).unwrap();
+    let tokens = module.tokens().unwrap();
+    let token = tokens.iter().find(|t| t.label == "fhirsig-test").unwrap();
+    let public_only = module.list(token, &all, None).unwrap();
     assert!(public_only.iter().all(|o| o.class != "private-key"));
     assert!(public_only.iter().any(|o| o.label == "test-ca"));
-    let objects = module.list(&all, Some(&pin())).unwrap();
+    let objects = module.list(token, &all, Some(&pin())).unwrap();
     let key = objects
         .iter()
         .find(|o| o.class == "private-key" && o.label == "ec-signer")

@@ -10,6 +10,7 @@ use fhirsig_core::jws::Algorithm;
 use super::fhir;
 use crate::error::CliError;
 use crate::io::{diagnostic, write_atomically, write_stdout};
+use crate::key_source::KeyArgs;
 use crate::keys;
 
 /// Above this size one file is signed with `sigD` (constant memory) instead of RFC 7515 detached
@@ -46,11 +47,11 @@ pub struct SignArgs {
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
 
-    /// Private key: PKCS#8, SEC1 or PKCS#1 (PEM or DER), or a private JWK.
-    #[arg(long, value_name = "KEY")]
-    key: PathBuf,
+    #[command(flatten)]
+    key: KeyArgs,
 
-    /// Certificate chain PEM, signer first (goes into x5c or the CMS certificates).
+    /// Certificate chain PEM, signer first (goes into x5c or the CMS certificates); default:
+    /// the chain in the PKCS#12 file or on the token.
     #[arg(long, value_name = "CHAIN.pem")]
     cert: Option<PathBuf>,
 
@@ -108,9 +109,10 @@ pub fn run(args: SignArgs) -> Result<(), CliError> {
     if args.uris.len() > args.files.len() {
         return Err(CliError::input("more --uri values than files"));
     }
-    let key = keys::signing_key(&args.key)?;
+    let loaded = args.key.load()?;
     let chain = match &args.cert {
         Some(path) => keys::chain(path)?,
+        None if !loaded.chain.is_empty() => loaded.chain.clone(),
         None if args.format == Format::Cms => {
             return Err(CliError::input("a CMS signature needs --cert CHAIN.pem"));
         }
@@ -124,7 +126,7 @@ pub fn run(args: SignArgs) -> Result<(), CliError> {
     };
     let at = keys::instant(args.at.as_deref())?;
     let leaf = chain.first().cloned();
-    let mut signer = DocumentSigner::new(&key, chain).signing_time(at);
+    let mut signer = DocumentSigner::new(loaded.signer.as_ref(), chain).signing_time(at);
     if let Some(name) = &args.alg {
         let alg = Algorithm::from_name(name).map_err(|e| CliError::input(format!("--alg: {e}")))?;
         signer = signer.algorithm(alg);

@@ -4,18 +4,16 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use fhirsig_core::jws::SigningKey;
 use fhirsig_core::trust::{certificate_identifiers, Certificate};
 use fhirsig_provenance::{
     is_embedded_signing_provenance, sign_bundle_embedded, sign_provenance_in_bundle,
     EmbeddedOptions, Instant, Profile, Reference, SignatureType, Signer,
 };
-use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::CertificateDer;
 
 use super::common::{input_error, recorded_or_now, reference};
 use crate::error::{CliError, Status};
-use crate::io::{diagnostic, read_input, read_option_file, write_in_place, Output};
+use crate::io::{diagnostic, read_input, write_in_place, Output};
+use crate::key_source::KeyArgs;
 
 /// Arguments of `fhirsig provenance sign`.
 #[derive(Debug, Args)]
@@ -34,13 +32,13 @@ pub struct SignArgs {
     #[arg(value_name = "FILE")]
     file: PathBuf,
 
-    /// Private key (PEM: PKCS#8, SEC1 or PKCS#1).
-    #[arg(long, value_name = "KEY")]
-    key: PathBuf,
+    #[command(flatten)]
+    key: KeyArgs,
 
-    /// Certificate chain (PEM), signer first; written as the JWS x5c.
+    /// Certificate chain (PEM), signer first; written as the JWS x5c; default: the chain in the
+    /// PKCS#12 file or on the token.
     #[arg(long, value_name = "CHAIN.pem")]
-    cert: PathBuf,
+    cert: Option<PathBuf>,
 
     /// Add an embedded signing Provenance (target #/) instead of signing existing Provenance.
     #[arg(long)]
@@ -94,16 +92,9 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
     let text = std::str::from_utf8(&input.bytes)
         .map_err(|_| input_error(&input.name, "not UTF-8"))?
         .to_owned();
-    let key_in = read_option_file(&args.key)?;
-    let key = SigningKey::from_pem(&key_in.bytes).map_err(|e| input_error(&key_in.name, e))?;
-    let cert_in = read_option_file(&args.cert)?;
-    let certificates: Vec<Vec<u8>> = CertificateDer::pem_slice_iter(&cert_in.bytes)
-        .map(|c| c.map(|c| c.to_vec()))
-        .collect::<Result<_, _>>()
-        .map_err(|e| input_error(&cert_in.name, format!("{e:?}")))?;
-    if certificates.is_empty() {
-        return Err(input_error(&cert_in.name, "no CERTIFICATE in the PEM file"));
-    }
+    let loaded = args.key.load()?;
+    let certificates =
+        crate::commands::sign::signer_chain(args.cert.as_deref(), &loaded)?.to_der_list();
     let when: Instant = recorded_or_now(args.at.as_deref())
         .map_err(|_| CliError::input("--at: not a FHIR instant (e.g. 2026-06-01T08:00:00Z)"))?;
     let kind = if args.author_signature {
@@ -113,7 +104,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
     };
     let identifier = who_identifier(&args, &certificates)?;
     let mut signer = Signer {
-        key: &key,
+        key: loaded.signer.as_ref(),
         certificates,
         when: when.clone(),
         who: Reference::to(""),
