@@ -29,7 +29,7 @@ pin="$(head -n1 "$pin_file")"
 
 echo "== fhirsig-pkcs11 against the token (cargo test -- --ignored)"
 FHIRSIG_PKCS11_TEST_DIR="$work/hsm" FHIRSIG_PKCS11_MODULE="$module" \
-  cargo test --quiet -p fhirsig-pkcs11 -- --ignored --nocapture 2>&1 | grep -E "signatures through|test result"
+  cargo test --quiet -p fhirsig-pkcs11 -- --ignored --nocapture 2>&1 | grep -E "signatures (through|with)|test result"
 
 fixtures="$root/tests/fixtures/key-files"
 cat > "$work/bundle.json" <<'JSON'
