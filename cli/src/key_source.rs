@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use fhirsig_core::jws::Signer;
+use fhirsig_core::jws::{Signer, VerifyingKey};
 use fhirsig_core::keys::{detect_format, open_key_file, Password};
 use fhirsig_pkcs11::{Module, Pin, PinSource, Pkcs11Uri};
 
@@ -56,10 +56,11 @@ pub struct LoadedKey {
 }
 
 impl KeyArgs {
-    /// Opens the key.
-    pub fn load(&self) -> Result<LoadedKey, CliError> {
+    /// Opens the key. `cert` is the `--cert` chain, if given: a token key with no certificate
+    /// or public key object on the token takes its public key from it.
+    pub fn load(&self, cert: Option<&Path>) -> Result<LoadedKey, CliError> {
         match self.key.to_str() {
-            Some(text) if Pkcs11Uri::is_pkcs11(text) => self.load_pkcs11(text),
+            Some(text) if Pkcs11Uri::is_pkcs11(text) => self.load_pkcs11(text, cert),
             _ => self.load_file(),
         }
     }
@@ -115,7 +116,7 @@ impl KeyArgs {
         }
     }
 
-    fn load_pkcs11(&self, text: &str) -> Result<LoadedKey, CliError> {
+    fn load_pkcs11(&self, text: &str, cert: Option<&Path>) -> Result<LoadedKey, CliError> {
         if self.key_password_file.is_some() {
             return Err(CliError::input(
                 "--key-password-file is for key files; a token takes its PIN from --pin-file",
@@ -137,7 +138,15 @@ impl KeyArgs {
                 .with_hint("--pkcs11-module names the vendor's PKCS#11 shared library (.so)")
         })?;
         let pin = self.pin(&uri)?;
-        let signer = module.signer(&uri, Some(&pin)).map_err(pkcs11_error)?;
+        let public = match cert {
+            Some(path) => Some(crate::keys::chain(path)?)
+                .and_then(|chain| chain.first().cloned())
+                .and_then(|leaf| VerifyingKey::from_certificate_der(&leaf).ok()),
+            None => None,
+        };
+        let signer = module
+            .signer_with_public_key(&uri, Some(&pin), public)
+            .map_err(pkcs11_error)?;
         let source = signer.describe();
         let chain = signer.chain().to_vec();
         Ok(LoadedKey {

@@ -40,12 +40,17 @@ JSON
 mkdir -p "$work/peer"
 k11() { "$bin" "$@" --pkcs11-module "$module" --pin-file "$pin_file"; }
 
-echo "== fhirsig signs through PKCS#11 (ES256, RS256, PS256); fhirsig and jwcrypto verify"
+echo "== fhirsig signs through PKCS#11 (ES256, ES384, RS256, PS256; a bare key with --cert); fhirsig and jwcrypto verify"
 k11 sign "$work/bundle.json" --key 'pkcs11:token=fhirsig-test;object=ec-signer' -o "$work/peer/hsm-es256.signed.json" 2>/dev/null
 k11 sign "$work/bundle.json" --key 'pkcs11:token=fhirsig-test;object=rsa-signer' -o "$work/peer/hsm-rs256.signed.json" 2>/dev/null
 k11 sign "$work/bundle.json" --key 'pkcs11:token=fhirsig-test;id=%02' --alg PS256 -o "$work/peer/hsm-ps256.signed.json" 2>/dev/null
+k11 sign "$work/bundle.json" --key 'pkcs11:token=fhirsig-test;object=p384-signer' -o "$work/peer/hsm-es384.signed.json" 2>/dev/null
+k11 sign "$work/bundle.json" --key 'pkcs11:token=fhirsig-test;object=bare-ec' --cert "$work/hsm/bare.cert.pem" \
+  -o "$work/peer/hsm-bare-es256.signed.json" 2>/dev/null
 for f in "$work"/peer/hsm-*.signed.json; do
-  "$bin" verify "$f" --trust "$fixtures/ca.cert.pem" >/dev/null
+  trust="$fixtures/ca.cert.pem"
+  case "$f" in *es384*) trust="$work/hsm/p384.cert.pem";; *bare*) trust="$work/hsm/bare.cert.pem";; esac
+  "$bin" verify "$f" --trust "$trust" >/dev/null
   echo "ok    fhirsig verify $(basename "$f")"
 done
 
@@ -81,6 +86,9 @@ expect_2 "missing token" "$bin" sign "$work/bundle.json" --key 'pkcs11:token=abs
 expect_2 "missing module" "$bin" sign "$work/bundle.json" --key 'pkcs11:token=fhirsig-test;object=ec-signer' \
   --pkcs11-module /nonexistent/libpkcs11.so --pin-file "$pin_file"
 expect_2 "token refusing logins" "$bin" sign "$work/bundle.json" --key 'pkcs11:token=fhirsig-nopin;object=k' \
+  --pkcs11-module "$module" --pin-file "$pin_file"
+expect_2 "bare key, another key's certificate" "$bin" sign "$work/bundle.json" \
+  --key 'pkcs11:token=fhirsig-test;object=bare-ec' --cert "$fixtures/leaf-p256.cert.pem" \
   --pkcs11-module "$module" --pin-file "$pin_file"
 expect_2 "PIN in the environment, wrong object" env FHIRSIG_PKCS11_PIN="$pin" "$bin" sign "$work/bundle.json" \
   --key 'pkcs11:token=fhirsig-test;object=nope' --pkcs11-module "$module"

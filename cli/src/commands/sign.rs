@@ -102,7 +102,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
     let input = read_input(&args.file)?;
     let text = String::from_utf8(input.bytes)
         .map_err(|_| CliError::input(format!("{}: not UTF-8 text", input.name)))?;
-    let loaded = args.key.load()?;
+    let loaded = args.key.load(args.cert.as_deref())?;
     let chain = signer_chain(args.cert.as_deref(), &loaded)?;
     let who = who(&args, &chain)?;
     let on_behalf_of = args.on_behalf_of.as_deref().map(party).transpose()?;

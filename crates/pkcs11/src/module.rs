@@ -9,6 +9,8 @@ use cryptoki::session::{Session, UserType};
 use cryptoki::slot::Slot;
 use cryptoki::types::AuthPin;
 
+use fhirsig_core::jws::VerifyingKey;
+
 use crate::error::from_cryptoki;
 use crate::signer::TokenSigner;
 use crate::uri::hex;
@@ -200,6 +202,22 @@ impl Module {
     /// [`Pkcs11Error::NoToken`], [`Pkcs11Error::NoObject`], [`Pkcs11Error::SeveralObjects`],
     /// [`Pkcs11Error::UnsupportedKey`].
     pub fn signer(&self, uri: &Pkcs11Uri, pin: Option<&Pin>) -> Result<TokenSigner, Pkcs11Error> {
+        self.signer_with_public_key(uri, pin, None)
+    }
+
+    /// As [`Module::signer`], with the public key to use when the token holds neither a
+    /// certificate nor a public key object for the private key (an EC private key object
+    /// carries no public point). The caller takes it from the certificate it will put in `x5c`;
+    /// every signature is still checked against it.
+    ///
+    /// # Errors
+    /// As [`Module::signer`].
+    pub fn signer_with_public_key(
+        &self,
+        uri: &Pkcs11Uri,
+        pin: Option<&Pin>,
+        public: Option<VerifyingKey>,
+    ) -> Result<TokenSigner, Pkcs11Error> {
         let pin = pin.ok_or(Pkcs11Error::PinRequired)?;
         let (session, token) = self.session(uri, Some(pin))?;
         let mut template = vec![Attribute::Class(ObjectClass::PRIVATE_KEY)];
@@ -223,7 +241,7 @@ impl Module {
                 })
             }
         };
-        TokenSigner::new(session, key, &token.label)
+        TokenSigner::new(session, key, &token.label, public)
     }
 
     /// The objects on one token (by its slot, from [`Module::tokens`]) that match the URI's

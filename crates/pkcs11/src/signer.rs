@@ -52,6 +52,7 @@ impl TokenSigner {
         session: Session,
         key: ObjectHandle,
         token: &str,
+        fallback_public: Option<VerifyingKey>,
     ) -> Result<Self, Pkcs11Error> {
         let mut kind = None;
         let (mut label, mut id, mut ec_params) = (Vec::new(), Vec::new(), None);
@@ -112,10 +113,17 @@ impl TokenSigner {
                     reason: format!("the token certificate of {description}: {e}"),
                 }
             })?,
-            None => public_from_token(&session, &id, kind, ec_params.as_deref(), modulus, exponent)
-                .map_err(|reason| Pkcs11Error::UnsupportedKey {
-                    reason: format!("{description}: {reason}"),
-                })?,
+            None => match (
+                public_from_token(&session, &id, kind, ec_params.as_deref(), modulus, exponent),
+                fallback_public,
+            ) {
+                (Ok(public), _) | (Err(_), Some(public)) => public,
+                (Err(reason), None) => {
+                    return Err(Pkcs11Error::UnsupportedKey {
+                        reason: format!("{description}: {reason}"),
+                    })
+                }
+            },
         };
         let expected = match kind {
             Some(KeyType::EC) => matches!(public.kind(), KeyKind::EcP256 | KeyKind::EcP384),

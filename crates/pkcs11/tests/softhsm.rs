@@ -62,6 +62,53 @@ fn ec_and_rsa_keys_sign_and_bring_their_chain() {
 
 #[test]
 #[ignore = "needs a SoftHSM2 token: run tests/pkcs11/run.sh"]
+fn p384_and_a_bare_key_with_its_public_key_from_the_caller() {
+    let module = module();
+    let dir = std::env::var("FHIRSIG_PKCS11_TEST_DIR").unwrap();
+    let cert_der = |name: &str| {
+        let pem = std::fs::read(format!("{dir}/{name}")).unwrap();
+        fhirsig_core::trust::certificates_from_pem(&[&pem]).unwrap()[0]
+            .der()
+            .to_vec()
+    };
+    let uri = Pkcs11Uri::parse("pkcs11:token=fhirsig-test;object=p384-signer").unwrap();
+    let p384 = module.signer(&uri, Some(&pin())).unwrap();
+    assert_eq!(p384.kind(), KeyKind::EcP384);
+    assert_eq!(p384.default_algorithm(), Algorithm::Es384);
+    let sig = p384.sign_raw(Algorithm::Es384, b"payload").unwrap();
+    assert_eq!(sig.len(), 96, "raw r||s");
+    let public = VerifyingKey::from_certificate_der(&cert_der("p384.cert.pem")).unwrap();
+    public
+        .verify_signature(Algorithm::Es384, b"payload", &sig)
+        .unwrap();
+
+    // An EC private key object carries no public point: without a certificate or public key
+    // on the token the caller must supply it, and it is checked at every signature.
+    let bare = Pkcs11Uri::parse("pkcs11:token=fhirsig-test;object=bare-ec").unwrap();
+    let err = module.signer(&bare, Some(&pin())).unwrap_err();
+    assert!(err.to_string().contains("--cert"), "{err}");
+    let right = VerifyingKey::from_certificate_der(&cert_der("bare.cert.pem")).unwrap();
+    let signer = module
+        .signer_with_public_key(&bare, Some(&pin()), Some(right))
+        .unwrap();
+    assert!(signer.chain().is_empty());
+    let sig = signer.sign_raw(Algorithm::Es256, b"payload").unwrap();
+    signer
+        .verifying_key()
+        .verify_signature(Algorithm::Es256, b"payload", &sig)
+        .unwrap();
+    // The wrong public key (another P-256 certificate's): every signature is refused.
+    let wrong = VerifyingKey::from_certificate_der(&fixture_cert("leaf-p256.cert.pem")).unwrap();
+    let signer = module
+        .signer_with_public_key(&bare, Some(&pin()), Some(wrong))
+        .unwrap();
+    let err = signer.sign_raw(Algorithm::Es256, b"payload").unwrap_err();
+    assert!(matches!(err, jws::JwsError::KeySource { .. }), "{err}");
+    assert_eq!(signer.signature_count(), 0);
+}
+
+#[test]
+#[ignore = "needs a SoftHSM2 token: run tests/pkcs11/run.sh"]
 fn a_thousand_signatures_share_one_session() {
     let module = module();
     let uri = Pkcs11Uri::parse("pkcs11:token=fhirsig-test;object=ec-signer").unwrap();

@@ -109,7 +109,7 @@ pub fn run(args: SignArgs) -> Result<(), CliError> {
     if args.uris.len() > args.files.len() {
         return Err(CliError::input("more --uri values than files"));
     }
-    let loaded = args.key.load()?;
+    let loaded = args.key.load(args.cert.as_deref())?;
     let chain = match &args.cert {
         Some(path) => keys::chain(path)?,
         None if !loaded.chain.is_empty() => loaded.chain.clone(),

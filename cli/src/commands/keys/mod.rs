@@ -168,7 +168,7 @@ fn object_line(o: &ObjectInfo) -> String {
 }
 
 fn check(args: CheckArgs) -> Result<Status, CliError> {
-    let loaded = args.key.load()?;
+    let loaded = args.key.load(args.cert.as_deref())?;
     let chain = crate::commands::sign::signer_chain(args.cert.as_deref(), &loaded)?;
     let leaf: &Certificate = chain.leaf();
     let key_jwk = loaded.signer.verifying_key().to_jwk();

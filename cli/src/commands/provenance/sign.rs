@@ -92,7 +92,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
     let text = std::str::from_utf8(&input.bytes)
         .map_err(|_| input_error(&input.name, "not UTF-8"))?
         .to_owned();
-    let loaded = args.key.load()?;
+    let loaded = args.key.load(args.cert.as_deref())?;
     let certificates =
         crate::commands::sign::signer_chain(args.cert.as_deref(), &loaded)?.to_der_list();
     let when: Instant = recorded_or_now(args.at.as_deref())
