@@ -15,7 +15,7 @@ fhirsig=${FHIRSIG:-$root/target/debug/fhirsig}
 keys=$root/tests/fixtures/keys
 pki=$root/tests/fixtures/openssl-pki/out
 corpus=$here/corpus
-for t in jws_parse key_parse x5c_certificate crl_parse verify_document verify_bundle_mutated provenance_verify; do
+for t in jws_parse key_parse key_file x5c_certificate crl_parse verify_document verify_bundle_mutated provenance_verify; do
   mkdir -p "$corpus/$t"
 done
 
@@ -25,6 +25,10 @@ for f in "$pki"/*.key.pem; do cp "$f" "$corpus/key_parse/pki-$(basename "$f")"; 
 for f in "$vectors"/jose/rfc7520-cookbook/jwk/*.json; do
   [ -f "$f" ] && cp "$f" "$corpus/key_parse/cookbook-$(basename "$f")"
 done
+
+# Key files (PKCS#12, encrypted PKCS#8) made by openssl; the fuzz target knows their password.
+key_files=$root/tests/fixtures/key-files
+cp "$key_files"/*.p12 "$key_files"/*.aes.* "$key_files"/*.des3-sha1.pem "$corpus/key_file/"
 
 # Certificates: each PKI certificate as PEM and as DER (the x5c form); CRLs likewise.
 for f in "$pki"/*.cert.pem "$vectors"/cdex/keys/*/cert.pem; do
@@ -108,6 +112,6 @@ if os.path.exists(appendix):
                 write(f"rfc7515-{name}-{key}", value)
 PY
 fi
-for t in jws_parse key_parse x5c_certificate crl_parse verify_document provenance_verify; do
+for t in jws_parse key_parse key_file x5c_certificate crl_parse verify_document provenance_verify; do
   echo "seeded $(ls "$corpus/$t" | wc -l) files for $t"
 done
