@@ -94,3 +94,29 @@ fn scrypt_cost_zero_is_refused_without_a_panic() {
         "{err:?}"
     );
 }
+
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/key-files/");
+    std::fs::read(format!("{path}{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// RSA keys whose modulus is not a multiple of 512 bits go to `rsa_any_size`, which has no upper
+/// bound: `rsa::PrivateKey::from_components` (validation, CRT precomputation) and the load-time
+/// probe signature run on a modulus of any size before anything notices that ring verifies only
+/// up to 8,192 bits. The cost grows about six-fold per doubling of the size (8,300 bits: 0.17 s,
+/// 16,100: 0.8 s, 32,100: 5 s measured), so an unencrypted 100 KB key file (or JWK) holds the
+/// signer for many minutes. The fixture is a crafted 32,100-bit PKCS#1 key (made by
+/// attack-rsa.py, factors not prime). Expected: refused by its size, before any arithmetic.
+#[test]
+fn oversized_rsa_key_is_refused_before_any_arithmetic() {
+    let der = fixture("attack-rsa-32100.der");
+    let start = std::time::Instant::now();
+    let result = open_no_panic(&der, "unused");
+    let elapsed = start.elapsed();
+    assert!(result.is_err());
+    assert!(
+        elapsed < std::time::Duration::from_secs(1),
+        "a 32,100-bit RSA key took {elapsed:?} to refuse ({result:?})"
+    );
+}
