@@ -1,0 +1,86 @@
+//! Attack pass on the CLI's key sources: password files.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{fhirsig, temp_dir};
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/key-files")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn bundle(dir: &std::path::Path) -> String {
+    let path = dir.join("bundle.json");
+    std::fs::write(
+        &path,
+        r#"{"resourceType":"Bundle","type":"searchset","entry":[{"fullUrl":"urn:uuid:1","resource":{"resourceType":"Patient","id":"1"}}]}"#,
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+/// key_source.rs `secret_file` reads the whole password (or PIN) file with `fs::read` before
+/// taking its first line, so `--key-password-file /dev/zero` (or any endless or huge file, or
+/// `pin-source=file:/dev/zero` in a URI) allocates without bound until the process is killed.
+/// Run here under a 1 GiB address-space limit, fhirsig takes all the memory it may have and then
+/// fails with "cannot read /dev/zero: out of memory"; without a limit it takes the machine's
+/// memory (the OOM killer ends it, or another process). Expected: read a bounded prefix (the
+/// first line) and refuse an over-long line, without exhausting memory.
+#[test]
+fn an_endless_password_file_is_refused_not_read_to_the_end() {
+    let dir = temp_dir("attack-dev-zero");
+    let input = bundle(&dir);
+    let signed = dir.join("signed.json").display().to_string();
+    let script = format!(
+        "ulimit -v 1048576; exec '{}' sign '{input}' --key '{}' --key-password-file /dev/zero -o '{signed}'",
+        env!("CARGO_BIN_EXE_fhirsig"),
+        fixture("leaf-p256.p12"),
+    );
+    let start = Instant::now();
+    let out = Command::new("sh").args(["-c", &script]).output().unwrap();
+    let elapsed = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{:?}: {stderr}", out.status);
+    assert!(stderr.contains("/dev/zero"), "{stderr}");
+    assert!(!stderr.contains("out of memory"), "{stderr}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
+
+/// `openssl pkcs12 -export -passout pass:` (and many Windows and Java exports) make PKCS#12
+/// files whose password is empty; `fhirsig_core::keys::open_key_file` opens them with
+/// `Password::new("")`, but the CLI has no way to give an empty password: a password file whose
+/// first line is empty is refused ("the password file is empty") and an empty
+/// FHIRSIG_KEY_PASSWORD counts as none. Expected: a password file holding just a newline means
+/// the empty password.
+#[test]
+fn an_empty_password_file_opens_an_empty_password_pkcs12() {
+    let dir = temp_dir("attack-empty-password");
+    let input = bundle(&dir);
+    let signed = dir.join("signed.json").display().to_string();
+    let password = dir.join("empty-password.txt");
+    std::fs::write(&password, "\n").unwrap();
+    let out = fhirsig(&[
+        "sign",
+        &input,
+        "--key",
+        &fixture("attack-empty-password.p12"),
+        "--key-password-file",
+        &password.display().to_string(),
+        "-o",
+        &signed,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
