@@ -120,3 +120,72 @@ fn oversized_rsa_key_is_refused_before_any_arithmetic() {
         "a 32,100-bit RSA key took {elapsed:?} to refuse ({result:?})"
     );
 }
+
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+const DATA: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+const ENCRYPTED_DATA: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x06];
+const KEY_BAG: &[u8] = &[
+    0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x0a, 0x01, 0x01,
+];
+const PBKDF2: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0c];
+const HMAC_SHA256: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x09];
+
+/// The tests/fixtures/key-files leaf P-256 key as PKCS#8 DER.
+const LEAF_P256_PKCS8: &str = "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420c0710f705ed2b92c5429fe1786af17302bc4db09004e137e639271deb05fb77aa144034200047e6cef7921d7616df4107fe2adf14b944986c32a19b44b488d7efd77306b1acffb830e69e6f4faedf8e32915da6f8e58ebba6ec78dfeed4f985589c865c245df";
+
+/// An `encryptedData` ContentInfo holding an empty SafeContents (`30 00`), encrypted with
+/// PBES2 { PBKDF2-HMAC-SHA256 { salt 07×8, `iterations` }, AES-256-CBC iv 09×16 } under "pw"
+/// (ciphertext made with Python's hashlib.pbkdf2_hmac and `openssl enc`, for 1 iteration).
+fn empty_encrypted_part() -> Vec<u8> {
+    let kdf = seq(&[
+        PBKDF2,
+        &seq(&[&octets(&[7; 8]), &int(1), &seq(&[HMAC_SHA256, &[0x05, 0x00]])]),
+    ]);
+    let cipher = seq(&[AES_256_CBC, &octets(&[9; 16])]);
+    let algorithm = seq(&[PBES2, &seq(&[&kdf, &cipher])]);
+    let ciphertext = tlv(0x80, &hex("96b8a98484ce566843dfd87a64368506"));
+    let eci = seq(&[DATA, &algorithm, &ciphertext]);
+    seq(&[ENCRYPTED_DATA, &tlv(0xa0, &seq(&[&int(0), &eci]))])
+}
+
+/// A PFX without a MAC: `parts` encrypted empty SafeContents, then a plain key bag.
+fn pfx_with_encrypted_parts(parts: usize) -> Vec<u8> {
+    let key_bag = seq(&[KEY_BAG, &tlv(0xa0, &hex(LEAF_P256_PKCS8))]);
+    let key_part = seq(&[DATA, &tlv(0xa0, &octets(&seq(&[&key_bag])))]);
+    let mut infos = Vec::new();
+    for _ in 0..parts {
+        infos.extend(empty_encrypted_part());
+    }
+    infos.extend(key_part);
+    let auth_safe = tlv(0x30, &infos);
+    seq(&[&int(3), &seq(&[DATA, &tlv(0xa0, &octets(&auth_safe))])])
+}
+
+/// keys/pkcs12.rs `open` decrypts every ContentInfo of the authenticated safe, and only bags
+/// count towards MAX_PKCS12_BAGS: an encrypted part holding an empty SafeContents costs one
+/// full key derivation and counts nothing. Each part may carry up to MAX_ITERATIONS
+/// (10,000,000) PBKDF2 iterations (or a 256 MiB, p = 16 scrypt) and takes ~150 bytes, so a
+/// 1 MB file with its password costs ~7,000 maximal derivations (hours of CPU), although each
+/// derivation is "within the limit". Here 1,000 cheap parts before the key open without
+/// complaint. Expected: the number of password-based decryptions per file is bounded (e.g.
+/// by MAX_PKCS12_BAGS).
+#[test]
+fn pkcs12_encrypted_parts_are_bounded_in_number() {
+    // The construction is sound: with one part the file opens.
+    open_no_panic(&pfx_with_encrypted_parts(1), "pw").unwrap();
+    let result = open_no_panic(&pfx_with_encrypted_parts(1000), "pw");
+    assert!(
+        matches!(
+            result,
+            Err(KeyError::Pkcs12 { .. } | KeyError::EncryptionLimit { .. })
+        ),
+        "1,000 encrypted parts: {result:?}"
+    );
+}
