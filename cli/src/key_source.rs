@@ -109,9 +109,10 @@ impl KeyArgs {
         if let Some(path) = &self.key_password_file {
             return Ok(Password::new(secret_file(path, "password")?));
         }
+        // Set, even to nothing, is a password: the empty one is legitimate for PKCS#12.
         match std::env::var(PASSWORD_ENV) {
-            Ok(text) if !text.is_empty() => Ok(Password::new(text)),
-            _ => Err(CliError::input(format!("{key_name} is encrypted and no password was given"))
+            Ok(text) => Ok(Password::new(text)),
+            Err(_) => Err(CliError::input(format!("{key_name} is encrypted and no password was given"))
                 .with_hint("pass --key-password-file FILE (first line: the password) or set FHIRSIG_KEY_PASSWORD")),
         }
     }
@@ -169,7 +170,7 @@ impl KeyArgs {
 /// The PIN from `--pin-file`, the environment or the URI, if any of them gives one.
 pub fn pin_from(pin_file: Option<&Path>, uri: &Pkcs11Uri) -> Result<Option<Pin>, CliError> {
     if let Some(path) = pin_file {
-        return Ok(Some(Pin::new(secret_file(path, "PIN")?)));
+        return pin_file_secret(path).map(Some);
     }
     if let Ok(text) = std::env::var(PIN_ENV) {
         if !text.is_empty() {
@@ -177,9 +178,21 @@ pub fn pin_from(pin_file: Option<&Path>, uri: &Pkcs11Uri) -> Result<Option<Pin>,
         }
     }
     match &uri.pin_source {
-        Some(PinSource::File(path)) => Ok(Some(Pin::new(secret_file(Path::new(path), "PIN")?))),
+        Some(PinSource::File(path)) => pin_file_secret(Path::new(path)).map(Some),
         None => Ok(None),
     }
+}
+
+/// A PIN from its file: unlike a password, an empty PIN is refused.
+fn pin_file_secret(path: &Path) -> Result<Pin, CliError> {
+    let pin = secret_file(path, "PIN")?;
+    if pin.is_empty() {
+        return Err(CliError::input(format!(
+            "{}: the PIN file's first line is empty",
+            path.display()
+        )));
+    }
+    Ok(Pin::new(pin))
 }
 
 /// The module for `keys list`: --pkcs11-module, else FHIRSIG_PKCS11_MODULE.
@@ -213,33 +226,58 @@ pub fn pkcs11_error(e: fhirsig_pkcs11::Pkcs11Error) -> CliError {
     }
 }
 
-/// The first line of a secret file, without its line ending. Warns when other users can read
-/// the file; never echoes its content.
+/// The longest first line read from a password or PIN file.
+const MAX_SECRET_LINE: u64 = 4096;
+
+/// The first line of a secret file, without its line ending (and without a UTF-8 byte-order
+/// mark, which Windows editors add). At most [`MAX_SECRET_LINE`] bytes are read, so an endless
+/// file (`/dev/zero`) cannot exhaust memory. An empty line is the empty password (`openssl
+/// pkcs12 -passout pass:`); an empty file is refused as a likely mistake. Warns when other users
+/// can read the file; never echoes its content.
 fn secret_file(path: &Path, what: &str) -> Result<String, CliError> {
-    let input = read_option_file(path)?;
+    use std::io::Read as _;
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path)
+        .map_err(|e| CliError::input(format!("cannot read the {what} file {name}: {e}")))?;
     #[cfg(unix)]
-    if let Ok(meta) = std::fs::metadata(path) {
+    if let Ok(meta) = file.metadata() {
         use std::os::unix::fs::PermissionsExt as _;
-        if meta.permissions().mode() & 0o077 != 0 {
+        if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
             diagnostic(
                 "warning",
-                &format!(
-                    "{}: the {what} file can be read by other users (chmod 600 {})",
-                    input.name, input.name
-                ),
+                &format!("{name}: the {what} file can be read by other users (chmod 600 {name})"),
             );
         }
     }
-    let text = String::from_utf8(input.bytes).map_err(|_| {
-        CliError::input(format!("{}: the {what} file is not UTF-8 text", input.name))
-    })?;
-    let line = text.split('\n').next().unwrap_or("");
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    if line.is_empty() {
+    let mut buffer = zeroize::Zeroizing::new(Vec::new());
+    file.take(MAX_SECRET_LINE + 2)
+        .read_to_end(&mut buffer)
+        .map_err(|e| CliError::input(format!("cannot read the {what} file {name}: {e}")))?;
+    if buffer.is_empty() {
+        return Err(
+            CliError::input(format!("{name}: the {what} file is empty")).with_hint(
+                "its first line is the secret; a line with nothing on it is the empty password",
+            ),
+        );
+    }
+    let line_end = buffer.iter().position(|&b| b == b'\n');
+    let line = match line_end {
+        Some(end) => &buffer[..end],
+        None if buffer.len() as u64 > MAX_SECRET_LINE => {
+            return Err(CliError::input(format!(
+                "{name}: the {what} file's first line is longer than {MAX_SECRET_LINE} bytes"
+            )))
+        }
+        None => &buffer[..],
+    };
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+    if line.len() as u64 > MAX_SECRET_LINE {
         return Err(CliError::input(format!(
-            "{}: the {what} file is empty",
-            input.name
+            "{name}: the {what} file's first line is longer than {MAX_SECRET_LINE} bytes"
         )));
     }
-    Ok(line.to_owned())
+    std::str::from_utf8(line)
+        .map(str::to_owned)
+        .map_err(|_| CliError::input(format!("{name}: the {what} file is not UTF-8 text")))
 }

@@ -94,6 +94,9 @@ expect_2 "PIN in the environment, wrong object" env FHIRSIG_PKCS11_PIN="$pin" "$
   --key 'pkcs11:token=fhirsig-test;object=nope' --pkcs11-module "$module"
 "$bin" keys list --pkcs11-module "$module" --pin-file "$pin_file" | grep -q "private-key  EC"
 echo "ok    keys list shows the token's private keys after a login"
+FHIRSIG_PKCS11_TEST_DIR="$work/hsm" FHIRSIG_PKCS11_MODULE="$module" \
+  cargo test --quiet -p fhirsig-cli --test keys_cli_attack -- --ignored 2>&1 | grep -E "test result"
+echo "ok    keys check notices a token certificate of another key (exit 1)"
 
 echo "== key files made now by $(openssl version | cut -d' ' -f1-2)"
 tests/fixtures/key-files/generate.sh "$work/files" >/dev/null 2>&1

@@ -70,7 +70,7 @@ impl Pkcs11Uri {
             let (name, value) = part
                 .split_once('=')
                 .ok_or_else(|| bad(format!("path attribute {part:?} has no '='")))?;
-            let bytes = pct_decode(value)?;
+            let bytes = pct_decode(value, name)?;
             match name {
                 "id" => set(&mut uri.id, bytes, name)?,
                 "slot-id" => {
@@ -104,17 +104,19 @@ impl Pkcs11Uri {
             let (name, value) = part
                 .split_once('=')
                 .ok_or_else(|| bad(format!("query attribute {part:?} has no '='")))?;
-            let value = utf8(pct_decode(value)?, name)?;
+            // The name is judged before the value is decoded, so a `pin-value` is refused
+            // without its text reaching any message.
+            if name == "pin-value" {
+                return Err(bad(
+                    "pin-value puts the PIN in the command line, where other users can read it; use pin-source=file:/path, --pin-file or FHIRSIG_PKCS11_PIN",
+                ));
+            }
+            let value = utf8(pct_decode(value, name)?, name)?;
             match name {
                 "pin-source" => {
                     let path = value.strip_prefix("file:").unwrap_or(&value);
                     let path = path.strip_prefix("//").unwrap_or(path).to_owned();
                     set(&mut uri.pin_source, PinSource::File(path), name)?;
-                }
-                "pin-value" => {
-                    return Err(bad(
-                        "pin-value puts the PIN in the command line, where other users can read it; use pin-source=file:/path, --pin-file or FHIRSIG_PKCS11_PIN",
-                    ))
                 }
                 "module-path" => set(&mut uri.module_path, value, name)?,
                 "module-name" => set(&mut uri.module_name, value, name)?,
@@ -186,17 +188,20 @@ fn utf8(bytes: Vec<u8>, name: &str) -> Result<String, Pkcs11Error> {
     String::from_utf8(bytes).map_err(|_| bad(format!("attribute {name:?} is not UTF-8")))
 }
 
-fn pct_decode(text: &str) -> Result<Vec<u8>, Pkcs11Error> {
+/// RFC 3986 percent-decoding: `%` and exactly two hex digits. Errors name the attribute, never
+/// its value (a value may be a secret).
+fn pct_decode(text: &str, name: &str) -> Result<Vec<u8>, Pkcs11Error> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let digits = bytes
-                .get(i + 1..i + 3)
-                .and_then(|d| std::str::from_utf8(d).ok())
-                .and_then(|d| u8::from_str_radix(d, 16).ok())
-                .ok_or_else(|| bad(format!("bad percent-encoding in {text:?}")))?;
+            let digits = match bytes.get(i + 1..i + 3) {
+                Some([hi, lo]) if hi.is_ascii_hexdigit() && lo.is_ascii_hexdigit() => {
+                    hex_value(*hi) * 16 + hex_value(*lo)
+                }
+                _ => return Err(bad(format!("bad percent-encoding in attribute {name:?}"))),
+            };
             out.push(digits);
             i += 3;
         } else {
@@ -205,6 +210,14 @@ fn pct_decode(text: &str) -> Result<Vec<u8>, Pkcs11Error> {
         }
     }
     Ok(out)
+}
+
+fn hex_value(digit: u8) -> u8 {
+    // Only called on ASCII hex digits, whose value is below 16.
+    char::from(digit)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -172,8 +172,20 @@ fn check(args: CheckArgs) -> Result<Status, CliError> {
     let chain = crate::commands::sign::signer_chain(args.cert.as_deref(), &loaded)?;
     let leaf: &Certificate = chain.leaf();
     let key_jwk = loaded.signer.verifying_key().to_jwk();
-    let matches = fhirsig_core::jws::VerifyingKey::from_certificate_der(leaf.der())
-        .is_ok_and(|k| k.to_jwk() == key_jwk);
+    let cert_key = fhirsig_core::jws::VerifyingKey::from_certificate_der(leaf.der()).ok();
+    let same_public_key = cert_key.as_ref().is_some_and(|k| k.to_jwk() == key_jwk);
+    // The public halves can agree while the private key is another one (a token whose
+    // certificate is not its key's): one test signature, checked with the certificate's key,
+    // is what proves the pair.
+    const PROBE: &[u8] = b"fhirsig keys check: test signature";
+    let alg = loaded.signer.default_algorithm();
+    let test_signature = match loaded.signer.sign_raw(alg, PROBE) {
+        Ok(sig) => cert_key
+            .as_ref()
+            .is_some_and(|k| k.verify_signature(alg, PROBE, &sig).is_ok()),
+        Err(_) => false,
+    };
+    let matches = same_public_key && test_signature;
     let key_usage = key_usage_names(leaf);
     let ekus = extended_key_usages(leaf);
     let identifiers = certificate_identifiers(leaf);
@@ -201,6 +213,8 @@ fn check(args: CheckArgs) -> Result<Status, CliError> {
                     json!({"system": system, "value": value})).collect::<Vec<_>>()},
             "chainLength": chain.to_der_list().len(),
             "keyMatchesCertificate": matches,
+            "samePublicKey": same_public_key,
+            "testSignatureVerifies": test_signature,
             "keyUsageAllowsSignatures": signs,
         });
         format!("{value}\n")
@@ -241,7 +255,9 @@ fn check(args: CheckArgs) -> Result<Status, CliError> {
             chain.to_der_list().len()
         ));
         text.push_str(if matches {
-            "match        the key is the certificate's key\n"
+            "match        the key is the certificate's key (a test signature verifies with it)\n"
+        } else if same_public_key {
+            "MISMATCH     a test signature does NOT verify with the certificate's key: the private key is another one\n"
         } else {
             "MISMATCH     the key is NOT the certificate's key: signatures would not verify\n"
         });

@@ -321,6 +321,12 @@ pub enum KeyError {
         /// The modulus length found.
         bits: usize,
     },
+    /// RSA keys over 8192 bits are refused before any arithmetic: no CA issues them, and a
+    /// crafted one would tie the signer up for minutes.
+    RsaKeyTooLarge {
+        /// The modulus length found.
+        bits: usize,
+    },
     /// A JWK member is missing or is not the expected base64url string.
     JwkMember {
         /// The member name.
@@ -373,6 +379,9 @@ impl fmt::Display for KeyError {
             }
             Self::RsaKeyTooSmall { bits } => {
                 write!(f, "RSA key has {bits} bits; at least 2048 are required")
+            }
+            Self::RsaKeyTooLarge { bits } => {
+                write!(f, "RSA key has {bits} bits; at most 8192 are accepted")
             }
             Self::JwkMember { name } => {
                 write!(f, "JWK member \"{name}\" is missing or not a base64url string")

@@ -13,7 +13,7 @@ use super::ec::{self, Curve, EcPrivate};
 use super::jwk::{Jwk, Operation};
 use super::rsa_any_size::{self, AnySizeRsa, RsaComponents};
 use super::signer::{default_algorithm_for, Signer};
-use super::verifying_key::{algorithms_for, jwk_point, Public, RSA_MIN_BITS};
+use super::verifying_key::{algorithms_for, check_rsa_bits, jwk_point, Public};
 use super::{pem, Algorithm, JwsError, KeyError, KeyKind, VerifyingKey};
 
 /// A private key that signs JWS. Its `Debug` output names the key kind only, never key material.
@@ -246,9 +246,7 @@ impl SigningKey {
     fn from_rsa_jwk(jwk: &Jwk) -> Result<Self, KeyError> {
         let n = jwk.bytes("n")?;
         let bits = asn1::bit_len(&n);
-        if bits < RSA_MIN_BITS {
-            return Err(KeyError::RsaKeyTooSmall { bits });
-        }
+        check_rsa_bits(bits)?;
         if !rsa_any_size::ring_signs(bits) {
             let (d, p, q) = (jwk.bytes("d")?, jwk.bytes("p")?, jwk.bytes("q")?);
             let e = jwk.bytes("e")?;
@@ -377,9 +375,7 @@ fn check_rsa_private_size(der: &[u8]) -> Result<usize, KeyError> {
     let mut seq = Reader::new(outer.read(asn1::SEQUENCE).map_err(malformed)?);
     seq.read(asn1::INTEGER).map_err(malformed)?;
     let bits = asn1::bit_len(seq.read_unsigned().map_err(malformed)?);
-    if bits < RSA_MIN_BITS {
-        return Err(KeyError::RsaKeyTooSmall { bits });
-    }
+    check_rsa_bits(bits)?;
     Ok(bits)
 }
 

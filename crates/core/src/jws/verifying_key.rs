@@ -12,6 +12,19 @@ use super::{b64, pem, Algorithm, JwsError, KeyError, KeyKind};
 
 /// The smallest RSA modulus accepted, in bits (RFC 7518 section 3.3).
 pub(crate) const RSA_MIN_BITS: usize = 2048;
+/// The largest RSA modulus accepted (ring verifies up to 8192 bits).
+pub(crate) const RSA_MAX_BITS: usize = 8192;
+
+/// Refuses an RSA modulus length outside 2048..=8192 bits.
+pub(crate) fn check_rsa_bits(bits: usize) -> Result<(), KeyError> {
+    if bits < RSA_MIN_BITS {
+        return Err(KeyError::RsaKeyTooSmall { bits });
+    }
+    if bits > RSA_MAX_BITS {
+        return Err(KeyError::RsaKeyTooLarge { bits });
+    }
+    Ok(())
+}
 
 /// A public key that verifies JWS signatures. Knows which algorithms it can check.
 #[derive(Clone, PartialEq, Eq)]
@@ -31,10 +44,7 @@ pub(crate) enum Public {
 impl VerifyingKey {
     pub(crate) fn from_public(material: Public) -> Result<Self, KeyError> {
         if let Public::Rsa { n, .. } = &material {
-            let bits = asn1::bit_len(n);
-            if bits < RSA_MIN_BITS {
-                return Err(KeyError::RsaKeyTooSmall { bits });
-            }
+            check_rsa_bits(asn1::bit_len(n))?;
         }
         Ok(Self {
             material,

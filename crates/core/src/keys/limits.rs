@@ -13,5 +13,9 @@ pub const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
 /// The largest scrypt parallelisation parameter accepted.
 pub const MAX_SCRYPT_PARALLELISM: u64 = 16;
 
+/// The most password-based decryptions (encrypted parts and shrouded key bags) of one PKCS#12
+/// file: each may cost a full key derivation. `openssl pkcs12 -export` writes two.
+pub const MAX_PKCS12_DECRYPTIONS: usize = 8;
+
 /// The most bags (keys, certificates, …) read from one PKCS#12 file.
 pub const MAX_PKCS12_BAGS: usize = 256;

@@ -62,6 +62,13 @@ fn pbes2(
             u64::from(scrypt.block_size),
             u64::from(scrypt.parallelization),
         );
+        // RFC 7914 section 2: N a power of two greater than 1, r and p at least 1 (`pkcs5`
+        // computes log2(N) unchecked).
+        if n < 2 || !n.is_power_of_two() || r == 0 || p == 0 {
+            return Err(KeyError::Malformed {
+                what: "scrypt parameters (N must be a power of 2 above 1, r and p at least 1)",
+            });
+        }
         let memory = 128u64.saturating_mul(n).saturating_mul(r);
         if memory > limits::MAX_SCRYPT_MEMORY || p > limits::MAX_SCRYPT_PARALLELISM {
             return Err(KeyError::EncryptionLimit {
@@ -172,6 +179,11 @@ fn cbc_decrypt<C: BlockCipherDecrypt + Clone>(
 
 /// An iteration count as the PKCS#12 KDF takes it, within [`limits::MAX_ITERATIONS`].
 pub(super) fn iteration_count(integer: &[u8]) -> Result<i32, KeyError> {
+    if integer.first().is_some_and(|&b| b & 0x80 != 0) {
+        return Err(KeyError::Malformed {
+            what: "iteration count (negative)",
+        });
+    }
     if integer.len() > 8 {
         return Err(over_limit(u64::MAX));
     }
@@ -269,6 +281,10 @@ mod tests {
         assert!(matches!(
             iteration_count(&[1; 9]),
             Err(KeyError::EncryptionLimit { .. })
+        ));
+        assert!(matches!(
+            iteration_count(&[0xff]),
+            Err(KeyError::Malformed { .. })
         ));
     }
 }

@@ -71,7 +71,7 @@ pub(super) fn open(
         let info = safes
             .read(asn1::SEQUENCE)
             .map_err(malformed("ContentInfo"))?;
-        let contents = content(info, password)?;
+        let contents = content(info, password, &mut bags.decryptions)?;
         bags.read_safe_contents(&contents, password, 0)?;
     }
     let key = match bags.keys.len() {
@@ -110,7 +110,11 @@ fn data_content(info: &[u8]) -> Result<&[u8], KeyError> {
 
 /// A SafeContents DER from one ContentInfo of the authenticated safe: as is for `data`,
 /// decrypted for `encryptedData`.
-fn content(info: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+fn content(
+    info: &[u8],
+    password: &Password,
+    decryptions: &mut usize,
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let mut reader = Reader::new(info);
     let oid = oid_text(
         reader
@@ -141,6 +145,7 @@ fn content(info: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>, KeyEr
                 .map_err(malformed("encryption algorithm"))?;
             // encryptedContent [0] IMPLICIT OCTET STRING, primitive in DER.
             let ciphertext = eci.read(0x80).map_err(malformed("encryptedContent"))?;
+            count_decryption(decryptions)?;
             pbe::decrypt(algorithm, password.expose(), ciphertext)
         }
         other => Err(bad(format!(
@@ -208,11 +213,26 @@ fn check_mac(mac_data: &[u8], auth_safe: &[u8], password: &Password) -> Result<(
         .map_err(|_| KeyError::WrongPassword)
 }
 
+/// Counts one password-based decryption against [`limits::MAX_PKCS12_DECRYPTIONS`].
+fn count_decryption(decryptions: &mut usize) -> Result<(), KeyError> {
+    *decryptions += 1;
+    if *decryptions > limits::MAX_PKCS12_DECRYPTIONS {
+        return Err(KeyError::EncryptionLimit {
+            reason: format!(
+                "more than {} encrypted parts and keys in one PKCS#12 file",
+                limits::MAX_PKCS12_DECRYPTIONS
+            ),
+        });
+    }
+    Ok(())
+}
+
 #[derive(Default)]
 struct Bags {
     keys: Vec<SigningKey>,
     certificates: Vec<Vec<u8>>,
     count: usize,
+    decryptions: usize,
 }
 
 impl Bags {
@@ -245,7 +265,10 @@ impl Bags {
                 .map_err(malformed("SafeBag value"))?;
             match bag_id.as_str() {
                 KEY_BAG => self.keys.push(SigningKey::from_der(value)?),
-                SHROUDED_KEY_BAG => self.keys.push(super::decrypt_pkcs8(value, password)?),
+                SHROUDED_KEY_BAG => {
+                    count_decryption(&mut self.decryptions)?;
+                    self.keys.push(super::decrypt_pkcs8(value, password)?);
+                }
                 CERT_BAG => {
                     let mut cert_bag = Reader::new(
                         Reader::new(value)
