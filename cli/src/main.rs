@@ -115,6 +115,9 @@ Examples:
 `fhirsig provenance <COMMAND> --help` lists every option of each subcommand."
     )]
     Provenance(commands::provenance::ProvenanceCommand),
+    /// Serve signing and verification over HTTP as FHIR operations ($sign, $verify-signature,
+    /// $provenance), with TLS, tokens, an audit trail and metrics.
+    Serve(commands::serve::ServeArgs),
     /// Write a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
     #[command(hide = true)]
     Completions(commands::generate::CompletionsArgs),
@@ -153,6 +156,7 @@ fn main() -> ExitCode {
         Command::Pki { command } => commands::pki::run(command),
         Command::Doc(args) => commands::doc::run(args),
         Command::Provenance(command) => commands::provenance::run(command),
+        Command::Serve(args) => commands::serve::run(args),
         Command::Completions(args) => commands::generate::completions(args, Cli::command()),
         Command::Man(args) => commands::generate::man(args, Cli::command()),
     };

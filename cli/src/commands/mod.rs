@@ -11,5 +11,6 @@ pub mod keys;
 #[cfg(feature = "test-pki")]
 pub mod pki;
 pub mod provenance;
+pub mod serve;
 pub mod sign;
 pub mod verify;

@@ -104,7 +104,12 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         .map_err(|_| CliError::input(format!("{}: not UTF-8 text", input.name)))?;
     let loaded = args.key.load(args.cert.as_deref())?;
     let chain = signer_chain(args.cert.as_deref(), &loaded)?;
-    let who = who(&args, &chain)?;
+    let who = who_party(
+        args.who_system.as_deref(),
+        args.who_value.as_deref(),
+        args.who_display.clone(),
+        &chain,
+    )?;
     let on_behalf_of = args.on_behalf_of.as_deref().map(party).transpose()?;
     let signing_time = match args.at.as_deref() {
         Some(text) => {
@@ -191,15 +196,22 @@ pub(crate) fn signer_chain(
     }
 }
 
-fn who(args: &SignArgs, chain: &CertificateChain) -> Result<Party, CliError> {
+/// Signature.who.identifier: the given system and value, else the certificate's first known
+/// identifier (its NPI otherName, …).
+pub(crate) fn who_party(
+    who_system: Option<&str>,
+    who_value: Option<&str>,
+    display: Option<String>,
+    chain: &CertificateChain,
+) -> Result<Party, CliError> {
     let from_cert = certificate_identifiers(chain.leaf());
-    let (system, value) = match (&args.who_system, &args.who_value) {
+    let (system, value) = match (who_system, who_value) {
         (system, Some(value)) => {
             let system = system
-                .clone()
+                .map(str::to_owned)
                 .or_else(|| from_cert.first().map(|(s, _)| (*s).to_owned()))
                 .unwrap_or_else(|| "http://hl7.org/fhir/sid/us-npi".to_owned());
-            (system, value.clone())
+            (system, value.to_owned())
         }
         (_, None) => match from_cert.first() {
             Some((system, value)) => ((*system).to_owned(), value.clone()),
@@ -214,7 +226,7 @@ fn who(args: &SignArgs, chain: &CertificateChain) -> Result<Party, CliError> {
     Ok(Party {
         system,
         value,
-        display: args.who_display.clone(),
+        display,
     })
 }
 

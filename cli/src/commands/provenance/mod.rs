@@ -2,7 +2,7 @@
 
 mod build;
 mod check;
-mod common;
+pub(crate) mod common;
 mod for_bundle;
 mod for_task;
 mod sign;

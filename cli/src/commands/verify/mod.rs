@@ -112,7 +112,7 @@ pub struct VerifyArgs {
 }
 
 /// `512M`, `2G`, `65536`: a byte count with an optional binary K/M/G suffix (KiB, MiB, GiB).
-fn parse_bytes(text: &str) -> Result<usize, String> {
+pub(crate) fn parse_bytes(text: &str) -> Result<usize, String> {
     let trimmed = text.trim();
     let (digits, shift) = match trimmed.as_bytes().last().map(u8::to_ascii_uppercase) {
         Some(b'K') => (&trimmed[..trimmed.len() - 1], 10),

@@ -1,0 +1,343 @@
+//! The FHIR operations: each takes the request body and query, calls the same core functions
+//! as the CLI command it mirrors, and returns a complete reply. They run on blocking threads.
+
+use fhirsig_core::fhir::{
+    file_operation_outcome, file_verdict, sign_with_certificates, verify_document, write_file_json,
+    write_signature_json, FileRules, Profile, SignRequest, VerifyOptions,
+};
+use fhirsig_provenance::{add_to_bundle, Scope};
+use serde_json::json;
+
+use super::state::SignerConfig;
+use crate::commands::provenance::common::AgentArgs;
+
+/// `application/fhir+json`.
+pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
+
+/// A complete answer.
+#[derive(Debug)]
+pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// Its content type.
+    pub content_type: &'static str,
+    /// Its body.
+    pub body: Vec<u8>,
+    /// For metrics and the audit trail: `signed`, `verified`, `not-verified`, `added`,
+    /// `rejected`, `ok`.
+    pub outcome: &'static str,
+}
+
+impl Reply {
+    /// A FHIR resource with status 200.
+    pub fn fhir(body: impl Into<Vec<u8>>, outcome: &'static str) -> Self {
+        Reply {
+            status: 200,
+            content_type: FHIR_JSON,
+            body: body.into(),
+            outcome,
+        }
+    }
+
+    /// An OperationOutcome with one error issue.
+    pub fn error(status: u16, code: &str, diagnostics: &str) -> Self {
+        let body = json!({
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": code, "diagnostics": diagnostics}]
+        });
+        Reply {
+            status,
+            content_type: FHIR_JSON,
+            body: format!("{body}\n").into_bytes(),
+            outcome: "rejected",
+        }
+    }
+}
+
+/// A query parameter's value (the last one given), percent-decoded.
+pub fn query_param(query: &str, name: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .filter(|(key, _)| *key == name)
+        .map(|(_, value)| percent_decode(value))
+        .next_back()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'%' if i + 2 < bytes.len() + 1
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit) =>
+            {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("00");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(0));
+                i += 3;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A body that is not strict JSON: 400 with the parser's message, which names the place.
+fn json_error(e: &fhirsig_jcs::ParseError) -> Reply {
+    let hint = e
+        .hint()
+        .map(|h| format!(" (hint: {h})"))
+        .unwrap_or_default();
+    let mut reply = Reply::error(400, "invalid", &format!("{e}{hint}"));
+    // The JSON Pointer of the failure, also machine-readable (issue.expression is FHIRPath,
+    // so the pointer goes in an extension).
+    let body = json!({
+        "resourceType": "OperationOutcome",
+        "issue": [{
+            "severity": "error", "code": "invalid", "diagnostics": format!("{e}{hint}"),
+            "extension": [{"url": "https://fhirsig.example.invalid/StructureDefinition/json-pointer",
+                           "valueString": e.pointer()}]
+        }]
+    });
+    reply.body = format!("{body}\n").into_bytes();
+    reply
+}
+
+/// `POST /fhir/$verify-signature`: every signature in the body, the file verdict; an
+/// OperationOutcome (200 verified, 422 not), or the JSON report when `json` is asked for.
+pub fn verify(body: &[u8], query: &str, options: &VerifyOptions, json_report: bool) -> Reply {
+    let doc = match fhirsig_jcs::parse(body) {
+        Ok(doc) => doc,
+        Err(e) => return json_error(&e),
+    };
+    let rules = FileRules {
+        subject: query_param(query, "pointer"),
+        require_all_signed: query_param(query, "require-all-signed").is_some_and(|v| v != "false"),
+    };
+    if let Some(pointer) = &rules.subject {
+        if doc.pointer(pointer).is_none() {
+            return Reply::error(
+                400,
+                "invalid",
+                &format!("pointer {pointer:?} names nothing in the body"),
+            );
+        }
+    }
+    let results = verify_document(&doc, options);
+    let verdict = file_verdict(&doc, &results, &rules);
+    let (status, outcome) = if verdict.verified {
+        (200, "verified")
+    } else {
+        (422, "not-verified")
+    };
+    let body = if json_report {
+        let mut out = Vec::with_capacity(4096);
+        out.extend_from_slice(b"{\"signatures\":[");
+        for (i, result) in results.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_signature_json(&mut out, "request", result);
+        }
+        out.extend_from_slice(b"],\"file\":");
+        write_file_json(&mut out, "request", &verdict, results.len());
+        out.extend_from_slice(b"}\n");
+        out
+    } else {
+        (file_operation_outcome(&results, &verdict) + "\n").into_bytes()
+    };
+    Reply {
+        status,
+        content_type: if json_report {
+            "application/json"
+        } else {
+            FHIR_JSON
+        },
+        body,
+        outcome,
+    }
+}
+
+/// `POST /fhir/$sign`: the body signed as `fhirsig sign` signs it with the configured key, at
+/// the request's second; query `profile` (cdex, cdex2, r6) and `pointer`.
+pub fn sign(body: &[u8], query: &str, signer: &SignerConfig, now: time::OffsetDateTime) -> Reply {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Reply::error(400, "invalid", "the body is not UTF-8 text");
+    };
+    if let Err(e) = fhirsig_jcs::parse(body) {
+        return json_error(&e);
+    }
+    let profile = match query_param(query, "profile").as_deref() {
+        None => Profile::Cdex,
+        Some(name) => match Profile::from_name(name) {
+            Some(p) => p,
+            None => {
+                return Reply::error(
+                    400,
+                    "invalid",
+                    &format!("unknown profile {name:?} (cdex, cdex2, r6)"),
+                )
+            }
+        },
+    };
+    let request = SignRequest {
+        key: signer.key.signer.as_ref(),
+        chain: signer.chain.to_der_list(),
+        profile,
+        signing_time: now,
+        who: signer.who.clone(),
+        on_behalf_of: None,
+        algorithm: None,
+        kty_compat: false,
+        replace: false,
+        exact_header: None,
+    };
+    match sign_with_certificates(
+        text,
+        query_param(query, "pointer").as_deref(),
+        &request,
+        &[],
+    ) {
+        Ok(signed) => Reply::fhir(signed.text, "signed"),
+        Err(e) => Reply::error(422, "processing", &e.to_string()),
+    }
+}
+
+/// `POST /fhir/$provenance`: the Bundle with a Provenance entry (or one per entry), as
+/// `fhirsig provenance for-bundle`; query `profile`, `author`, `author-org`, `transmitter`,
+/// `per-entry`; `recorded` is the request's time.
+pub fn provenance(body: &[u8], query: &str, now: &str) -> Reply {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Reply::error(400, "invalid", "the body is not UTF-8 text");
+    };
+    if let Err(e) = fhirsig_jcs::parse(body) {
+        return json_error(&e);
+    }
+    let profile = match query_param(query, "profile")
+        .as_deref()
+        .unwrap_or("us-core")
+        .parse()
+    {
+        Ok(profile) => profile,
+        Err(_) => return Reply::error(400, "invalid", "profile must be us-core, hrex or pdex"),
+    };
+    let agents = AgentArgs {
+        profile,
+        author: query_param(query, "author"),
+        author_org: query_param(query, "author-org"),
+        transmitter: query_param(query, "transmitter"),
+        recorded: Some(now.to_owned()),
+        occurred: query_param(query, "occurred"),
+        source_format: query_param(query, "source-format"),
+    };
+    let template = match agents.template() {
+        Ok(t) => t,
+        Err(e) => return Reply::error(400, "invalid", &e.to_string()),
+    };
+    let scope = if query_param(query, "per-entry").is_some_and(|v| v != "false") {
+        Scope::PerEntry
+    } else {
+        Scope::WholeBundle
+    };
+    match add_to_bundle(text, &template, scope) {
+        Ok(out) => Reply::fhir(out, "added"),
+        Err(e) => Reply::error(422, "processing", &e.to_string()),
+    }
+}
+
+/// `GET /fhir/metadata`: the CapabilityStatement, with the operations' definitions contained.
+pub fn metadata(signing: bool, now: &str) -> Reply {
+    let parameter = |name: &str, use_: &str, min: u32, max: &str, kind: &str, doc: &str| json!({"name": name, "use": use_, "min": min, "max": max, "type": kind, "documentation": doc});
+    let definition = |id: &str,
+                      code: &str,
+                      description: &str,
+                      parameters: Vec<serde_json::Value>| {
+        json!({
+            "resourceType": "OperationDefinition", "id": id, "status": "active", "kind": "operation",
+            "name": code, "code": code, "system": true, "type": false, "instance": false,
+            "description": description, "parameter": parameters
+        })
+    };
+    let mut contained = vec![definition(
+        "verify-signature",
+        "verify-signature",
+        "Verifies every signature in the posted resource (CDex, R6 and Provenance signatures): JWS, the CDex rules, the certificate chain against the server's trust anchors, the signer's identity. 200 with an OperationOutcome when the file verifies, 422 when it does not, 400 for a body that is not strict JSON. Accept: application/json answers the JSON report.",
+        vec![
+            parameter("resource", "in", 1, "1", "Resource", "the posted body"),
+            parameter("pointer", "in", 0, "1", "string", "JSON Pointer of the object the file is about"),
+            parameter("require-all-signed", "in", 0, "1", "boolean", "fail when a resource is not covered by a verified signature"),
+            parameter("return", "out", 1, "1", "OperationOutcome", "the verdict and every check"),
+        ],
+    ),
+    definition(
+        "provenance",
+        "provenance",
+        "Adds US Core / HRex / PDex Provenance entries to the posted Bundle (as `fhirsig provenance for-bundle`).",
+        vec![
+            parameter("resource", "in", 1, "1", "Bundle", "the posted body"),
+            parameter("profile", "in", 0, "1", "code", "us-core (default), hrex or pdex"),
+            parameter("author", "in", 0, "1", "string", "the author reference"),
+            parameter("author-org", "in", 0, "1", "string", "the organisation the author acts for"),
+            parameter("transmitter", "in", 0, "1", "string", "the transmitter reference"),
+            parameter("per-entry", "in", 0, "1", "boolean", "one Provenance per entry"),
+            parameter("return", "out", 1, "1", "Bundle", "the Bundle with its Provenance"),
+        ],
+    )];
+    let mut operations = vec![
+        json!({"name": "verify-signature", "definition": "#verify-signature"}),
+        json!({"name": "provenance", "definition": "#provenance"}),
+    ];
+    if signing {
+        contained.push(definition(
+            "sign",
+            "sign",
+            "Signs the posted Bundle or QuestionnaireResponse with the server's key (CDex detached JWS in Signature.data, x5c, sigT, srCms), byte for byte as `fhirsig sign` does at the same second.",
+            vec![
+                parameter("resource", "in", 1, "1", "Resource", "the posted body"),
+                parameter("profile", "in", 0, "1", "code", "cdex (default), cdex2 or r6"),
+                parameter("pointer", "in", 0, "1", "string", "JSON Pointer of the object to sign"),
+                parameter("return", "out", 1, "1", "Resource", "the signed resource"),
+            ],
+        ));
+        operations.insert(0, json!({"name": "sign", "definition": "#sign"}));
+    }
+    let statement = json!({
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": now,
+        "kind": "instance",
+        "software": {"name": "fhirsig", "version": env!("CARGO_PKG_VERSION")},
+        "implementation": {"description": "fhirsig serve: FHIR signatures and Provenance"},
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json"],
+        "contained": contained,
+        "rest": [{"mode": "server", "operation": operations}]
+    });
+    Reply::fhir(format!("{statement}\n"), "ok")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_parameters() {
+        assert_eq!(
+            query_param("profile=r6&pointer=%2Fitem%2F0", "pointer").as_deref(),
+            Some("/item/0")
+        );
+        assert_eq!(query_param("a=1&a=2", "a").as_deref(), Some("2"));
+        assert_eq!(query_param("per-entry", "per-entry").as_deref(), Some(""));
+        assert_eq!(query_param("x=%zz%4", "x").as_deref(), Some("%zz%4"));
+        assert_eq!(query_param("", "x"), None);
+    }
+}
