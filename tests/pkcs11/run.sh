@@ -68,6 +68,30 @@ k11 provenance sign "$work/answered.json" --key 'pkcs11:token=fhirsig-test;objec
 echo "ok    fhirsig provenance verify"
 "$py" tests/pkcs11/peer_verify.py provenance "$work/provenance.signed.json"
 
+echo "== fhirsig serve signs with the token key over HTTP; fhirsig and jwcrypto verify"
+"$bin" serve --listen 127.0.0.1:0 --key 'pkcs11:token=fhirsig-test;object=ec-signer' \
+  --pkcs11-module "$module" --pin-file "$pin_file" --trust "$fixtures/ca.cert.pem" 2>"$work/serve.log" &
+serve_pid=$!
+for _ in $(seq 100); do
+  port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve.log")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+python3 - "$port" "$work/bundle.json" "$work/peer/served-hsm.signed.json" <<'PY'
+import sys, urllib.request
+port, source, target = sys.argv[1:4]
+for _ in range(3):  # three requests through the one token session
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/fhir/$sign", data=open(source, "rb").read(),
+                                     headers={"Content-Type": "application/fhir+json"}, method="POST")
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200, response.status
+        open(target, "wb").write(response.read())
+PY
+kill -TERM "$serve_pid"; wait "$serve_pid"
+if grep -qF -- "$pin" "$work/serve.log"; then echo "FAIL: the PIN is in the server's output" >&2; exit 1; fi
+"$bin" verify "$work/peer/served-hsm.signed.json" --trust "$fixtures/ca.cert.pem" >/dev/null
+echo "ok    \$sign through PKCS#11; fhirsig verify"
+
 echo "== PKCS#11 failures exit 2 and never print the PIN"
 expect_2() { # expect_2 WHAT ARGS...: exit status 2, no PIN in the output
   local what=$1; shift
