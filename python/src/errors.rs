@@ -32,7 +32,10 @@ pub fn policy_error(py: Python<'_>, message: &str) -> PyErr {
 /// A strict-JSON refusal as `InputError`, its kind the published vectors' code
 /// (`duplicate-member`, `number-out-of-range`, …).
 pub fn parse_error(py: Python<'_>, e: &fhirsig_jcs::ParseError) -> PyErr {
-    let hint = e.hint().map(|h| format!(" (hint: {h})")).unwrap_or_default();
+    let hint = e
+        .hint()
+        .map(|h| format!(" (hint: {h})"))
+        .unwrap_or_default();
     input_error(py, &format!("{e}{hint}"), parse_kind(e))
 }
 

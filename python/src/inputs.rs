@@ -2,7 +2,7 @@
 //! certificates and keys; RFC 3339 strings or datetimes for instants.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyByteArray, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyString};
 
 use crate::errors::input_error;
 
@@ -54,7 +54,9 @@ pub fn instant_of(value: &Bound<'_, PyAny>) -> PyResult<u64> {
         let text = s.to_cow()?;
         return fhirsig_core::trust::parse_rfc3339(&text)
             .map(|t| t.as_secs())
-            .ok_or_else(|| input_error(py, &format!("{text:?} is not an RFC 3339 instant"), "time"));
+            .ok_or_else(|| {
+                input_error(py, &format!("{text:?} is not an RFC 3339 instant"), "time")
+            });
     }
     if value.hasattr("timestamp")? {
         if value.getattr("tzinfo")?.is_none() {
@@ -70,7 +72,11 @@ pub fn instant_of(value: &Bound<'_, PyAny>) -> PyResult<u64> {
         }
         return Ok(seconds.floor() as u64);
     }
-    Err(input_error(py, "at: expected an RFC 3339 string or a datetime", "time"))
+    Err(input_error(
+        py,
+        "at: expected an RFC 3339 string or a datetime",
+        "time",
+    ))
 }
 
 /// The clock, in Unix seconds (the binding reads it; the core never does).

@@ -43,15 +43,19 @@ fn payload<'py>(
     let doc = fhirsig_jcs::parse(&input).map_err(|e| parse_error(py, &e))?;
     let pointer = pointer.unwrap_or("");
     let node = doc.pointer(pointer).ok_or_else(|| {
-        input_error(py, &format!("nothing at JSON Pointer {pointer:?}"), "pointer")
+        input_error(
+            py,
+            &format!("nothing at JSON Pointer {pointer:?}"),
+            "pointer",
+        )
     })?;
     let result = match canonicalization {
         Some(uri) => {
             let rule = Canonicalization::from_uri(uri).map_err(|e| {
                 let kind = match e {
-                    fhirsig_core::canonicalization::CanonicalizationError::Unsupported { .. } => {
-                        "unsupported-canonicalization"
-                    }
+                    fhirsig_core::canonicalization::CanonicalizationError::Unsupported {
+                        ..
+                    } => "unsupported-canonicalization",
                     _ => "unknown-canonicalization",
                 };
                 input_error(py, &e.to_string(), kind)

@@ -31,8 +31,12 @@ impl NativeSigner {
         password: Option<String>,
         profile: &str,
     ) -> PyResult<Self> {
-        let profile = Profile::from_name(profile)
-            .ok_or_else(|| policy_error(py, &format!("unknown profile {profile:?}: cdex, cdex2 or r6")))?;
+        let profile = Profile::from_name(profile).ok_or_else(|| {
+            policy_error(
+                py,
+                &format!("unknown profile {profile:?}: cdex, cdex2 or r6"),
+            )
+        })?;
         let material = material_of(key)?;
         let password = password.map(Password::new);
         let opened = open_key_file(&material, password.as_ref())
@@ -43,14 +47,17 @@ impl NativeSigner {
                 CertificateChain::from_pem(&pem)
                     .map_err(|e| input_error(py, &format!("cert: {e}"), "certificate"))?
             }
-            None if opened.chain.is_empty() => {
-                return Err(key_source_error(
+            None if opened.chain.is_empty() => return Err(key_source_error(
+                py,
+                "the key file holds no certificate: pass cert= (the signer's chain, leaf first)",
+            )),
+            None => CertificateChain::from_der(opened.chain.clone()).map_err(|e| {
+                input_error(
                     py,
-                    "the key file holds no certificate: pass cert= (the signer's chain, leaf first)",
-                ))
-            }
-            None => CertificateChain::from_der(opened.chain.clone())
-                .map_err(|e| input_error(py, &format!("the key file's certificates: {e}"), "certificate"))?,
+                    &format!("the key file's certificates: {e}"),
+                    "certificate",
+                )
+            })?,
         };
         let identifiers = certificate_identifiers(chain.leaf());
         let Some((system, value)) = identifiers.first() else {
@@ -88,8 +95,9 @@ impl NativeSigner {
             Some(at) => instant_of(&at)?,
             None => now(),
         };
-        let signing_time = time::OffsetDateTime::from_unix_timestamp(i64::try_from(seconds).unwrap_or(0))
-            .map_err(|_| input_error(py, "the signing time is out of range", "time"))?;
+        let signing_time =
+            time::OffsetDateTime::from_unix_timestamp(i64::try_from(seconds).unwrap_or(0))
+                .map_err(|_| input_error(py, "the signing time is out of range", "time"))?;
         let request = SignRequest {
             key: &self.key,
             chain: self.chain.to_der_list(),

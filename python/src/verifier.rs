@@ -10,9 +10,7 @@ use fhirsig_core::fhir::{
     write_signature_json, FileRules, Profile, SignatureVerification, VerifyOptions,
 };
 use fhirsig_core::jws::AlgorithmPolicy;
-use fhirsig_core::trust::{
-    ChainValidator, Crl, Indication, Report, TimePolicy, TrustAnchors,
-};
+use fhirsig_core::trust::{ChainValidator, Crl, Indication, Report, TimePolicy, TrustAnchors};
 use fhirsig_jcs::write_escaped;
 
 use crate::errors::{input_error, parse_error, parse_kind, policy_error};
@@ -60,7 +58,14 @@ fn write_results(out: &mut Vec<u8>, results: &[SignatureVerification]) {
         if i > 0 {
             out.push(b',');
         }
-        push_opt(out, if result.verified() { None } else { deciding_check(result.report()) });
+        push_opt(
+            out,
+            if result.verified() {
+                None
+            } else {
+                deciding_check(result.report())
+            },
+        );
     }
     out.push(b']');
 }
@@ -88,7 +93,8 @@ impl NativeVerifier {
     fn options_now(&self) -> VerifyOptions {
         let mut options = self.options.clone();
         if !self.fixed {
-            options.verification_time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(now()));
+            options.verification_time =
+                UnixTime::since_unix_epoch(std::time::Duration::from_secs(now()));
         }
         options
     }
@@ -110,12 +116,19 @@ impl NativeVerifier {
         let profile = match profile {
             None | Some("auto") => None,
             Some(name) => Some(Profile::from_name(name).ok_or_else(|| {
-                policy_error(py, &format!("unknown policy {name:?}: cdex, cdex2, r6 or auto"))
+                policy_error(
+                    py,
+                    &format!("unknown policy {name:?}: cdex, cdex2, r6 or auto"),
+                )
             })?),
         };
         let validator = if trust.is_empty() {
             if !intermediates.is_empty() || !crls.is_empty() {
-                return Err(input_error(py, "intermediates and crls need trust anchors", "trust"));
+                return Err(input_error(
+                    py,
+                    "intermediates and crls need trust anchors",
+                    "trust",
+                ));
             }
             None
         } else {
@@ -128,7 +141,8 @@ impl NativeVerifier {
                 .iter()
                 .map(|c| {
                     let bytes = material_of(c)?;
-                    Crl::from_pem_or_der(&bytes).map_err(|e| input_error(py, &format!("crls: {e}"), "crl"))
+                    Crl::from_pem_or_der(&bytes)
+                        .map_err(|e| input_error(py, &format!("crls: {e}"), "crl"))
                 })
                 .collect::<PyResult<Vec<_>>>()?;
             validator = validator.with_crls(crls);
@@ -144,7 +158,10 @@ impl NativeVerifier {
             "now" => TimePolicy::VerificationTime,
             "sigt" => TimePolicy::SigningTime,
             other => {
-                return Err(policy_error(py, &format!("time_policy {other:?}: now or sigt")))
+                return Err(policy_error(
+                    py,
+                    &format!("time_policy {other:?}: now or sigt"),
+                ))
             }
         };
         let (verification_time, fixed) = match at {
@@ -156,7 +173,9 @@ impl NativeVerifier {
                 profile,
                 algorithms: AlgorithmPolicy::default(),
                 validator,
-                verification_time: UnixTime::since_unix_epoch(std::time::Duration::from_secs(verification_time)),
+                verification_time: UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+                    verification_time,
+                )),
                 time_policy,
                 certificates: Default::default(),
             },
@@ -233,7 +252,11 @@ impl NativeVerifier {
     ) -> PyResult<String> {
         let bytes = bytes_of(document)?;
         let Some(validator) = self.options.validator.clone() else {
-            return Err(input_error(py, "verifying a document needs trust anchors", "trust"));
+            return Err(input_error(
+                py,
+                "verifying a document needs trust anchors",
+                "trust",
+            ));
         };
         let options = self.options_now();
         let verifier = DocumentVerifier::with_chain(validator, options.verification_time);
@@ -259,8 +282,19 @@ impl NativeVerifier {
         out.extend_from_slice(b",\"subIndication\":");
         push_opt(&mut out, report.sub_indication().map(|s| s.as_str()));
         out.extend_from_slice(b",\"decidingCheck\":");
-        push_opt(&mut out, if report.passed() { None } else { deciding_check(&report) });
-        out.extend_from_slice(if report.passed() { b",\"verified\":true}" } else { b",\"verified\":false}" });
+        push_opt(
+            &mut out,
+            if report.passed() {
+                None
+            } else {
+                deciding_check(&report)
+            },
+        );
+        out.extend_from_slice(if report.passed() {
+            b",\"verified\":true}"
+        } else {
+            b",\"verified\":false}"
+        });
         Ok(String::from_utf8_lossy(&out).into_owned())
     }
 }
