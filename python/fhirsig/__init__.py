@@ -197,13 +197,17 @@ class Signer:
     """Signs Bundles and QuestionnaireResponses as ``fhirsig sign`` does.
 
     ``key`` is a key file's content or path: PKCS#8, SEC1 or PKCS#1 PEM/DER, a private JWK,
-    encrypted PKCS#8 or PKCS#12 (with ``password``). ``cert`` is the chain (PEM, leaf first);
-    by default the PKCS#12 file's. ``Signature.who`` names the certificate's NPI.
+    encrypted PKCS#8 or PKCS#12 (with ``password``); or a PKCS#11 URI
+    (``"pkcs11:token=ehr;object=cdex"``) with ``module`` (the token's PKCS#11 library) and
+    ``pin``: the key never leaves the token, and one session serves every signature. ``cert``
+    is the chain (PEM, leaf first); by default the PKCS#12 file's or the token's.
+    ``Signature.who`` names the certificate's NPI.
     """
 
     def __init__(self, key: Material, cert: Optional[Material] = None, profile: str = "cdex",
-                 password: Optional[str] = None) -> None:
-        self._native = _fhirsig.NativeSigner(key, cert, password, profile)
+                 password: Optional[str] = None, module: Optional[str] = None,
+                 pin: Optional[str] = None) -> None:
+        self._native = _fhirsig.NativeSigner(key, cert, password, profile, module, pin)
 
     def sign(self, data: Data, at: Optional[Instant] = None, pointer: Optional[str] = None) -> bytes:
         """The resource with its signature added (its other bytes kept), signed at ``at`` or now."""

@@ -1,5 +1,5 @@
-//! `NativeSigner`: a file key (plain, encrypted PKCS#8, PKCS#12) and its chain, signing as
-//! `fhirsig sign` does.
+//! `NativeSigner`: a file key (plain, encrypted PKCS#8, PKCS#12) or a key on a PKCS#11 token,
+//! and its chain, signing as `fhirsig sign` does.
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -14,7 +14,7 @@ use crate::inputs::{bytes_of, instant_of, material_of, now};
 /// A signing key with its certificate chain and signer identity.
 #[pyclass(frozen, module = "fhirsig._fhirsig")]
 pub struct NativeSigner {
-    key: fhirsig_core::jws::SigningKey,
+    key: Box<dyn fhirsig_core::jws::Signer>,
     chain: CertificateChain,
     who: Party,
     profile: Profile,
@@ -23,13 +23,15 @@ pub struct NativeSigner {
 #[pymethods]
 impl NativeSigner {
     #[new]
-    #[pyo3(signature = (key, cert, password, profile))]
+    #[pyo3(signature = (key, cert, password, profile, module=None, pin=None))]
     fn new(
         py: Python<'_>,
         key: &Bound<'_, PyAny>,
         cert: Option<Bound<'_, PyAny>>,
         password: Option<String>,
         profile: &str,
+        module: Option<String>,
+        pin: Option<String>,
     ) -> PyResult<Self> {
         let profile = Profile::from_name(profile).ok_or_else(|| {
             policy_error(
@@ -37,26 +39,60 @@ impl NativeSigner {
                 &format!("unknown profile {profile:?}: cdex, cdex2 or r6"),
             )
         })?;
-        let material = material_of(key)?;
-        let password = password.map(Password::new);
-        let opened = open_key_file(&material, password.as_ref())
-            .map_err(|e| key_source_error(py, &e.to_string()))?;
-        let chain = match cert {
+        let cert_chain = match &cert {
             Some(cert) => {
-                let pem = material_of(&cert)?;
-                CertificateChain::from_pem(&pem)
-                    .map_err(|e| input_error(py, &format!("cert: {e}"), "certificate"))?
-            }
-            None if opened.chain.is_empty() => return Err(key_source_error(
-                py,
-                "the key file holds no certificate: pass cert= (the signer's chain, leaf first)",
-            )),
-            None => CertificateChain::from_der(opened.chain.clone()).map_err(|e| {
-                input_error(
-                    py,
-                    &format!("the key file's certificates: {e}"),
-                    "certificate",
+                let pem = material_of(cert)?;
+                Some(
+                    CertificateChain::from_pem(&pem)
+                        .map_err(|e| input_error(py, &format!("cert: {e}"), "certificate"))?,
                 )
+            }
+            None => None,
+        };
+        let uri = key
+            .extract::<String>()
+            .ok()
+            .filter(|text| fhirsig_pkcs11::Pkcs11Uri::is_pkcs11(text));
+        let (signer, own_chain): (Box<dyn fhirsig_core::jws::Signer>, Vec<Vec<u8>>) = match uri {
+            Some(uri) => {
+                let uri = fhirsig_pkcs11::Pkcs11Uri::parse(&uri)
+                    .map_err(|e| key_source_error(py, &e.to_string()))?;
+                let module = module.or_else(|| uri.module_path.clone()).ok_or_else(|| {
+                    key_source_error(
+                        py,
+                        "a pkcs11: key needs module= (the token's PKCS#11 library)",
+                    )
+                })?;
+                let module = fhirsig_pkcs11::Module::load(std::path::Path::new(&module))
+                    .map_err(|e| key_source_error(py, &e.to_string()))?;
+                let pin = pin.map(fhirsig_pkcs11::Pin::new);
+                let public = cert_chain.as_ref().and_then(|c| {
+                    fhirsig_core::jws::VerifyingKey::from_certificate_der(c.leaf().der()).ok()
+                });
+                let token = module
+                    .signer_with_public_key(&uri, pin.as_ref(), public)
+                    .map_err(|e| key_source_error(py, &e.to_string()))?;
+                let chain = token.chain().to_vec();
+                (Box::new(token), chain)
+            }
+            None => {
+                let material = material_of(key)?;
+                let password = password.map(Password::new);
+                let opened = open_key_file(&material, password.as_ref())
+                    .map_err(|e| key_source_error(py, &e.to_string()))?;
+                (Box::new(opened.key), opened.chain)
+            }
+        };
+        let chain = match cert_chain {
+            Some(chain) => chain,
+            None if own_chain.is_empty() => {
+                return Err(key_source_error(
+                    py,
+                    "the key holds no certificate: pass cert= (the signer's chain, leaf first)",
+                ))
+            }
+            None => CertificateChain::from_der(own_chain).map_err(|e| {
+                input_error(py, &format!("the key's certificates: {e}"), "certificate")
             })?,
         };
         let identifiers = certificate_identifiers(chain.leaf());
@@ -72,7 +108,7 @@ impl NativeSigner {
             display: None,
         };
         Ok(Self {
-            key: opened.key,
+            key: signer,
             chain,
             who,
             profile,
@@ -99,7 +135,7 @@ impl NativeSigner {
             time::OffsetDateTime::from_unix_timestamp(i64::try_from(seconds).unwrap_or(0))
                 .map_err(|_| input_error(py, "the signing time is out of range", "time"))?;
         let request = SignRequest {
-            key: &self.key,
+            key: self.key.as_ref(),
             chain: self.chain.to_der_list(),
             profile: self.profile,
             signing_time,

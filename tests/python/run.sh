@@ -15,6 +15,12 @@ fi
 rm -rf target/wheels
 (cd python && "$venv/bin/maturin" build --release --locked --quiet -o "$root/target/wheels")
 "$venv/bin/pip" install --quiet --force-reinstall --no-deps target/wheels/fhirsig-*.whl
+# A SoftHSM2 token for python/tests/test_pkcs11.py when SoftHSM2 and OpenSC are installed
+# (.ci/run installs them); without them those tests are reported skipped.
+if command -v softhsm2-util >/dev/null 2>&1 && command -v pkcs11-tool >/dev/null 2>&1; then
+  tests/pkcs11/softhsm-token.sh "$root/target/python-hsm" >/dev/null
+  export FHIRSIG_PKCS11_TEST_DIR="$root/target/python-hsm"
+fi
 # Run from outside python/ so the installed wheel is tested, not the source folder.
 cd "$root/target"
 if [ "${1:-}" = "--spark" ]; then
