@@ -25,7 +25,7 @@ def main(argv=None):
     parser.add_argument("--trust", action="append", required=True, help="trust anchor PEM (repeatable)")
     parser.add_argument("--crl", action="append", default=[], help="CRL PEM (repeatable)")
     parser.add_argument("--at", help="verification time, RFC 3339 (default: now)")
-    parser.add_argument("--policy", default="auto", help="cdex, cdex2, r6 or auto")
+    parser.add_argument("--policy", default="cdex", help="cdex (default), cdex2, r6 or auto")
     parser.add_argument("input", help="an NDJSON file or a folder of them")
     parser.add_argument("output", help="the Parquet folder to write")
     args = parser.parse_args(argv)

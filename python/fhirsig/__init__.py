@@ -140,8 +140,8 @@ class Verifier:
     """Verifies FHIR signatures against trust anchors, as ``fhirsig verify`` does.
 
     ``trust``, ``crls`` and ``intermediates`` take PEM (or DER) bytes, PEM text, or paths.
-    ``policy`` selects the profile signatures are held to (``"cdex"``, ``"cdex2"``, ``"r6"``, or
-    ``"auto"`` to detect it per signature). ``at`` fixes the verification time (an RFC 3339
+    ``policy`` selects the profile signatures are held to: ``"cdex"`` (the default), ``"cdex2"``,
+    ``"r6"``, or ``"auto"`` to detect it per signature. ``at`` fixes the verification time (an RFC 3339
     string or an aware datetime); without it each call verifies at the clock's second.
     ``time_policy`` is ``"now"`` (certificates judged at the verification time) or ``"sigt"``.
     """
@@ -150,7 +150,7 @@ class Verifier:
         self,
         trust: Union[Material, Sequence[Material]] = (),
         crls: Union[Material, Sequence[Material]] = (),
-        policy: str = "auto",
+        policy: str = "cdex",
         at: Optional[Instant] = None,
         intermediates: Union[Material, Sequence[Material]] = (),
         time_policy: str = "now",
