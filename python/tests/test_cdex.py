@@ -22,7 +22,7 @@ NOT_VERIFYING = [
 def verifier(cdex):
     keys = cdex / "keys"
     return fhirsig.Verifier(trust=[keys / "example_org_cert/cert.pem", keys / "example_provider_cert/cert.pem"],
-                            at="2026-06-15T00:00:00Z")
+                            at="2026-06-15T00:00:00Z", policy="auto")
 
 
 @pytest.mark.parametrize("name,pointer", VERIFYING)
