@@ -37,6 +37,7 @@ impl Tokens {
         let text = std::fs::read_to_string(path)
             .map_err(|e| CliError::input(format!("cannot read the token file {name}: {e}")))?;
         let mut digests = Vec::new();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         for (number, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -73,9 +74,11 @@ impl Tokens {
             return Some(Caller::Anonymous);
         }
         let value = authorization?;
-        let token = value
-            .strip_prefix(b"Bearer ")
-            .or_else(|| value.strip_prefix(b"bearer "))?;
+        // RFC 7235 section 2.1: the scheme name is case-insensitive.
+        let (scheme, token) = value.split_at_checked(7)?;
+        if !scheme.eq_ignore_ascii_case(b"bearer ") {
+            return None;
+        }
         let digest = sha256(token.trim_ascii());
         // Every configured digest is compared, whatever matches, in constant time each.
         let mut matched = false;
@@ -140,6 +143,11 @@ mod tests {
         assert_eq!(tokens.check(Some(b"Bearer sha256:".as_slice())), None);
         assert_eq!(tokens.check(Some(b"Bearer first-tokeN")), None);
         assert_eq!(tokens.check(Some(b"Basic Zmlyc3QtdG9rZW4=")), None);
+        assert!(matches!(
+            tokens.check(Some(b"BEARER first-token")),
+            Some(Caller::Token(_))
+        ));
+        assert_eq!(tokens.check(Some(b"Bearer")), None);
         assert_eq!(tokens.check(None), None);
         let caller = tokens.check(Some(b"Bearer first-token")).unwrap();
         assert!(!caller.to_string().contains("first-token"));

@@ -4,6 +4,7 @@
 
 mod audit;
 mod auth;
+mod idle;
 mod metrics;
 mod ops;
 mod state;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use http_body_util::{BodyExt as _, Full, Limited};
+use http_body_util::{BodyExt as _, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
@@ -27,6 +28,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use self::auth::{Caller, Tokens};
+use self::idle::{Activity, IdleIo};
 use self::ops::Reply;
 use self::state::{Limits, SignerConfig, State};
 use crate::error::{CliError, Status};
@@ -111,8 +113,13 @@ pub struct ServeArgs {
     request_timeout: u64,
 
     /// Operations answered at once; beyond, 503 with Retry-After.
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    #[arg(long, value_name = "N", default_value_t = 64)]
     max_concurrent: usize,
+
+    /// Request bodies held in memory at once, in all (K, M or G suffix), counted as they
+    /// arrive; beyond, 503.
+    #[arg(long, value_name = "BYTES", default_value = "1G", value_parser = crate::commands::verify::parse_bytes)]
+    max_buffered: usize,
 }
 
 /// Runs `fhirsig serve`.
@@ -162,6 +169,7 @@ pub fn run(args: ServeArgs) -> Result<Status, CliError> {
         max_body: args.max_body,
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         max_concurrent: args.max_concurrent.max(1),
+        max_buffered: args.max_buffered.max(args.max_body),
     };
     let mut state = State::new(signer, verify, tokens, audit, limits);
     state.fixed_time = args.trust.at.is_some();
@@ -182,6 +190,15 @@ struct Connection {
     remote: SocketAddr,
     /// The client certificate's subject under mutual TLS.
     client_subject: Option<String>,
+    /// Its requests in progress (an idle connection is closed, a busy one is not).
+    activity: Arc<Activity>,
+}
+
+/// What bounds the work in progress: operation slots and the bytes of bodies held.
+struct Budget {
+    operations: Arc<Semaphore>,
+    /// In KiB.
+    buffered: Arc<Semaphore>,
 }
 
 async fn serve(
@@ -208,7 +225,10 @@ async fn serve(
         ),
     );
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
-    let semaphore = Arc::new(Semaphore::new(state.limits.max_concurrent));
+    let budget = Arc::new(Budget {
+        operations: Arc::new(Semaphore::new(state.limits.max_concurrent)),
+        buffered: Arc::new(Semaphore::new(kib(state.limits.max_buffered))),
+    });
     let graceful = GracefulShutdown::new();
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
@@ -218,7 +238,7 @@ async fn serve(
     builder
         .http2()
         .timer(TokioTimer::new())
-        .max_concurrent_streams(256);
+        .max_concurrent_streams(64);
     let builder = Arc::new(builder);
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
@@ -236,15 +256,16 @@ async fn serve(
                 };
                 let _ = stream.set_nodelay(true);
                 let state = Arc::clone(&state);
-                let semaphore = Arc::clone(&semaphore);
+                                let budget = Arc::clone(&budget);
                 let builder = Arc::clone(&builder);
                 let watcher = graceful.watcher();
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
-                    let handshake_limit = state.limits.request_timeout;
+                    let limit = state.limits.request_timeout;
+                    let activity = Arc::new(Activity::default());
                     match acceptor {
                         Some(acceptor) => {
-                            let Ok(Ok(tls)) = tokio::time::timeout(handshake_limit, acceptor.accept(stream)).await else {
+                            let Ok(Ok(tls)) = tokio::time::timeout(limit, acceptor.accept(stream)).await else {
                                 return;
                             };
                             let client_subject = tls
@@ -254,15 +275,17 @@ async fn serve(
                                 .and_then(|certs| certs.first())
                                 .and_then(|der| fhirsig_core::trust::Certificate::from_der(der).ok())
                                 .map(|cert| cert.subject());
-                            let connection = Connection { remote, client_subject };
-                            let service = service(state, semaphore, connection);
-                            let conn = builder.serve_connection(TokioIo::new(tls), service).into_owned();
+                            let connection = Connection { remote, client_subject, activity: Arc::clone(&activity) };
+                            let service = service(state, budget, connection);
+                            let io = TokioIo::new(IdleIo::new(tls, limit, activity));
+                            let conn = builder.serve_connection(io, service).into_owned();
                             let _ = watcher.watch(conn).await;
                         }
                         None => {
-                            let connection = Connection { remote, client_subject: None };
-                            let service = service(state, semaphore, connection);
-                            let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                            let connection = Connection { remote, client_subject: None, activity: Arc::clone(&activity) };
+                            let service = service(state, budget, connection);
+                            let io = TokioIo::new(IdleIo::new(stream, limit, activity));
+                            let conn = builder.serve_connection(io, service).into_owned();
                             let _ = watcher.watch(conn).await;
                         }
                     }
@@ -290,7 +313,7 @@ async fn serve(
 
 fn service(
     state: Arc<State>,
-    semaphore: Arc<Semaphore>,
+    budget: Arc<Budget>,
     connection: Connection,
 ) -> impl hyper::service::Service<
     Request<Incoming>,
@@ -300,9 +323,9 @@ fn service(
 > + Clone {
     hyper::service::service_fn(move |request| {
         let state = Arc::clone(&state);
-        let semaphore = Arc::clone(&semaphore);
+        let budget = Arc::clone(&budget);
         let connection = connection.clone();
-        async move { Ok::<_, Infallible>(handle(request, &state, &semaphore, &connection).await) }
+        async move { Ok::<_, Infallible>(handle(request, &state, &budget, &connection).await) }
     })
 }
 
@@ -392,16 +415,17 @@ fn route(method: &Method, path: &str) -> Result<Operation, Reply> {
 async fn handle(
     request: Request<Incoming>,
     state: &Arc<State>,
-    semaphore: &Semaphore,
+    budget: &Budget,
     connection: &Connection,
 ) -> Response<Full<Bytes>> {
+    let _busy = connection.activity.start();
     let started = Instant::now();
     let _in_flight = state.metrics.start();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().unwrap_or("").to_owned();
     let (operation, reply, caller, digest) = match route(request.method(), &path) {
         Err(reply) => (Operation::Unknown, reply, None, None),
-        Ok(operation) => answer(operation, request, &query, state, semaphore).await,
+        Ok(operation) => answer(operation, request, &query, state, budget).await,
     };
     let status = reply.status;
     state
@@ -433,7 +457,7 @@ async fn answer(
     request: Request<Incoming>,
     query: &str,
     state: &Arc<State>,
-    semaphore: &Semaphore,
+    budget: &Budget,
 ) -> (Operation, Reply, Option<Caller>, Option<String>) {
     if operation == Operation::Health {
         return (
@@ -480,10 +504,10 @@ async fn answer(
         }
         _ => {}
     }
-    let Ok(_permit) = semaphore.try_acquire() else {
+    let busy = || {
         let mut reply = Reply::error(503, "transient", "the server is busy: retry shortly");
         reply.outcome = "busy";
-        return (operation, reply, Some(caller), None);
+        reply
     };
     let json_report = request
         .headers()
@@ -510,25 +534,29 @@ async fn answer(
     if declared.is_some_and(|n| n > state.limits.max_body as u64) {
         return (operation, too_large(), Some(caller), None);
     }
-    let body = Limited::new(request.into_body(), state.limits.max_body);
-    let body = match tokio::time::timeout(state.limits.request_timeout, body.collect()).await {
-        Err(_) => {
+    // The body is read within the request timeout, and its bytes are reserved from the
+    // server-wide budget as they arrive: a stalled upload holds only what it has sent.
+    let (body, held) = match read_body(request.into_body(), state, budget).await {
+        Ok(read) => read,
+        Err(BodyError::TooLarge) => return (operation, too_large(), Some(caller), None),
+        Err(BodyError::Busy) => return (operation, busy(), Some(caller), None),
+        Err(BodyError::Timeout) => {
             let mut reply = Reply::error(408, "timeout", "the request body did not arrive in time");
             reply.outcome = "timeout";
             return (operation, reply, Some(caller), None);
         }
-        Ok(Err(e))
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            return (operation, too_large(), Some(caller), None);
-        }
-        Ok(Err(_)) => {
+        Err(BodyError::Broken) => {
             let reply = Reply::error(400, "incomplete", "the request body could not be read");
             return (operation, reply, Some(caller), None);
         }
-        Ok(Ok(collected)) => collected.to_bytes(),
     };
+    // An operation slot is taken only now that the body is here (a stalled upload holds none),
+    // and it is held by the blocking work itself: a client that hangs up does not free it
+    // while its operation still runs.
+    let Ok(slot) = Arc::clone(&budget.operations).try_acquire_owned() else {
+        return (operation, busy(), Some(caller), None);
+    };
+    let permits = (slot, held);
     let digest = hex(ring::digest::digest(&ring::digest::SHA256, &body).as_ref());
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -538,21 +566,31 @@ async fn answer(
     let query = query.to_owned();
     let reply = match operation {
         Operation::Verify => {
-            tokio::task::spawn_blocking(move || ops::verify(&body, &query, &options, json_report))
-                .await
+            tokio::task::spawn_blocking(move || {
+                let _permits = permits;
+                ops::verify(&body, &query, &options, json_report)
+            })
+            .await
         }
         Operation::Provenance => {
             let at = now_rfc3339(false);
-            tokio::task::spawn_blocking(move || ops::provenance(&body, &query, &at)).await
+            tokio::task::spawn_blocking(move || {
+                let _permits = permits;
+                ops::provenance(&body, &query, &at)
+            })
+            .await
         }
         Operation::Sign => {
             let signed_at =
                 time::OffsetDateTime::from_unix_timestamp(i64::try_from(now).unwrap_or(0))
                     .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
             let state = Arc::clone(state);
-            tokio::task::spawn_blocking(move || match &state.signer {
-                Some(signer) => ops::sign(&body, &query, signer, signed_at),
-                None => Reply::error(403, "forbidden", "signing is not enabled"),
+            tokio::task::spawn_blocking(move || {
+                let _permits = permits;
+                match &state.signer {
+                    Some(signer) => ops::sign(&body, &query, signer, signed_at),
+                    None => Reply::error(403, "forbidden", "signing is not enabled"),
+                }
             })
             .await
         }
@@ -561,6 +599,53 @@ async fn answer(
     let reply = reply
         .unwrap_or_else(|_| Reply::error(500, "exception", "the operation failed unexpectedly"));
     (operation, reply, Some(caller), Some(digest))
+}
+
+enum BodyError {
+    TooLarge,
+    Busy,
+    Timeout,
+    Broken,
+}
+
+/// Reads a request body within the request timeout and `--max-body`, reserving its bytes from
+/// the `--max-buffered` budget as they arrive; the permits are released when the operation is
+/// done with the body.
+async fn read_body(
+    mut body: Incoming,
+    state: &State,
+    budget: &Budget,
+) -> Result<(Bytes, Option<tokio::sync::OwnedSemaphorePermit>), BodyError> {
+    let deadline = tokio::time::Instant::now() + state.limits.request_timeout;
+    let mut data: Vec<u8> = Vec::new();
+    let mut held: Option<tokio::sync::OwnedSemaphorePermit> = None;
+    loop {
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => return Err(BodyError::Timeout),
+            Ok(None) => break,
+            Ok(Some(Err(_))) => return Err(BodyError::Broken),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let Ok(chunk) = frame.into_data() else {
+            continue;
+        };
+        let total = data.len() + chunk.len();
+        if total > state.limits.max_body {
+            return Err(BodyError::TooLarge);
+        }
+        let needed = kib(total) - kib(data.len());
+        if needed > 0 {
+            let permits = Arc::clone(&budget.buffered)
+                .try_acquire_many_owned(u32::try_from(needed).unwrap_or(u32::MAX))
+                .map_err(|_| BodyError::Busy)?;
+            match held.as_mut() {
+                Some(existing) => existing.merge(permits),
+                None => held = Some(permits),
+            }
+        }
+        data.extend_from_slice(&chunk);
+    }
+    Ok((Bytes::from(data), held))
 }
 
 fn response(reply: Reply) -> Response<Full<Bytes>> {
@@ -589,6 +674,11 @@ fn now_rfc3339(millis: bool) -> String {
     };
     now.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+/// Bytes as whole KiB (rounded up), the unit of the body budget.
+fn kib(bytes: usize) -> usize {
+    bytes.div_ceil(1024).min(u32::MAX as usize)
 }
 
 fn hex(bytes: &[u8]) -> String {

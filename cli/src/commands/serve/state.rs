@@ -31,6 +31,8 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Operations answered at once; beyond, 503 with Retry-After.
     pub max_concurrent: usize,
+    /// Bytes of request bodies held at once.
+    pub max_buffered: usize,
 }
 
 /// The server's shared state.
