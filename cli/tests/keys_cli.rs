@@ -7,7 +7,6 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use common::{fhirsig, temp_dir};
@@ -15,21 +14,11 @@ use common::{fhirsig, temp_dir};
 const PASSWORD: &str = "fixture-password";
 
 fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/key-files")
-        .join(name)
-        .display()
-        .to_string()
+    common::key_fixture(name)
 }
 
 fn bundle(dir: &std::path::Path) -> String {
-    let path = dir.join("bundle.json");
-    std::fs::write(
-        &path,
-        r#"{"resourceType":"Bundle","type":"searchset","entry":[{"fullUrl":"urn:uuid:1","resource":{"resourceType":"Patient","id":"1"}}]}"#,
-    )
-    .unwrap();
-    path.display().to_string()
+    common::small_bundle(dir)
 }
 
 fn stderr(out: &Output) -> String {

@@ -4,27 +4,16 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use common::{fhirsig, temp_dir};
 
 fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/key-files")
-        .join(name)
-        .display()
-        .to_string()
+    common::key_fixture(name)
 }
 
 fn bundle(dir: &std::path::Path) -> String {
-    let path = dir.join("bundle.json");
-    std::fs::write(
-        &path,
-        r#"{"resourceType":"Bundle","type":"searchset","entry":[{"fullUrl":"urn:uuid:1","resource":{"resourceType":"Patient","id":"1"}}]}"#,
-    )
-    .unwrap();
-    path.display().to_string()
+    common::small_bundle(dir)
 }
 
 /// key_source.rs `secret_file` reads the whole password (or PIN) file with `fs::read` before

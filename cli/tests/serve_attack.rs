@@ -6,87 +6,17 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::process::{Child, Command, Stdio};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use hyper::body::{Bytes, Frame};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
+use common::serve::{pki, Server};
 use common::{fhirsig, temp_dir};
-
-/// A running `fhirsig serve`; killed when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// `fhirsig serve --listen 127.0.0.1:0 ARGS`, optionally with at most `nofile` open files.
-    fn start_limited(nofile: Option<u32>, args: &[&str]) -> Server {
-        let bin = env!("CARGO_BIN_EXE_fhirsig");
-        let mut command = match nofile {
-            Some(limit) => {
-                let mut c = Command::new("sh");
-                c.arg("-c")
-                    .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
-                    .arg(bin);
-                c
-            }
-            None => Command::new(bin),
-        };
-        let mut child = command
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let mut lines = BufReader::new(stderr).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("serve exited before listening")
-                .unwrap();
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                let hostport = rest.split("://").nth(1).unwrap().split('/').next().unwrap();
-                break hostport.parse().unwrap();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, addr }
-    }
-
-    fn start(args: &[&str]) -> Server {
-        Self::start_limited(None, args)
-    }
-}
-
-fn pki(dir: &Path) -> PathBuf {
-    let pki = dir.join("pki");
-    let out = fhirsig(&["pki", "init", pki.to_str().unwrap()]);
-    assert!(out.status.success());
-    let chain = [
-        std::fs::read(pki.join("leaf-ec.cert.pem")).unwrap(),
-        std::fs::read(pki.join("intermediate-ca.cert.pem")).unwrap(),
-    ]
-    .concat();
-    std::fs::write(pki.join("chain.pem"), chain).unwrap();
-    pki
-}
 
 const BUNDLE: &str = r#"{"resourceType": "Bundle", "id": "b1", "type": "searchset", "entry": [
   {"fullUrl": "https://ehr.example.org/fhir/Observation/1", "resource": {"resourceType": "Observation",

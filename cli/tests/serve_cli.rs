@@ -5,10 +5,9 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::sync::Arc;
 
 use http_body_util::{BodyExt as _, Full};
@@ -17,62 +16,8 @@ use hyper::{Request, StatusCode};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use serde_json::Value;
 
+use common::serve::{pki, Server};
 use common::{fhirsig, temp_dir};
-
-/// A running `fhirsig serve`; killed when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_fhirsig"))
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let mut lines = BufReader::new(stderr).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("serve exited before listening")
-                .unwrap();
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                let hostport = rest.split("://").nth(1).unwrap().split('/').next().unwrap();
-                break hostport.parse().unwrap();
-            }
-        };
-        // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, addr }
-    }
-}
-
-/// A signing PKI made by `fhirsig pki init`, with the leaf's chain file.
-fn pki(dir: &Path) -> PathBuf {
-    let pki = dir.join("pki");
-    let out = fhirsig(&["pki", "init", pki.to_str().unwrap()]);
-    assert!(out.status.success());
-    let chain = [
-        std::fs::read(pki.join("leaf-ec.cert.pem")).unwrap(),
-        std::fs::read(pki.join("intermediate-ca.cert.pem")).unwrap(),
-    ]
-    .concat();
-    std::fs::write(pki.join("chain.pem"), chain).unwrap();
-    pki
-}
 
 fn signing_server(pki: &Path, extra: &[&str]) -> Server {
     let key = pki.join("leaf-ec.key.pem");

@@ -10,7 +10,7 @@ use fhirsig_core::fhir::{
     write_signature_json, FileRules, Profile, SignatureVerification, VerifyOptions,
 };
 use fhirsig_core::jws::AlgorithmPolicy;
-use fhirsig_core::trust::{ChainValidator, Crl, Indication, Report, TimePolicy, TrustAnchors};
+use fhirsig_core::trust::{ChainValidator, Crl, Report, TimePolicy, TrustAnchors};
 use fhirsig_jcs::write_escaped;
 
 use crate::errors::{input_error, parse_error, parse_kind, policy_error};
@@ -24,17 +24,9 @@ pub struct NativeVerifier {
     fixed: bool,
 }
 
-/// The check that decides a report: the first failed one, else the first indeterminate one
-/// (the rule of the published vectors' mapping).
+/// The code of the check that decides a report (the published vectors' rule).
 fn deciding_check(report: &Report) -> Option<&'static str> {
-    let first = |wanted: Indication| {
-        report
-            .checks()
-            .iter()
-            .find(|c| c.failure().is_some_and(|(i, _)| i == wanted))
-            .map(|c| c.code().as_str())
-    };
-    first(Indication::Failed).or_else(|| first(Indication::Indeterminate))
+    report.deciding_check().map(|c| c.code().as_str())
 }
 
 fn push_opt(out: &mut Vec<u8>, value: Option<&str>) {

@@ -17,9 +17,7 @@ use fhirsig_core::document::{DocumentDigest, DocumentVerifier, JwsContent};
 use fhirsig_core::fhir::{verify_document, Profile, VerifyOptions};
 use fhirsig_core::jws::AlgorithmPolicy;
 use fhirsig_core::payload::{item_payload, resource_payload, PayloadError};
-use fhirsig_core::trust::{
-    parse_rfc3339, ChainValidator, Crl, Indication, Report, TimePolicy, TrustAnchors,
-};
+use fhirsig_core::trust::{parse_rfc3339, ChainValidator, Crl, Report, TimePolicy, TrustAnchors};
 use fhirsig_jcs::{Node, NodeKind, ParseError, ParseErrorKind};
 
 /// The closed `expect` vocabulary.
@@ -360,17 +358,10 @@ fn verify_signed_document(fields: &Fields<'_>) -> Outcome {
     }
 }
 
-/// The check that decides the indication: the first `failed` one, else the first
-/// `indeterminate` one (the rule `Report::indication` follows).
+/// The check that decides the indication (`Report::deciding_check`: the first `failed` one,
+/// else the first `indeterminate` one).
 fn deciding_check(report: &Report) -> Option<&'static str> {
-    let first = |wanted: Indication| {
-        report
-            .checks()
-            .iter()
-            .find(|c| c.failure().is_some_and(|(i, _)| i == wanted))
-            .map(|c| c.code().as_str())
-    };
-    first(Indication::Failed).or_else(|| first(Indication::Indeterminate))
+    report.deciding_check().map(|c| c.code().as_str())
 }
 
 /// Runs one case file; `Err` names what did not hold.

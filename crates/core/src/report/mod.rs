@@ -374,9 +374,18 @@ impl Report {
     }
 
     fn deciding(&self) -> Option<(Indication, SubIndication)> {
-        let failures = self.checks.iter().filter_map(|c| c.failure);
-        let mut failed = failures.clone().filter(|(i, _)| *i == Indication::Failed);
-        failed.next().or_else(|| failures.clone().next())
+        self.deciding_check().and_then(|c| c.failure)
+    }
+
+    /// The check that decides the indication: the first failed check whose indication is
+    /// [`Indication::Failed`], else the first failed one (indeterminate); `None` when no check
+    /// failed. The published test vectors name their `expectCheck` by this rule.
+    pub fn deciding_check(&self) -> Option<&Check> {
+        let mut failures = self.checks.iter().filter(|c| c.failure.is_some());
+        self.checks
+            .iter()
+            .find(|c| c.failure.is_some_and(|(i, _)| i == Indication::Failed))
+            .or_else(|| failures.next())
     }
 }
 
