@@ -53,7 +53,15 @@ pub struct Document<'a> {
     pub(crate) objects: Vec<ObjectInfo>,
     /// Per object: member count, then its key token indices in RFC 8785 order.
     pub(crate) order: Vec<u32>,
+    /// The first token of every element of each array with at least [`INDEXED_ARRAY_LEN`]
+    /// elements, by the array's token; built on the first [`Document::pointer_of`], so that
+    /// naming every entry of a 100,000-entry Bundle is not quadratic.
+    pub(crate) array_starts: std::sync::OnceLock<std::collections::HashMap<u32, Box<[u32]>>>,
 }
+
+/// Arrays at least this long get an element index for [`Document::pointer_of`]; shorter ones
+/// are scanned.
+const INDEXED_ARRAY_LEN: usize = 32;
 
 /// What an object token needs beyond its span (kept aside so that every token stays 16 bytes:
 /// a 30 MB Bundle has over two million tokens, and only one in six is an object).
@@ -150,15 +158,31 @@ impl<'a> Document<'a> {
                         }
                     }
                 }
-                NodeKind::Array => {
-                    for (position, element) in current.elements().enumerate() {
-                        if element.contains(node) {
-                            crate::pointer::push_index(&mut pointer, position);
-                            next = Some(element);
-                            break;
+                NodeKind::Array => match self.indexed_elements(current.index) {
+                    Some(starts) => {
+                        // The element holding `node` is the last one that starts at or before it.
+                        let position = starts.partition_point(|&start| start <= node.0);
+                        if let Some(&start) = position.checked_sub(1).and_then(|p| starts.get(p)) {
+                            let element = Node {
+                                doc: self,
+                                index: start,
+                            };
+                            if element.contains(node) {
+                                crate::pointer::push_index(&mut pointer, position - 1);
+                                next = Some(element);
+                            }
                         }
                     }
-                }
+                    None => {
+                        for (position, element) in current.elements().enumerate() {
+                            if element.contains(node) {
+                                crate::pointer::push_index(&mut pointer, position);
+                                next = Some(element);
+                                break;
+                            }
+                        }
+                    }
+                },
                 _ => {}
             }
             match next {
@@ -172,6 +196,32 @@ impl<'a> Document<'a> {
 
     pub(crate) fn token(&self, index: u32) -> &Token {
         &self.tokens[index as usize]
+    }
+
+    /// The element start tokens of the array at `index`, when it is long enough to be indexed.
+    fn indexed_elements(&self, index: u32) -> Option<&[u32]> {
+        self.array_starts
+            .get_or_init(|| {
+                let mut map = std::collections::HashMap::new();
+                for (i, token) in self.tokens.iter().enumerate() {
+                    if token.kind != Kind::Array {
+                        continue;
+                    }
+                    let Ok(i) = u32::try_from(i) else { break };
+                    let mut starts = Vec::new();
+                    let mut next = i + 1;
+                    while next < token.aux {
+                        starts.push(next);
+                        next = self.next_sibling(next);
+                    }
+                    if starts.len() >= INDEXED_ARRAY_LEN {
+                        map.insert(i, starts.into_boxed_slice());
+                    }
+                }
+                map
+            })
+            .get(&index)
+            .map(|starts| &**starts)
     }
 
     /// Index of the token that follows the value at `index` and everything inside it.

@@ -82,6 +82,7 @@ pub fn parse_with<'a>(input: &'a [u8], options: &ParseOptions) -> Result<Documen
             decoded_ranges: Vec::new(),
             objects: Vec::new(),
             order: Vec::with_capacity(input.len() / 24 + 4),
+            array_starts: std::sync::OnceLock::new(),
         },
         scratch: Vec::new(),
     };

@@ -15,7 +15,7 @@
 //! Uncovered resources are always named, so a report never keeps quiet about a part that no
 //! signature protects.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use fhirsig_jcs::{Document, Node, NodeKind};
 
@@ -68,11 +68,8 @@ pub fn file_verdict(
     results: &[SignatureVerification],
     rules: &FileRules,
 ) -> FileVerdict {
-    let covered = |pointer: &str| {
-        results
-            .iter()
-            .any(|r| r.verified() && r.coverage.covers(pointer))
-    };
+    let index = CoverageIndex::new(results);
+    let covered = |pointer: &str| index.covering(pointer).any(|r| r.verified());
     let root = doc.root();
     let envelope = rules.subject.is_none() && resource_type(root) == "Parameters";
     let subject: Vec<String> = match &rules.subject {
@@ -98,16 +95,17 @@ pub fn file_verdict(
     let uncovered: Vec<Uncovered> = carried_resources(doc, envelope)
         .into_iter()
         .filter(|(pointer, _)| !covered(pointer))
-        .map(|(pointer, node)| Uncovered {
-            signed: signed_objects.contains(&pointer),
-            under_failed_signature: results
-                .iter()
-                .any(|r| !r.verified() && r.coverage.covers(&pointer)),
-            resource_type: match resource_type(node) {
-                "" if pointer.ends_with("/valueAttachment") => "Attachment".to_owned(),
-                other => other.to_owned(),
-            },
-            pointer,
+        .map(|(pointer, node)| {
+            let under_failed_signature = index.covering(&pointer).any(|r| !r.verified());
+            Uncovered {
+                signed: signed_objects.contains(&pointer),
+                under_failed_signature,
+                resource_type: match resource_type(node) {
+                    "" if pointer.ends_with("/valueAttachment") => "Attachment".to_owned(),
+                    other => other.to_owned(),
+                },
+                pointer,
+            }
         })
         .collect();
     let failed = results.iter().filter(|r| !r.verified()).count();
@@ -163,6 +161,41 @@ pub fn file_verdict(
         uncovered,
         verified: reason.is_none(),
         reason,
+    }
+}
+
+/// The results that cover a pointer, found through the pointer's ancestors (each result is
+/// filed under the objects it signs) rather than by asking every result: a collection of
+/// 100,000 signed Bundles would otherwise make the file verdict quadratic.
+struct CoverageIndex<'r> {
+    by_signed: HashMap<&'r str, Vec<&'r SignatureVerification>>,
+}
+
+impl<'r> CoverageIndex<'r> {
+    fn new(results: &'r [SignatureVerification]) -> Self {
+        let mut by_signed: HashMap<&str, Vec<&SignatureVerification>> = HashMap::new();
+        for result in results {
+            for signed in &result.coverage.signed {
+                by_signed.entry(signed.as_str()).or_default().push(result);
+            }
+        }
+        Self { by_signed }
+    }
+
+    /// Every result whose coverage covers `pointer` (`Coverage::covers`).
+    fn covering<'a>(
+        &'a self,
+        pointer: &'a str,
+    ) -> impl Iterator<Item = &'r SignatureVerification> + 'a {
+        // The pointer's ancestors and itself: "", "/entry", "/entry/3", "/entry/3/resource".
+        let ends = pointer
+            .match_indices('/')
+            .map(|(at, _)| at)
+            .chain(std::iter::once(pointer.len()));
+        ends.filter_map(move |end| self.by_signed.get(&pointer[..end]))
+            .flatten()
+            .copied()
+            .filter(move |result| result.coverage.covers(pointer))
     }
 }
 
