@@ -196,7 +196,20 @@ fn identity_match_kinds_and_precedence() {
     let leaf = org.leaf();
     let npi_oid = const_oid::ObjectIdentifier::new_unwrap("2.16.840.1.113883.4.6");
     let other_name = IdentityMatch::OtherName { oid: npi_oid };
-    assert_eq!(match_signer_identity(leaf, None, "1234567893"), other_name);
+    let npi = "http://hl7.org/fhir/sid/us-npi";
+    assert_eq!(
+        match_signer_identity(leaf, Some(npi), "1234567893"),
+        other_name
+    );
+    // Without a system the value could be of any kind: no otherName is matched by it.
+    let bare = match_signer_identity(leaf, None, "1234567893");
+    assert!(matches!(bare, IdentityMatch::NoMatch { .. }), "{bare:?}");
+    // An NPI never matches a SAN of another kind with the same text.
+    let npi_as_dns = match_signer_identity(leaf, Some(npi), "www.example.org");
+    assert!(
+        matches!(npi_as_dns, IdentityMatch::NoMatch { .. }),
+        "{npi_as_dns:?}"
+    );
     let by_urn = match_signer_identity(leaf, Some("urn:oid:2.16.840.1.113883.4.6"), "1234567893");
     assert_eq!(by_urn, other_name);
     // The value under another system's OID, or an unknown system, is no otherName match.
@@ -209,9 +222,33 @@ fn identity_match_kinds_and_precedence() {
     );
     let uri = "https://example.org/fhir/Organization/123";
     assert_eq!(match_signer_identity(leaf, None, uri), IdentityMatch::Uri);
+    // DNS names match only an identifier that says it is one, or the host of a URL.
+    let bare_dns = match_signer_identity(leaf, None, "WWW.example.org");
+    assert!(
+        matches!(bare_dns, IdentityMatch::NoMatch { .. }),
+        "{bare_dns:?}"
+    );
     assert_eq!(
-        match_signer_identity(leaf, None, "WWW.example.org"),
+        match_signer_identity(leaf, Some("urn:ietf:rfc:1035"), "WWW.example.org"),
         IdentityMatch::Dns
+    );
+    assert_eq!(
+        match_signer_identity(
+            leaf,
+            Some("urn:ietf:rfc:3986"),
+            "https://www.example.org/fhir/Endpoint/1"
+        ),
+        IdentityMatch::Dns
+    );
+    assert_eq!(
+        match_signer_identity(leaf, Some("urn:ietf:rfc:3986"), uri),
+        IdentityMatch::Uri
+    );
+    // A system that is a URL names a namespace, not the signer: its host proves nothing.
+    let namespaced = match_signer_identity(leaf, Some("https://www.example.org/ids"), "anything");
+    assert!(
+        matches!(namespaced, IdentityMatch::NoMatch { .. }),
+        "{namespaced:?}"
     );
     let cn = match_signer_identity(leaf, None, "CDEX Example Organization");
     assert_eq!(cn, IdentityMatch::CommonName);

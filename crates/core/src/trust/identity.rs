@@ -94,35 +94,62 @@ impl IdentityMatch {
     }
 }
 
-/// Matches an identifier (`system` may be absent) against the leaf's names.
+/// How `Signature.who.identifier` is matched with the signer certificate, by its `system`
+/// (CONF-053 asks for a SAN equal to the identifier; the system says which kind of SAN):
+///
+/// | `identifier.system` | matches |
+/// |---|---|
+/// | a known identifier system (NPI, SSN, EIN) or `urn:oid:OID` | an `otherName` of that OID whose value equals `value` |
+/// | `urn:ietf:rfc:3986` (the value is a URI) | a URI SAN equal to `value`, or a DNS SAN equal to the URI's host |
+/// | `urn:ietf:rfc:1035` (the value is a domain name) | a DNS SAN equal to `value` (case-insensitive) |
+/// | another system, or none | a URI SAN equal to `value` |
+///
+/// An identifier of one kind never matches a SAN of another (an NPI never matches a DNS name
+/// that happens to be the same text). A subject CN equal to `value` is reported as a warning
+/// only (CONF-053 requires a SAN), and is never enough to verify.
 pub fn match_signer_identity(
     leaf: &Certificate,
     system: Option<&str>,
     value: &str,
 ) -> IdentityMatch {
     let names = subject_alt_names(leaf);
-    // With a system, only an otherName typed with that system's OID counts (an unknown system
-    // matches no otherName); without one, any otherName value counts.
-    let wanted_oid = system.map(system_oid);
-    let type_ok = |other: &OtherName| wanted_oid.is_none_or(|w| w == Some(other.type_id));
-    for name in &names {
-        if let GeneralName::OtherName(other) = name {
-            if type_ok(other) && other_value(other).as_deref() == Some(value) {
-                return IdentityMatch::OtherName { oid: other.type_id };
+    let uri_equal = || {
+        names
+            .iter()
+            .any(|n| matches!(n, GeneralName::UniformResourceIdentifier(u) if u.as_str() == value))
+    };
+    let dns_equal = |host: &str| {
+        !host.is_empty()
+            && names.iter().any(
+                |n| matches!(n, GeneralName::DnsName(d) if d.as_str().eq_ignore_ascii_case(host)),
+            )
+    };
+    let found = match system {
+        Some("urn:ietf:rfc:3986") => {
+            if uri_equal() {
+                Some(IdentityMatch::Uri)
+            } else if dns_equal(url_host(value).unwrap_or("")) {
+                Some(IdentityMatch::Dns)
+            } else {
+                None
             }
         }
-    }
-    if names
-        .iter()
-        .any(|n| matches!(n, GeneralName::UniformResourceIdentifier(u) if u.as_str() == value))
-    {
-        return IdentityMatch::Uri;
-    }
-    if names
-        .iter()
-        .any(|n| matches!(n, GeneralName::DnsName(d) if d.as_str().eq_ignore_ascii_case(value)))
-    {
-        return IdentityMatch::Dns;
+        Some("urn:ietf:rfc:1035") => dns_equal(value).then_some(IdentityMatch::Dns),
+        Some(system) => match system_oid(system) {
+            Some(oid) => names.iter().find_map(|name| match name {
+                GeneralName::OtherName(other)
+                    if other.type_id == oid && other_value(other).as_deref() == Some(value) =>
+                {
+                    Some(IdentityMatch::OtherName { oid })
+                }
+                _ => None,
+            }),
+            None => uri_equal().then_some(IdentityMatch::Uri),
+        },
+        None => uri_equal().then_some(IdentityMatch::Uri),
+    };
+    if let Some(found) = found {
+        return found;
     }
     let cn = common_name(leaf);
     if cn.as_deref() == Some(value) {
@@ -131,6 +158,17 @@ pub fn match_signer_identity(
     let mut present: Vec<String> = names.iter().map(describe).collect();
     present.extend(cn.map(|c| format!("CN:{c}")));
     IdentityMatch::NoMatch { present }
+}
+
+/// The host of an `http`/`https` URL (`https://ehr.example.org/fhir` → `ehr.example.org`).
+fn url_host(text: &str) -> Option<&str> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then_some(host)
 }
 
 /// The identifiers a certificate carries as `otherName` SANs whose type-id maps to a known
