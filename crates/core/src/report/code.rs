@@ -85,8 +85,11 @@ check_codes! {
     SigningTimeInValidity => "signing-time-in-validity",
     /// The `x5c` certificates parse as a chain.
     CertificateChainFormat => "certificate-chain-format",
-    /// The chain leads to a configured trust anchor (RFC 5280 path validation).
+        /// The chain leads to a configured trust anchor (RFC 5280 path validation).
     CertificatePath => "certificate-path",
+    /// The signer certificate is itself a configured trust anchor (a pinned signer), trusted
+    /// by configuration whatever its CA bit: reported as a warning.
+    PinnedSigner => "pinned-signer",
     /// The signer certificate's KeyUsage allows signatures (CONF-051).
     SignerKeyUsage => "signer-key-usage",
     /// The signer certificate's ExtendedKeyUsage is accepted.

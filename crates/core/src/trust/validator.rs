@@ -165,7 +165,21 @@ impl ChainValidator {
             .iter()
             .chain(&self.intermediates)
             .collect();
-        let path = self.paths.build(leaf, &candidates, &self.anchors, path_at);
+        let mut path = self.paths.build(leaf, &candidates, &self.anchors, path_at);
+        // A signer certificate given as a trust anchor is trusted by that configuration, as
+        // the anchor itself is: its CA bit does not make it an untrusted "CA as end entity"
+        // (a self-signed certificate made by `openssl req -x509` has CA:TRUE). Said as a warning.
+        let pinned = self
+            .anchors
+            .certificates()
+            .iter()
+            .any(|anchor| anchor.der() == leaf.der());
+        if pinned && path.is_err() {
+            path = Ok(Path {
+                intermediates: Vec::new(),
+                anchor: leaf.clone(),
+            });
+        }
         let ctx = RevocationContext {
             crls: &self.crls,
             at,
@@ -190,6 +204,15 @@ impl ChainValidator {
                 .with("length", (p.intermediates.len() + 1).to_string()),
             Err(check) => check.clone(),
         });
+        if pinned {
+            report.push(
+                Check::warn(
+                    CheckCode::PinnedSigner,
+                    "the signer certificate is itself a trust anchor (pinned): trusted by configuration, with no issuing CA",
+                )
+                .with("ca", leaf.is_ca().to_string()),
+            );
+        }
         report.push(check_key_usage(leaf));
         report.push(self.eku.check(leaf));
         revocation_checks.into_iter().for_each(|c| report.push(c));
