@@ -88,7 +88,7 @@ fn sign_then_verify_then_tamper() {
         "--cert",
         &chain,
         "--at",
-        "2026-05-01T12:00:00Z",
+        "2026-06-01T00:00:00Z",
         "-o",
         signed.to_str().unwrap(),
     ]);

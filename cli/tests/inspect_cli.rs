@@ -174,6 +174,7 @@ fn a_questionnaire_response_item_signature_uses_the_item_rule() {
         "/item/0",
         "--at",
         "2026-05-01T12:00:00Z",
+        "--force", // signed before the test leaf's notBefore on purpose
         "-o",
         signed.to_str().unwrap(),
     ]);
@@ -230,6 +231,7 @@ fn sign(dir: &Path, extra: &[&str]) -> PathBuf {
         &chain,
         "--at",
         "2026-05-01T12:00:00Z",
+        "--force", // signed before the test leaf's notBefore on purpose
         "-o",
         signed.to_str().unwrap(),
     ];
@@ -419,6 +421,7 @@ fn control_characters_in_a_certificate_name_are_escaped_for_people_only() {
         dir.join("c.pem").to_str().unwrap(),
         "--who-value",
         "1234567893",
+        "--force", // the hostile certificate names no NPI: sign anyway, this is about display
         "-o",
         signed.to_str().unwrap(),
     ]);

@@ -207,6 +207,7 @@ fn a_tampered_document_inside_a_signed_searchset_is_not_verified() {
         &fixture_path("signer.chain.pem"),
         "--at",
         SIGNED_AT,
+        "--force", // signed before the test leaf's notBefore on purpose
         "-o",
         &signed,
     ]);

@@ -138,9 +138,9 @@ for key in leaf-p256.aes.pem leaf-rsa3072.scrypt.pem; do
   echo "ok    $key signs"
 done
 "$bin" sign "$work/bundle.json" --key "$files/rsa-2056.key.pem" --cert "$files/rsa-2056.cert.pem" \
-  --who-value x -o "$work/peer/file-rsa2056.signed.json" 2>/dev/null
+  --who-value x --force -o "$work/peer/file-rsa2056.signed.json" 2>/dev/null
 "$bin" sign "$work/bundle.json" --key "$files/rsa-2056.key.pem" --cert "$files/rsa-2056.cert.pem" \
-  --who-value x --alg PS256 -o "$work/peer/file-rsa2056-ps256.signed.json" 2>/dev/null
+  --who-value x --force --alg PS256 -o "$work/peer/file-rsa2056-ps256.signed.json" 2>/dev/null
 echo "ok    RSA-2056 signs (RS256, PS256)"
 printf 'not-the-password\n' > "$work/wrong-password.txt"; chmod 600 "$work/wrong-password.txt"
 expect_2 "wrong PKCS#12 password" "$bin" sign "$work/bundle.json" --key "$files/leaf-p256.p12" \

@@ -13,4 +13,5 @@ pub mod pki;
 pub mod provenance;
 pub mod serve;
 pub mod sign;
+mod sign_preflight;
 pub mod verify;
