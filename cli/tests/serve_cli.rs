@@ -282,6 +282,24 @@ fn bad_requests_get_operation_outcomes() {
         .as_str()
         .unwrap()
         .contains("duplicate"));
+    for path in [
+        "/fhir/$sign",
+        "/fhir/$provenance?author=Organization/o&transmitter=Organization/o",
+    ] {
+        let answer = call(
+            server.addr,
+            "POST",
+            path,
+            &[],
+            br#"{"resourceType": "Bundle", "type": 1, "type": 2}"#,
+        );
+        assert_eq!(answer.status, 400, "{path}: {}", answer.text());
+        assert_eq!(
+            answer.json()["issue"][0]["extension"][0]["valueString"],
+            "/type",
+            "{path}"
+        );
+    }
 
     // A declared length over the limit is answered 413 before the body is read. The body is
     // not sent: the server may close the connection at once, and a client still writing

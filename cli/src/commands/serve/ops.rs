@@ -66,23 +66,28 @@ pub fn query_param(query: &str, name: &str) -> Option<String> {
 
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
+    let hex = |b: u8| {
+        char::from(b)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
-            b'+' => {
+        let escaped = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&hi), Some(&lo)) => hex(hi).zip(hex(lo)).map(|(h, l)| h * 16 + l),
+            _ => None,
+        };
+        match (escaped, bytes[i]) {
+            (Some(byte), _) => {
+                out.push(byte);
+                i += 3;
+            }
+            (None, b'+') => {
                 out.push(b' ');
                 i += 1;
             }
-            b'%' if i + 2 < bytes.len() + 1
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit) =>
-            {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("00");
-                out.push(u8::from_str_radix(hex, 16).unwrap_or(0));
-                i += 3;
-            }
-            b => {
+            (None, b) => {
                 out.push(b);
                 i += 1;
             }
@@ -91,15 +96,13 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A body that is not strict JSON: 400 with the parser's message, which names the place.
+/// A body that is not strict JSON: 400 with the parser's message, which names the place, and
+/// the JSON Pointer in an extension (`issue.expression` is FHIRPath, not a JSON Pointer).
 fn json_error(e: &fhirsig_jcs::ParseError) -> Reply {
     let hint = e
         .hint()
         .map(|h| format!(" (hint: {h})"))
         .unwrap_or_default();
-    let mut reply = Reply::error(400, "invalid", &format!("{e}{hint}"));
-    // The JSON Pointer of the failure, also machine-readable (issue.expression is FHIRPath,
-    // so the pointer goes in an extension).
     let body = json!({
         "resourceType": "OperationOutcome",
         "issue": [{
@@ -108,8 +111,12 @@ fn json_error(e: &fhirsig_jcs::ParseError) -> Reply {
                            "valueString": e.pointer()}]
         }]
     });
-    reply.body = format!("{body}\n").into_bytes();
-    reply
+    Reply {
+        status: 400,
+        content_type: FHIR_JSON,
+        body: format!("{body}\n").into_bytes(),
+        outcome: "rejected",
+    }
 }
 
 /// `POST /fhir/$verify-signature`: every signature in the body, the file verdict; an
@@ -173,9 +180,6 @@ pub fn sign(body: &[u8], query: &str, signer: &SignerConfig, now: time::OffsetDa
     let Ok(text) = std::str::from_utf8(body) else {
         return Reply::error(400, "invalid", "the body is not UTF-8 text");
     };
-    if let Err(e) = fhirsig_jcs::parse(body) {
-        return json_error(&e);
-    }
     let profile = match query_param(query, "profile").as_deref() {
         None => Profile::Cdex,
         Some(name) => match Profile::from_name(name) {
@@ -208,6 +212,7 @@ pub fn sign(body: &[u8], query: &str, signer: &SignerConfig, now: time::OffsetDa
         &[],
     ) {
         Ok(signed) => Reply::fhir(signed.text, "signed"),
+        Err(fhirsig_core::fhir::SignError::Json(e)) => json_error(&e),
         Err(e) => Reply::error(422, "processing", &e.to_string()),
     }
 }
@@ -219,9 +224,6 @@ pub fn provenance(body: &[u8], query: &str, now: &str) -> Reply {
     let Ok(text) = std::str::from_utf8(body) else {
         return Reply::error(400, "invalid", "the body is not UTF-8 text");
     };
-    if let Err(e) = fhirsig_jcs::parse(body) {
-        return json_error(&e);
-    }
     let profile = match query_param(query, "profile")
         .as_deref()
         .unwrap_or("us-core")
@@ -250,6 +252,7 @@ pub fn provenance(body: &[u8], query: &str, now: &str) -> Reply {
     };
     match add_to_bundle(text, &template, scope) {
         Ok(out) => Reply::fhir(out, "added"),
+        Err(fhirsig_provenance::TemplateError::Json(e)) => json_error(&e),
         Err(e) => Reply::error(422, "processing", &e.to_string()),
     }
 }

@@ -33,9 +33,26 @@ pub(crate) fn build(
     })?;
     let pool: Vec<CertificateDer<'_>> = candidates.iter().map(|c| c.as_pki()).collect();
     let algs = webpki::ALL_VERIFICATION_ALGS;
-    let verified = end_entity
-        .verify_for_usage(algs, anchors.webpki(), &pool, at, AnyEku, None, None)
-        .map_err(|e| failure(&e, at))?;
+    let verified =
+        match end_entity.verify_for_usage(algs, anchors.webpki(), &pool, at, AnyEku, None, None) {
+            Ok(verified) => verified,
+            // A signer certificate configured as a trust anchor itself (pinned) is trusted by
+            // that configuration whatever its CA bit; every other refusal stands.
+            Err(webpki::Error::CaUsedAsEndEntity) => {
+                return match anchors
+                    .certificates()
+                    .iter()
+                    .find(|a| a.der() == leaf.der())
+                {
+                    Some(anchor) => Ok(Path {
+                        intermediates: Vec::new(),
+                        anchor: anchor.clone(),
+                    }),
+                    None => Err(failure(&webpki::Error::CaUsedAsEndEntity, at)),
+                };
+            }
+            Err(e) => return Err(failure(&e, at)),
+        };
     let intermediates = verified
         .intermediate_certificates()
         .filter_map(|cert| {
