@@ -11,6 +11,7 @@ mod html_report;
 mod io;
 mod key_source;
 mod keys;
+mod policy_input;
 mod terminal;
 mod trust_inputs;
 
@@ -86,6 +87,20 @@ Examples:
         #[command(subcommand)]
         command: commands::keys::KeysCommand,
     },
+    /// Validation policies: `policy list`, `policy show NAME|FILE` (as TOML), `policy check FILE`.
+    #[command(after_help = "\
+Examples:
+  fhirsig policy list
+  fhirsig policy show cdex > payer.toml      start your own policy from a built-in one
+  fhirsig policy check payer.toml
+  fhirsig verify signed.json --trust roots.pem --policy payer.toml
+
+docs/policy.md describes the levels, the built-in policies check by check, and the schema.")]
+    Policy {
+        /// What to do.
+        #[command(subcommand)]
+        command: commands::policy::PolicyCommand,
+    },
     /// Test PKIs: `pki init DIR` writes CAs, signer certificates, keys and a CRL for tests.
     #[command(after_help = "\
 Examples:
@@ -152,6 +167,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(args),
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Keys { command } => commands::keys::run(command),
+        Command::Policy { command } => commands::policy::run(command),
         #[cfg(feature = "test-pki")]
         Command::Pki { command } => commands::pki::run(command),
         Command::Doc(args) => commands::doc::run(args),

@@ -195,13 +195,12 @@ fn describe(e: &TrustError, chain: bool) -> String {
     }
 }
 
-/// A chain validator from `--trust`, `--crl`, `--intermediates` and `--eku` arguments; `None`
-/// when no anchors were given (signatures are then reported untrusted, never verified).
+/// A chain validator from `--trust`, `--crl` and `--intermediates` arguments; `None` when no
+/// anchors were given (signatures are then reported untrusted, never verified).
 pub fn validator_with(
     trust: &[PathBuf],
     crls: &[PathBuf],
     intermediates: &[PathBuf],
-    eku: &str,
 ) -> Result<Option<ChainValidator>, CliError> {
     let Some(validator) = validator(trust, crls)? else {
         if !intermediates.is_empty() {
@@ -211,8 +210,7 @@ pub fn validator_with(
         }
         return Ok(None);
     };
-    let validator = add_intermediates(validator, intermediates)?;
-    Ok(Some(validator.with_eku_policy(eku_policy(eku)?)))
+    Ok(Some(add_intermediates(validator, intermediates)?))
 }
 
 /// A chain validator from `--trust` and `--crl` arguments; `None` when no anchors were given
@@ -293,37 +291,74 @@ pub struct TrustArgs {
     pub intermediates: Vec<PathBuf>,
 
     /// Extended key usages accepted on the signer: `any`, or a comma-separated list of
-    /// `document-signing` and OIDs (a missing EKU or anyExtendedKeyUsage is always accepted).
-    #[arg(
-        long,
-        value_name = "any|document-signing|OID,...",
-        default_value = "document-signing"
-    )]
-    pub eku: String,
+    /// `document-signing` and OIDs (a missing EKU or anyExtendedKeyUsage is always accepted);
+    /// default: the policy's (document-signing for the built-in policies).
+    #[arg(long, value_name = "any|document-signing|OID,...")]
+    pub eku: Option<String>,
 
     /// Verify as of this instant (RFC 3339) instead of now.
     #[arg(long, value_name = "RFC3339")]
     pub at: Option<String>,
 
     /// Validate certificates at the verification time (`now`: the clock or --at), at the signed
-    /// sigT (`sigt`), or at the --at instant you vouch for as proof the signature existed (`at`).
-    #[arg(long, value_name = "now|sigt|at", default_value = "now", value_parser = ["now", "sigt", "at"])]
-    pub time_policy: String,
+    /// sigT (`sigt`), or at the --at instant you vouch for as proof the signature existed (`at`);
+    /// default: the policy's (now for the built-in policies).
+    #[arg(long, value_name = "now|sigt|at", value_parser = ["now", "sigt", "at"])]
+    pub time_policy: Option<String>,
+
+    /// The validation policy: a built-in one (cdex, cdex-strict, r6) or a TOML file
+    /// (docs/policy.md); default: cdex, or r6 for a signature held to the R6 profile.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub policy: Option<String>,
 }
 
 impl TrustArgs {
+    /// The policy `--policy` names, if any.
+    pub fn chosen_policy(&self) -> Result<Option<std::sync::Arc<fhirsig_core::Policy>>, CliError> {
+        self.policy
+            .as_deref()
+            .map(crate::policy_input::load)
+            .transpose()
+    }
+
+    /// The `--time-policy` word in effect: the flag, else the chosen policy's.
+    pub fn time_policy_name(&self, policy: Option<&fhirsig_core::Policy>) -> String {
+        match (&self.time_policy, policy) {
+            (Some(name), _) => name.clone(),
+            (None, Some(p)) if p.time_policy() == fhirsig_core::TimePolicy::SigningTime => {
+                "sigt".to_owned()
+            }
+            _ => "now".to_owned(),
+        }
+    }
+
     /// The verification options these arguments give, for `profile` (`None`: detected per
-    /// signature).
+    /// signature): the chosen policy's settings, each overridden by its flag.
     pub fn options(
         &self,
         profile: Option<fhirsig_core::fhir::Profile>,
     ) -> Result<fhirsig_core::fhir::VerifyOptions, CliError> {
+        let policy = self.chosen_policy()?;
+        let eku = match (&self.eku, &policy) {
+            (Some(text), _) => eku_policy(text)?,
+            (None, Some(p)) => p.eku_policy().clone(),
+            (None, None) => EkuPolicy::default(),
+        };
+        let validator = validator_with(&self.trust, &self.crl, &self.intermediates)?
+            .map(|v| v.with_eku_policy(eku));
+        let algorithms = policy
+            .as_ref()
+            .map_or_else(Default::default, |p| p.algorithms().clone());
         Ok(fhirsig_core::fhir::VerifyOptions {
             profile,
-            algorithms: fhirsig_core::jws::AlgorithmPolicy::default(),
-            validator: validator_with(&self.trust, &self.crl, &self.intermediates, &self.eku)?,
+            algorithms,
+            validator,
             verification_time: instant(self.at.as_deref())?,
-            time_policy: time_policy(&self.time_policy, self.at.as_deref())?,
+            time_policy: time_policy(
+                &self.time_policy_name(policy.as_deref()),
+                self.at.as_deref(),
+            )?,
+            policy,
             certificates: Default::default(),
         })
     }

@@ -152,7 +152,11 @@ fn verify_agrees_with_every_verify_vector() {
                 "--json".to_owned(),
             ];
             args.extend(trust_args(&dir, &case));
-            for (key, option) in [("timePolicy", "--time-policy"), ("profile", "--profile")] {
+            for (key, option) in [
+                ("timePolicy", "--time-policy"),
+                ("profile", "--profile"),
+                ("policy", "--policy"),
+            ] {
                 if let Some(value) = case.get(key).and_then(Value::as_str) {
                     args.extend([option.into(), value.into()]);
                 }

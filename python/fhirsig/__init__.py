@@ -136,27 +136,55 @@ def _list(value: Union[None, Material, Sequence[Material]]) -> list:
     return list(value)
 
 
+_BUILTIN_POLICIES = ("auto", "cdex", "cdex-strict", "r6")
+_MAX_POLICY_BYTES = 64 * 1024
+
+
+def _policy(policy: Union[str, "os.PathLike[str]"]) -> "tuple[Optional[str], Optional[str]]":
+    """A built-in policy name, or the text of a TOML policy file."""
+    if isinstance(policy, str) and policy in _BUILTIN_POLICIES:
+        return policy, None
+    path = os.fspath(policy)
+    if not os.path.isfile(path):
+        raise PolicyError(
+            f"unknown policy {policy!r}: auto, cdex, cdex-strict, r6, or the path of a TOML policy file"
+        )
+    with open(path, "rb") as f:
+        data = f.read(_MAX_POLICY_BYTES + 1)
+    if len(data) > _MAX_POLICY_BYTES:
+        raise PolicyError(f"{path}: more than {_MAX_POLICY_BYTES} bytes, which no policy needs")
+    try:
+        return None, data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise PolicyError(f"{path}: not UTF-8 text ({e})") from None
+
+
 class Verifier:
     """Verifies FHIR signatures against trust anchors, as ``fhirsig verify`` does.
 
     ``trust``, ``crls`` and ``intermediates`` take PEM (or DER) bytes, PEM text, or paths.
-    ``policy`` selects the profile signatures are held to: ``"cdex"`` (the default), ``"cdex2"``,
-    ``"r6"``, or ``"auto"`` to detect it per signature. ``at`` fixes the verification time (an RFC 3339
-    string or an aware datetime); without it each call verifies at the clock's second.
-    ``time_policy`` is ``"now"`` (certificates judged at the verification time) or ``"sigt"``.
+    ``policy`` is the validation policy: ``"auto"`` (the default: ``cdex``, or ``r6`` for a
+    signature held to the R6 profile), ``"cdex"``, ``"cdex-strict"``, ``"r6"``, or the path of a
+    TOML policy file (docs/policy.md). ``profile`` is the profile signatures are held to:
+    ``"auto"`` (detected per signature, the default), ``"cdex"``, ``"cdex2"`` or ``"r6"``.
+    ``at`` fixes the verification time (an RFC 3339 string or an aware datetime); without it each
+    call verifies at the clock's second. ``time_policy`` is ``"now"`` (certificates judged at the
+    verification time) or ``"sigt"``; default: the policy's.
     """
 
     def __init__(
         self,
         trust: Union[Material, Sequence[Material]] = (),
         crls: Union[Material, Sequence[Material]] = (),
-        policy: str = "cdex",
+        policy: Union[str, "os.PathLike[str]"] = "auto",
         at: Optional[Instant] = None,
         intermediates: Union[Material, Sequence[Material]] = (),
-        time_policy: str = "now",
+        time_policy: Optional[str] = None,
+        profile: str = "auto",
     ) -> None:
+        name, text = _policy(policy)
         self._native = _fhirsig.NativeVerifier(
-            _list(trust), _list(crls), _list(intermediates), policy, at, time_policy
+            _list(trust), _list(crls), _list(intermediates), profile, name, text, at, time_policy
         )
 
     def verify(self, data: Data, pointer: Optional[str] = None, require_all_signed: bool = False) -> Report:

@@ -37,7 +37,7 @@ def _verifier(trust: Tuple, crls: Tuple, intermediates: Tuple, policy: str, at: 
         return verifier
 
 
-def verify_batch(values, trust: Tuple, crls: Tuple = (), intermediates: Tuple = (), policy: str = "cdex",
+def verify_batch(values, trust: Tuple, crls: Tuple = (), intermediates: Tuple = (), policy: str = "auto",
                  at: Optional[str] = None):
     """Verifies a pandas Series of documents (str or bytes) into a DataFrame of results: one
     row per document. A document that is not strict JSON gets indication ``parse-failure``."""
@@ -55,7 +55,7 @@ def verify_batch(values, trust: Tuple, crls: Tuple = (), intermediates: Tuple = 
     return pd.DataFrame(rows, columns=["verified", "indication", "sub_indication", "signer", "digest"])
 
 
-def verify_udf(trust: Sequence, crls: Sequence = (), intermediates: Sequence = (), policy: str = "cdex",
+def verify_udf(trust: Sequence, crls: Sequence = (), intermediates: Sequence = (), policy: str = "auto",
                at: Optional[str] = None):
     """A ``pandas_udf`` verifying a column of FHIR JSON documents into a struct column.
 

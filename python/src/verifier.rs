@@ -95,25 +95,44 @@ impl NativeVerifier {
 #[pymethods]
 impl NativeVerifier {
     #[new]
-    #[pyo3(signature = (trust, crls, intermediates, profile, at, time_policy))]
+    #[pyo3(signature = (trust, crls, intermediates, profile, policy, policy_toml, at, time_policy))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         trust: Vec<Bound<'_, PyAny>>,
         crls: Vec<Bound<'_, PyAny>>,
         intermediates: Vec<Bound<'_, PyAny>>,
         profile: Option<&str>,
+        policy: Option<&str>,
+        policy_toml: Option<&str>,
         at: Option<Bound<'_, PyAny>>,
-        time_policy: &str,
+        time_policy: Option<&str>,
     ) -> PyResult<Self> {
         let profile = match profile {
             None | Some("auto") => None,
             Some(name) => Some(Profile::from_name(name).ok_or_else(|| {
                 policy_error(
                     py,
-                    &format!("unknown policy {name:?}: cdex, cdex2, r6 or auto"),
+                    &format!("unknown profile {name:?}: cdex, cdex2, r6 or auto"),
                 )
             })?),
         };
+        let policy = match (policy, policy_toml) {
+            (_, Some(text)) => Some(
+                fhirsig_core::Policy::from_toml(text)
+                    .map_err(|e| policy_error(py, &format!("policy: {e} ({})", e.hint())))?,
+            ),
+            (None | Some("auto"), None) => None,
+            (Some(name), None) => Some(fhirsig_core::Policy::builtin(name).ok_or_else(|| {
+                policy_error(
+                    py,
+                    &format!(
+                        "unknown policy {name:?}: cdex, cdex-strict, r6, auto, or a TOML policy file"
+                    ),
+                )
+            })?),
+        }
+        .map(std::sync::Arc::new);
         let validator = if trust.is_empty() {
             if !intermediates.is_empty() || !crls.is_empty() {
                 return Err(input_error(
@@ -147,9 +166,12 @@ impl NativeVerifier {
             Some(validator)
         };
         let time_policy = match time_policy {
-            "now" => TimePolicy::VerificationTime,
-            "sigt" => TimePolicy::SigningTime,
-            other => {
+            None => policy
+                .as_ref()
+                .map_or(TimePolicy::VerificationTime, |p| p.time_policy()),
+            Some("now") => TimePolicy::VerificationTime,
+            Some("sigt") => TimePolicy::SigningTime,
+            Some(other) => {
                 return Err(policy_error(
                     py,
                     &format!("time_policy {other:?}: now or sigt"),
@@ -163,8 +185,14 @@ impl NativeVerifier {
         Ok(Self {
             options: VerifyOptions {
                 profile,
-                algorithms: AlgorithmPolicy::default(),
-                validator,
+                algorithms: policy
+                    .as_ref()
+                    .map_or_else(AlgorithmPolicy::default, |p| p.algorithms().clone()),
+                validator: match (&policy, validator) {
+                    (Some(p), Some(v)) => Some(v.with_eku_policy(p.eku_policy().clone())),
+                    (_, v) => v,
+                },
+                policy,
                 verification_time: UnixTime::since_unix_epoch(std::time::Duration::from_secs(
                     verification_time,
                 )),
@@ -186,10 +214,7 @@ impl NativeVerifier {
     ) -> PyResult<(String, String)> {
         let input = bytes_of(data)?;
         let options = self.options_now();
-        let rules = FileRules {
-            subject: pointer,
-            require_all_signed,
-        };
+        let rules = FileRules::under(options.policy.as_deref(), pointer, require_all_signed);
         py.detach(|| report_of(&input, &options, &rules))
             .map_err(|e| parse_error(py, &e))
     }
@@ -202,10 +227,7 @@ impl NativeVerifier {
         items: Vec<Vec<u8>>,
     ) -> Vec<(Option<String>, Option<String>, Option<String>)> {
         let options = self.options_now();
-        let rules = FileRules {
-            subject: None,
-            require_all_signed: false,
-        };
+        let rules = FileRules::under(options.policy.as_deref(), None, false);
         py.detach(|| {
             items
                 .par_iter()

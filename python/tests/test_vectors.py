@@ -13,7 +13,8 @@ HEADER = {"signature-element", "signature-data", "digital-signature", "jws-forma
           "profile", "sig-format", "target-format", "algorithm", "x5c", "x5t", "sig-t", "sr-cms",
           "signature-type", "when-matches-sig-t"}
 CHAIN = {"time-policy", "signer-certificate-validity", "signing-time-in-validity", "certificate-chain-format",
-         "certificate-path", "signer-key-usage", "signer-extended-key-usage", "revocation-status"}
+         "certificate-path", "pinned-signer", "signer-key-usage", "key-usage-digital-signature",
+         "signer-extended-key-usage", "revocation-status"}
 CANONICALIZATION_KINDS = {"number-out-of-range", "unsupported-canonicalization", "unknown-canonicalization",
                           "not-an-object", "missing-resource-type", "unsupported-resource-type"}
 
@@ -68,7 +69,8 @@ def run(case):
         if operation == "payload":
             return "success", None, None, fhirsig.payload(data, case.get("canonicalization"), case.get("pointer"))
         verifier = fhirsig.Verifier(trust=case.get("trustAnchors", []), crls=case.get("crls", []),
-                                    policy=case.get("profile", "auto"), at=case["verifyAt"],
+                                    profile=case.get("profile", "auto"), policy=case.get("policy", "auto"),
+                                    at=case["verifyAt"],
                                     time_policy=case.get("timePolicy", "now"))
         if operation == "verify":
             report = verifier.verify(data)

@@ -124,6 +124,7 @@ pub fn run(args: DemoArgs) -> Result<Status, CliError> {
     let anchors = TrustAnchors::from_pem(&[&read("root-ca.cert.pem")?]).map_err(fail)?;
     let options = VerifyOptions {
         profile: None,
+        policy: None,
         algorithms: AlgorithmPolicy::default(),
         validator: Some(ChainValidator::new(anchors)),
         verification_time: now,

@@ -10,6 +10,7 @@ pub mod inspect;
 pub mod keys;
 #[cfg(feature = "test-pki")]
 pub mod pki;
+pub mod policy;
 pub mod provenance;
 pub mod serve;
 pub mod sign;

@@ -51,6 +51,7 @@ pub mod jws;
 pub mod keys;
 pub mod locate;
 pub mod payload;
+pub mod policy;
 pub mod report;
 pub mod trust;
 
@@ -61,6 +62,7 @@ pub use fhir::{
     VerifyOptions,
 };
 pub use fhirsig_jcs::ParseError;
-pub use report::{Check, CheckCode, Verified};
+pub use policy::Policy;
+pub use report::{Check, CheckCode, Level, Verified};
 pub use rustls_pki_types::UnixTime;
 pub use trust::{parse_rfc3339, ChainValidator, Crl, TimePolicy, TrustAnchors};

@@ -15,6 +15,7 @@ fn options(policy: TimePolicy) -> VerifyOptions {
     let provider = std::fs::read(dir.join("example_provider_cert/cert.pem")).unwrap();
     let anchors = TrustAnchors::from_pem(&[&org, &provider]).unwrap();
     VerifyOptions {
+        policy: None,
         profile: None,
         algorithms: AlgorithmPolicy::default(),
         validator: Some(ChainValidator::new(anchors)),

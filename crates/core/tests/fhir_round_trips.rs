@@ -115,6 +115,7 @@ fn request<'k>(signer: &'k Signer, profile: Profile) -> SignRequest<'k> {
 
 fn options(anchors: TrustAnchors, profile: Option<Profile>) -> VerifyOptions {
     VerifyOptions {
+        policy: None,
         profile,
         algorithms: AlgorithmPolicy::default(),
         validator: Some(ChainValidator::new(anchors)),

@@ -33,7 +33,7 @@ const EXPECT_VALUES: [&str; 7] = [
 
 /// Every member a case file may have (`provenance/` cases are run by fhirsig-provenance's
 /// harness).
-const KNOWN_MEMBERS: [&str; 17] = [
+const KNOWN_MEMBERS: [&str; 18] = [
     "description",
     "operation",
     "expect",
@@ -44,6 +44,7 @@ const KNOWN_MEMBERS: [&str; 17] = [
     "profile",
     "verifyAt",
     "timePolicy",
+    "policy",
     "trustAnchors",
     "crls",
     "expectedCanonical",
@@ -72,7 +73,9 @@ fn expect_of_check(code: &str) -> &'static str {
         | "signing-time-in-validity"
         | "certificate-chain-format"
         | "certificate-path"
+        | "pinned-signer"
         | "signer-key-usage"
+        | "key-usage-digital-signature"
         | "signer-extended-key-usage"
         | "revocation-status" => "chain-failure",
         "signer-identity" => "signer-identity-failure",
@@ -300,8 +303,16 @@ fn verify(fields: &Fields<'_>) -> Outcome {
         Ok(doc) => doc,
         Err(e) => return Outcome::parse(&e),
     };
+    // A vector may name the validation policy it is judged by (default: by profile).
+    let policy = fields.string("policy").map(|name| {
+        std::sync::Arc::new(
+            fhirsig_core::Policy::builtin(name)
+                .unwrap_or_else(|| panic!("policy {name:?} is not a built-in policy")),
+        )
+    });
     let options = VerifyOptions {
         profile,
+        policy,
         algorithms: AlgorithmPolicy::default(),
         validator,
         verification_time,

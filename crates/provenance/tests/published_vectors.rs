@@ -39,7 +39,9 @@ fn expect_of_check(code: &str) -> &'static str {
         | "signing-time-in-validity"
         | "certificate-chain-format"
         | "certificate-path"
+        | "pinned-signer"
         | "signer-key-usage"
+        | "key-usage-digital-signature"
         | "signer-extended-key-usage"
         | "revocation-status" => "chain-failure",
         other => panic!("check code {other:?} is not classified in the published mapping"),

@@ -58,6 +58,7 @@ impl Fixture {
             ChainValidator::new(TrustAnchors::from_pem(&[&self.files["root-ca.cert.pem"]]).unwrap())
         });
         VerifyOptions {
+            policy: None,
             profile: None,
             algorithms: AlgorithmPolicy::default(),
             validator,

@@ -122,6 +122,8 @@ pub struct Case {
     pub verify_at: Option<String>,
     /// `now` or `sigt`.
     pub time_policy: Option<&'static str>,
+    /// The validation policy (`cdex`, `cdex-strict`, `r6`); absent: chosen by the profile.
+    pub policy: Option<&'static str>,
     /// PEM certificates trusted as anchors.
     pub trust_anchors: Vec<String>,
     /// PEM CRLs.
@@ -158,6 +160,7 @@ impl Case {
             profile: None,
             verify_at: None,
             time_policy: None,
+            policy: None,
             trust_anchors: Vec::new(),
             crls: Vec::new(),
             expected_canonical: None,
@@ -191,6 +194,7 @@ impl Case {
         opt("profile", self.profile.map(string));
         opt("verifyAt", self.verify_at.as_deref().map(string));
         opt("timePolicy", self.time_policy.map(string));
+        opt("policy", self.policy.map(string));
         let list = |items: &[String]| {
             (!items.is_empty()).then(|| {
                 let lines: Vec<String> =

@@ -540,7 +540,18 @@ impl Gen<'_> {
             i,
             check,
             sub,
-            "Signature.who is a URI the certificate's URI SAN does not equal.",
+            "Signature.who is a URI the certificate's URI SAN does not equal; judged by the cdex policy, under which CONF-053 is a SHALL.",
+            signed.clone(),
+            None,
+        )?
+        .policy = Some("cdex");
+        self.push(
+            "fhir",
+            "identity-who-other-uri-r6-policy",
+            Expect::Success,
+            None,
+            None,
+            "The same R6 signature under the r6 policy its profile selects: CONF-053 is a CDex rule, not an R6 one, so the mismatch is a warning and the signature verifies.",
             signed,
             None,
         )?;
@@ -555,14 +566,20 @@ impl Gen<'_> {
             ("leaf-expired", "signer-certificate-validity", "out-of-bounds-no-poe", "The signer certificate expired on 2025-01-01, before the verification time (default policy: no proof the signature was made while it was valid)."),
             ("leaf-not-yet-valid", "signer-certificate-validity", "not-yet-valid", "The signer certificate is valid only from 2027-01-01."),
             ("leaf-wrong-key-usage", "signer-key-usage", "chain-constraints-failure", "The signer certificate's KeyUsage is keyEncipherment only (CONF-051)."),
-            ("leaf-no-key-usage", "signer-key-usage", "chain-constraints-failure", "The signer certificate has no KeyUsage extension."),
+            ("leaf-no-key-usage", "key-usage-digital-signature", "chain-constraints-failure", "The signer certificate has no KeyUsage extension; under cdex-strict CONF-051 (KeyUsage SHOULD include digitalSignature) fails."),
             ("leaf-wrong-eku", "signer-extended-key-usage", "chain-constraints-failure", "The signer certificate's EKU is serverAuth only, not document signing."),
             ("leaf-sha1", "certificate-path", "crypto-constraints-failure", "The signer certificate is signed with SHA-1, outside the algorithm allow-list."),
         ];
         for (stem, check, sub, why) in leaves {
             let signed = self.sign(doc, &cdex.clone().leaf(stem))?;
-            self.push("trust", stem, c, Some(check), Some(sub), why, signed, None)?;
+            let case = self.push("trust", stem, c, Some(check), Some(sub), why, signed, None)?;
+            if stem == "leaf-no-key-usage" {
+                case.policy = Some("cdex-strict");
+            }
         }
+        let signed = self.sign(doc, &cdex.clone().leaf("leaf-no-key-usage"))?;
+        self.push("trust", "leaf-no-key-usage-cdex-policy", Expect::Success, None, None,
+            "The signer certificate has no KeyUsage extension, which RFC 5280 reads as any usage; CONF-051 is a SHOULD, a warning under the cdex policy, so the signature verifies.", signed, None)?;
 
         let revoked = self.sign(doc, &cdex.clone().leaf("leaf-revoked"))?;
         let crl = self.pki.crl_pem("intermediate")?;

@@ -126,10 +126,11 @@ pub fn verify(body: &[u8], query: &str, options: &VerifyOptions, json_report: bo
         Ok(doc) => doc,
         Err(e) => return json_error(&e),
     };
-    let rules = FileRules {
-        subject: query_param(query, "pointer"),
-        require_all_signed: query_param(query, "require-all-signed").is_some_and(|v| v != "false"),
-    };
+    let rules = FileRules::under(
+        options.policy.as_deref(),
+        query_param(query, "pointer"),
+        query_param(query, "require-all-signed").is_some_and(|v| v != "false"),
+    );
     if let Some(pointer) = &rules.subject {
         if doc.pointer(pointer).is_none() {
             return Reply::error(

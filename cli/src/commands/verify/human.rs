@@ -150,6 +150,26 @@ pub(super) fn human(
         if let Some(sig_t) = &result.sig_t {
             let _ = writeln!(out, "  sigT     {}", escape(sig_t));
         }
+        // The policy is named when it is not the profile's own or when it waived something, so
+        // an auditor sees by which rules a verdict was reached.
+        let waived = result
+            .report()
+            .checks()
+            .iter()
+            .filter(|c| c.waived().is_some())
+            .count();
+        if let Some(policy) = &result.policy {
+            let default = result
+                .profile
+                .map(|p| fhirsig_core::Policy::for_profile(p).name().to_owned());
+            if waived > 0 || default.as_deref() != Some(policy.as_str()) {
+                let note = match waived {
+                    0 => String::new(),
+                    n => format!(" ({n} check(s) lowered from fail by the policy)"),
+                };
+                let _ = writeln!(out, "  policy   {}{note}", escape(policy));
+            }
+        }
         for check in result.report().checks() {
             if !verbose && check.outcome() == Outcome::Pass {
                 continue;
@@ -165,9 +185,13 @@ pub(super) fn human(
                 (CheckCode::RevocationStatus, Some(subject)) => format!(" [{}]", escape(subject)),
                 _ => String::new(),
             };
+            let lowered = match check.waived() {
+                Some(w) => format!(" (was {}; level {})", w.outcome.as_str(), check.level()),
+                None => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "  {label} {:<width$} {}{about}",
+                "  {label} {:<width$} {}{about}{lowered}",
                 check.code().as_str(),
                 escape(check.message()),
                 width = code_width(),

@@ -158,10 +158,11 @@ pub(super) enum RecordOutcome {
 /// Runs `fhirsig verify`.
 pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     let options = args.trust.options(Profile::from_name(&args.profile))?;
-    let rules = FileRules {
-        subject: args.pointer.clone(),
-        require_all_signed: args.require_all_signed,
-    };
+    let rules = FileRules::under(
+        options.policy.as_deref(),
+        args.pointer.clone(),
+        args.require_all_signed,
+    );
     if let Some(jobs) = args.jobs {
         // Only fails when a pool was built already, which does not happen here.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -256,7 +257,7 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     if let Some(path) = &args.html {
         let facts = RunFacts {
             verification_time: options.verification_time,
-            time_policy: args.trust.time_policy.clone(),
+            time_policy: args.trust.time_policy_name(options.policy.as_deref()),
             anchors: options.validator.is_some(),
             trust: args
                 .trust

@@ -76,6 +76,7 @@ pub fn chain(leaf_pem: &[u8]) -> CertificateChain {
 /// instant.
 pub fn verify_options() -> VerifyOptions {
     VerifyOptions {
+        policy: None,
         profile: None,
         algorithms: AlgorithmPolicy::default(),
         validator: Some(validator()),

@@ -29,6 +29,26 @@ pub struct FileRules {
     pub subject: Option<String>,
     /// Fail when any carried resource is not covered by a verified signature.
     pub require_all_signed: bool,
+    /// How many signers of one JWS JSON serialization (CONF-047) must verify; a signer that
+    /// did not verify is still listed, but fails the file only when the rule is not met.
+    pub signers: crate::policy::SignerRule,
+}
+
+impl FileRules {
+    /// The rules `policy` sets (its signer rule; unsigned resources fail when it says so),
+    /// for `subject`; `require_all_signed` adds the caller's own demand.
+    pub fn under(
+        policy: Option<&crate::policy::Policy>,
+        subject: Option<String>,
+        require_all_signed: bool,
+    ) -> Self {
+        FileRules {
+            subject,
+            require_all_signed: require_all_signed
+                || policy.is_some_and(|p| p.unsigned_resources() == crate::report::Level::Fail),
+            signers: policy.map_or_else(Default::default, crate::policy::Policy::signers),
+        }
+    }
 }
 
 /// A resource of the file that no verified signature covers.
@@ -108,7 +128,12 @@ pub fn file_verdict(
             }
         })
         .collect();
-    let failed = results.iter().filter(|r| !r.verified()).count();
+    let (excused, short) = excused_signers(results, rules.signers);
+    let failed = results
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| !r.verified() && !excused.contains(i))
+        .count();
     let reason = if results.is_empty() {
         Some(match root.kind() {
             NodeKind::Object if resource_type(root).is_empty() => {
@@ -124,6 +149,8 @@ pub fn file_verdict(
             "{failed} of {} signature(s) did not verify",
             results.len()
         ))
+    } else if failed == 0 && !short.is_empty() {
+        Some(short.join("; "))
     } else if !subject_covered {
         Some(match subject.as_slice() {
             [] => "the Parameters carries no resource for a signature to cover".to_owned(),
@@ -162,6 +189,42 @@ pub fn file_verdict(
         verified: reason.is_none(),
         reason,
     }
+}
+
+/// The results (by index) of JWS JSON signers that did not verify but need not: their
+/// serialization has as many verified signers as `rule` asks for.
+/// Also the signature elements whose serialization has fewer verified signers than the rule
+/// asks for (with `at least N`, even when every signer verified).
+fn excused_signers(
+    results: &[SignatureVerification],
+    rule: crate::policy::SignerRule,
+) -> (HashSet<usize>, Vec<String>) {
+    let mut groups: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (index, result) in results.iter().enumerate() {
+        if result.jws_entry.is_some() {
+            groups
+                .entry((result.pointer.as_str(), result.signature_pointer.as_str()))
+                .or_default()
+                .push(index);
+        }
+    }
+    let mut excused = HashSet::new();
+    let mut short = Vec::new();
+    for ((_, signature), members) in &groups {
+        let verified = members.iter().filter(|i| results[**i].verified()).count();
+        if rule.met(verified, members.len()) {
+            excused.extend(members.iter().copied().filter(|i| !results[*i].verified()));
+        } else {
+            short.push(format!(
+                "{verified} of {} signers of the JWS at {} verified; the policy needs {}",
+                members.len(),
+                shown(signature),
+                rule.describe()
+            ));
+        }
+    }
+    short.sort();
+    (excused, short)
 }
 
 /// The results that cover a pointer, found through the pointer's ancestors (each result is

@@ -54,6 +54,8 @@ pub fn write_signature_json(out: &mut Vec<u8>, file: &str, result: &SignatureVer
     push_opt(out, result.payload_sha256.as_deref());
     out.extend_from_slice(b",\"pointer\":");
     write_escaped(&result.pointer, out);
+    out.extend_from_slice(b",\"policy\":");
+    push_opt(out, result.policy.as_deref());
     out.extend_from_slice(b",\"profile\":");
     push_opt(out, result.profile.map(|p| p.name()));
     out.extend_from_slice(b",\"sigT\":");
@@ -95,7 +97,9 @@ pub fn write_signature_json(out: &mut Vec<u8>, file: &str, result: &SignatureVer
 }
 
 /// Appends the JSON object for one check: code, evidence (one value per key: the first one
-/// added, which is the one [`Check::evidence_value`] returns), message, outcome, subIndication.
+/// added, which is the one [`Check::evidence_value`] returns), level (under the validation
+/// policy), message, outcome, subIndication, and `waived`: what the check found when the policy
+/// lowered it (`null` otherwise).
 pub fn write_check_json(out: &mut Vec<u8>, check: &Check) {
     out.extend_from_slice(b"{\"code\":");
     write_escaped(check.code().as_str(), out);
@@ -112,12 +116,27 @@ pub fn write_check_json(out: &mut Vec<u8>, check: &Check) {
         out.push(b':');
         write_escaped(value, out);
     }
-    out.extend_from_slice(b"},\"message\":");
+    out.extend_from_slice(b"},\"level\":");
+    write_escaped(check.level().as_str(), out);
+    out.extend_from_slice(b",\"message\":");
     write_escaped(check.message(), out);
     out.extend_from_slice(b",\"outcome\":");
     write_escaped(check.outcome().as_str(), out);
     out.extend_from_slice(b",\"subIndication\":");
     push_opt(out, check.failure().map(|(_, s)| s.as_str()));
+    out.extend_from_slice(b",\"waived\":");
+    match check.waived() {
+        None => out.extend_from_slice(b"null"),
+        Some(waived) => {
+            out.extend_from_slice(b"{\"indication\":");
+            push_opt(out, waived.failure.map(|(i, _)| i.as_str()));
+            out.extend_from_slice(b",\"outcome\":");
+            write_escaped(waived.outcome.as_str(), out);
+            out.extend_from_slice(b",\"subIndication\":");
+            push_opt(out, waived.failure.map(|(_, s)| s.as_str()));
+            out.push(b'}');
+        }
+    }
     out.push(b'}');
 }
 

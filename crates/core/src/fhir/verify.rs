@@ -17,17 +17,24 @@ use crate::canonicalization::Canonicalization;
 use crate::jws::{AlgorithmPolicy, Header, JwsError, VerifyingKey};
 use crate::locate::{locate, Located};
 use crate::payload::SignedObject;
+use crate::policy::Policy;
 use crate::report::{CheckCode, Requirements, Verified};
 use crate::trust::{
     parse_rfc3339, ChainValidator, Check, Report, SubIndication, TimePolicy, ValidationTimes,
     VerifiedChain,
 };
+use std::sync::Arc;
 
 /// How to verify.
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
     /// The profile to hold signatures to; `None` detects it per signature.
     pub profile: Option<Profile>,
+    /// The validation policy; `None` takes the built-in policy of each signature's profile
+    /// ([`Policy::for_profile`]: `r6` for the R6 profile, `cdex` otherwise). The policy's
+    /// settings (algorithms, EKUs, time policy) are the caller's to copy into these options and
+    /// the validator; the verifier applies its check levels and revocation rule.
+    pub policy: Option<Arc<Policy>>,
     /// The algorithms accepted.
     pub algorithms: AlgorithmPolicy,
     /// Trust anchors, CRLs and key-usage policy; `None` leaves the chain unchecked, which makes
@@ -48,6 +55,7 @@ impl VerifyOptions {
     pub fn new(validator: ChainValidator, at: UnixTime) -> Self {
         VerifyOptions {
             profile: None,
+            policy: None,
             algorithms: AlgorithmPolicy::default(),
             validator: Some(validator),
             verification_time: at,
@@ -147,6 +155,8 @@ pub struct SignatureVerification {
     pub object: SignedObject,
     /// The profile the signature was held to.
     pub profile: Option<Profile>,
+    /// The name of the validation policy the checks were judged by.
+    pub policy: Option<String>,
     /// Digital or electronic.
     pub kind: SignatureKind,
     /// The signer, when `x5c[0]` could be read.
@@ -184,6 +194,7 @@ impl SignatureVerification {
             jws_entry: None,
             object,
             profile: None,
+            policy: None,
             kind: SignatureKind::Digital,
             signer: None,
             sig_t: None,
@@ -224,7 +235,22 @@ impl SignatureVerification {
         self.report.push(check);
     }
 
-    pub(super) fn decide(&mut self, requirements: Requirements, chain: Option<VerifiedChain>) {
+    /// Applies `policy` to every check, then decides the verdict by what the policy still
+    /// requires.
+    pub(super) fn decide(
+        &mut self,
+        requirements: Requirements,
+        chain: Option<VerifiedChain>,
+        policy: &Policy,
+        options: &VerifyOptions,
+    ) {
+        let revocation_data = options
+            .validator
+            .as_ref()
+            .is_some_and(ChainValidator::has_revocation_data);
+        policy.apply(&mut self.report, revocation_data);
+        self.policy = Some(policy.name().to_owned());
+        let requirements = requirements.under(policy);
         self.unmet = requirements.unmet(&self.report);
         self.verdict = match self.kind {
             SignatureKind::Digital => Verified::decide(
@@ -384,6 +410,8 @@ fn resource_entry(
         )
     });
     result.profile = Some(profile);
+    let policy = policy_for(options, profile);
+    result.policy = Some(policy.name().to_owned());
     result.sig_t = header.sig_t().map(str::to_owned);
     if let Some(check) = checks::no_detached_references(header) {
         result.push(check);
@@ -438,7 +466,7 @@ fn resource_entry(
     let parsed = options.certificates.get(header.x5c().unwrap_or_default());
     signature_value(input.as_bytes(), entry, &parsed, options, &mut result);
     drop(input);
-    let chain = trust(header, &parsed, options, &mut result);
+    let chain = trust(header, &parsed, options, &policy, &mut result);
     result.push(signer_identity(
         doc,
         element,
@@ -446,8 +474,16 @@ fn resource_entry(
         profile == Profile::Cdex,
         &result.coverage,
     ));
-    result.decide(RESOURCE_VERDICT, chain);
+    result.decide(RESOURCE_VERDICT, chain, &policy, options);
     result
+}
+
+/// The policy a signature is judged by: the chosen one, else its profile's built-in policy.
+pub(super) fn policy_for(options: &VerifyOptions, profile: Profile) -> Arc<Policy> {
+    options
+        .policy
+        .clone()
+        .unwrap_or_else(|| Policy::for_profile(profile))
 }
 
 /// A `sigT` later than the verification time: the signature claims to be made after the
@@ -521,6 +557,7 @@ pub(super) fn trust(
     header: &Header,
     parsed: &ParsedX5c,
     options: &VerifyOptions,
+    policy: &Policy,
     result: &mut SignatureVerification,
 ) -> Option<VerifiedChain> {
     let mut times = ValidationTimes::at(options.verification_time).with_policy(options.time_policy);
@@ -530,7 +567,7 @@ pub(super) fn trust(
     let has_x5c = header.x5c().is_some_and(|c| !c.is_empty());
     match (&options.validator, parsed.chain()) {
         (Some(validator), Ok(chain)) => {
-            let (report, verified) = validator.validate(chain, &times);
+            let (report, verified) = validator.validate_under(chain, &times, policy);
             report.checks().iter().for_each(|c| result.push(c.clone()));
             verified
         }

@@ -363,7 +363,8 @@ impl Context<'_, '_> {
         let input = crate::jws::signing_input_over(entry.prefix, &content.bytes);
         signature_value(input.as_bytes(), entry, &parsed, self.options, &mut result);
         drop(input);
-        let chain = trust(header, &parsed, self.options, &mut result);
+        let policy = super::verify::policy_for(self.options, super::profile::Profile::Cdex);
+        let chain = trust(header, &parsed, self.options, &policy, &mut result);
         result.push(signer_identity(
             self.doc,
             self.element,
@@ -371,7 +372,7 @@ impl Context<'_, '_> {
             false,
             &result.coverage,
         ));
-        result.decide(PROVENANCE_VERDICT, chain);
+        result.decide(PROVENANCE_VERDICT, chain, &policy, self.options);
         result
     }
 }

@@ -85,13 +85,18 @@ check_codes! {
     SigningTimeInValidity => "signing-time-in-validity",
     /// The `x5c` certificates parse as a chain.
     CertificateChainFormat => "certificate-chain-format",
-        /// The chain leads to a configured trust anchor (RFC 5280 path validation).
+    /// The chain leads to a configured trust anchor (RFC 5280 path validation).
     CertificatePath => "certificate-path",
     /// The signer certificate is itself a configured trust anchor (a pinned signer), trusted
-    /// by configuration whatever its CA bit: reported as a warning.
+    /// by configuration whatever its CA bit, with no issuing CA (CONF-050, a SHOULD: a warning
+    /// under every built-in policy but `cdex-strict`).
     PinnedSigner => "pinned-signer",
-    /// The signer certificate's KeyUsage allows signatures (CONF-051).
+    /// The signer certificate's KeyUsage, when present, allows signatures
+    /// (`digitalSignature` or `nonRepudiation`, RFC 5280 §4.2.1.3).
     SignerKeyUsage => "signer-key-usage",
+    /// The signer certificate has a KeyUsage that includes `digitalSignature` (CONF-051, a
+    /// SHOULD: a warning under the `cdex` policy).
+    SignerKeyUsageDigitalSignature => "key-usage-digital-signature",
     /// The signer certificate's ExtendedKeyUsage is accepted.
     SignerExtendedKeyUsage => "signer-extended-key-usage",
     /// No certificate of the path is revoked according to a current CRL.

@@ -11,9 +11,12 @@ use core::fmt;
 use std::borrow::Cow;
 
 mod code;
+mod level;
 mod verdict;
 
 pub use code::CheckCode;
+pub use level::Level;
+
 pub use verdict::{Requirements, Verified};
 
 /// The overall result of a validation (ETSI EN 319 102-1 clause 5.1.3).
@@ -165,6 +168,12 @@ pub enum Outcome {
     NotChecked,
     /// The check ran and failed; the check carries the indication and sub-indication.
     Fail,
+    /// The validation policy lowered this check to information ([`Level::Inform`]): what it
+    /// found is kept ([`Check::waived`]) and changes nothing.
+    Info,
+    /// The validation policy ignores this check ([`Level::Ignore`]): what it found is kept
+    /// ([`Check::waived`]) and changes nothing.
+    Ignored,
 }
 
 impl Outcome {
@@ -175,6 +184,8 @@ impl Outcome {
             Self::Warn => "warn",
             Self::NotChecked => "not-checked",
             Self::Fail => "fail",
+            Self::Info => "info",
+            Self::Ignored => "ignored",
         }
     }
 }
@@ -189,6 +200,18 @@ pub struct Check {
     // matters when a batch builds two dozen checks per record.
     message: Cow<'static, str>,
     evidence: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+    level: Level,
+    waived: Option<Waived>,
+}
+
+/// What a check found before the validation policy lowered its level: the outcome and, for
+/// a failure, the indication it would have given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Waived {
+    /// The outcome the check had.
+    pub outcome: Outcome,
+    /// The indication and sub-indication it would have given.
+    pub failure: Option<(Indication, SubIndication)>,
 }
 
 impl Check {
@@ -244,7 +267,53 @@ impl Check {
             failure,
             message,
             evidence: Vec::new(),
+            level: Level::Fail,
+            waived: None,
         }
+    }
+
+    /// The level the validation policy gives this check ([`Level::Fail`] until a policy
+    /// applied its own).
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// For a check whose finding the policy lowered: what it found.
+    pub fn waived(&self) -> Option<Waived> {
+        self.waived
+    }
+
+    /// Sets the level and lowers the finding to it: a failure under [`Level::Warn`] becomes a
+    /// warning; a failure or warning under [`Level::Inform`] becomes [`Outcome::Info`]; any
+    /// finding under [`Level::Ignore`] becomes [`Outcome::Ignored`]. "Not checked" stays "not
+    /// checked" unless ignored. Applying the same level again changes nothing.
+    pub(crate) fn lower_to(&mut self, level: Level) {
+        self.level = level;
+        let lowered = match (level, self.outcome) {
+            (Level::Warn, Outcome::Fail) => Outcome::Warn,
+            (Level::Inform, Outcome::Fail | Outcome::Warn) => Outcome::Info,
+            (
+                Level::Ignore,
+                Outcome::Fail | Outcome::Warn | Outcome::NotChecked | Outcome::Info,
+            ) => Outcome::Ignored,
+            _ => return,
+        };
+        if self.waived.is_none() {
+            self.waived = Some(Waived {
+                outcome: self.outcome,
+                failure: self.failure,
+            });
+        }
+        self.outcome = lowered;
+        self.failure = None;
+    }
+
+    /// Makes this check a failure with `indication`/`sub` (the policy requires what it could
+    /// not establish, e.g. a revocation status).
+    pub(crate) fn require(&mut self, indication: Indication, sub: SubIndication, why: &str) {
+        self.outcome = Outcome::Fail;
+        self.failure = Some((indication, sub));
+        self.message = Cow::Owned(format!("{}: {why}", self.message));
     }
 
     /// Adds one piece of evidence (e.g. `("not-after", "2027-06-15T23:12:39Z")`).
@@ -304,6 +373,9 @@ impl fmt::Display for Check {
         if let Some((indication, sub)) = self.failure {
             write!(f, " ({indication}/{sub})")?;
         }
+        if let Some(Waived { outcome, .. }) = self.waived {
+            write!(f, " [{} by policy, was {}]", self.level, outcome.as_str())?;
+        }
         Ok(())
     }
 }
@@ -337,6 +409,10 @@ impl Report {
     /// All checks, in the order pushed.
     pub fn checks(&self) -> &[Check] {
         &self.checks
+    }
+
+    pub(crate) fn checks_mut(&mut self) -> &mut [Check] {
+        &mut self.checks
     }
 
     /// The first check with this code (a [`CheckCode`], or its spelling).

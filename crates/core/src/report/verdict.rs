@@ -15,6 +15,8 @@ use crate::trust::VerifiedChain;
 pub struct Requirements {
     required: &'static [CheckCode],
     chain: bool,
+    /// Required checks a validation policy lowered below `fail` (a bit per `required` entry).
+    waived: u64,
 }
 
 impl Requirements {
@@ -25,7 +27,22 @@ impl Requirements {
         Requirements {
             required,
             chain: true,
+            waived: 0,
         }
+    }
+
+    /// These requirements under `policy`: a required check the policy lowers below
+    /// [`Level::Fail`](crate::report::Level::Fail) is no longer needed (checks that no policy
+    /// may lower, such as the signature value, stay needed).
+    #[must_use]
+    pub fn under(mut self, policy: &crate::policy::Policy) -> Self {
+        self.waived = 0;
+        for (index, code) in self.required.iter().enumerate().take(64) {
+            if policy.level(*code) != crate::report::Level::Fail {
+                self.waived |= 1 << index;
+            }
+        }
+        self
     }
 
     /// The checks that must have run and passed.
@@ -38,7 +55,9 @@ impl Requirements {
     pub fn unmet(&self, report: &Report) -> Vec<CheckCode> {
         self.required
             .iter()
-            .copied()
+            .enumerate()
+            .filter(|(index, _)| *index >= 64 || self.waived & (1 << index) == 0)
+            .map(|(_, code)| *code)
             .filter(|code| !ran_and_passed(report, *code))
             .collect()
     }
@@ -112,6 +131,7 @@ mod tests {
     const NEEDS: Requirements = Requirements {
         required: &[CheckCode::Payload, CheckCode::SignatureValue],
         chain: false,
+        waived: 0,
     };
 
     fn report(checks: Vec<Check>) -> Report {

@@ -105,14 +105,20 @@ impl EkuPolicy {
     }
 }
 
-/// Checks that the leaf asserts `digitalSignature` or `nonRepudiation` (CDex CONF-051).
+/// RFC 5280 section 4.2.1.3: a KeyUsage, when present, must allow the signature
+/// (`digitalSignature`, or `nonRepudiation` for content commitment); without the extension any
+/// usage is allowed. The CDex recommendation that the extension be there with
+/// `digitalSignature` (CONF-051) is [`check_digital_signature_usage`].
 pub(crate) fn check_key_usage(leaf: &Certificate) -> Check {
     const CODE: CheckCode = CheckCode::SignerKeyUsage;
     let fail =
         |msg: String| Check::indeterminate(CODE, SubIndication::ChainConstraintsFailure, msg);
     match leaf.x509().tbs_certificate().get_extension::<KeyUsage>() {
         Err(e) => fail(format!("the KeyUsage extension is malformed: {e}")),
-        Ok(None) => fail("the signer certificate has no KeyUsage extension".into()),
+        Ok(None) => Check::pass(
+            CODE,
+            "the signer certificate has no KeyUsage extension: any usage is allowed (RFC 5280 §4.2.1.3)",
+        ),
         Ok(Some((_, ku))) => {
             let bits = format!("{:?}", ku.0);
             if ku.digital_signature() || ku.non_repudiation() {
@@ -124,6 +130,24 @@ pub(crate) fn check_key_usage(leaf: &Certificate) -> Check {
             }
         }
     }
+    .with("rule", "RFC 5280 §4.2.1.3")
+}
+
+/// CONF-051 (SHOULD): the signer certificate's KeyUsage includes `digitalSignature`. A
+/// failure here is a warning under the `cdex` policy and a failure under `cdex-strict`.
+pub(crate) fn check_digital_signature_usage(leaf: &Certificate) -> Check {
+    const CODE: CheckCode = CheckCode::SignerKeyUsageDigitalSignature;
+    let fail =
+        |msg: &'static str| Check::indeterminate(CODE, SubIndication::ChainConstraintsFailure, msg);
+    match leaf.x509().tbs_certificate().get_extension::<KeyUsage>() {
+        Ok(Some((_, ku))) if ku.digital_signature() => {
+            Check::pass(CODE, "KeyUsage includes digitalSignature")
+        }
+        Ok(Some(_)) => fail("KeyUsage does not include digitalSignature (CONF-051 recommends it)"),
+        Ok(None) => fail("the signer certificate has no KeyUsage extension (CONF-051 recommends one with digitalSignature)"),
+        Err(_) => fail("the KeyUsage extension is malformed"),
+    }
+    .with("conf", "CONF-051")
 }
 
 /// The KeyUsage bits `cert` asserts, by their RFC 5280 names (`digitalSignature`,

@@ -28,6 +28,8 @@ pub(crate) struct RevocationContext<'a> {
 /// Checks one certificate of a validated path against the CRLs; `issuer` is the CA certificate
 /// that issued it (the next in the path, or the trust anchor). Returns the report entry and
 /// whether the certificate is known not to be revoked at the validation instant.
+use crate::policy::NO_REVOCATION_DATA;
+
 pub(crate) fn check(
     ctx: &RevocationContext<'_>,
     cert: &Certificate,
@@ -41,7 +43,8 @@ pub(crate) fn check(
     let covering: Vec<&Crl> = ctx.crls.iter().filter(|crl| crl.covers(cert)).collect();
     if covering.is_empty() {
         let msg = "no CRL was given for this certificate's issuer";
-        return (evidence(Check::not_checked(CODE, msg)), false);
+        let check = Check::not_checked(CODE, msg).with("reason", NO_REVOCATION_DATA);
+        return (evidence(check), false);
     }
     let spki = issuer.spki_der();
     let authentic: Vec<&Crl> = covering
@@ -62,6 +65,7 @@ pub(crate) fn check(
             // RFC 5280 section 3.3 lets a CA drop expired certificates from later CRLs.
             let msg = "the CRL was issued after the certificate expired, so absence proves nothing";
             let check = Check::not_checked(CODE, msg)
+                .with("reason", NO_REVOCATION_DATA)
                 .with("crl-this-update", format_rfc3339(crl.this_update()));
             return (evidence(check), false);
         }

@@ -8,11 +8,13 @@ use super::anchors::TrustAnchors;
 use super::certificate::{certificates_from_pem, Certificate, CertificateChain};
 use super::crl::Crl;
 use super::error::TrustError;
-use super::key_usage::{check_key_usage, EkuPolicy};
+use super::key_usage::{check_digital_signature_usage, check_key_usage, EkuPolicy};
 use super::path::{self, Path};
 use super::revocation::{self, RevocationContext};
 use super::times::{format_rfc3339, TimePolicy, ValidationTimes};
+use crate::policy::Policy;
 use crate::report::{Check, Report, SubIndication};
+use std::sync::Arc;
 
 /// Validates signer certificate chains against configured anchors, intermediates, CRLs and an
 /// EKU policy. Build it once per trust configuration; it is immutable afterwards.
@@ -22,6 +24,7 @@ pub struct ChainValidator {
     intermediates: Vec<Certificate>,
     crls: Vec<Crl>,
     eku: EkuPolicy,
+    policy: Arc<Policy>,
     /// Shared by clones: a validation's result depends only on its inputs.
     paths: std::sync::Arc<path::PathCache>,
 }
@@ -78,6 +81,7 @@ impl ChainValidator {
             intermediates: Vec::new(),
             crls: Vec::new(),
             eku: EkuPolicy::default(),
+            policy: Arc::new(Policy::default()),
             paths: Default::default(),
         }
     }
@@ -104,6 +108,20 @@ impl ChainValidator {
     pub fn with_eku_policy(mut self, eku: EkuPolicy) -> Self {
         self.eku = eku;
         self
+    }
+
+    /// Replaces the validation policy [`ChainValidator::validate`] applies (the `cdex`
+    /// policy by default). Only its check levels and revocation rule are used here; its EKU
+    /// setting is given with [`ChainValidator::with_eku_policy`].
+    #[must_use]
+    pub fn with_policy(mut self, policy: Arc<Policy>) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Whether CRLs were given.
+    pub fn has_revocation_data(&self) -> bool {
+        !self.crls.is_empty()
     }
 
     /// Parses an `x5c` (DER, leaf first) and validates it; a chain that cannot be parsed gives a
@@ -139,11 +157,22 @@ impl ChainValidator {
 
     /// Validates `chain` at the instant `times` selects. Checks, in order: time policy, signer
     /// certificate validity, `sigT` inside validity, certificate path, key usage, extended key
-    /// usage, revocation of each certificate of the path.
+    /// usage, revocation of each certificate of the path; then the validator's policy gives
+    /// each its level. The chain is verified only when no check fails under that policy.
     pub fn validate(
         &self,
         chain: &CertificateChain,
         times: &ValidationTimes,
+    ) -> (Report, Option<VerifiedChain>) {
+        self.validate_under(chain, times, &self.policy)
+    }
+
+    /// As [`ChainValidator::validate`], under `policy` instead of the validator's own.
+    pub fn validate_under(
+        &self,
+        chain: &CertificateChain,
+        times: &ValidationTimes,
+        policy: &Policy,
     ) -> (Report, Option<VerifiedChain>) {
         let mut report = Report::new();
         let Some(at) = times.instant() else {
@@ -153,6 +182,7 @@ impl ChainValidator {
                 SubIndication::FormatFailure,
                 msg,
             ));
+            policy.apply(&mut report, self.has_revocation_data());
             return (report, None);
         };
         report.push(time_policy_check(times, at));
@@ -200,16 +230,19 @@ impl ChainValidator {
         });
         if pinned {
             report.push(
-                Check::warn(
+                Check::indeterminate(
                     CheckCode::PinnedSigner,
+                    SubIndication::ChainConstraintsFailure,
                     "the signer certificate is itself a trust anchor (pinned): trusted by configuration, with no issuing CA",
                 )
                 .with("ca", leaf.is_ca().to_string()),
             );
         }
         report.push(check_key_usage(leaf));
+        report.push(check_digital_signature_usage(leaf));
         report.push(self.eku.check(leaf));
         revocation_checks.into_iter().for_each(|c| report.push(c));
+        policy.apply(&mut report, self.has_revocation_data());
         let verified = match path {
             Ok(Path {
                 intermediates,

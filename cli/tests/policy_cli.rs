@@ -1,0 +1,473 @@
+//! Validation policies on the command line: the built-in policies (`cdex`, `cdex-strict`, `r6`)
+//! and their auto-selection by profile, custom TOML policies (each level, each setting),
+//! malformed policies (the error names the line), and `fhirsig policy list|show|check`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{fhirsig, temp_dir};
+use serde_json::Value;
+
+/// The R6-draft signature made like the IG Publisher's (tests/fixtures/r6-publisher/README.md).
+fn r6_fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/r6-publisher")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+const R6_AT: &str = "2026-12-02T00:00:00Z";
+
+fn verify_r6(extra: &[&str]) -> std::process::Output {
+    let (signed, cert) = (r6_fixture("signed.json"), r6_fixture("cert.pem"));
+    let mut args = vec!["verify", &signed, "--trust", &cert, "--at", R6_AT];
+    args.extend_from_slice(extra);
+    fhirsig(&args)
+}
+
+fn json_lines(out: &std::process::Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn check<'a>(signature: &'a Value, code: &str) -> &'a Value {
+    signature["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} check in {signature}"))
+}
+
+#[test]
+fn the_r6_example_verifies_under_its_auto_selected_policy_with_the_waived_rules_as_warnings() {
+    let out = verify_r6(&[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("r6: verified"), "{text}");
+    assert!(
+        text.contains("policy   r6 (3 check(s) lowered from fail by the policy)"),
+        "{text}"
+    );
+    for code in [
+        "pinned-signer",
+        "key-usage-digital-signature",
+        "signer-identity",
+    ] {
+        let line = text.lines().find(|l| l.contains(code)).unwrap();
+        assert!(line.trim_start().starts_with("warn"), "{line}");
+        assert!(line.ends_with("(was fail; level warn)"), "{line}");
+    }
+
+    let out = verify_r6(&["--json"]);
+    let lines = json_lines(&out);
+    let signature = &lines[0];
+    assert_eq!(signature["policy"], "r6");
+    assert_eq!(signature["verified"], true);
+    let identity = check(signature, "signer-identity");
+    assert_eq!(identity["level"], "warn");
+    assert_eq!(identity["outcome"], "warn");
+    assert_eq!(identity["waived"]["outcome"], "fail");
+    assert_eq!(
+        identity["waived"]["subIndication"],
+        "sig-constraints-failure"
+    );
+    assert_eq!(check(signature, "signature-value")["level"], "fail");
+    assert_eq!(check(signature, "signature-value")["waived"], Value::Null);
+}
+
+#[test]
+fn the_r6_example_fails_under_cdex_strict_and_under_cdex() {
+    let out = verify_r6(&["--policy", "cdex-strict", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let signature = &json_lines(&out)[0];
+    assert_eq!(signature["policy"], "cdex-strict");
+    assert_eq!(signature["verified"], false);
+    for code in [
+        "pinned-signer",
+        "key-usage-digital-signature",
+        "signer-identity",
+    ] {
+        assert_eq!(check(signature, code)["outcome"], "fail", "{code}");
+    }
+    // cdex keeps the SHOULDs as warnings but CONF-053 (a SAN matches who) is a SHALL.
+    let out = verify_r6(&["--policy", "cdex", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let signature = &json_lines(&out)[0];
+    assert_eq!(check(signature, "pinned-signer")["outcome"], "warn");
+    assert_eq!(check(signature, "signer-identity")["outcome"], "fail");
+    assert_eq!(signature["subIndication"], "sig-constraints-failure");
+}
+
+#[test]
+fn the_cdex_examples_keep_their_results_under_cdex_and_fail_pinned_under_strict() {
+    let vectors = common::vectors();
+    let example = vectors.join("cdex-searchbundle-digital-sig-example.json");
+    let cert = vectors.join("keys/example_org_cert/cert.pem");
+    let args = |policy: &'static str| {
+        vec![
+            "verify".to_owned(),
+            example.display().to_string(),
+            "--trust".to_owned(),
+            cert.display().to_string(),
+            "--at".to_owned(),
+            "2026-06-01T00:00:00Z".to_owned(),
+            "--policy".to_owned(),
+            policy.to_owned(),
+        ]
+    };
+    let run = |policy| {
+        let a = args(policy);
+        fhirsig(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    assert_eq!(run("cdex").status.code(), Some(0));
+    let strict = run("cdex-strict");
+    assert_eq!(strict.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&strict.stdout);
+    assert!(text.contains("fail        pinned-signer"), "{text}");
+}
+
+fn policy_file(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_custom_policy_sets_each_level() {
+    let dir = temp_dir("policy-levels");
+    for (level, outcome) in [("warn", "warn"), ("inform", "info"), ("ignore", "ignored")] {
+        let file = policy_file(
+            &dir,
+            &format!("{level}.toml"),
+            &format!(
+                "name = \"payer-{level}\"\nextends = \"cdex\"\n[checks]\nsigner-identity = \"{level}\"\n"
+            ),
+        );
+        let out = verify_r6(&["--policy", &file, "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{level}");
+        let signature = &json_lines(&out)[0];
+        assert_eq!(signature["policy"], format!("payer-{level}"));
+        let identity = check(signature, "signer-identity");
+        assert_eq!(identity["level"], level);
+        assert_eq!(identity["outcome"], outcome, "{level}");
+        assert_eq!(identity["waived"]["outcome"], "fail");
+    }
+    // fail: the same rule kept at fail by a file extending r6 makes it fail again.
+    let file = policy_file(
+        &dir,
+        "fail.toml",
+        "name = \"r6-with-identity\"\nextends = \"r6\"\n[checks]\nsigner-identity = \"fail\"\n",
+    );
+    let out = verify_r6(&["--policy", &file, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let signature = &json_lines(&out)[0];
+    assert_eq!(check(signature, "signer-identity")["outcome"], "fail");
+    assert_eq!(check(signature, "pinned-signer")["outcome"], "warn");
+}
+
+/// A signed searchset from a fresh test PKI: (dir, pki, signed file).
+fn signed_pki_bundle(name: &str) -> (PathBuf, PathBuf, String) {
+    let dir = temp_dir(name);
+    let pki = dir.join("pki");
+    assert!(fhirsig(&["pki", "init", pki.to_str().unwrap()])
+        .status
+        .success());
+    let chain = dir.join("chain.pem");
+    std::fs::write(
+        &chain,
+        [
+            std::fs::read(pki.join("leaf-rsa.cert.pem")).unwrap(),
+            std::fs::read(pki.join("intermediate-ca.cert.pem")).unwrap(),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    let bundle = common::small_bundle(&dir);
+    let signed = dir.join("signed.json").display().to_string();
+    let key = pki.join("leaf-rsa.key.pem").display().to_string();
+    let out = fhirsig(&[
+        "sign",
+        &bundle,
+        "--key",
+        &key,
+        "--cert",
+        chain.to_str().unwrap(),
+        "-o",
+        &signed,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (dir, pki, signed)
+}
+
+#[test]
+fn policy_settings_algorithms_revocation_and_unsigned_resources() {
+    let (dir, pki, signed) = signed_pki_bundle("policy-settings");
+    let root = pki.join("root-ca.cert.pem").display().to_string();
+    let base = |policy: &str| {
+        fhirsig(&[
+            "verify", &signed, "--trust", &root, "--policy", policy, "--json",
+        ])
+    };
+    assert_eq!(base("cdex").status.code(), Some(0));
+
+    // An RS256 signature under a policy that accepts only ES256.
+    let es_only = policy_file(
+        &dir,
+        "es.toml",
+        "name = \"es-only\"\n[algorithms]\naccepted = [\"ES256\"]\n",
+    );
+    let out = base(&es_only);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(check(&json_lines(&out)[0], "algorithm")["outcome"], "fail");
+
+    // Revocation required, no CRL given: INDETERMINATE, never verified.
+    let required = policy_file(
+        &dir,
+        "rev.toml",
+        "name = \"rev\"\n[certificates]\nrevocation = \"required\"\n",
+    );
+    let out = base(&required);
+    assert_eq!(out.status.code(), Some(1));
+    let signature = &json_lines(&out)[0];
+    assert_eq!(signature["indication"], "indeterminate");
+    assert_eq!(signature["subIndication"], "try-later");
+    // With the intermediate's CRL only, the intermediate itself is still not covered.
+    let crl = pki.join("intermediate-ca.crl.pem").display().to_string();
+    let out = fhirsig(&[
+        "verify", &signed, "--trust", &root, "--crl", &crl, "--policy", &required, "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    // if-given (cdex-strict) asks the same once a CRL is given; if-available (cdex) does not.
+    let out = fhirsig(&[
+        "verify",
+        &signed,
+        "--trust",
+        &root,
+        "--crl",
+        &crl,
+        "--policy",
+        "cdex-strict",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = fhirsig(&["verify", &signed, "--trust", &root, "--crl", &crl]);
+    assert_eq!(out.status.code(), Some(0));
+    // Revocation off: reported as ignored.
+    let off = policy_file(
+        &dir,
+        "off.toml",
+        "name = \"off\"\n[certificates]\nrevocation = \"off\"\n",
+    );
+    let out = base(&off);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        check(&json_lines(&out)[0], "revocation-status")["level"],
+        "ignore"
+    );
+
+    // EKU from the policy: only serverAuth accepted, the leaf has document signing.
+    let eku = policy_file(
+        &dir,
+        "eku.toml",
+        "name = \"eku\"\n[certificates]\neku = [\"1.3.6.1.5.5.7.3.1\"]\n",
+    );
+    let out = base(&eku);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        check(&json_lines(&out)[0], "signer-extended-key-usage")["outcome"],
+        "fail"
+    );
+    // --eku on the command line overrides the policy's.
+    let out = fhirsig(&[
+        "verify", &signed, "--trust", &root, "--policy", &eku, "--eku", "any",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn unsigned_resources_fail_when_the_policy_says_so() {
+    let dir = temp_dir("policy-unsigned");
+    let (_, pki, signed) = signed_pki_bundle("policy-unsigned-pki");
+    let root = pki.join("root-ca.cert.pem").display().to_string();
+    // A collection whose second entry nothing signs: wrap the signed Bundle.
+    let inner: Value = serde_json::from_slice(&std::fs::read(&signed).unwrap()).unwrap();
+    let outer = serde_json::json!({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": "urn:uuid:a", "resource": inner},
+        {"fullUrl": "urn:uuid:b", "resource": {"resourceType": "Patient", "id": "b"}}]});
+    let file = dir.join("collection.json");
+    std::fs::write(&file, outer.to_string()).unwrap();
+    let file = file.display().to_string();
+    let strict = policy_file(
+        &dir,
+        "u.toml",
+        "name = \"u\"\n[signatures]\nunsigned-resources = \"fail\"\n",
+    );
+    let warn = fhirsig(&[
+        "verify",
+        &file,
+        "--trust",
+        &root,
+        "--pointer",
+        "/entry/0/resource",
+    ]);
+    assert_eq!(warn.status.code(), Some(0));
+    let fail = fhirsig(&[
+        "verify",
+        &file,
+        "--trust",
+        &root,
+        "--pointer",
+        "/entry/0/resource",
+        "--policy",
+        &strict,
+    ]);
+    assert_eq!(fail.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&fail.stdout).contains("not covered by a verified signature"));
+}
+
+#[test]
+fn malformed_policies_name_the_line() {
+    let dir = temp_dir("policy-malformed");
+    let cases = [
+        (
+            "syntax.toml",
+            "name = \"x\"\n[checks\n",
+            "line 2: not valid TOML",
+        ),
+        (
+            "unknown-check.toml",
+            "name = \"x\"\n\n[checks]\nno-such-check = \"warn\"\n",
+            "line 4: \"no-such-check\" is not a check fhirsig reports",
+        ),
+        (
+            "fixed.toml",
+            "name = \"x\"\n[checks]\nsignature-value = \"ignore\"\n",
+            "line 3: signature-value cannot be lowered to ignore",
+        ),
+        (
+            "level.toml",
+            "name = \"x\"\n[checks]\nsig-t = \"maybe\"\n",
+            "line 3: the level of sig-t must be",
+        ),
+        (
+            "key.toml",
+            "name = \"x\"\n[certificates]\nrevocaton = \"off\"\n",
+            "line 3: unknown key \"revocaton\" in [certificates]",
+        ),
+        (
+            "alg.toml",
+            "name = \"x\"\n[algorithms]\naccepted = [\"HS256\"]\n",
+            "line 3: \"HS256\" is not an algorithm fhirsig verifies",
+        ),
+        (
+            "alg-none.toml",
+            "name = \"x\"\n[algorithms]\naccepted = [\"none\"]\n",
+            "is not an algorithm fhirsig verifies (never none, never HMAC)",
+        ),
+        ("no-name.toml", "[checks]\n", "the policy has no name"),
+        (
+            "extends.toml",
+            "name = \"x\"\nextends = \"eidas\"\n",
+            "line 2: extends \"eidas\", which is not a built-in policy",
+        ),
+        (
+            "signers.toml",
+            "name = \"x\"\n[signatures]\nsigners = 0\n",
+            "line 3: signers must be",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let file = policy_file(&dir, name, text);
+        let out = fhirsig(&["policy", "check", &file]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(err.contains("hint:"), "{name}: {err}");
+        // verify refuses the same file before reading any input.
+        let out = fhirsig(&["verify", "none.json", "--policy", &file]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(expected),
+            "{name}"
+        );
+    }
+    let out = fhirsig(&[
+        "policy",
+        "check",
+        &policy_file(&dir, "s.toml", "[checks\n"),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["line"], 1);
+    // Not a policy at all.
+    let out = fhirsig(&["verify", "none.json", "--policy", "eidas"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no built-in policy has this name"));
+    let big = policy_file(&dir, "big.toml", &"# padding\n".repeat(10_000));
+    let out = fhirsig(&["policy", "check", &big]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn policy_show_prints_a_policy_file_that_checks_as_the_same_policy() {
+    let dir = temp_dir("policy-show");
+    let list = fhirsig(&["policy", "list"]);
+    let listed = String::from_utf8_lossy(&list.stdout);
+    for name in ["cdex", "cdex-strict", "r6"] {
+        assert!(listed.lines().any(|l| l.starts_with(name)), "{listed}");
+        let shown = fhirsig(&["policy", "show", name]);
+        assert!(shown.status.success());
+        let toml = String::from_utf8_lossy(&shown.stdout).into_owned();
+        assert!(toml.contains(&format!("extends = \"{name}\"")), "{toml}");
+        let file = policy_file(&dir, &format!("{name}.toml"), &toml);
+        let checked = fhirsig(&["policy", "check", &file, "--json"]);
+        assert!(checked.status.success(), "{name}");
+        let report: Value = serde_json::from_slice(&checked.stdout).unwrap();
+        assert_eq!(report["valid"], true);
+        assert_eq!(report["changedLevels"], Value::Array(vec![]), "{name}");
+        let shown_json: Value =
+            serde_json::from_slice(&fhirsig(&["policy", "show", name, "--json"]).stdout).unwrap();
+        assert_eq!(report["checks"], shown_json["checks"], "{name}");
+        assert_eq!(report["revocation"], shown_json["revocation"], "{name}");
+    }
+    let shown: Value =
+        serde_json::from_slice(&fhirsig(&["policy", "show", "cdex", "--json"]).stdout).unwrap();
+    let level = |code: &str| {
+        shown["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == code)
+            .unwrap()["level"]
+            .clone()
+    };
+    assert_eq!(level("key-usage-digital-signature"), "warn");
+    assert_eq!(level("signer-identity"), "fail");
+    assert_eq!(level("pinned-signer"), "warn");
+    let check = fhirsig(&[
+        "policy",
+        "check",
+        &policy_file(
+            &dir,
+            "p.toml",
+            "name = \"p\"\n[checks]\nsigner-identity = \"inform\"\n",
+        ),
+    ]);
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        text.contains("signer-identity") && text.contains("fail -> inform"),
+        "{text}"
+    );
+}
