@@ -299,8 +299,19 @@ fn check_table(out: &mut String, checks: &[&fhirsig_core::trust::Check]) {
             Outcome::Pass => "pass",
             Outcome::Warn => "warning",
             Outcome::NotChecked => "not checked",
+            Outcome::Info => "info",
+            Outcome::Ignored => "ignored",
             _ => "fail",
         };
+        // What a check the validation policy lowered found, so the audit shows what was waived.
+        if let Some(waived) = check.waived() {
+            let _ = write!(
+                evidence,
+                "<div class=\"ev\">policy level {}: was {}</div>",
+                esc(check.level().as_str()),
+                esc(waived.outcome.as_str())
+            );
+        }
         let _ = write!(
             out,
             "<tr><td class=\"{class}\">{label}</td><td class=\"code\">{}</td><td>{}{evidence}</td></tr>",

@@ -471,3 +471,148 @@ fn policy_show_prints_a_policy_file_that_checks_as_the_same_policy() {
         "{text}"
     );
 }
+
+#[test]
+fn the_html_audit_report_shows_what_the_policy_waived() {
+    let dir = temp_dir("policy-html");
+    let html = dir.join("audit.html").display().to_string();
+    let out = verify_r6(&["--html", &html]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("policy level warn: was fail"),
+        "waived checks named"
+    );
+    let out = verify_r6(&[
+        "--html",
+        &html,
+        "--policy",
+        &policy_file(
+            &dir,
+            "i.toml",
+            "name = \"i\"\nextends = \"r6\"\n[checks]\nsigner-identity = \"ignore\"\n",
+        ),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains(">ignored<"),
+        "an ignored check is not shown as a failure"
+    );
+    assert!(page.contains("policy level ignore: was fail"));
+}
+
+/// Every published verify vector whose deciding check a policy may lower: under each lower
+/// level that check no longer fails, is reported with its level and what it found, and a
+/// vector whose only problem it was now verifies; the same vector fails without the policy.
+#[test]
+fn each_level_of_each_waivable_check_kind_on_the_published_vectors() {
+    let dir = temp_dir("policy-vectors");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
+    let mut kinds = std::collections::BTreeSet::new();
+    for area in ["fhir", "trust"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(area))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files {
+            let vector: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+            let Some(code) = vector["expectCheck"].as_str() else {
+                continue;
+            };
+            let fixed =
+                fhirsig_core::CheckCode::from_name(code).is_none_or(fhirsig_core::policy::is_fixed);
+            if vector["operation"] != "verify"
+                || fixed
+                || vector.get("crls").is_some()
+                || vector.get("pointer").is_some()
+                || vector["trustAnchors"].as_array().is_none()
+            {
+                continue;
+            }
+            let stem = file.file_stem().unwrap().to_str().unwrap().to_owned();
+            let input = dir.join(format!("{stem}.json"));
+            std::fs::write(&input, vector["input"].to_string()).unwrap();
+            let anchors = dir.join(format!("{stem}.pem"));
+            let pems: Vec<&str> = vector["trustAnchors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap())
+                .collect();
+            std::fs::write(&anchors, pems.concat()).unwrap();
+            let mut args = vec![
+                "verify".to_owned(),
+                input.display().to_string(),
+                "--trust".to_owned(),
+                anchors.display().to_string(),
+                "--at".to_owned(),
+                vector["verifyAt"].as_str().unwrap().to_owned(),
+                "--json".to_owned(),
+            ];
+            for (key, flag) in [("timePolicy", "--time-policy"), ("profile", "--profile")] {
+                if let Some(value) = vector[key].as_str() {
+                    args.extend([flag.to_owned(), value.to_owned()]);
+                }
+            }
+            let base = vector["policy"].as_str().unwrap_or("cdex");
+            let run = |extra: &[String]| {
+                let all: Vec<&str> = args.iter().chain(extra).map(String::as_str).collect();
+                fhirsig(&all)
+            };
+            let strict = run(&["--policy".to_owned(), base.to_owned()]);
+            assert_eq!(strict.status.code(), Some(1), "{stem} under {base}");
+            for (level, outcome) in [("warn", "warn"), ("inform", "info"), ("ignore", "ignored")] {
+                let policy = policy_file(
+                    &dir,
+                    &format!("{stem}-{level}.toml"),
+                    &format!(
+                        "name = \"t\"\nextends = \"{base}\"\n[checks]\n{code} = \"{level}\"\n"
+                    ),
+                );
+                let out = run(&["--policy".to_owned(), policy]);
+                let signature = &json_lines(&out)[0];
+                let lowered: Vec<&Value> = signature["checks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|c| c["code"] == code)
+                    .collect();
+                assert!(
+                    lowered
+                        .iter()
+                        .all(|c| c["outcome"] != "fail" && c["level"] == level),
+                    "{stem} {level}: {signature}"
+                );
+                assert!(
+                    lowered
+                        .iter()
+                        .any(|c| c["outcome"] == outcome && c["waived"]["outcome"] == "fail"),
+                    "{stem} {level}: {signature}"
+                );
+                let others_fail = signature["checks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["outcome"] == "fail");
+                if !others_fail {
+                    assert_eq!(out.status.code(), Some(0), "{stem} {level}: {signature}");
+                }
+            }
+            kinds.insert(code.to_owned());
+        }
+    }
+    for kind in [
+        "signer-identity",
+        "signer-certificate-validity",
+        "sr-cms",
+        "sig-t",
+        "signer-key-usage",
+    ] {
+        assert!(
+            kinds.contains(kind),
+            "no vector exercised {kind}: {kinds:?}"
+        );
+    }
+}

@@ -29,7 +29,8 @@ pub struct ChainValidator {
     paths: std::sync::Arc<path::PathCache>,
 }
 
-/// A chain that passed every trust check: only [`ChainValidator`] creates it.
+/// A chain that passed every trust check the validation policy holds at `fail` (a check the
+/// policy lowered is still in the report, with its level): only [`ChainValidator`] creates it.
 #[derive(Clone, Debug)]
 pub struct VerifiedChain {
     leaf: Certificate,
