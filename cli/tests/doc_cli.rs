@@ -367,6 +367,8 @@ fn fhir_carriage_round_trip() {
         "DocumentReference/42",
         "--at",
         "2026-05-01T12:00:00Z",
+        // The test PKI is made now, so its leaf is not yet valid at this fixed signing time.
+        "--force",
     ]);
     assert_eq!(
         out.status.code(),
@@ -470,6 +472,7 @@ fn fhir_carriage_round_trip() {
         "DocumentReference/42",
         "--at",
         "2026-05-01T12:00:00Z",
+        "--force",
     ]);
     assert_eq!(
         out.status.code(),

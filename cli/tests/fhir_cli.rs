@@ -306,6 +306,8 @@ fn verify_also_checks_provenance_signatures() {
         "Organization/o1",
         "--at",
         "2026-05-01T00:00:00Z",
+        // The fixed signing time precedes this test PKI's leaf on purpose (sigT is a claim).
+        "--force",
         "-o",
         signed.to_str().unwrap(),
     ]);

@@ -101,3 +101,182 @@ fn a_good_signer_signs_quietly_and_a_leaf_only_chain_warns() {
         stderr(&out)
     );
 }
+
+/// The R6-shaped signer of tests/fixtures/r6-publisher: self-signed CA:TRUE, no KeyUsage,
+/// `who` (its subject DN) in no SAN.
+fn r6_publisher(name: &str) -> String {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/r6-publisher")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn the_checks_before_signing_follow_the_payers_policy() {
+    let dir = temp_dir("preflight-policy");
+    let input = small_bundle(&dir);
+    let (key, cert) = (r6_publisher("key.pem"), r6_publisher("cert.pem"));
+    let who = "OU=IG Publisher,L=Ann Arbor,CN=hl7.org,O=HL7,ST=Missouri,C=us";
+    let sign = |extra: &[&str]| {
+        let mut args = vec![
+            "sign",
+            &input,
+            "--key",
+            &key,
+            "--cert",
+            &cert,
+            "--at",
+            "2026-12-02T00:00:00Z",
+            "--who-system",
+            "http://example.org/certificates",
+            "--who-value",
+            who,
+        ];
+        args.extend_from_slice(extra);
+        fhirsig(&args)
+    };
+    // Under r6 (the R6 profile's policy) CONF-053 and CONF-051 only warn: it signs.
+    let out = sign(&["--profile", "r6"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is in no SAN"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("level warn under the r6 policy"));
+    assert!(stderr(&out).contains("no KeyUsage extension"));
+    // Under cdex (the default for the CDex profile) the identity rule refuses.
+    let out = sign(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("refusing to sign") && stderr(&out).contains("in no SAN"));
+    // cdex-strict refuses the missing KeyUsage too.
+    let out = sign(&["--profile", "r6", "--policy", "cdex-strict"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no KeyUsage extension"),
+        "{}",
+        stderr(&out)
+    );
+    // A policy file that waives the identity rule lets it sign under the CDex profile.
+    let policy = dir.join("p.toml");
+    std::fs::write(
+        &policy,
+        "name = \"p\"\n[checks]\nsigner-identity = \"warn\"\n",
+    )
+    .unwrap();
+    let out = sign(&["--policy", policy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn with_trust_the_chain_is_checked_as_the_payer_would() {
+    let dir = temp_dir("preflight-trust");
+    let pki = pki(&dir);
+    let other = dir.join("other");
+    assert!(fhirsig(&["pki", "init", other.to_str().unwrap()])
+        .status
+        .success());
+    let input = small_bundle(&dir);
+    let root = pki.join("root-ca.cert.pem").display().to_string();
+    let foreign = other.join("root-ca.cert.pem").display().to_string();
+    let out = sign(&pki, "leaf-ec", &input, &["--trust", &root]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    // Anchors the chain does not lead to: refused, naming the path check.
+    let out = sign(&pki, "leaf-ec", &input, &["--trust", &foreign]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("with the --trust anchors, certificate-path"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sign(&pki, "leaf-ec", &input, &["--trust", &foreign, "--force"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("payers will reject it"));
+}
+
+#[test]
+fn doc_sign_and_provenance_sign_check_before_they_sign_too() {
+    let dir = temp_dir("preflight-doc");
+    let pki = pki(&dir);
+    let note = dir.join("note.xml");
+    std::fs::write(&note, "<ClinicalDocument/>").unwrap();
+    let note = note.display().to_string();
+    let doc_sign = |leaf: &str, extra: &[&str]| {
+        let key = pki.join(format!("{leaf}.key.pem")).display().to_string();
+        let cert = chain(&pki, leaf);
+        let out_file = dir.join(format!("{leaf}.jws")).display().to_string();
+        let mut args = vec![
+            "doc", "sign", &note, "--key", &key, "--cert", &cert, "-o", &out_file,
+        ];
+        args.extend_from_slice(extra);
+        fhirsig(&args)
+    };
+    let out = doc_sign("leaf-expired", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not valid at the signing time"));
+    assert!(!dir.join("leaf-expired.jws").exists(), "nothing written");
+    let out = doc_sign("leaf-expired", &["--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("payers will reject it"));
+    let out = doc_sign("leaf-wrong-key-usage", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    // The identity is checked when a Provenance names the signer (--fhir --who-value).
+    let out = doc_sign(
+        "leaf-ec",
+        &[
+            "--fhir",
+            "--target",
+            "DocumentReference/1",
+            "--who-value",
+            "9999999999",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is in no SAN"));
+    assert_eq!(doc_sign("leaf-ec", &[]).status.code(), Some(0));
+
+    // provenance sign: a Bundle's Provenance, signed by a certificate whose KeyUsage forbids it.
+    let bundle = small_bundle(&dir);
+    let answered = dir.join("answered.json").display().to_string();
+    let out = fhirsig(&[
+        "provenance",
+        "for-bundle",
+        &bundle,
+        "--profile",
+        "hrex",
+        "--author",
+        "Organization/ehr1",
+        "--transmitter",
+        "Organization/ehr1",
+        "-o",
+        &answered,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let provenance_sign = |leaf: &str, extra: &[&str]| {
+        let key = pki.join(format!("{leaf}.key.pem")).display().to_string();
+        let cert = chain(&pki, leaf);
+        let out_file = dir.join(format!("{leaf}.prov.json")).display().to_string();
+        let mut args = vec![
+            "provenance",
+            "sign",
+            &answered,
+            "--key",
+            &key,
+            "--cert",
+            &cert,
+            "-o",
+            &out_file,
+        ];
+        args.extend_from_slice(extra);
+        fhirsig(&args)
+    };
+    let out = provenance_sign("leaf-wrong-key-usage", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("allows neither digitalSignature nor nonRepudiation"));
+    assert_eq!(
+        provenance_sign("leaf-wrong-key-usage", &["--force"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = provenance_sign("leaf-ec", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -84,10 +84,8 @@ pub struct SignArgs {
     #[arg(long)]
     kty_compat: bool,
 
-    /// Sign even when the certificate or identity would make payers reject the signature
-    /// (expired, KeyUsage without signatures, Signature.who in no SAN); says what will fail.
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    preflight: super::sign_preflight::PreflightArgs,
 
     /// Replace an existing signature instead of refusing.
     #[arg(long)]
@@ -126,26 +124,13 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         }
         None => time::OffsetDateTime::now_utc(),
     };
-    let findings = super::sign_preflight::check(&chain, &who, signing_time);
-    for warning in &findings.warnings {
-        diagnostic("warning", warning);
-    }
-    if !findings.refusals.is_empty() {
-        if !args.force {
-            return Err(CliError::input(format!(
-                "refusing to sign: {}",
-                findings.refusals.join("; ")
-            ))
-            .with_hint("every payer would reject this signature; fix the certificate or --who-value, or pass --force to sign anyway"));
-        }
-        for refusal in &findings.refusals {
-            diagnostic(
-                "warning",
-                &format!("signing anyway (--force), but payers will reject it: {refusal}"),
-            );
-        }
-    }
     let profile = Profile::from_name(&args.profile).unwrap_or(Profile::Cdex);
+    args.preflight.run(
+        &chain,
+        Some((Some(&who.system), &who.value)),
+        signing_time,
+        fhirsig_core::Policy::for_profile(profile),
+    )?;
     let algorithm = args
         .alg
         .as_deref()

@@ -27,7 +27,7 @@ pub struct DocArgs {
 #[derive(Debug, Subcommand)]
 enum DocCommand {
     /// Sign one or more files: detached JWS (default), JAdES sigD JWS, or CMS (.p7s).
-    Sign(sign::SignArgs),
+    Sign(Box<sign::SignArgs>),
     /// Verify a document signature (.jws or .p7s) against the files it signs.
     Verify(verify::VerifyArgs),
 }
@@ -35,7 +35,7 @@ enum DocCommand {
 /// Runs `fhirsig doc`.
 pub fn run(args: DocArgs) -> Result<Status, CliError> {
     match args.command {
-        DocCommand::Sign(args) => sign::run(args).map(|()| Status::Success),
+        DocCommand::Sign(args) => sign::run(*args).map(|()| Status::Success),
         DocCommand::Verify(args) => verify::run(args),
     }
 }

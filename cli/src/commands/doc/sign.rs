@@ -79,6 +79,9 @@ pub struct SignArgs {
     #[arg(long, value_name = "SIGT")]
     at: Option<String>,
 
+    #[command(flatten)]
+    preflight: crate::commands::sign_preflight::PreflightArgs,
+
     /// Also write a FHIR Provenance carrying the signature (targetFormat = the document's media
     /// type), to travel with the DocumentReference or Binary named by --target. A JWS over one
     /// document then names it by --target in a JAdES sigD header, so the signature binds which
@@ -125,6 +128,26 @@ pub fn run(args: SignArgs) -> Result<(), CliError> {
         }
     };
     let at = keys::instant(args.at.as_deref())?;
+    if !chain.is_empty() {
+        let parsed = fhirsig_core::trust::CertificateChain::from_der(chain.clone())
+            .map_err(|e| CliError::input(format!("the signer certificate chain: {e}")))?;
+        // Only a Provenance written with --fhir names the signer (Signature.who).
+        let who_system = args
+            .who_system
+            .as_deref()
+            .unwrap_or("http://hl7.org/fhir/sid/us-npi");
+        let who = args
+            .who_value
+            .as_deref()
+            .filter(|_| args.fhir)
+            .map(|value| (Some(who_system), value));
+        args.preflight.run(
+            &parsed,
+            who,
+            at,
+            fhirsig_core::Policy::for_profile(fhirsig_core::fhir::Profile::Cdex),
+        )?;
+    }
     let leaf = chain.first().cloned();
     let mut signer = DocumentSigner::new(loaded.signer.as_ref(), chain).signing_time(at);
     if let Some(name) = &args.alg {

@@ -77,6 +77,9 @@ pub struct SignArgs {
     #[arg(long, value_name = "INSTANT")]
     at: Option<String>,
 
+    #[command(flatten)]
+    preflight: crate::commands::sign_preflight::PreflightArgs,
+
     /// Write to this file (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE", conflicts_with = "in_place")]
     output: Option<PathBuf>,
@@ -103,6 +106,24 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         SignatureType::Verification
     };
     let identifier = who_identifier(&args, &certificates)?;
+    if !certificates.is_empty() {
+        let chain = fhirsig_core::trust::CertificateChain::from_der(certificates.clone())
+            .map_err(|e| CliError::input(format!("the signer certificate chain: {e}")))?;
+        let signing_time = time::OffsetDateTime::parse(
+            when.as_str(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map_err(|_| CliError::input("--at: not a FHIR instant (e.g. 2026-06-01T08:00:00Z)"))?;
+        let who = identifier
+            .as_ref()
+            .map(|(system, value)| (system.as_deref(), value.as_str()));
+        args.preflight.run(
+            &chain,
+            who,
+            signing_time,
+            fhirsig_core::Policy::for_profile(fhirsig_core::fhir::Profile::Cdex),
+        )?;
+    }
     let mut signer = Signer {
         key: loaded.signer.as_ref(),
         certificates,
