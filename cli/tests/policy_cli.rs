@@ -616,3 +616,84 @@ fn each_level_of_each_waivable_check_kind_on_the_published_vectors() {
         );
     }
 }
+
+#[test]
+fn the_signer_rule_decides_a_jws_json_serialization_with_an_untrusted_signer() {
+    let (dir, pki, _) = signed_pki_bundle("policy-signers");
+    // The same key under a second chain, from a PKI the verifier does not trust.
+    let other = dir.join("other");
+    assert!(fhirsig(&["pki", "init", other.to_str().unwrap()])
+        .status
+        .success());
+    let foreign_chain = dir.join("foreign-chain.pem");
+    std::fs::write(
+        &foreign_chain,
+        [
+            std::fs::read(pki.join("leaf-rsa.cert.pem")).unwrap(),
+            std::fs::read(other.join("intermediate-ca.cert.pem")).unwrap(),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    let chain = dir.join("chain.pem").display().to_string();
+    let bundle = dir.join("bundle.json").display().to_string();
+    let two = dir.join("two.json").display().to_string();
+    let key = pki.join("leaf-rsa.key.pem").display().to_string();
+    let out = fhirsig(&[
+        "sign",
+        &bundle,
+        "--key",
+        &key,
+        "--cert",
+        &chain,
+        "--also-cert",
+        foreign_chain.to_str().unwrap(),
+        "-o",
+        &two,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let root = pki.join("root-ca.cert.pem").display().to_string();
+    let verify = |policy: Option<&str>| {
+        let mut args = vec!["verify", two.as_str(), "--trust", root.as_str(), "--json"];
+        if let Some(p) = policy {
+            args.extend(["--policy", p]);
+        }
+        fhirsig(&args)
+    };
+    let all = verify(None);
+    assert_eq!(
+        all.status.code(),
+        Some(1),
+        "every signer must verify by default"
+    );
+    let lines = json_lines(&all);
+    let verified: Vec<bool> = lines
+        .iter()
+        .filter(|l| l["type"] == "signature")
+        .map(|l| l["verified"].as_bool().unwrap())
+        .collect();
+    assert_eq!(verified, [true, false]);
+    for (rule, code) in [("\"any\"", Some(0)), ("1", Some(0)), ("2", Some(1))] {
+        let policy = policy_file(
+            &dir,
+            "signers.toml",
+            &format!("name = \"s\"\n[signatures]\nsigners = {rule}\n"),
+        );
+        let out = verify(Some(&policy));
+        assert_eq!(out.status.code(), code, "signers = {rule}");
+        let file = json_lines(&out)
+            .into_iter()
+            .find(|l| l["type"] == "file")
+            .unwrap();
+        if code == Some(1) {
+            assert!(
+                file["reason"].as_str().unwrap().contains("did not verify"),
+                "{file}"
+            );
+        }
+    }
+}

@@ -46,7 +46,8 @@ Without --trust no signer is trusted, so nothing verifies (the report says why).
 Folders are searched recursively for .json, .ndjson and .jsonl files (optionally .gz); every
 line of NDJSON is one record, verified on every core; a broken or oversized record is reported
 and the run goes on. With more than one record a summary closes the output.
-Exit status: 0 every signature verified; 1 a signature did not verify, or a record has none;
+Exit status: 0 every signature verified (of a JWS JSON serialization, as many signers as the
+policy's signer rule asks); 1 a signature did not verify, or a record has none;
 2 bad input or usage (also when any record could not be read or parsed).")]
 pub struct VerifyArgs {
     /// FHIR JSON files; `-` reads standard input.
