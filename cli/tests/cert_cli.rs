@@ -508,11 +508,13 @@ fn json_has_the_documented_fields() {
             "chain",
             "checks",
             "indication",
+            "policy",
             "subIndication",
             "timePolicy",
             "validationTime"
         ]
     );
+    assert_eq!(json["policy"], "cdex");
     assert_eq!(json["validationTime"], NOW);
     assert_eq!(json["timePolicy"], "verification-time");
     for check in json["checks"].as_array().unwrap() {

@@ -697,3 +697,28 @@ fn the_signer_rule_decides_a_jws_json_serialization_with_an_untrusted_signer() {
         }
     }
 }
+
+#[test]
+fn cert_verify_judges_by_the_policy_too() {
+    let cert = r6_fixture("cert.pem");
+    let run = |policy: &str| {
+        fhirsig(&[
+            "cert", "verify", &cert, "--trust", &cert, "--at", R6_AT, "--policy", policy, "--json",
+        ])
+    };
+    let cdex = run("cdex");
+    assert_eq!(cdex.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&cdex.stdout).unwrap();
+    assert_eq!(report["policy"], "cdex");
+    assert_eq!(check(&report, "pinned-signer")["level"], "warn");
+    assert_eq!(
+        check(&report, "key-usage-digital-signature")["waived"]["outcome"],
+        "fail"
+    );
+    let strict = run("cdex-strict");
+    assert_eq!(strict.status.code(), Some(1));
+    let text = fhirsig(&["cert", "verify", &cert, "--trust", &cert, "--at", R6_AT]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("(was fail; level warn)"), "{text}");
+    assert!(text.contains("validation policy cdex"), "{text}");
+}

@@ -64,13 +64,15 @@ pub struct VerifyArgs {
     time_policy: PolicyArg,
 
     /// Extended key usages accepted on the signer: `any`, or a comma-separated list of
-    /// `document-signing` and OIDs (a missing EKU or anyExtendedKeyUsage is always accepted).
-    #[arg(
-        long,
-        value_name = "any|document-signing|OID,...",
-        default_value = "document-signing"
-    )]
-    eku: String,
+    /// `document-signing` and OIDs (a missing EKU or anyExtendedKeyUsage is always accepted);
+    /// default: the policy's (document-signing for the built-in policies).
+    #[arg(long, value_name = "any|document-signing|OID,...")]
+    eku: Option<String>,
+
+    /// The validation policy whose levels judge the checks: cdex (default), cdex-strict, r6,
+    /// or a TOML file (docs/policy.md).
+    #[arg(long, value_name = "NAME|FILE", default_value = "cdex")]
+    policy: String,
 
     /// Write one JSON object instead of text (schema: docs/cli-cert.md).
     #[arg(long)]
@@ -97,13 +99,18 @@ pub fn run(command: CertCommand) -> Result<Status, CliError> {
 
 fn verify(args: VerifyArgs) -> Result<Status, CliError> {
     let times = validation_times(&args)?;
-    let eku = trust_inputs::eku_policy(&args.eku)?;
+    let policy = crate::policy_input::load(&args.policy)?;
+    let eku = match &args.eku {
+        Some(text) => trust_inputs::eku_policy(text)?,
+        None => policy.eku_policy().clone(),
+    };
     let chain = trust_inputs::read_chain(&args.chain)?;
     let anchors = trust_inputs::read_anchors(&args.trust)?;
     let validator =
         trust_inputs::add_intermediates(ChainValidator::new(anchors), &args.intermediates)?
             .with_crls(trust_inputs::read_crls(&args.crl)?)
-            .with_eku_policy(eku);
+            .with_eku_policy(eku)
+            .with_policy(policy.clone());
     let (report, _verified) = validator.validate(&chain, &times);
     let validation = render::Validation {
         report: &report,
@@ -112,6 +119,7 @@ fn verify(args: VerifyArgs) -> Result<Status, CliError> {
             .collect(),
         validation_time: times.instant().map(format_rfc3339).unwrap_or_default(),
         time_policy: times.policy().as_str(),
+        policy: policy.name(),
     };
     let text = match args.json {
         true => render::json(&validation).to_string() + "\n",

@@ -19,6 +19,8 @@ pub struct Validation<'a> {
     pub validation_time: String,
     /// The time policy's kebab-case name.
     pub time_policy: &'static str,
+    /// The validation policy's name.
+    pub policy: &'a str,
 }
 
 /// The text report: the indication, one line per check, then the chain.
@@ -42,6 +44,14 @@ pub fn text(v: &Validation<'_>) -> String {
             check.code(),
             escape(message)
         );
+        if let Some(waived) = check.waived() {
+            let _ = write!(
+                out,
+                " (was {}; level {})",
+                waived.outcome.as_str(),
+                check.level()
+            );
+        }
         match check.evidence_value("certificate") {
             Some(subject) => {
                 let _ = writeln!(out, " [{}]", escape(subject));
@@ -51,8 +61,10 @@ pub fn text(v: &Validation<'_>) -> String {
     }
     let _ = writeln!(
         out,
-        "chain (as given, signer first; validated at {}, policy {}):",
-        v.validation_time, v.time_policy
+        "chain (as given, signer first; validated at {}, time policy {}, validation policy {}):",
+        v.validation_time,
+        v.time_policy,
+        escape(v.policy)
     );
     for (index, cert) in v.chain.iter().enumerate() {
         let _ = writeln!(out, "  [{index}] subject  {}", escape(&cert.subject()));
@@ -76,6 +88,7 @@ pub fn json(v: &Validation<'_>) -> Value {
         "subIndication": v.report.sub_indication().map(|s| s.as_str()),
         "validationTime": v.validation_time,
         "timePolicy": v.time_policy,
+        "policy": v.policy,
         "checks": v.report.checks().iter().map(check_json).collect::<Vec<_>>(),
         "chain": v.chain.iter().map(|c| cert_json(c)).collect::<Vec<_>>(),
     })
