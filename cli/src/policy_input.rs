@@ -35,10 +35,13 @@ pub fn load(choice: &str) -> Result<Arc<Policy>, CliError> {
 /// Reads a policy file: at most [`MAX_POLICY_FILE`] bytes, UTF-8.
 pub fn read_bounded(path: &Path) -> Result<String, CliError> {
     let name = path.display();
-    if path.is_dir() {
+    // A FIFO or device would block or never end: a policy is a regular file.
+    let regular = std::fs::metadata(path).map(|m| m.is_file());
+    if let Ok(false) = regular {
         return Err(CliError::input(format!(
-            "{name}: is a folder, not a policy file"
-        )));
+            "{name}: not a regular file (a folder, FIFO or device), so not a policy file"
+        ))
+        .with_hint("give the path of a TOML policy file"));
     }
     let file = std::fs::File::open(path)
         .map_err(|e| crate::io::read_error(&name.to_string(), &e, false))?;

@@ -722,3 +722,47 @@ fn cert_verify_judges_by_the_policy_too() {
     assert!(text.contains("(was fail; level warn)"), "{text}");
     assert!(text.contains("validation policy cdex"), "{text}");
 }
+
+#[test]
+fn policy_files_that_are_not_regular_files_are_refused_without_blocking() {
+    let dir = temp_dir("policy-special");
+    let fifo = dir.join("policy.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut specials = vec![dir.display().to_string(), "/dev/zero".to_owned()];
+    if made {
+        specials.push(fifo.display().to_string());
+    }
+    for special in specials {
+        let out = fhirsig(&["policy", "check", &special]);
+        assert_eq!(out.status.code(), Some(2), "{special}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("not a regular file"),
+            "{special}"
+        );
+        let out = fhirsig(&["verify", "x.json", "--policy", &special]);
+        assert_eq!(out.status.code(), Some(2), "{special}");
+    }
+    // Deeply nested TOML is refused by the parser's depth limit, not by a crash.
+    let deep = policy_file(
+        &dir,
+        "deep.toml",
+        &format!(
+            "name = \"x\"\na = {}{}\n",
+            "[".repeat(20_000),
+            "]".repeat(20_000)
+        ),
+    );
+    let out = fhirsig(&["policy", "check", &deep]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2: not valid TOML"));
+}
+
+#[test]
+fn serve_refuses_an_unknown_policy_at_start() {
+    let out = fhirsig(&["serve", "--listen", "127.0.0.1:0", "--policy", "eidas"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no built-in policy has this name"));
+}
