@@ -52,7 +52,7 @@ fn the_r6_example_verifies_under_its_auto_selected_policy_with_the_waived_rules_
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("r6: verified"), "{text}");
     assert!(
-        text.contains("policy   r6 (3 check(s) lowered from fail by the policy)"),
+        text.contains("policy   r6 (4 check(s) lowered from fail by the policy)"),
         "{text}"
     );
     for code in [

@@ -13,7 +13,7 @@ HEADER = {"signature-element", "signature-data", "digital-signature", "jws-forma
           "profile", "sig-format", "target-format", "algorithm", "x5c", "x5t", "sig-t", "sr-cms",
           "signature-type", "when-matches-sig-t"}
 CHAIN = {"time-policy", "signer-certificate-validity", "signing-time-in-validity", "certificate-chain-format",
-         "certificate-path", "pinned-signer", "signer-key-usage", "key-usage-digital-signature",
+         "certificate-path", "ca-key-usage", "certificate-profile", "trust-anchor-validity", "pinned-signer", "signer-key-usage", "key-usage-digital-signature",
          "signer-extended-key-usage", "revocation-status"}
 CANONICALIZATION_KINDS = {"number-out-of-range", "unsupported-canonicalization", "unknown-canonicalization",
                           "not-an-object", "missing-resource-type", "unsupported-resource-type"}

@@ -92,7 +92,9 @@ pub fn generate_test_pki(
     let root = Issuer::new(root_params, root_key);
 
     let int_key = KeyPair::generate().map_err(gen_err)?;
-    let int_params = ca_params("fhirsig test intermediate CA", 2, now, 3000, Some(0));
+    let mut int_params = ca_params("fhirsig test intermediate CA", 2, now, 3000, Some(0));
+    // RFC 5280 §4.2.1.1: every certificate but a self-signed one names its issuer's key.
+    int_params.use_authority_key_identifier_extension = true;
     let int_cert = int_params.signed_by(&int_key, &root).map_err(gen_err)?;
     push_pair(&mut files, "intermediate-ca", int_cert.pem(), &int_key);
     let intermediate = Issuer::new(int_params, int_key);

@@ -13,6 +13,10 @@ pub const BUILTIN_NAMES: [&str; 3] = ["cdex", "cdex-strict", "r6"];
 
 /// Under `cdex`, CDex SHALL rules fail and SHOULD rules warn.
 const CDEX_LEVELS: &[(CheckCode, Level)] = &[
+    // RFC 5280 §4 profile rules of the issuing CAs and the anchor's own validity: reported,
+    // failing only the auditor's policy (CAs in use do not all follow them).
+    (CheckCode::CertificateProfile, Level::Warn),
+    (CheckCode::TrustAnchorValidity, Level::Warn),
     // CONF-051 SHOULD: KeyUsage includes digitalSignature.
     (CheckCode::SignerKeyUsageDigitalSignature, Level::Warn),
     // CONF-050 SHOULD: the issuer is a trusted CA; a pinned signer has none.
@@ -26,6 +30,8 @@ const CDEX_STRICT_LEVELS: &[(CheckCode, Level)] = &[];
 /// Under `r6`, the FHIR core rules only: CDex's signer identity rule (CONF-053) and its
 /// KeyUsage recommendation (CONF-051) warn.
 const R6_LEVELS: &[(CheckCode, Level)] = &[
+    (CheckCode::CertificateProfile, Level::Warn),
+    (CheckCode::TrustAnchorValidity, Level::Warn),
     (CheckCode::SignerIdentity, Level::Warn),
     (CheckCode::SignerKeyUsageDigitalSignature, Level::Warn),
     (CheckCode::PinnedSigner, Level::Warn),
@@ -133,6 +139,9 @@ pub fn clause(code: CheckCode) -> &'static str {
         CertificateChainFormat => "RFC 7515 §4.1.6: x5c entries are DER certificates",
         CertificatePath => "RFC 5280 §6 (CONF-050): a path to a trust anchor",
         PinnedSigner => "CONF-050 SHOULD: the issuer is a trusted CA",
+        CertificateProfile => "RFC 5280 §4: the profile rules conforming CAs follow",
+        CaKeyUsage => "RFC 5280 §6.1.4 (n): a CA's KeyUsage asserts keyCertSign",
+        TrustAnchorValidity => "the trust anchor is within its validity",
         SignerKeyUsage => "RFC 5280 §4.2.1.3: a KeyUsage allows signatures",
         SignerKeyUsageDigitalSignature => "CONF-051 SHOULD: KeyUsage includes digitalSignature",
         SignerExtendedKeyUsage => "RFC 5280 §4.2.1.12: the EKU is accepted",

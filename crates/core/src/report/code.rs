@@ -87,6 +87,16 @@ check_codes! {
     CertificateChainFormat => "certificate-chain-format",
     /// The chain leads to a configured trust anchor (RFC 5280 path validation).
     CertificatePath => "certificate-path",
+    /// Every certificate of the path follows the RFC 5280 §4 profile rules a conforming CA
+    /// follows (key identifiers, critical basicConstraints in CAs, positive serial numbers,
+    /// name syntax, no unknown critical extension in the anchor); each finding names the
+    /// certificate and the rule.
+    CertificateProfile => "certificate-profile",
+    /// Every CA certificate of the path may sign certificates: a KeyUsage, when present,
+    /// asserts keyCertSign (RFC 5280 §6.1.4 (n)).
+    CaKeyUsage => "ca-key-usage",
+    /// The trust anchor itself is within its validity at the path's instant.
+    TrustAnchorValidity => "trust-anchor-validity",
     /// The signer certificate is itself a configured trust anchor (a pinned signer), trusted
     /// by configuration whatever its CA bit, with no issuing CA (CONF-050, a SHOULD: a warning
     /// under every built-in policy but `cdex-strict`).

@@ -15,6 +15,33 @@ use crate::hex::hex;
 const EXPIRED_CERTS_ON_CRL: const_oid::ObjectIdentifier =
     const_oid::ObjectIdentifier::new_unwrap("2.5.29.60");
 
+/// `cRLNumber` (RFC 5280 §5.2.3).
+const CRL_NUMBER: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.20");
+/// `deltaCRLIndicator` (§5.2.4).
+const DELTA_CRL_INDICATOR: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.27");
+/// `issuingDistributionPoint` (§5.2.5).
+const ISSUING_DISTRIBUTION_POINT: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.28");
+/// `authorityKeyIdentifier` (§5.2.1).
+const AUTHORITY_KEY_IDENTIFIER: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.35");
+/// `freshestCRL` (§5.2.6).
+const FRESHEST_CRL: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.46");
+/// `authorityInfoAccess` (§5.2.7).
+const AUTHORITY_INFO_ACCESS: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.1.1");
+/// Entry extensions: `reasonCode`, `invalidityDate` (§5.3.1, §5.3.2); `certificateIssuer`
+/// (§5.3.3) makes the CRL indirect.
+const REASON_CODE: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.21");
+const INVALIDITY_DATE: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.24");
+const CERTIFICATE_ISSUER: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.29");
+
 /// One parsed CRL. Its signature is checked during validation, against the key of the CA
 /// certificate that issued the certificate being checked.
 #[derive(Clone, Debug)]
@@ -117,6 +144,69 @@ impl Crl {
         extensions
             .into_iter()
             .any(|e| e.extn_id == EXPIRED_CERTS_ON_CRL)
+    }
+
+    /// Why this CRL cannot stand as the complete revocation list of its issuer, if it cannot:
+    /// no `cRLNumber` or a critical one (RFC 5280 §5.2.3), a delta CRL (§5.2.4) or one whose
+    /// scope is narrowed by an `issuingDistributionPoint` (§5.2.5), which fhirsig does not
+    /// evaluate, an indirect CRL (`certificateIssuer` entries, §5.3.3), or a critical extension
+    /// fhirsig does not know (§5.2, §5.3). Such a CRL proves neither "revoked" nor "good".
+    pub fn unusable_because(&self) -> Option<String> {
+        let tbs = &self.parsed.tbs_cert_list;
+        let extensions: Vec<_> = tbs.crl_extensions.iter().flatten().collect();
+        match extensions.iter().find(|e| e.extn_id == CRL_NUMBER) {
+            None => return Some("it has no cRLNumber (RFC 5280 §5.2.3)".into()),
+            Some(e) if e.critical => {
+                return Some("its cRLNumber is critical (RFC 5280 §5.2.3: non-critical)".into())
+            }
+            _ => {}
+        }
+        if extensions.iter().any(|e| e.extn_id == DELTA_CRL_INDICATOR) {
+            return Some(
+                "it is a delta CRL (RFC 5280 §5.2.4), which fhirsig does not apply to a base CRL"
+                    .into(),
+            );
+        }
+        if extensions
+            .iter()
+            .any(|e| e.extn_id == ISSUING_DISTRIBUTION_POINT)
+        {
+            return Some(
+                "its issuingDistributionPoint narrows its scope (RFC 5280 §5.2.5), which fhirsig does not evaluate"
+                    .into(),
+            );
+        }
+        const KNOWN: [const_oid::ObjectIdentifier; 4] = [
+            CRL_NUMBER,
+            AUTHORITY_KEY_IDENTIFIER,
+            FRESHEST_CRL,
+            AUTHORITY_INFO_ACCESS,
+        ];
+        if let Some(e) = extensions.iter().find(|e| {
+            e.critical && !KNOWN.contains(&e.extn_id) && e.extn_id != EXPIRED_CERTS_ON_CRL
+        }) {
+            return Some(format!(
+                "it has a critical extension {} that fhirsig does not know (RFC 5280 §5.2)",
+                e.extn_id
+            ));
+        }
+        for entry in tbs.revoked_certificates.iter().flatten() {
+            for e in entry.crl_entry_extensions.iter().flatten() {
+                if e.extn_id == CERTIFICATE_ISSUER {
+                    return Some(
+                        "it is an indirect CRL (certificateIssuer entries, RFC 5280 §5.3.3), which fhirsig does not evaluate"
+                            .into(),
+                    );
+                }
+                if e.critical && e.extn_id != REASON_CODE && e.extn_id != INVALIDITY_DATE {
+                    return Some(format!(
+                        "an entry has a critical extension {} that fhirsig does not know (RFC 5280 §5.3)",
+                        e.extn_id
+                    ));
+                }
+            }
+        }
+        None
     }
 
     /// Serial numbers listed, in hex (for evidence).

@@ -15,6 +15,7 @@
 
 mod anchors;
 mod certificate;
+mod conformance;
 mod crl;
 mod error;
 mod identity;

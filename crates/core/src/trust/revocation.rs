@@ -46,6 +46,12 @@ pub(crate) fn check(
         let check = Check::not_checked(CODE, msg).with("reason", NO_REVOCATION_DATA);
         return (evidence(check), false);
     }
+    // RFC 5280 §6.3.3 (f): the CRL issuer's key must be allowed to sign CRLs.
+    if issuer_forbids_crl_signing(issuer) {
+        let msg = "the CRL issuer's KeyUsage does not assert cRLSign (RFC 5280 §6.3.3 (f)), so its CRLs prove nothing; revocation status unknown";
+        let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
+        return (evidence(check).with("crl-issuer", issuer.subject()), false);
+    }
     let spki = issuer.spki_der();
     let authentic: Vec<&Crl> = covering
         .into_iter()
@@ -57,6 +63,22 @@ pub(crate) fn check(
         let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
         return (evidence(check).with("crl-issuer", issuer.subject()), false);
     }
+    let (usable, unusable): (Vec<&Crl>, Vec<&Crl>) = authentic
+        .into_iter()
+        .partition(|crl| crl.unusable_because().is_none());
+    if usable.is_empty() {
+        let why = unusable
+            .first()
+            .and_then(|crl| crl.unusable_because())
+            .unwrap_or_default();
+        let msg = format!(
+            "the CRL of {} cannot stand as its complete revocation list: {why}; revocation status unknown",
+            issuer.subject()
+        );
+        let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
+        return (evidence(check).with("crl-issuer", issuer.subject()), false);
+    }
+    let authentic = usable;
     if let Some(revoked_at) = authentic.iter().find_map(|crl| crl.revocation_of(cert)) {
         return (evidence(revoked(ctx, revoked_at, is_leaf)), false);
     }
@@ -88,6 +110,17 @@ pub(crate) fn check(
         evidence(check).with("instant", format_rfc3339(ctx.at)),
         false,
     )
+}
+
+/// Whether the issuer has a KeyUsage that does not allow signing CRLs (no KeyUsage: any usage).
+fn issuer_forbids_crl_signing(issuer: &Certificate) -> bool {
+    issuer
+        .x509()
+        .tbs_certificate()
+        .get_extension::<x509_cert::ext::pkix::KeyUsage>()
+        .ok()
+        .flatten()
+        .is_some_and(|(_, ku)| !ku.crl_sign())
 }
 
 /// The entry for a certificate listed on an authentic CRL.

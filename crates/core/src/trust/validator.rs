@@ -6,6 +6,7 @@ use rustls_pki_types::UnixTime;
 
 use super::anchors::TrustAnchors;
 use super::certificate::{certificates_from_pem, Certificate, CertificateChain};
+use super::conformance;
 use super::crl::Crl;
 use super::error::TrustError;
 use super::key_usage::{check_digital_signature_usage, check_key_usage, EkuPolicy};
@@ -229,6 +230,17 @@ impl ChainValidator {
                 .with("length", (p.intermediates.len() + 1).to_string()),
             Err(check) => check.clone(),
         });
+        if let Ok(p) = &path {
+            report.push(conformance::check_ca_key_usage(
+                leaf,
+                &p.intermediates,
+                &p.anchor,
+            ));
+            report.push(conformance::check_path(leaf, &p.intermediates, &p.anchor));
+            if p.anchor.der() != leaf.der() {
+                report.push(conformance::check_anchor_validity(&p.anchor, path_at));
+            }
+        }
         if pinned {
             report.push(
                 Check::indeterminate(

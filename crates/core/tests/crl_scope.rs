@@ -1,0 +1,144 @@
+//! CRLs that cannot stand as their issuer's complete revocation list (RFC 5280 §5.2.5: an
+//! `issuingDistributionPoint` narrows the scope) or whose issuer may not sign CRLs (§6.3.3 (f))
+//! never prove "not revoked": the revocation entry is TRY_LATER, and the chain is not verified.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+use fhirsig_core::report::{CheckCode, Indication, Outcome, SubIndication};
+use fhirsig_core::trust::{CertificateChain, ChainValidator, Crl, TrustAnchors, ValidationTimes};
+use fhirsig_core::UnixTime;
+use rcgen::{
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, CrlDistributionPoint,
+    CrlIssuingDistributionPoint, CrlScope, DnType, IsCa, Issuer, KeyIdMethod, KeyPair,
+    KeyUsagePurpose, SerialNumber,
+};
+use time::{Duration, OffsetDateTime};
+
+struct Pki {
+    root_pem: String,
+    leaf_pem: String,
+    issuer: Issuer<'static, KeyPair>,
+    now: OffsetDateTime,
+}
+
+fn pki(root_usages: Vec<KeyUsagePurpose>) -> Pki {
+    let now = OffsetDateTime::from_unix_timestamp(1_780_000_000).unwrap();
+    let mut root = CertificateParams::default();
+    root.distinguished_name
+        .push(DnType::CommonName, "crl scope root");
+    root.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    root.key_usages = root_usages;
+    root.not_before = now - Duration::days(30);
+    root.not_after = now + Duration::days(30);
+    root.key_identifier_method = KeyIdMethod::Sha256;
+    let root_key = KeyPair::generate().unwrap();
+    let root_pem = root.self_signed(&root_key).unwrap().pem();
+    // The CRL is signed with the same name and key by a copy of the root that may sign CRLs
+    // (rcgen refuses otherwise): the anchor's own KeyUsage is what verification judges.
+    let mut signer = root;
+    signer.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let signer_key = KeyPair::from_pem(&root_key.serialize_pem()).unwrap();
+    let issuer = Issuer::new(signer, signer_key);
+    let mut leaf = CertificateParams::default();
+    leaf.distinguished_name
+        .push(DnType::CommonName, "crl scope leaf");
+    leaf.is_ca = IsCa::ExplicitNoCa;
+    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf.not_before = now - Duration::days(1);
+    leaf.not_after = now + Duration::days(10);
+    leaf.serial_number = Some(SerialNumber::from_slice(&[7]));
+    leaf.use_authority_key_identifier_extension = true;
+    let leaf_pem = leaf
+        .signed_by(&KeyPair::generate().unwrap(), &issuer)
+        .unwrap()
+        .pem();
+    Pki {
+        root_pem,
+        leaf_pem,
+        issuer,
+        now,
+    }
+}
+
+fn crl(pki: &Pki, scope: Option<CrlScope>) -> Crl {
+    let params = CertificateRevocationListParams {
+        this_update: pki.now - Duration::hours(1),
+        next_update: pki.now + Duration::days(7),
+        crl_number: SerialNumber::from_slice(&[1]),
+        issuing_distribution_point: scope.map(|scope| CrlIssuingDistributionPoint {
+            distribution_point: CrlDistributionPoint {
+                uris: vec!["http://crl.example.org/ca.crl".into()],
+            },
+            scope: Some(scope),
+        }),
+        revoked_certs: Vec::new(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    };
+    Crl::from_pem_or_der(
+        params
+            .signed_by(&pki.issuer)
+            .unwrap()
+            .pem()
+            .unwrap()
+            .as_bytes(),
+    )
+    .unwrap()
+}
+
+fn revocation(pki: &Pki, crl: Crl) -> (fhirsig_core::report::Check, bool) {
+    let anchors = TrustAnchors::from_pem(&[pki.root_pem.as_bytes()]).unwrap();
+    let validator = ChainValidator::new(anchors).with_crls(vec![crl]);
+    let chain = CertificateChain::from_pem(pki.leaf_pem.as_bytes()).unwrap();
+    let at = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+        u64::try_from(pki.now.unix_timestamp()).unwrap(),
+    ));
+    let (report, verified) = validator.validate(&chain, &ValidationTimes::at(at));
+    let check = report.check(CheckCode::RevocationStatus).unwrap().clone();
+    (check, verified.is_some())
+}
+
+#[test]
+fn a_complete_crl_proves_not_revoked() {
+    let pki = pki(vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign]);
+    let complete = crl(&pki, None);
+    assert!(complete.unusable_because().is_none());
+    let (check, verified) = revocation(&pki, complete);
+    assert_eq!(check.outcome(), Outcome::Pass, "{check}");
+    assert!(verified);
+}
+
+#[test]
+fn a_crl_narrowed_by_an_issuing_distribution_point_proves_nothing() {
+    let pki = pki(vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign]);
+    for scope in [CrlScope::CaCertsOnly, CrlScope::UserCertsOnly] {
+        let narrowed = crl(&pki, Some(scope));
+        assert!(narrowed
+            .unusable_because()
+            .unwrap()
+            .contains("issuingDistributionPoint"));
+        let (check, verified) = revocation(&pki, narrowed);
+        assert_eq!(
+            check.failure(),
+            Some((Indication::Indeterminate, SubIndication::TryLater)),
+            "{check}"
+        );
+        assert!(check.message().contains("crl scope root"), "{check}");
+        assert!(
+            !verified,
+            "never 'not revoked' from a CRL of narrowed scope"
+        );
+    }
+}
+
+#[test]
+fn a_crl_from_an_issuer_without_crl_sign_proves_nothing() {
+    let pki = pki(vec![KeyUsagePurpose::KeyCertSign]);
+    let (check, verified) = revocation(&pki, crl(&pki, None));
+    assert_eq!(
+        check.failure(),
+        Some((Indication::Indeterminate, SubIndication::TryLater)),
+        "{check}"
+    );
+    assert!(check.message().contains("cRLSign"), "{check}");
+    assert!(!verified);
+}
