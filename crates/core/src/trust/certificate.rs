@@ -102,6 +102,15 @@ impl Certificate {
     }
 
     /// DER of the issuer name, for exact comparison with a CRL's issuer.
+    pub(crate) fn subject_der(&self) -> Vec<u8> {
+        self.0
+            .parsed
+            .tbs_certificate()
+            .subject()
+            .to_der()
+            .unwrap_or_default()
+    }
+
     pub(crate) fn issuer_der(&self) -> Vec<u8> {
         self.0
             .parsed

@@ -48,10 +48,15 @@ pub(crate) fn build(
                         intermediates: Vec::new(),
                         anchor: anchor.clone(),
                     }),
-                    None => Err(failure(&webpki::Error::CaUsedAsEndEntity, at)),
+                    None => Err(failure(
+                        &webpki::Error::CaUsedAsEndEntity,
+                        at,
+                        leaf,
+                        candidates,
+                    )),
                 };
             }
-            Err(e) => return Err(failure(&e, at)),
+            Err(e) => return Err(failure(&e, at, leaf, candidates)),
         };
     let intermediates = verified
         .intermediate_certificates()
@@ -79,8 +84,15 @@ pub(crate) fn build(
     })
 }
 
-/// Maps a webpki error to the report entry.
-fn failure(error: &webpki::Error, at: UnixTime) -> Check {
+/// Maps a webpki error to the report entry: the ETSI sub-indication, and a message naming the
+/// rule broken and, where it can be told, the certificate (`[0]` the signer, then the
+/// candidates in the order their names chain up from it).
+fn failure(
+    error: &webpki::Error,
+    at: UnixTime,
+    leaf: &Certificate,
+    candidates: &[&Certificate],
+) -> Check {
     use webpki::Error as E;
     let sub = match error {
         E::UnknownIssuer | E::InvalidSignatureForPublicKey => {
@@ -94,18 +106,100 @@ fn failure(error: &webpki::Error, at: UnixTime) -> Check {
         E::BadDer | E::BadDerTime | E::TrailingData(_) => SubIndication::FormatFailure,
         _ => SubIndication::ChainConstraintsFailure,
     };
-    let msg = match sub {
-        SubIndication::NoCertificateChainFound => {
-            "no path from the signer certificate to a configured trust anchor".to_owned()
+    let chain = likely_chain(leaf, candidates);
+    let named =
+        |index: usize, cert: &Certificate| format!("certificate [{index}] {}", cert.subject());
+    let outside = |instant: UnixTime| {
+        chain
+            .iter()
+            .enumerate()
+            .skip(1)
+            .find(|(_, c)| !c.valid_at(instant))
+            .map_or_else(
+                || "a CA certificate of the path".to_owned(),
+                |(i, c)| named(i, c),
+            )
+    };
+    let msg = match error {
+        E::UnknownIssuer => {
+            "no path from the signer certificate to a configured trust anchor (no issuer among the x5c certificates, --intermediates and the anchors)".to_owned()
         }
-        SubIndication::OutOfBoundsNoPoe => {
-            "a CA certificate of the path is outside its validity period".to_owned()
+        E::InvalidSignatureForPublicKey => {
+            "no path from the signer certificate to a configured trust anchor: a certificate's signature does not verify with the key of the certificate named as its issuer".to_owned()
+        }
+        E::CertExpired { time, .. } => format!(
+            "{} is past its notAfter at {} (RFC 5280 §6.1.3 (a)(2))",
+            outside(*time),
+            format_rfc3339(*time)
+        ),
+        E::CertNotValidYet { time, .. } => format!(
+            "{} is before its notBefore at {} (RFC 5280 §6.1.3 (a)(2))",
+            outside(*time),
+            format_rfc3339(*time)
+        ),
+        E::CaUsedAsEndEntity => format!(
+            "{} is a CA certificate (basicConstraints cA) used as the signer, which the path builder refuses (give it as a trust anchor to pin it)",
+            named(0, leaf)
+        ),
+        E::EndEntityUsedAsCa => {
+            let culprit = chain
+                .iter()
+                .enumerate()
+                .skip(1)
+                .find(|(_, c)| !c.is_ca())
+                .map_or_else(|| "a certificate that is not a CA".to_owned(), |(i, c)| named(i, c));
+            format!("{culprit} issued another certificate of the path but is not a CA (RFC 5280 §6.1.4 (k))")
+        }
+        E::PathLenConstraintViolated => {
+            "a CA's pathLenConstraint allows fewer CA certificates below it than the path has (RFC 5280 §6.1.4 (m))".to_owned()
+        }
+        E::NameConstraintViolation => {
+            "a name in the path is outside a CA's name constraints (RFC 5280 §6.1.3 (b))".to_owned()
+        }
+        E::UnsupportedNameType | E::MalformedNameConstraint => {
+            "a CA's name constraints use a form the path builder does not evaluate (e.g. directoryName, rfc822Name), so the path cannot be accepted".to_owned()
+        }
+        E::UnsupportedCriticalExtension => {
+            "a certificate of the path has a critical extension the path builder does not know (RFC 5280 §4.2)".to_owned()
+        }
+        E::UnsupportedCertVersion => {
+            "a certificate of the path is not an X.509 v3 certificate".to_owned()
+        }
+        E::MaximumPathDepthExceeded
+        | E::MaximumPathBuildCallsExceeded
+        | E::MaximumSignatureChecksExceeded
+        | E::MaximumNameConstraintComparisonsExceeded => {
+            "path building gave up within its budget (too many candidate certificates or paths)".to_owned()
+        }
+        _ if sub == SubIndication::CryptoConstraintsFailure => {
+            "a certificate of the path is signed with an algorithm outside the allow-list (SHA-1, or RSA below 2048 bits)".to_owned()
+        }
+        _ if sub == SubIndication::FormatFailure => {
+            "a certificate of the path is not valid DER".to_owned()
         }
         _ => "the certificate path violates a constraint".to_owned(),
     };
     Check::indeterminate(CODE, sub, msg)
         .with("webpki-error", format!("{error:?}"))
         .with("instant", format_rfc3339(at))
+}
+
+/// The certificates whose names chain up from `leaf` (each the first candidate whose subject is
+/// the previous one's issuer), for naming a culprit; at most 8, no certificate twice.
+fn likely_chain<'c>(leaf: &'c Certificate, candidates: &[&'c Certificate]) -> Vec<&'c Certificate> {
+    let mut chain = vec![leaf];
+    while chain.len() < 8 {
+        let Some(last) = chain.last() else { break };
+        let issuer = last.issuer_der();
+        let next = candidates
+            .iter()
+            .find(|c| c.subject_der() == issuer && !chain.iter().any(|k| k.der() == c.der()));
+        match next {
+            Some(next) => chain.push(next),
+            None => break,
+        }
+    }
+    chain
 }
 
 /// Remembers path validations: a batch of documents is usually signed with one chain, and
