@@ -167,6 +167,7 @@ fn good_leaves_pass_with_exit_0_and_show_checks_and_chain() {
         let int = file("intermediate-ca.cert.pem");
         let root = file("root-ca.cert.pem");
         let crl = file("intermediate-ca.crl.pem");
+        let root_crl = file("root-ca.crl.pem");
         let out = fhirsig(&[
             "cert",
             "verify",
@@ -177,6 +178,8 @@ fn good_leaves_pass_with_exit_0_and_show_checks_and_chain() {
             &root,
             "--crl",
             &crl,
+            "--crl",
+            &root_crl,
             "--at",
             NOW,
         ]);
@@ -223,10 +226,21 @@ type Case<'a> = (&'a str, &'a [&'a str], i32, &'a str, Option<&'a str>);
 #[test]
 fn every_test_pki_leaf_gets_its_outcome() {
     let crl = file("intermediate-ca.crl.pem");
-    let with_crl = ["--crl", crl.as_str()];
+    let root_crl = file("root-ca.crl.pem");
+    let with_crl = ["--crl", crl.as_str(), "--crl", root_crl.as_str()];
+    let intermediate_crl_only = ["--crl", crl.as_str()];
     let at_policy = ["--time-policy", "at"];
-    let cases: [Case<'_>; 9] = [
+    let cases: [Case<'_>; 10] = [
         ("leaf-ec", &with_crl, 0, "passed", None),
+        // A CRL was given, but none covers the intermediate: its status is unknown, so the
+        // chain is not trusted (the built-in policies' `if-given` revocation rule).
+        (
+            "leaf-ec",
+            &intermediate_crl_only,
+            1,
+            "indeterminate",
+            Some("try-later"),
+        ),
         (
             "leaf-expired",
             &[],

@@ -248,19 +248,36 @@ fn policy_settings_algorithms_revocation_and_unsigned_resources() {
         "verify", &signed, "--trust", &root, "--crl", &crl, "--policy", &required, "--json",
     ]);
     assert_eq!(out.status.code(), Some(1));
-    // if-given (cdex-strict) asks the same once a CRL is given; if-available (cdex) does not.
+    // if-given (every built-in policy) asks the same once a CRL is given; both CRLs cover the
+    // path; if-available (a custom policy) checks only what a given CRL covers.
+    for policy in ["cdex", "cdex-strict", "r6"] {
+        let out = fhirsig(&[
+            "verify", &signed, "--trust", &root, "--crl", &crl, "--policy", policy,
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{policy}");
+    }
+    let root_crl = pki.join("root-ca.crl.pem").display().to_string();
     let out = fhirsig(&[
-        "verify",
-        &signed,
-        "--trust",
-        &root,
-        "--crl",
-        &crl,
-        "--policy",
-        "cdex-strict",
+        "verify", &signed, "--trust", &root, "--crl", &crl, "--crl", &root_crl,
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    let out = fhirsig(&["verify", &signed, "--trust", &root, "--crl", &crl]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = fhirsig(&[
+        "verify", &signed, "--trust", &root, "--crl", &crl, "--crl", &root_crl, "--policy",
+        &required,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "required, and every certificate covered"
+    );
+    let available = policy_file(
+        &dir,
+        "avail.toml",
+        "name = \"avail\"\n[certificates]\nrevocation = \"if-available\"\n",
+    );
+    let out = fhirsig(&[
+        "verify", &signed, "--trust", &root, "--crl", &crl, "--policy", &available,
+    ]);
     assert_eq!(out.status.code(), Some(0));
     // Revocation off: reported as ignored.
     let off = policy_file(

@@ -216,8 +216,8 @@ fn manifest_names_every_file_and_dates_follow_now() {
     }
     assert_eq!(
         pki.files.len(),
-        1 + 2 * 9 + 1,
-        "README, 9 cert/key pairs, one CRL"
+        1 + 2 * 9 + 2,
+        "README, 9 cert/key pairs, the intermediate's and the root's CRLs"
     );
     let leaf = pki.chain("leaf-ec");
     let again = Pki::new(june_2026()).chain("leaf-ec");

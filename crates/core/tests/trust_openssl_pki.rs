@@ -31,7 +31,8 @@ fn chain(leaf: &str, intermediate: &str) -> CertificateChain {
 fn validator() -> ChainValidator {
     let anchors = TrustAnchors::from_pem(&[&read("root.cert.pem")]).unwrap();
     let crl = Crl::from_pem_or_der(&read("intermediate.crl.pem")).unwrap();
-    ChainValidator::new(anchors).with_crls(vec![crl])
+    let root_crl = Crl::from_pem_or_der(&read("root.crl.pem")).unwrap();
+    ChainValidator::new(anchors).with_crls(vec![crl, root_crl])
 }
 
 fn at(instant: &str) -> ValidationTimes {
@@ -95,8 +96,17 @@ fn crl_issued_after_expiry_does_not_prove_not_revoked() {
     let leaf = chain("leaf-expired.cert.pem", "intermediate.cert.pem");
     let (report, _) = validator().validate(&leaf, &at("2026-06-01T00:00:00Z"));
     assert_outcome(&report, "indeterminate", Some("out-of-bounds-no-poe"));
+    // CRLs were given, so the revocation status is required, and it is unknown: TRY_LATER.
     let leaf_rev = report.check("revocation-status").unwrap();
-    assert_eq!(leaf_rev.outcome(), Outcome::NotChecked, "{report}");
+    assert_eq!(
+        leaf_rev.failure().map(|f| f.1),
+        Some(fhirsig_core::report::SubIndication::TryLater),
+        "{report}"
+    );
+    assert!(
+        leaf_rev.message().contains("absence proves nothing"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -145,18 +155,38 @@ fn crl_issued_after_the_instant_is_revocation_out_of_bounds_no_poe() {
 }
 
 #[test]
-fn crl_of_another_issuer_leaves_revocation_not_checked() {
-    // The CRL is by the intermediate; the intermediate itself is issued by the root, for which
-    // no CRL was given.
+fn a_certificate_no_given_crl_covers_is_unknown_once_crls_are_given() {
+    // The CRL is by the intermediate; the intermediate itself is issued by the root, whose CRL
+    // is not given. Under the built-in policies (revocation `if-given`) its status is required
+    // and unknown, so the chain is not trusted; under `if-available` it is "not checked".
+    let anchors = TrustAnchors::from_pem(&[&read("root.cert.pem")]).unwrap();
+    let crl = Crl::from_pem_or_der(&read("intermediate.crl.pem")).unwrap();
+    let only_intermediate = ChainValidator::new(anchors).with_crls(vec![crl]);
     let leaf = chain("leaf-good.cert.pem", "intermediate.cert.pem");
-    let (report, _) = validator().validate(&leaf, &at("2026-06-01T00:00:00Z"));
-    let statuses: Vec<_> = report
-        .checks()
-        .iter()
-        .filter(|c| c.code() == "revocation-status")
-        .map(|c| c.outcome())
-        .collect();
-    assert_eq!(statuses, vec![Outcome::Pass, Outcome::NotChecked]);
+    let statuses = |report: &fhirsig_core::trust::Report| -> Vec<Outcome> {
+        report
+            .checks()
+            .iter()
+            .filter(|c| c.code() == "revocation-status")
+            .map(|c| c.outcome())
+            .collect()
+    };
+    let (report, verified) = only_intermediate.validate(&leaf, &at("2026-06-01T00:00:00Z"));
+    assert_eq!(statuses(&report), vec![Outcome::Pass, Outcome::Fail]);
+    assert_outcome(&report, "indeterminate", Some("try-later"));
+    assert!(verified.is_none());
+    let available = fhirsig_core::Policy::from_toml(
+        "name = \"a\"\n[certificates]\nrevocation = \"if-available\"\n",
+    )
+    .unwrap();
+    let (report, verified) =
+        only_intermediate.validate_under(&leaf, &at("2026-06-01T00:00:00Z"), &available);
+    assert_eq!(statuses(&report), vec![Outcome::Pass, Outcome::NotChecked]);
+    assert!(verified.is_some());
+    // Both CRLs: every certificate below the root has its status.
+    let (report, verified) = validator().validate(&leaf, &at("2026-06-01T00:00:00Z"));
+    assert_eq!(statuses(&report), vec![Outcome::Pass, Outcome::Pass]);
+    assert!(verified.is_some());
 }
 
 #[test]

@@ -115,6 +115,15 @@ pub fn generate_test_pki(
         "intermediate-ca.crl.pem".into(),
         crl.pem().map_err(gen_err)?.into_bytes(),
     ));
+    // The root's CRL (revoking nothing): with both CRLs every certificate of a path below the
+    // root has a revocation status, which a policy requiring revocation asks for.
+    let mut root_crl = crl_params(now);
+    root_crl.revoked_certs.clear();
+    let root_crl = root_crl.signed_by(&root).map_err(gen_err)?;
+    files.push((
+        "root-ca.crl.pem".into(),
+        root_crl.pem().map_err(gen_err)?.into_bytes(),
+    ));
     Ok(files)
 }
 
@@ -255,6 +264,8 @@ fn readme(options: &PkiOptions) -> String {
          root-ca.cert.pem / .key.pem            root CA (EC P-256), valid now-3650d..now+3650d; use as trust anchor\n\
          intermediate-ca.cert.pem / .key.pem    intermediate CA (EC P-256, pathLen 0), signed by the root\n\
          intermediate-ca.crl.pem                CRL by the intermediate, now-1h..now+7d, revokes leaf-revoked (serial 0f)\n\
+         root-ca.crl.pem                        CRL by the root, now-1h..now+7d, revokes nothing; once a CRL is\n\
+                                                given, every certificate below the root needs one: give both\n\
          leaf-ec.cert.pem / .key.pem            good signer, EC P-256, NPI {npi}, KU digitalSignature+nonRepudiation, EKU documentSigning\n\
          leaf-rsa.cert.pem / .key.pem           good signer, RSA-2048 (committed fixture key), otherwise as leaf-ec\n\
          leaf-expired.cert.pem / .key.pem       valid now-730d..now-365d (expired)\n\

@@ -22,6 +22,7 @@
 #   intermediate.crl.pem          2026-05-15..2026-08-15, lists leaf-revoked
 #   intermediate-stale.crl.pem    2025-01-01..2025-02-01 (past nextUpdate at 2026-06-01)
 #   intermediate-future.crl.pem   2026-07-01..2026-10-01 (issued after 2026-06-01)
+#   root.crl.pem                  root CRL 2026-05-15..2026-08-15 revoking nothing
 #   root-revokes-intermediate.crl.pem  root CRL 2026-05-15..2026-08-15 revoking the intermediate on 2026-03-01
 #   forged-intermediate.crl.pem   in the intermediate's name, signed by other-intermediate's key
 #   other-root └─ other-intermediate (SAME subject as intermediate, other key) └─ leaf-broken
@@ -168,6 +169,7 @@ revoke intermediate leaf-revoked 260301 keyCompromise
 crl intermediate intermediate.crl.pem 20260515000000Z 20260815000000Z
 crl intermediate intermediate-future.crl.pem 20260701000000Z 20261001000000Z
 
+crl root root.crl.pem 20260515000000Z 20260815000000Z
 revoke root intermediate 260301 cACompromise
 crl root root-revokes-intermediate.crl.pem 20260515000000Z 20260815000000Z
 

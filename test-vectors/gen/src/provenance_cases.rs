@@ -356,7 +356,7 @@ impl Gen<'_> {
             "Signed with a leaf that the intermediate's CRL lists as revoked before the verification time.",
             Input::Json(revoked),
         )?;
-        case.crls = vec![self.pki.crl_pem("intermediate")?];
+        case.crls = vec![self.pki.crl_pem("intermediate")?, self.pki.crl_pem("root")?];
         case.expect_check = Some("revocation-status");
         case.expect_sub_indication = Some("revoked");
         self.push(case);

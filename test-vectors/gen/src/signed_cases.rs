@@ -582,10 +582,12 @@ impl Gen<'_> {
             "The signer certificate has no KeyUsage extension, which RFC 5280 reads as any usage; CONF-051 is a SHOULD, a warning under the cdex policy, so the signature verifies.", signed, None)?;
 
         let revoked = self.sign(doc, &cdex.clone().leaf("leaf-revoked"))?;
-        let crl = self.pki.crl_pem("intermediate")?;
+        // The intermediate's CRL and the root's: every certificate below the root has one, as the
+        // built-in policies ask once any CRL is given.
+        let crls = vec![self.pki.crl_pem("intermediate")?, self.pki.crl_pem("root")?];
         let case = self.push("trust", "leaf-revoked-with-crl", c, Some("revocation-status"), Some("revoked"),
-            "The signer certificate was revoked on 2026-03-01 (keyCompromise); the CRL is given and current; sigT (2026-05-01) is after the revocation.", revoked.clone(), None)?;
-        case.crls = vec![crl.clone()];
+            "The signer certificate was revoked on 2026-03-01 (keyCompromise); the CRLs are given and current; sigT (2026-05-01) is after the revocation.", revoked.clone(), None)?;
+        case.crls = crls.clone();
         self.push("trust", "leaf-revoked-without-crl", Expect::Success, None, None,
             "The revoked certificate without a CRL: revocation is not checked (reported as not-checked), so the chain validates. fhirsig checks revocation only with CRLs it is given.", revoked, None)?;
 
@@ -596,11 +598,23 @@ impl Gen<'_> {
             Expect::Success,
             None,
             None,
-            "A good signer with the intermediate's current CRL: not revoked.",
+            "A good signer with the intermediate's and the root's current CRLs: nothing on the path is revoked.",
             good.clone(),
             None,
         )?;
-        case.crls = vec![crl];
+        case.crls = crls;
+        let only_intermediate = vec![self.pki.crl_pem("intermediate")?];
+        let case = self.push(
+            "trust",
+            "leaf-good-intermediate-crl-only",
+            c,
+            Some("revocation-status"),
+            Some("try-later"),
+            "A good signer with only the intermediate's CRL: the intermediate's own status is unknown (no root CRL), and once CRLs are given the built-in policies need one for every certificate below the root.",
+            good.clone(),
+            None,
+        )?;
+        case.crls = only_intermediate;
         let crls: [(&str, &str, &'static str, &str); 4] = [
             ("stale-crl", "intermediate-stale", "try-later", "The only CRL is past its nextUpdate (2025-02-01)."),
             ("future-crl", "intermediate-future", "revocation-out-of-bounds-no-poe", "The only CRL was issued after the verification time, so it says nothing about it."),
@@ -608,7 +622,14 @@ impl Gen<'_> {
             ("intermediate-revoked", "root-revokes-intermediate", "revoked-ca-no-poe", "The root's CRL revokes the intermediate CA (2026-03-01)."),
         ];
         for (name, crl, sub, why) in crls {
-            let crl = self.pki.crl_pem(crl)?;
+            // The other certificate of the path is covered by a good CRL, so the case tests
+            // only the named one.
+            let other = if crl == "root-revokes-intermediate" {
+                "intermediate"
+            } else {
+                "root"
+            };
+            let crls = vec![self.pki.crl_pem(crl)?, self.pki.crl_pem(other)?];
             let case = self.push(
                 "trust",
                 name,
@@ -619,7 +640,7 @@ impl Gen<'_> {
                 good.clone(),
                 None,
             )?;
-            case.crls = vec![crl];
+            case.crls = crls;
         }
 
         let other_root = self.pki.cert_pem("other-root")?;

@@ -64,7 +64,7 @@ fn cdex() -> Policy {
         "cdex",
         "Da Vinci CDex signatures: SHALL rules fail, SHOULD rules warn",
         CDEX_LEVELS,
-        Revocation::IfAvailable,
+        Revocation::IfGiven,
     )
 }
 
@@ -82,7 +82,7 @@ fn r6() -> Policy {
         "r6",
         "FHIR R6 draft signatures: FHIR core rules fail, CDex-only rules warn",
         R6_LEVELS,
-        Revocation::IfAvailable,
+        Revocation::IfGiven,
     )
 }
 

@@ -360,7 +360,7 @@ fn read_certificates(
                     table,
                     "revocation",
                     format!("revocation {other:?} is not required, if-given, if-available or off"),
-                    "write revocation = \"if-available\" (the default), \"if-given\", \"required\" or \"off\"",
+                    "write revocation = \"if-given\" (the default), \"if-available\", \"required\" or \"off\"",
                 ))
             }
         };

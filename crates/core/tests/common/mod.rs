@@ -59,7 +59,8 @@ impl Pki {
 
     pub fn validator_with_crl(&self) -> ChainValidator {
         let crl = Crl::from_pem_or_der(self.file("intermediate-ca.crl.pem")).unwrap();
-        self.validator().with_crls(vec![crl])
+        let root_crl = Crl::from_pem_or_der(self.file("root-ca.crl.pem")).unwrap();
+        self.validator().with_crls(vec![crl, root_crl])
     }
 }
 
