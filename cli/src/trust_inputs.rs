@@ -175,6 +175,21 @@ pub fn read_crls(paths: &[PathBuf]) -> Result<Vec<Crl>, CliError> {
         .collect()
 }
 
+/// Reads OCSP responses (DER `OCSPResponse`, RFC 6960), each at most 256 KiB.
+pub fn read_ocsp(paths: &[PathBuf]) -> Result<Vec<fhirsig_core::trust::OcspResponse>, CliError> {
+    paths
+        .iter()
+        .map(|path| {
+            let input = read_option_file(path)?;
+            fhirsig_core::trust::OcspResponse::from_der(&input.bytes).map_err(|e| {
+                CliError::input(format!("{}: {e}", input.name)).with_hint(
+                    "give a DER OCSPResponse as a responder returned it (e.g. openssl ocsp -respout FILE)",
+                )
+            })
+        })
+        .collect()
+}
+
 /// A trust-layer input error, worded for one file. The library numbers its inputs: chain
 /// entries by position (worth showing), PEM files by their place in the list (always 0 here).
 fn describe(e: &TrustError, chain: bool) -> String {
@@ -286,6 +301,11 @@ pub struct TrustArgs {
     #[arg(long, value_name = "FILE")]
     pub crl: Vec<PathBuf>,
 
+    /// An OCSP response (DER, RFC 6960) stored offline, consulted before the CRLs for the
+    /// certificate it names (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub ocsp: Vec<PathBuf>,
+
     /// Intermediate CA certificates (PEM/DER) that complete a leaf-only `x5c` (repeatable).
     #[arg(long, value_name = "FILE")]
     pub intermediates: Vec<PathBuf>,
@@ -344,7 +364,14 @@ impl TrustArgs {
             (None, Some(p)) => p.eku_policy().clone(),
             (None, None) => EkuPolicy::default(),
         };
+        if self.trust.is_empty() && !self.ocsp.is_empty() {
+            return Err(CliError::input(
+                "--ocsp needs --trust (OCSP responses are checked along a trusted chain)",
+            ));
+        }
+        let ocsp = read_ocsp(&self.ocsp)?;
         let validator = validator_with(&self.trust, &self.crl, &self.intermediates)?
+            .map(|v| v.with_ocsp(ocsp))
             .map(|v| v.with_eku_policy(eku));
         let algorithms = policy
             .as_ref()

@@ -639,3 +639,63 @@ fn a_trust_folder_trusts_its_cas_not_the_signer_certificates_beside_them() {
     );
     assert!(err.contains("skipped 1 file(s) of keys or CRLs"), "{err}");
 }
+
+#[test]
+fn ocsp_responses_are_a_revocation_source() {
+    let fixtures = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/openssl-pki/out");
+    let path = |name: &str| fixtures.join(name).display().to_string();
+    let good = std::fs::read(fixtures.join("ocsp-good.der")).unwrap();
+    let produced = fhirsig_core::trust::OcspResponse::from_der(&good)
+        .unwrap()
+        .produced_at();
+    let at = fhirsig_core::trust::format_rfc3339(rustls_pki_types::UnixTime::since_unix_epoch(
+        std::time::Duration::from_secs(produced.as_secs() + 3600),
+    ));
+    let run = |leaf: &str, response: &str| {
+        let out = fhirsig(&[
+            "cert",
+            "verify",
+            &path(leaf),
+            "--intermediates",
+            &path("intermediate.cert.pem"),
+            "--trust",
+            &path("root.cert.pem"),
+            "--ocsp",
+            &path(response),
+            "--at",
+            &at,
+            "--json",
+        ]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "revocation-status")
+            .unwrap()
+            .clone()
+    };
+    let leaf = run("leaf-good.cert.pem", "ocsp-good.der");
+    assert_eq!(leaf["outcome"], "pass", "{leaf}");
+    assert_eq!(leaf["evidence"]["source"], "ocsp");
+    let revoked = run("leaf-revoked.cert.pem", "ocsp-revoked.der");
+    assert_eq!(revoked["outcome"], "fail", "{revoked}");
+    let bad = fhirsig(&[
+        "cert",
+        "verify",
+        &path("leaf-good.cert.pem"),
+        "--trust",
+        &path("root.cert.pem"),
+        "--ocsp",
+        &path("root.crl.pem"),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("not a usable OCSP response"),
+        "{}",
+        stderr(&bad)
+    );
+    let no_trust = fhirsig(&["verify", "x.json", "--ocsp", &path("ocsp-good.der")]);
+    assert_eq!(no_trust.status.code(), Some(2));
+}

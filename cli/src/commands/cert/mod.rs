@@ -53,6 +53,11 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     crl: Vec<PathBuf>,
 
+    /// An OCSP response (DER, RFC 6960) stored offline, consulted before the CRLs for the
+    /// certificate it names. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    ocsp: Vec<PathBuf>,
+
     /// The verification time (RFC 3339, e.g. 2026-06-01T00:00:00Z) instead of the clock.
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
@@ -109,6 +114,7 @@ fn verify(args: VerifyArgs) -> Result<Status, CliError> {
     let validator =
         trust_inputs::add_intermediates(ChainValidator::new(anchors), &args.intermediates)?
             .with_crls(trust_inputs::read_crls(&args.crl)?)
+            .with_ocsp(trust_inputs::read_ocsp(&args.ocsp)?)
             .with_eku_policy(eku)
             .with_policy(policy.clone());
     let (report, _verified) = validator.validate(&chain, &times);

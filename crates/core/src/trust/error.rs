@@ -42,6 +42,12 @@ pub enum TrustError {
         /// What went wrong.
         reason: String,
     },
+    /// The bytes are not a usable DER OCSP response (RFC 6960): not DER, not successful, not
+    /// of the basic type.
+    BadOcsp {
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 impl fmt::Display for TrustError {
@@ -63,6 +69,7 @@ impl fmt::Display for TrustError {
             }
             Self::NoTrustAnchors => f.write_str("no trust anchor was given"),
             Self::BadCrl { reason } => write!(f, "not a CRL: {reason}"),
+            Self::BadOcsp { reason } => write!(f, "not a usable OCSP response: {reason}"),
         }
     }
 }

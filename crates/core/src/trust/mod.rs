@@ -20,6 +20,7 @@ mod crl;
 mod error;
 mod identity;
 mod key_usage;
+mod ocsp;
 mod path;
 
 mod revocation;
@@ -39,5 +40,6 @@ pub use identity::{
 pub use key_usage::{
     extended_key_usages, key_usage_names, EkuPolicy, ANY_EXTENDED_KEY_USAGE, DOCUMENT_SIGNING,
 };
+pub use ocsp::OcspResponse;
 pub use times::{format_rfc3339, parse_rfc3339, TimePolicy, ValidationTimes};
 pub use validator::{ChainValidator, VerifiedChain};

@@ -1,15 +1,19 @@
-//! Offline revocation checking with caller-supplied CRLs, one certificate at a time.
+//! Offline revocation checking with caller-supplied OCSP responses and CRLs, one certificate
+//! at a time.
 //!
-//! A certificate is covered by a CRL whose issuer name equals the certificate's issuer name and
-//! whose signature verifies with the issuing CA's key. With no covering CRL the status is
-//! "not checked" — never "good".
+//! An OCSP response counts for a certificate when it names it and is authentic and current
+//! (see [`super::ocsp`]); otherwise a certificate is covered by a CRL whose issuer name equals
+//! the certificate's issuer name and whose signature verifies with the issuing CA's key. With
+//! neither the status is "not checked" — never "good".
 
 use crate::report::CheckCode;
 use rustls_pki_types::UnixTime;
 
 use super::certificate::Certificate;
 use super::crl::Crl;
+use super::ocsp::{OcspProblem, OcspResponse, OcspStatus};
 use super::times::format_rfc3339;
+use crate::policy::NO_REVOCATION_DATA;
 use crate::report::{Check, SubIndication};
 
 const CODE: CheckCode = CheckCode::RevocationStatus;
@@ -17,6 +21,7 @@ const CODE: CheckCode = CheckCode::RevocationStatus;
 /// What the revocation check needs to know about the validation.
 pub(crate) struct RevocationContext<'a> {
     pub(crate) crls: &'a [Crl],
+    pub(crate) ocsp: &'a [OcspResponse],
     /// The validation instant.
     pub(crate) at: UnixTime,
     /// The signer's claimed signing time.
@@ -28,8 +33,6 @@ pub(crate) struct RevocationContext<'a> {
 /// Checks one certificate of a validated path against the CRLs; `issuer` is the CA certificate
 /// that issued it (the next in the path, or the trust anchor). Returns the report entry and
 /// whether the certificate is known not to be revoked at the validation instant.
-use crate::policy::NO_REVOCATION_DATA;
-
 pub(crate) fn check(
     ctx: &RevocationContext<'_>,
     cert: &Certificate,
@@ -40,7 +43,47 @@ pub(crate) fn check(
         c.with("certificate", cert.subject())
             .with("serial", cert.serial_hex())
     };
+    // RFC 6960: an authentic, current OCSP response decides; one that does not count is kept
+    // to say why when no CRL decides either.
+    let mut ocsp_problem: Option<String> = None;
+    for response in ctx.ocsp.iter().filter(|r| r.names(cert, issuer)) {
+        match response.status(cert, issuer, ctx.at) {
+            Some(Ok(OcspStatus::Good)) => {
+                let check = Check::pass(CODE, "not revoked according to a current OCSP response")
+                    .with("source", "ocsp")
+                    .with("ocsp-produced-at", format_rfc3339(response.produced_at()));
+                return (evidence(check), true);
+            }
+            Some(Ok(OcspStatus::Revoked(revoked_at))) => {
+                let check = revoked(ctx, revoked_at, is_leaf).with("source", "ocsp");
+                return (evidence(check), false);
+            }
+            Some(Ok(OcspStatus::Unknown)) => {
+                ocsp_problem = Some("the OCSP responder does not know the certificate".into());
+            }
+            Some(Err(OcspProblem::NotAuthentic(why))) => {
+                ocsp_problem = Some(format!("the OCSP response does not count: {why}"));
+            }
+            Some(Err(OcspProblem::NotCurrent {
+                this_update,
+                next_update,
+            })) => {
+                ocsp_problem = Some(format!(
+                    "the OCSP response is not current at {} (thisUpdate {}, nextUpdate {})",
+                    format_rfc3339(ctx.at),
+                    format_rfc3339(this_update),
+                    next_update.map_or("none".into(), format_rfc3339)
+                ));
+            }
+            None => {}
+        }
+    }
     let covering: Vec<&Crl> = ctx.crls.iter().filter(|crl| crl.covers(cert)).collect();
+    if let (true, Some(problem)) = (covering.is_empty(), &ocsp_problem) {
+        let msg = format!("{problem}, and no CRL was given for this certificate's issuer; revocation status unknown");
+        let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
+        return (evidence(check), false);
+    }
     if covering.is_empty() {
         let msg = "no CRL was given for this certificate's issuer";
         let check = Check::not_checked(CODE, msg).with("reason", NO_REVOCATION_DATA);
