@@ -167,6 +167,7 @@ class Verifier:
     signature held to the R6 profile), ``"cdex"``, ``"cdex-strict"``, ``"r6"``, or the path of a
     TOML policy file (docs/policy.md). ``profile`` is the profile signatures are held to:
     ``"auto"`` (detected per signature, the default), ``"cdex"``, ``"cdex2"`` or ``"r6"``.
+    ``ocsp`` takes stored OCSP responses (DER bytes or paths), consulted before the CRLs.
     ``at`` fixes the verification time (an RFC 3339 string or an aware datetime); without it each
     call verifies at the clock's second. ``time_policy`` is ``"now"`` (certificates judged at the
     verification time) or ``"sigt"``; default: the policy's.
@@ -181,10 +182,12 @@ class Verifier:
         intermediates: Union[Material, Sequence[Material]] = (),
         time_policy: Optional[str] = None,
         profile: str = "auto",
+        ocsp: Union[Material, Sequence[Material]] = (),
     ) -> None:
         name, text = _policy(policy)
         self._native = _fhirsig.NativeVerifier(
-            _list(trust), _list(crls), _list(intermediates), profile, name, text, at, time_policy
+            _list(trust), _list(crls), _list(intermediates), profile, name, text, at, time_policy,
+            _list(ocsp),
         )
 
     def verify(self, data: Data, pointer: Optional[str] = None, require_all_signed: bool = False) -> Report:

@@ -95,7 +95,7 @@ impl NativeVerifier {
 #[pymethods]
 impl NativeVerifier {
     #[new]
-    #[pyo3(signature = (trust, crls, intermediates, profile, policy, policy_toml, at, time_policy))]
+    #[pyo3(signature = (trust, crls, intermediates, profile, policy, policy_toml, at, time_policy, ocsp=Vec::new()))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -107,6 +107,7 @@ impl NativeVerifier {
         policy_toml: Option<&str>,
         at: Option<Bound<'_, PyAny>>,
         time_policy: Option<&str>,
+        ocsp: Vec<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let profile = match profile {
             None | Some("auto") => None,
@@ -134,10 +135,10 @@ impl NativeVerifier {
         }
         .map(std::sync::Arc::new);
         let validator = if trust.is_empty() {
-            if !intermediates.is_empty() || !crls.is_empty() {
+            if !intermediates.is_empty() || !crls.is_empty() || !ocsp.is_empty() {
                 return Err(input_error(
                     py,
-                    "intermediates and crls need trust anchors",
+                    "intermediates, crls and ocsp need trust anchors",
                     "trust",
                 ));
             }
@@ -157,6 +158,15 @@ impl NativeVerifier {
                 })
                 .collect::<PyResult<Vec<_>>>()?;
             validator = validator.with_crls(crls);
+            let responses = ocsp
+                .iter()
+                .map(|r| {
+                    let bytes = material_of(r)?;
+                    fhirsig_core::trust::OcspResponse::from_der(&bytes)
+                        .map_err(|e| input_error(py, &format!("ocsp: {e}"), "ocsp"))
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            validator = validator.with_ocsp(responses);
             for extra in &intermediates {
                 let bytes = material_of(extra)?;
                 validator = validator
