@@ -192,3 +192,44 @@ fn a_changed_response_proves_nothing() {
     );
     assert!(!verified);
 }
+
+#[test]
+fn revoked_outranks_good() {
+    // An old "good" answer about leaf-revoked (made before its revocation) and the newer
+    // "revoked" one, in either order: revoked.
+    let revoked = ocsp("ocsp-revoked.der");
+    let good = ocsp("ocsp-revoked-as-good.der");
+    let at = after(&revoked);
+    let (entries, _) = validate("leaf-revoked.cert.pem", vec![good.clone()], at);
+    assert_eq!(
+        entries[0].outcome(),
+        Outcome::Pass,
+        "the old answer alone says good"
+    );
+    for responses in [
+        vec![good.clone(), revoked.clone()],
+        vec![revoked.clone(), good.clone()],
+    ] {
+        let (entries, verified) = validate("leaf-revoked.cert.pem", responses, at);
+        assert_eq!(entries[0].outcome(), Outcome::Fail, "{}", entries[0]);
+        assert!(!verified);
+    }
+}
+
+#[test]
+fn a_crl_listing_the_certificate_outweighs_a_good_answer() {
+    let good = ocsp("ocsp-revoked-as-good.der");
+    let anchors = TrustAnchors::from_pem(&[&read("root.cert.pem")]).unwrap();
+    let crl = Crl::from_pem_or_der(&read("intermediate.crl.pem")).unwrap();
+    let validator = ChainValidator::new(anchors)
+        .with_ocsp(vec![good.clone()])
+        .with_crls(vec![crl]);
+    let (report, verified) = validator.validate(
+        &chain("leaf-revoked.cert.pem"),
+        &ValidationTimes::at(after(&good)),
+    );
+    let leaf = report.check(CheckCode::RevocationStatus).unwrap();
+    assert_eq!(leaf.outcome(), Outcome::Fail, "{leaf}");
+    assert_eq!(leaf.evidence_value("source"), Some("crl"));
+    assert!(verified.is_none());
+}

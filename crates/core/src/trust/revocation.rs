@@ -43,17 +43,14 @@ pub(crate) fn check(
         c.with("certificate", cert.subject())
             .with("serial", cert.serial_hex())
     };
-    // RFC 6960: an authentic, current OCSP response decides; one that does not count is kept
-    // to say why when no CRL decides either.
+    // RFC 6960: an authentic, current OCSP response decides (a "revoked" answer outranks a
+    // "good" one from another response); one that does not count is kept to say why when no
+    // CRL decides either.
     let mut ocsp_problem: Option<String> = None;
+    let mut ocsp_good = None;
     for response in ctx.ocsp.iter().filter(|r| r.names(cert, issuer)) {
         match response.status(cert, issuer, ctx.at) {
-            Some(Ok(OcspStatus::Good)) => {
-                let check = Check::pass(CODE, "not revoked according to a current OCSP response")
-                    .with("source", "ocsp")
-                    .with("ocsp-produced-at", format_rfc3339(response.produced_at()));
-                return (evidence(check), true);
-            }
+            Some(Ok(OcspStatus::Good)) => ocsp_good = ocsp_good.or(Some(response)),
             Some(Ok(OcspStatus::Revoked(revoked_at))) => {
                 let check = revoked(ctx, revoked_at, is_leaf).with("source", "ocsp");
                 return (evidence(check), false);
@@ -77,6 +74,17 @@ pub(crate) fn check(
             }
             None => {}
         }
+    }
+    if let Some(response) = ocsp_good {
+        // A "good" answer does not outweigh an authentic CRL that lists the certificate.
+        if let Some(revoked_at) = listed_on_authentic_crl(ctx, cert, issuer) {
+            let check = revoked(ctx, revoked_at, is_leaf).with("source", "crl");
+            return (evidence(check), false);
+        }
+        let check = Check::pass(CODE, "not revoked according to a current OCSP response")
+            .with("source", "ocsp")
+            .with("ocsp-produced-at", format_rfc3339(response.produced_at()));
+        return (evidence(check), true);
     }
     let covering: Vec<&Crl> = ctx.crls.iter().filter(|crl| crl.covers(cert)).collect();
     if let (true, Some(problem)) = (covering.is_empty(), &ocsp_problem) {
@@ -153,6 +161,23 @@ pub(crate) fn check(
         evidence(check).with("instant", format_rfc3339(ctx.at)),
         false,
     )
+}
+
+/// The revocation date of `cert` on a CRL of `issuer` that verifies with the issuer's key, if
+/// one lists it.
+fn listed_on_authentic_crl(
+    ctx: &RevocationContext<'_>,
+    cert: &Certificate,
+    issuer: &Certificate,
+) -> Option<UnixTime> {
+    if issuer_forbids_crl_signing(issuer) {
+        return None;
+    }
+    let spki = issuer.spki_der();
+    ctx.crls
+        .iter()
+        .filter(|crl| crl.covers(cert) && crl.verify_signature(&spki).is_ok())
+        .find_map(|crl| crl.revocation_of(cert))
 }
 
 /// Whether the issuer has a KeyUsage that does not allow signing CRLs (no KeyUsage: any usage).
