@@ -211,12 +211,25 @@ fn excused_signers(
     let mut excused = HashSet::new();
     let mut short = Vec::new();
     for ((_, signature), members) in &groups {
+        // Signers, not entries: one key under several certificates (CONF-047's trust
+        // communities) is one signer.
         let verified = members.iter().filter(|i| results[**i].verified()).count();
-        if rule.met(verified, members.len()) {
+        let signers = members
+            .iter()
+            .filter(|i| results[**i].verified())
+            .filter_map(|i| {
+                results[*i]
+                    .chain
+                    .first()
+                    .map(|c| c.public_key_sha256.as_str())
+            })
+            .collect::<HashSet<&str>>()
+            .len();
+        if rule.met(verified, signers, members.len()) {
             excused.extend(members.iter().copied().filter(|i| !results[*i].verified()));
         } else {
             short.push(format!(
-                "{verified} of {} signers of the JWS at {} verified; the policy needs {}",
+                "{verified} of {} entries of the JWS at {} verified, by {signers} distinct signer key(s); the policy needs {}",
                 members.len(),
                 shown(signature),
                 rule.describe()

@@ -101,6 +101,9 @@ pub struct CertificateSummary {
     pub not_before: UnixTime,
     /// End of validity.
     pub not_after: UnixTime,
+    /// SHA-256 (hex) of the certificate's SubjectPublicKeyInfo: who holds the key, whichever
+    /// certificate names them.
+    pub public_key_sha256: String,
 }
 
 /// What a signature covers: the signed objects, and what inside them the rule leaves out.

@@ -77,6 +77,9 @@ impl ParsedX5c {
                 serial: c.serial_hex(),
                 not_before: c.not_before(),
                 not_after: c.not_after(),
+                public_key_sha256: crate::hex::hex(
+                    ring::digest::digest(&ring::digest::SHA256, &c.spki_der()).as_ref(),
+                ),
             })
             .collect();
         let signer = leaf.as_ref().map(|leaf| SignerInfo {

@@ -72,12 +72,14 @@ pub enum SignerRule {
 }
 
 impl SignerRule {
-    /// Whether `verified` of `count` signers meet the rule.
-    pub fn met(self, verified: usize, count: usize) -> bool {
+    /// Whether a JWS JSON serialization of `count` entries, `verified` of which verified, by
+    /// `signers` distinct keys, meets the rule: `all` counts entries, `any` and a number count
+    /// distinct signers (one key under two certificates is one signer).
+    pub fn met(self, verified: usize, signers: usize, count: usize) -> bool {
         match self {
             SignerRule::All => verified == count,
-            SignerRule::Any => verified >= 1,
-            SignerRule::AtLeast(n) => verified >= n,
+            SignerRule::Any => signers >= 1,
+            SignerRule::AtLeast(n) => signers >= n,
         }
     }
 
@@ -221,6 +223,17 @@ impl Policy {
     /// only reported ([`Level::Warn`]).
     pub fn unsigned_resources(&self) -> Level {
         self.unsigned_resources
+    }
+
+    /// Whether `other` judges exactly as this policy does (every level and every setting).
+    pub fn same_rules(&self, other: &Policy) -> bool {
+        self.levels().eq(other.levels())
+            && self.algorithms.algorithms() == other.algorithms.algorithms()
+            && self.eku_policy == other.eku_policy
+            && self.signing_time == other.signing_time
+            && self.revocation == other.revocation
+            && self.signers == other.signers
+            && self.unsigned_resources == other.unsigned_resources
     }
 
     /// Every check code with its level under this policy, in code order.
@@ -379,9 +392,13 @@ mod tests {
 
     #[test]
     fn signer_rules() {
-        assert!(SignerRule::All.met(2, 2) && !SignerRule::All.met(1, 2));
-        assert!(SignerRule::Any.met(1, 3) && !SignerRule::Any.met(0, 3));
-        assert!(SignerRule::AtLeast(2).met(2, 3) && !SignerRule::AtLeast(2).met(1, 1));
+        assert!(SignerRule::All.met(2, 1, 2) && !SignerRule::All.met(1, 1, 2));
+        assert!(SignerRule::Any.met(1, 1, 3) && !SignerRule::Any.met(0, 0, 3));
+        assert!(SignerRule::AtLeast(2).met(2, 2, 3) && !SignerRule::AtLeast(2).met(1, 1, 1));
+        assert!(
+            !SignerRule::AtLeast(2).met(2, 1, 2),
+            "one key under two certificates is one signer"
+        );
         let policy = Policy::from_toml("name = \"s\"\n[signatures]\nsigners = 2\n").unwrap();
         assert_eq!(policy.signers(), SignerRule::AtLeast(2));
     }

@@ -256,6 +256,25 @@ pub(super) fn from_toml(text: &str) -> Result<Policy, PolicyError> {
     if let Some(signatures) = reader.table(root, "signatures")? {
         read_signatures(&reader, signatures, &mut policy)?;
     }
+    // A report names the policy its verdict was reached under: a built-in name stands for the
+    // built-in rules, so a file may carry one only when it changes nothing.
+    if let Some(builtin) = super::builtin::policy(&policy.name) {
+        if !policy.same_rules(&builtin) {
+            return Err(reader.invalid(
+                root,
+                "name",
+                format!(
+                    "the name {:?} is the built-in policy's, but this file changes its rules; reports would name rules that were not applied",
+                    policy.name
+                ),
+                "give your policy its own name, e.g. name = \"payer-x\"",
+            ));
+        }
+        policy.base = super::BUILTIN_NAMES
+            .iter()
+            .copied()
+            .find(|n| *n == policy.name);
+    }
     Ok(policy)
 }
 

@@ -147,12 +147,18 @@ impl Crl {
     }
 
     /// Why this CRL cannot stand as the complete revocation list of its issuer, if it cannot:
-    /// no `cRLNumber` or a critical one (RFC 5280 §5.2.3), a delta CRL (§5.2.4) or one whose
+    /// no `nextUpdate` (§5.1.2.5), no `cRLNumber` or a critical one (RFC 5280 §5.2.3), a delta CRL (§5.2.4) or one whose
     /// scope is narrowed by an `issuingDistributionPoint` (§5.2.5), which fhirsig does not
     /// evaluate, an indirect CRL (`certificateIssuer` entries, §5.3.3), or a critical extension
     /// fhirsig does not know (§5.2, §5.3). Such a CRL proves neither "revoked" nor "good".
     pub fn unusable_because(&self) -> Option<String> {
         let tbs = &self.parsed.tbs_cert_list;
+        if tbs.next_update.is_none() {
+            return Some(
+                "it has no nextUpdate (RFC 5280 §5.1.2.5), so it says nothing about any later instant"
+                    .into(),
+            );
+        }
         let extensions: Vec<_> = tbs.crl_extensions.iter().flatten().collect();
         match extensions.iter().find(|e| e.extn_id == CRL_NUMBER) {
             None => return Some("it has no cRLNumber (RFC 5280 §5.2.3)".into()),

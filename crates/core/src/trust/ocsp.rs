@@ -205,14 +205,18 @@ impl OcspResponse {
         time_of(&self.basic.tbs_response_data.produced_at)
     }
 
-    /// The single response about `cert` (issued by `issuer`), when the response has one.
+    /// The single response about `cert` (issued by `issuer`), when the response has one; of
+    /// several, a "revoked" one first.
     fn single_for(&self, cert: &Certificate, issuer: &Certificate) -> Option<&SingleResponse> {
         let serial = cert.x509().tbs_certificate().serial_number();
-        self.basic
+        let name = issuer.subject_der();
+        let key = issuer_key_bits(issuer);
+        let mut matching = self
+            .basic
             .tbs_response_data
             .responses
             .iter()
-            .find(|single| {
+            .filter(|single| {
                 let id = &single.cert_id;
                 let alg = match id.hash_algorithm.oid {
                     SHA1 => &digest::SHA1_FOR_LEGACY_USE_ONLY,
@@ -220,14 +224,20 @@ impl OcspResponse {
                     _ => return false,
                 };
                 &id.serial_number == serial
-                    && digest::digest(alg, &issuer.subject_der()).as_ref()
-                        == id.issuer_name_hash.as_bytes()
-                    && digest::digest(alg, &issuer_key_bits(issuer)).as_ref()
-                        == id.issuer_key_hash.as_bytes()
+                    && digest::digest(alg, &name).as_ref() == id.issuer_name_hash.as_bytes()
+                    && digest::digest(alg, &key).as_ref() == id.issuer_key_hash.as_bytes()
             })
+            .peekable();
+        let first = *matching.peek()?;
+        Some(
+            matching
+                .find(|single| matches!(single.cert_status, CertStatus::Revoked(_)))
+                .unwrap_or(first),
+        )
     }
 
-    /// Whether this response names `cert` as issued by `issuer`.
+    /// Whether this response names `cert` as issued by `issuer` (in any of its single
+    /// responses).
     pub(crate) fn names(&self, cert: &Certificate, issuer: &Certificate) -> bool {
         self.single_for(cert, issuer).is_some()
     }
@@ -243,9 +253,21 @@ impl OcspResponse {
         if let Err(why) = self.authenticate(issuer, at) {
             return Some(Err(OcspProblem::NotAuthentic(why)));
         }
+        // An authentic "revoked" answer stands whatever its dates, as a CRL entry does: the
+        // certificate was revoked at that time.
+        if let CertStatus::Revoked(info) = &single.cert_status {
+            return Some(Ok(OcspStatus::Revoked(time_of(&info.revocation_time))));
+        }
         let this_update = time_of(&single.this_update);
         let next_update = single.next_update.as_ref().map(time_of);
-        if at < this_update || next_update.is_some_and(|next| at >= next) {
+        // RFC 6960 §4.2.2.1: without nextUpdate newer information is available all the time,
+        // so the answer speaks only for the moment it was produced, not for a later instant.
+        let until = next_update.unwrap_or_else(|| {
+            UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+                self.produced_at().as_secs().max(this_update.as_secs()) + 1,
+            ))
+        });
+        if at < this_update || at >= until {
             return Some(Err(OcspProblem::NotCurrent {
                 this_update,
                 next_update,

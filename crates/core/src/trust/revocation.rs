@@ -114,6 +114,11 @@ pub(crate) fn check(
         let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
         return (evidence(check).with("crl-issuer", issuer.subject()), false);
     }
+    // An authentic CRL that lists the certificate says it was revoked, whatever its scope or
+    // dates; only "not listed" needs a complete, current CRL.
+    if let Some(revoked_at) = authentic.iter().find_map(|crl| crl.revocation_of(cert)) {
+        return (evidence(revoked(ctx, revoked_at, is_leaf)), false);
+    }
     let (usable, unusable): (Vec<&Crl>, Vec<&Crl>) = authentic
         .into_iter()
         .partition(|crl| crl.unusable_because().is_none());

@@ -1,0 +1,122 @@
+//! Attack pass on CRL handling: a CRL fhirsig cannot use as its issuer's complete list is
+//! dropped before the revoked-serial lookup, even when it lists the certificate as revoked
+//! and another (complete) CRL is given. (The PKI helpers are those of crl_scope.rs.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+use fhirsig_core::report::{CheckCode, Outcome};
+use fhirsig_core::trust::{CertificateChain, ChainValidator, Crl, TrustAnchors, ValidationTimes};
+use fhirsig_core::UnixTime;
+use rcgen::{
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, CrlDistributionPoint,
+    CrlIssuingDistributionPoint, CrlScope, DnType, IsCa, Issuer, KeyIdMethod, KeyPair,
+    KeyUsagePurpose, RevokedCertParams, SerialNumber,
+};
+use time::{Duration, OffsetDateTime};
+
+struct Pki {
+    root_pem: String,
+    leaf_pem: String,
+    issuer: Issuer<'static, KeyPair>,
+    now: OffsetDateTime,
+}
+
+fn pki(root_usages: Vec<KeyUsagePurpose>) -> Pki {
+    let now = OffsetDateTime::from_unix_timestamp(1_780_000_000).unwrap();
+    let mut root = CertificateParams::default();
+    root.distinguished_name
+        .push(DnType::CommonName, "crl scope root");
+    root.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    root.key_usages = root_usages;
+    root.not_before = now - Duration::days(30);
+    root.not_after = now + Duration::days(30);
+    root.key_identifier_method = KeyIdMethod::Sha256;
+    let root_key = KeyPair::generate().unwrap();
+    let root_pem = root.self_signed(&root_key).unwrap().pem();
+    // The CRL is signed with the same name and key by a copy of the root that may sign CRLs
+    // (rcgen refuses otherwise): the anchor's own KeyUsage is what verification judges.
+    let mut signer = root;
+    signer.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let signer_key = KeyPair::from_pem(&root_key.serialize_pem()).unwrap();
+    let issuer = Issuer::new(signer, signer_key);
+    let mut leaf = CertificateParams::default();
+    leaf.distinguished_name
+        .push(DnType::CommonName, "crl scope leaf");
+    leaf.is_ca = IsCa::ExplicitNoCa;
+    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf.not_before = now - Duration::days(1);
+    leaf.not_after = now + Duration::days(10);
+    leaf.serial_number = Some(SerialNumber::from_slice(&[7]));
+    leaf.use_authority_key_identifier_extension = true;
+    let leaf_pem = leaf
+        .signed_by(&KeyPair::generate().unwrap(), &issuer)
+        .unwrap()
+        .pem();
+    Pki {
+        root_pem,
+        leaf_pem,
+        issuer,
+        now,
+    }
+}
+
+fn crl(pki: &Pki, scope: Option<CrlScope>, revoked: Vec<rcgen::RevokedCertParams>) -> Crl {
+    let params = CertificateRevocationListParams {
+        this_update: pki.now - Duration::hours(1),
+        next_update: pki.now + Duration::days(7),
+        crl_number: SerialNumber::from_slice(&[1]),
+        issuing_distribution_point: scope.map(|scope| CrlIssuingDistributionPoint {
+            distribution_point: CrlDistributionPoint {
+                uris: vec!["http://crl.example.org/ca.crl".into()],
+            },
+            scope: Some(scope),
+        }),
+        revoked_certs: revoked,
+        key_identifier_method: KeyIdMethod::Sha256,
+    };
+    Crl::from_pem_or_der(
+        params
+            .signed_by(&pki.issuer)
+            .unwrap()
+            .pem()
+            .unwrap()
+            .as_bytes(),
+    )
+    .unwrap()
+}
+
+/// Two authentic, current CRLs from the leaf's CA: a complete one that does not list the leaf,
+/// and one scoped by an issuingDistributionPoint to end-entity certificates (onlyContainsUserCerts,
+/// a scope the leaf is in) that lists the leaf as revoked. The scoped CRL is partitioned out as
+/// "unusable" before any serial is looked up, so the revocation is never seen and the revoked
+/// leaf's chain verifies. RFC 5280 §6.3.3: a CRL whose scope includes the certificate and lists
+/// it makes it revoked; a CRL whose scope fhirsig does not evaluate may prove neither "good" nor
+/// — silently — "not revoked" when it says "revoked" (at worst INDETERMINATE, never PASSED).
+#[test]
+fn a_scoped_crl_that_revokes_the_leaf_is_ignored_beside_a_complete_one() {
+    let pki = pki(vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign]);
+    let complete = crl(&pki, None, Vec::new());
+    let scoped = crl(
+        &pki,
+        Some(CrlScope::UserCertsOnly),
+        vec![RevokedCertParams {
+            serial_number: SerialNumber::from_slice(&[7]),
+            revocation_time: pki.now - Duration::days(1) + Duration::hours(1),
+            reason_code: Some(rcgen::RevocationReason::KeyCompromise),
+            invalidity_date: None,
+        }],
+    );
+    let anchors = TrustAnchors::from_pem(&[pki.root_pem.as_bytes()]).unwrap();
+    let validator = ChainValidator::new(anchors).with_crls(vec![complete, scoped]);
+    let chain = CertificateChain::from_pem(pki.leaf_pem.as_bytes()).unwrap();
+    let at = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+        u64::try_from(pki.now.unix_timestamp()).unwrap(),
+    ));
+    let (report, verified) = validator.validate(&chain, &ValidationTimes::at(at));
+    let check = report.check(CheckCode::RevocationStatus).unwrap().clone();
+    assert_ne!(check.outcome(), Outcome::Pass, "{check}");
+    assert!(
+        verified.is_none(),
+        "the CA's CRL lists the leaf as revoked: {check}"
+    );
+}
