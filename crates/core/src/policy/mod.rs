@@ -14,7 +14,8 @@
 //!
 //! Some checks cannot be lowered below `fail` by any policy ([`CheckCode`]s for which
 //! [`is_fixed`] is true): the signed bytes, the signature value, the algorithm, the format of
-//! the JWS and the path to a trust anchor. Without them "verified" would mean nothing.
+//! the JWS and the path to a trust anchor (with its CAs' right to sign certificates). Without
+//! them "verified" would mean nothing.
 
 use std::sync::Arc;
 
@@ -128,6 +129,7 @@ pub fn is_fixed(code: CheckCode) -> bool {
             | TimePolicy
             | CertificateChainFormat
             | CertificatePath
+            | CaKeyUsage
             | SignatureFormat
             | TargetsResolved
             | Document
