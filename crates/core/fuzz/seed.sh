@@ -15,7 +15,7 @@ fhirsig=${FHIRSIG:-$root/target/debug/fhirsig}
 keys=$root/tests/fixtures/keys
 pki=$root/tests/fixtures/openssl-pki/out
 corpus=$here/corpus
-for t in jws_parse key_parse key_file x5c_certificate crl_parse verify_document verify_bundle_mutated provenance_verify; do
+for t in jws_parse key_parse key_file x5c_certificate crl_parse ocsp_response verify_document verify_bundle_mutated provenance_verify; do
   mkdir -p "$corpus/$t"
 done
 
@@ -29,6 +29,9 @@ done
 # Key files (PKCS#12, encrypted PKCS#8) made by openssl; the fuzz target knows their password.
 key_files=$root/tests/fixtures/key-files
 cp "$key_files"/*.p12 "$key_files"/*.aes.* "$key_files"/*.des3-sha1.pem "$corpus/key_file/"
+
+# OCSP responses made by openssl ocsp.
+cp "$pki"/ocsp-*.der "$corpus/ocsp_response/"
 
 # Certificates: each PKI certificate as PEM and as DER (the x5c form); CRLs likewise.
 for f in "$pki"/*.cert.pem "$vectors"/cdex/keys/*/cert.pem; do

@@ -34,6 +34,11 @@ pub const REVOKED_PEM: &[u8] =
 /// The intermediate's CRL (current 2026-05-01–2026-08-01).
 pub const CRL_PEM: &[u8] =
     include_bytes!("../../../../tests/fixtures/openssl-pki/out/intermediate.crl.pem");
+/// The root's CRL (revoking nothing, current 2026-05-01–2026-08-01): with the intermediate's,
+/// every certificate below the root has a status, as the built-in policies ask once CRLs are
+/// given.
+pub const ROOT_CRL_PEM: &[u8] =
+    include_bytes!("../../../../tests/fixtures/openssl-pki/out/root.crl.pem");
 
 /// The fixed verification instant, 2026-06-01T00:00:00Z: inside every fixture's validity.
 pub fn now() -> UnixTime {
@@ -62,9 +67,10 @@ pub fn crl() -> Crl {
     Crl::from_pem_or_der(CRL_PEM).expect("fixture CRL")
 }
 
-/// A validator trusting the root, with the intermediate's CRL.
+/// A validator trusting the root, with the intermediate's and the root's CRLs.
 pub fn validator() -> ChainValidator {
-    ChainValidator::new(anchors()).with_crls(vec![crl()])
+    let root_crl = Crl::from_pem_or_der(ROOT_CRL_PEM).expect("fixture root CRL");
+    ChainValidator::new(anchors()).with_crls(vec![crl(), root_crl])
 }
 
 /// `[leaf, intermediate]` of a leaf PEM.
