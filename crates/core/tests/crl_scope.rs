@@ -1,6 +1,7 @@
 //! CRLs that cannot stand as their issuer's complete revocation list (RFC 5280 §5.2.5: an
 //! `issuingDistributionPoint` narrows the scope) or whose issuer may not sign CRLs (§6.3.3 (f))
 //! never prove "not revoked": the revocation entry is TRY_LATER, and the chain is not verified.
+//! A CRL that lists the certificate revokes it whatever its scope.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
@@ -10,7 +11,7 @@ use fhirsig_core::UnixTime;
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateRevocationListParams, CrlDistributionPoint,
     CrlIssuingDistributionPoint, CrlScope, DnType, IsCa, Issuer, KeyIdMethod, KeyPair,
-    KeyUsagePurpose, SerialNumber,
+    KeyUsagePurpose, RevokedCertParams, SerialNumber,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -60,7 +61,7 @@ fn pki(root_usages: Vec<KeyUsagePurpose>) -> Pki {
     }
 }
 
-fn crl(pki: &Pki, scope: Option<CrlScope>) -> Crl {
+fn crl(pki: &Pki, scope: Option<CrlScope>, revoked: Vec<RevokedCertParams>) -> Crl {
     let params = CertificateRevocationListParams {
         this_update: pki.now - Duration::hours(1),
         next_update: pki.now + Duration::days(7),
@@ -71,7 +72,7 @@ fn crl(pki: &Pki, scope: Option<CrlScope>) -> Crl {
             },
             scope: Some(scope),
         }),
-        revoked_certs: Vec::new(),
+        revoked_certs: revoked,
         key_identifier_method: KeyIdMethod::Sha256,
     };
     Crl::from_pem_or_der(
@@ -100,7 +101,7 @@ fn revocation(pki: &Pki, crl: Crl) -> (fhirsig_core::report::Check, bool) {
 #[test]
 fn a_complete_crl_proves_not_revoked() {
     let pki = pki(vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign]);
-    let complete = crl(&pki, None);
+    let complete = crl(&pki, None, Vec::new());
     assert!(complete.unusable_because().is_none());
     let (check, verified) = revocation(&pki, complete);
     assert_eq!(check.outcome(), Outcome::Pass, "{check}");
@@ -111,7 +112,7 @@ fn a_complete_crl_proves_not_revoked() {
 fn a_crl_narrowed_by_an_issuing_distribution_point_proves_nothing() {
     let pki = pki(vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign]);
     for scope in [CrlScope::CaCertsOnly, CrlScope::UserCertsOnly] {
-        let narrowed = crl(&pki, Some(scope));
+        let narrowed = crl(&pki, Some(scope), Vec::new());
         assert!(narrowed
             .unusable_because()
             .unwrap()
@@ -133,7 +134,7 @@ fn a_crl_narrowed_by_an_issuing_distribution_point_proves_nothing() {
 #[test]
 fn a_crl_from_an_issuer_without_crl_sign_proves_nothing() {
     let pki = pki(vec![KeyUsagePurpose::KeyCertSign]);
-    let (check, verified) = revocation(&pki, crl(&pki, None));
+    let (check, verified) = revocation(&pki, crl(&pki, None, Vec::new()));
     assert_eq!(
         check.failure(),
         Some((Indication::Indeterminate, SubIndication::TryLater)),
@@ -141,4 +142,40 @@ fn a_crl_from_an_issuer_without_crl_sign_proves_nothing() {
     );
     assert!(check.message().contains("cRLSign"), "{check}");
     assert!(!verified);
+}
+
+/// Two authentic, current CRLs from the leaf's CA: a complete one that does not list the leaf,
+/// and one scoped by an issuingDistributionPoint to end-entity certificates (onlyContainsUserCerts,
+/// a scope the leaf is in) that lists the leaf as revoked. The scoped CRL is partitioned out as
+/// "unusable" before any serial is looked up, so the revocation is never seen and the revoked
+/// leaf's chain verifies. RFC 5280 §6.3.3: a CRL whose scope includes the certificate and lists
+/// it makes it revoked; a CRL whose scope fhirsig does not evaluate may prove neither "good" nor
+/// — silently — "not revoked" when it says "revoked" (at worst INDETERMINATE, never PASSED).
+#[test]
+fn a_scoped_crl_that_revokes_the_leaf_is_ignored_beside_a_complete_one() {
+    let pki = pki(vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign]);
+    let complete = crl(&pki, None, Vec::new());
+    let scoped = crl(
+        &pki,
+        Some(CrlScope::UserCertsOnly),
+        vec![RevokedCertParams {
+            serial_number: SerialNumber::from_slice(&[7]),
+            revocation_time: pki.now - Duration::days(1) + Duration::hours(1),
+            reason_code: Some(rcgen::RevocationReason::KeyCompromise),
+            invalidity_date: None,
+        }],
+    );
+    let anchors = TrustAnchors::from_pem(&[pki.root_pem.as_bytes()]).unwrap();
+    let validator = ChainValidator::new(anchors).with_crls(vec![complete, scoped]);
+    let chain = CertificateChain::from_pem(pki.leaf_pem.as_bytes()).unwrap();
+    let at = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+        u64::try_from(pki.now.unix_timestamp()).unwrap(),
+    ));
+    let (report, verified) = validator.validate(&chain, &ValidationTimes::at(at));
+    let check = report.check(CheckCode::RevocationStatus).unwrap().clone();
+    assert_ne!(check.outcome(), Outcome::Pass, "{check}");
+    assert!(
+        verified.is_none(),
+        "the CA's CRL lists the leaf as revoked: {check}"
+    );
 }

@@ -253,11 +253,15 @@ impl OcspResponse {
         if let Err(why) = self.authenticate(issuer, at) {
             return Some(Err(OcspProblem::NotAuthentic(why)));
         }
-        // An authentic "revoked" answer stands whatever its dates, as a CRL entry does: the
-        // certificate was revoked at that time.
-        if let CertStatus::Revoked(info) = &single.cert_status {
-            return Some(Ok(OcspStatus::Revoked(time_of(&info.revocation_time))));
-        }
+        let status = match &single.cert_status {
+            // An authentic "revoked" answer stands whatever its dates, as a CRL entry does:
+            // the certificate was revoked at that time.
+            CertStatus::Revoked(info) => {
+                return Some(Ok(OcspStatus::Revoked(time_of(&info.revocation_time))))
+            }
+            CertStatus::Good(_) => OcspStatus::Good,
+            CertStatus::Unknown(_) => OcspStatus::Unknown,
+        };
         let this_update = time_of(&single.this_update);
         let next_update = single.next_update.as_ref().map(time_of);
         // RFC 6960 §4.2.2.1: without nextUpdate newer information is available all the time,
@@ -273,11 +277,7 @@ impl OcspResponse {
                 next_update,
             }));
         }
-        Some(Ok(match &single.cert_status {
-            CertStatus::Good(_) => OcspStatus::Good,
-            CertStatus::Revoked(info) => OcspStatus::Revoked(time_of(&info.revocation_time)),
-            CertStatus::Unknown(_) => OcspStatus::Unknown,
-        }))
+        Some(Ok(status))
     }
 
     /// RFC 6960 §4.2.2.2: signed by the CA itself, or by a responder certificate the CA issued

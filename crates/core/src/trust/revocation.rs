@@ -103,11 +103,7 @@ pub(crate) fn check(
         let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
         return (evidence(check).with("crl-issuer", issuer.subject()), false);
     }
-    let spki = issuer.spki_der();
-    let authentic: Vec<&Crl> = covering
-        .into_iter()
-        .filter(|crl| crl.verify_signature(&spki).is_ok())
-        .collect();
+    let authentic = authentic(covering, issuer);
     if authentic.is_empty() {
         let msg =
             "no CRL for this issuer verifies with the issuer's key; revocation status unknown";
@@ -119,26 +115,27 @@ pub(crate) fn check(
     if let Some(revoked_at) = authentic.iter().find_map(|crl| crl.revocation_of(cert)) {
         return (evidence(revoked(ctx, revoked_at, is_leaf)), false);
     }
-    let (usable, unusable): (Vec<&Crl>, Vec<&Crl>) = authentic
+    let mut unusable = None;
+    let complete: Vec<&Crl> = authentic
         .into_iter()
-        .partition(|crl| crl.unusable_because().is_none());
-    if usable.is_empty() {
-        let why = unusable
-            .first()
-            .and_then(|crl| crl.unusable_because())
-            .unwrap_or_default();
+        .filter(|crl| match crl.unusable_because() {
+            None => true,
+            Some(why) => {
+                unusable.get_or_insert(why);
+                false
+            }
+        })
+        .collect();
+    if complete.is_empty() {
         let msg = format!(
-            "the CRL of {} cannot stand as its complete revocation list: {why}; revocation status unknown",
-            issuer.subject()
+            "the CRL of {} cannot stand as its complete revocation list: {}; revocation status unknown",
+            issuer.subject(),
+            unusable.unwrap_or_default()
         );
         let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
         return (evidence(check).with("crl-issuer", issuer.subject()), false);
     }
-    let authentic = usable;
-    if let Some(revoked_at) = authentic.iter().find_map(|crl| crl.revocation_of(cert)) {
-        return (evidence(revoked(ctx, revoked_at, is_leaf)), false);
-    }
-    if let Some(crl) = authentic.iter().find(|crl| crl.current_at(ctx.at)) {
+    if let Some(crl) = complete.iter().find(|crl| crl.current_at(ctx.at)) {
         if crl.this_update() > cert.not_after() && !crl.keeps_expired_certs() {
             // RFC 5280 section 3.3 lets a CA drop expired certificates from later CRLs.
             let msg = "the CRL was issued after the certificate expired, so absence proves nothing";
@@ -155,7 +152,7 @@ pub(crate) fn check(
             );
         return (evidence(check), true);
     }
-    let check = if authentic.iter().any(|crl| crl.this_update() > ctx.at) {
+    let check = if complete.iter().any(|crl| crl.this_update() > ctx.at) {
         let msg = "the only CRLs were issued after the validation instant";
         Check::indeterminate(CODE, SubIndication::RevocationOutOfBoundsNoPoe, msg)
     } else {
@@ -178,11 +175,19 @@ fn listed_on_authentic_crl(
     if issuer_forbids_crl_signing(issuer) {
         return None;
     }
-    let spki = issuer.spki_der();
-    ctx.crls
-        .iter()
-        .filter(|crl| crl.covers(cert) && crl.verify_signature(&spki).is_ok())
+    let covering = ctx.crls.iter().filter(|crl| crl.covers(cert)).collect();
+    authentic(covering, issuer)
+        .into_iter()
         .find_map(|crl| crl.revocation_of(cert))
+}
+
+/// The CRLs of `covering` whose signature verifies with `issuer`'s key.
+fn authentic<'c>(covering: Vec<&'c Crl>, issuer: &Certificate) -> Vec<&'c Crl> {
+    let spki = issuer.spki_der();
+    covering
+        .into_iter()
+        .filter(|crl| crl.verify_signature(&spki).is_ok())
+        .collect()
 }
 
 /// Whether the issuer has a KeyUsage that does not allow signing CRLs (no KeyUsage: any usage).
