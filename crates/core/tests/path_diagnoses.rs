@@ -39,8 +39,8 @@ fn params(cn: &str, ca: bool, from: i64, to: i64) -> CertificateParams {
     p
 }
 
-/// root -> middle -> leaf; the path's check under the default policy.
-fn path_check(middle: CertificateParams, leaf_ca: bool) -> fhirsig_core::Check {
+/// root -> middle -> leaf; the report and whether the chain verified, under the default policy.
+fn validate(middle: CertificateParams, leaf_ca: bool) -> (fhirsig_core::report::Report, bool) {
     let root_key = KeyPair::generate().unwrap();
     let mut root_params = params("diag root", true, -100, 100);
     root_params.use_authority_key_identifier_extension = false;
@@ -60,7 +60,13 @@ fn path_check(middle: CertificateParams, leaf_ca: bool) -> fhirsig_core::Check {
         u64::try_from(now().unix_timestamp()).unwrap(),
     ));
     let (report, verified) = validator.validate(&chain, &ValidationTimes::at(at));
-    assert!(verified.is_none());
+    (report, verified.is_some())
+}
+
+/// The path's check of a chain that must not verify.
+fn path_check(middle: CertificateParams, leaf_ca: bool) -> fhirsig_core::Check {
+    let (report, verified) = validate(middle, leaf_ca);
+    assert!(!verified);
     report.check(CheckCode::CertificatePath).unwrap().clone()
 }
 
@@ -93,19 +99,20 @@ fn an_end_entity_issuing_certificates_is_named() {
     assert!(
         check
             .message()
-            .starts_with("certificate [1] CN=diag not a ca issued another certificate"),
+            .starts_with("certificate [1] CN=diag not a ca issued the next certificate"),
         "{check}"
     );
     assert!(check.message().contains("§6.1.4 (k)"), "{check}");
 }
 
 #[test]
-fn a_ca_signer_that_is_not_pinned_is_named() {
-    let check = path_check(params("diag intermediate", true, -100, 100), true);
-    assert!(
-        check
-            .message()
-            .starts_with("certificate [0] CN=diag leaf is a CA certificate"),
-        "{check}"
-    );
+fn a_ca_signer_ends_a_valid_path_and_fails_on_its_key_usage() {
+    // RFC 5280 lets a CA certificate be the end entity (x509-limbo rfc5280::ca-as-leaf); a
+    // CA's KeyUsage (keyCertSign, cRLSign) does not allow signing documents.
+    let (report, verified) = validate(params("diag intermediate", true, -100, 100), true);
+    assert!(!verified, "{report}");
+    let path = report.check(CheckCode::CertificatePath).unwrap();
+    assert!(path.failure().is_none(), "{report}");
+    let usage = report.check(CheckCode::SignerKeyUsage).unwrap();
+    assert!(usage.failure().is_some(), "{report}");
 }

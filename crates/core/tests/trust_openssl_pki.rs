@@ -219,12 +219,15 @@ fn crl_with_a_forged_signature_is_try_later() {
 }
 
 #[test]
-fn ca_certificate_as_signer_is_chain_constraints_failure() {
+fn ca_certificate_as_signer_is_refused_for_its_key_usage() {
+    // RFC 5280 lets a CA certificate end a path; its KeyUsage does not allow signing.
     let as_leaf = CertificateChain::from_der(vec![der("intermediate.cert.pem")]).unwrap();
     let (report, _) = validator().validate(&as_leaf, &at("2026-06-01T00:00:00Z"));
     assert_outcome(&report, "indeterminate", Some("chain-constraints-failure"));
     let path = report.check("certificate-path").unwrap();
-    assert_eq!(path.outcome(), Outcome::Fail, "{report}");
+    assert_eq!(path.outcome(), Outcome::Pass, "{report}");
+    let usage = report.check("signer-key-usage").unwrap();
+    assert_eq!(usage.outcome(), Outcome::Fail, "{report}");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //!
 //! Every divergence is listed in tests/x509-limbo/exceptions.txt with a reason, and every listed
 //! case must still diverge: a fix shows up as a failing test until its line is removed. The
-//! agreement is printed, and asserted not to fall below the recorded floor.
+//! agreement is printed, and asserted to stay at or above 90%.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
@@ -151,11 +151,15 @@ fn run(case: &Value, policy: &Arc<Policy>) -> Result<(), String> {
         return Err(why);
     };
     if let Some(depth) = case["max_chain_depth"].as_u64() {
-        if verified.intermediates().len() as u64 > depth {
-            return Err(format!(
-                "path needs {} intermediates",
-                verified.intermediates().len()
-            ));
+        // The suite counts logical intermediates: a self-issued certificate (a CA's key
+        // rollover) is the same CA as the one it certifies.
+        let logical = verified
+            .intermediates()
+            .iter()
+            .filter(|c| c.subject() != c.issuer())
+            .count();
+        if logical as u64 > depth {
+            return Err(format!("path needs {logical} intermediates"));
         }
     }
     if !names_peer(&chain, &case["expected_peer_name"]) {
@@ -181,11 +185,12 @@ fn x509_limbo_agreement() {
     let suite: Value =
         serde_json::from_slice(&std::fs::read(dir().join("limbo.json")).unwrap()).unwrap();
     // The auditor's policy (every rule fails; once a CRL is given every certificate of the path
-    // needs a revocation status) without CDex's own recommendation that the KeyUsage include
-    // digitalSignature (CONF-051), which is not an RFC 5280 rule.
+    // needs a revocation status) without the document-signing rules on the signer's KeyUsage
+    // (that it allow signatures, and CDex's CONF-051 digitalSignature): the suite's cases ask
+    // for no key usage, and RFC 5280 path validation does not judge the end entity's.
     let policy = Arc::new(
         Policy::from_toml(
-            "name = \"limbo\"\nextends = \"cdex-strict\"\n[checks]\nkey-usage-digital-signature = \"inform\"\n",
+            "name = \"limbo\"\nextends = \"cdex-strict\"\n[checks]\nkey-usage-digital-signature = \"inform\"\nsigner-key-usage = \"inform\"\n",
         )
         .unwrap(),
     );
@@ -203,6 +208,10 @@ fn x509_limbo_agreement() {
         applicable += 1;
         seen.insert(id.to_owned());
         let expected_success = case["expected_result"] == "SUCCESS";
+        assert!(
+            case["key_usage"].as_array().is_none_or(Vec::is_empty),
+            "{id} asks for a key usage: the harness lowers signer-key-usage for every case"
+        );
         let outcome = std::panic::catch_unwind(|| run(case, &policy))
             .unwrap_or_else(|_| Err("panicked".into()));
         let agrees = outcome.is_ok() == expected_success;
@@ -231,6 +240,7 @@ fn x509_limbo_agreement() {
         100.0 * agreed as f64 / applicable as f64,
         FAILURES_MUST_AGREE.join(", ")
     );
+    assert!(agreed * 10 >= applicable * 9, "agreement fell below 90%");
     assert!(
         unexpected.is_empty(),
         "divergences not in exceptions.txt:\n{}",

@@ -674,8 +674,8 @@ impl Gen<'_> {
         spec.key = "intermediate";
         spec.chain = vec!["intermediate"];
         let ca = self.sign(doc, &spec)?;
-        self.push("trust", "ca-certificate-as-signer", c, Some("certificate-path"), Some("chain-constraints-failure"),
-            "Signed with the intermediate CA's own key and certificate: a CA certificate is not a signer certificate.", ca, None)?;
+        self.push("trust", "ca-certificate-as-signer", c, Some("signer-key-usage"), Some("chain-constraints-failure"),
+            "Signed with the intermediate CA's own key and certificate. RFC 5280 lets a CA certificate end a path, but its KeyUsage (keyCertSign, cRLSign) does not allow signing documents.", ca, None)?;
 
         let mut spec = cdex.clone();
         spec.key = "self-signed";

@@ -1,7 +1,5 @@
 //! Trust anchors: the certificates a relying party trusts by configuration.
 
-use rustls_pki_types::TrustAnchor;
-
 use super::certificate::{certificates_from_pem, Certificate};
 use super::error::TrustError;
 
@@ -10,7 +8,6 @@ use super::error::TrustError;
 #[derive(Clone, Debug)]
 pub struct TrustAnchors {
     certs: Vec<Certificate>,
-    anchors: Vec<TrustAnchor<'static>>,
 }
 
 impl TrustAnchors {
@@ -36,33 +33,17 @@ impl TrustAnchors {
         if certs.is_empty() {
             return Err(TrustError::NoTrustAnchors);
         }
-        let anchors = certs
-            .iter()
-            .enumerate()
-            .map(|(index, cert)| {
-                webpki::anchor_from_trusted_cert(&cert.as_pki())
-                    .map(|a| a.to_owned())
-                    .map_err(|source| TrustError::UnusableCertificate { index, source })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { certs, anchors })
+        // A certificate whose subject and key cannot be read is refused here rather than
+        // at every validation.
+        for (index, cert) in certs.iter().enumerate() {
+            webpki::anchor_from_trusted_cert(&cert.as_pki())
+                .map_err(|source| TrustError::UnusableCertificate { index, source })?;
+        }
+        Ok(Self { certs })
     }
 
     /// The anchor certificates.
     pub fn certificates(&self) -> &[Certificate] {
         &self.certs
-    }
-
-    pub(crate) fn webpki(&self) -> &[TrustAnchor<'static>] {
-        &self.anchors
-    }
-
-    /// The certificate behind the anchor webpki returned (same subject and key).
-    pub(crate) fn certificate_for(&self, anchor: &TrustAnchor<'_>) -> Option<&Certificate> {
-        let index = self.anchors.iter().position(|a| {
-            a.subject == anchor.subject
-                && a.subject_public_key_info == anchor.subject_public_key_info
-        })?;
-        self.certs.get(index)
     }
 }

@@ -202,13 +202,3 @@ pub fn extended_key_usages(cert: &Certificate) -> Option<Vec<(String, Option<&'s
             .collect(),
     )
 }
-
-/// The webpki EKU validator used for path building: accepts every certificate, because the EKU
-/// policy is enforced on the leaf only by [`EkuPolicy`].
-pub(crate) struct AnyEku;
-
-impl webpki::ExtendedKeyUsageValidator for AnyEku {
-    fn validate(&self, _iter: webpki::KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
-        Ok(())
-    }
-}

@@ -22,6 +22,7 @@ mod identity;
 mod key_usage;
 mod ocsp;
 mod path;
+mod pkix;
 
 mod revocation;
 mod signed_data;
@@ -41,5 +42,6 @@ pub use key_usage::{
     extended_key_usages, key_usage_names, EkuPolicy, ANY_EXTENDED_KEY_USAGE, DOCUMENT_SIGNING,
 };
 pub use ocsp::OcspResponse;
+pub use pkix::PolicyInputs;
 pub use times::{format_rfc3339, parse_rfc3339, TimePolicy, ValidationTimes};
 pub use validator::{ChainValidator, VerifiedChain};

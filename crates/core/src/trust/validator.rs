@@ -12,6 +12,7 @@ use super::error::TrustError;
 use super::key_usage::{check_digital_signature_usage, check_key_usage, EkuPolicy};
 use super::ocsp::OcspResponse;
 use super::path::{self, Path};
+use super::pkix::PolicyInputs;
 use super::revocation::{self, RevocationContext};
 use super::times::{format_rfc3339, TimePolicy, ValidationTimes};
 use crate::policy::Policy;
@@ -28,6 +29,7 @@ pub struct ChainValidator {
     ocsp: Vec<OcspResponse>,
     eku: EkuPolicy,
     policy: Arc<Policy>,
+    policy_inputs: PolicyInputs,
     /// Shared by clones: a validation's result depends only on its inputs.
     paths: std::sync::Arc<path::PathCache>,
 }
@@ -87,6 +89,7 @@ impl ChainValidator {
             ocsp: Vec::new(),
             eku: EkuPolicy::default(),
             policy: Arc::new(Policy::default()),
+            policy_inputs: PolicyInputs::default(),
             paths: Default::default(),
         }
     }
@@ -122,6 +125,19 @@ impl ChainValidator {
     pub fn with_policy(mut self, policy: Arc<Policy>) -> Self {
         self.policy = policy;
         self
+    }
+
+    /// Replaces the certificate policy inputs of path validation (RFC 5280 §6.1.1 (c), (e)-(g));
+    /// the default accepts any policy and requires none.
+    #[must_use]
+    pub fn with_policy_inputs(mut self, inputs: PolicyInputs) -> Self {
+        self.policy_inputs = inputs;
+        self
+    }
+
+    /// The certificate policy inputs paths are validated with.
+    pub fn policy_inputs(&self) -> &PolicyInputs {
+        &self.policy_inputs
     }
 
     /// Adds OCSP responses (RFC 6960, given offline): a second revocation source, consulted
@@ -208,7 +224,13 @@ impl ChainValidator {
             .iter()
             .chain(&self.intermediates)
             .collect();
-        let path = self.paths.build(leaf, &candidates, &self.anchors, path_at);
+        let path = self.paths.build(
+            leaf,
+            &candidates,
+            &self.anchors,
+            path_at,
+            &self.policy_inputs,
+        );
         // A signer certificate given as a trust anchor is trusted by that configuration (the
         // path builder accepts it whatever its CA bit: `openssl req -x509` sets CA:TRUE); the
         // report says so as a warning.
@@ -239,7 +261,9 @@ impl ChainValidator {
         report.push(match &path {
             Ok(p) => Check::pass(path::CODE, "the chain leads to a trust anchor")
                 .with("anchor", p.anchor.subject())
-                .with("length", (p.intermediates.len() + 1).to_string()),
+                .with("length", (p.intermediates.len() + 1).to_string())
+                .with("policies", p.policies.describe())
+                .with("policy-inputs", self.policy_inputs.describe()),
             Err(check) => check.clone(),
         });
         if let Ok(p) = &path {
@@ -272,6 +296,7 @@ impl ChainValidator {
             Ok(Path {
                 intermediates,
                 anchor,
+                ..
             }) if report.passed() => Some(VerifiedChain {
                 leaf: leaf.clone(),
                 intermediates,

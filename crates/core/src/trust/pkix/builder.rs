@@ -1,0 +1,275 @@
+//! Path building (RFC 4158 in outline): a depth-first search from the signer certificate
+//! through the candidate intermediates to a trust anchor, trying every issuer whose name
+//! chains (RFC 5280 §7.1) and whose key verifies the signature, and running the §6.1
+//! processing on each complete path until one is valid. Hostile pools (thousands of
+//! look-alike CAs, cycles, very deep chains) are bounded by a budget of signature checks,
+//! search steps and path length; exhausting it is a refusal that says so.
+
+use std::collections::HashMap;
+
+use rustls_pki_types::UnixTime;
+
+use super::super::certificate::Certificate;
+use super::super::signed_data::{self, SignedDataError};
+use super::extensions::View;
+use super::names::same_name;
+use super::policies::{PolicyInputs, ValidPolicies};
+use super::process::{process, MAX_PATH};
+use super::Refusal;
+use crate::report::SubIndication;
+
+/// Signature verifications one search may spend.
+pub(crate) const MAX_SIGNATURES: usize = 256;
+/// Issuer candidates one search may consider.
+pub(crate) const MAX_STEPS: usize = 20_000;
+
+/// A valid path: the issuers of the signer (leaf side first), the anchor and the policies.
+pub(crate) struct Found {
+    pub(crate) intermediates: Vec<Certificate>,
+    pub(crate) anchor: Certificate,
+    pub(crate) policies: ValidPolicies,
+}
+
+/// How far a failed attempt got, to report the most telling refusal.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    TooLong,
+    Signature,
+    Budget,
+    Processing,
+}
+
+struct Search<'a> {
+    anchors: &'a [Certificate],
+    pool: &'a [&'a Certificate],
+    at: UnixTime,
+    inputs: &'a PolicyInputs,
+    signatures: usize,
+    steps: usize,
+    verified: HashMap<(usize, usize), Result<(), SignedDataError>>,
+    best: Option<(Rank, Refusal)>,
+    exhausted: bool,
+}
+
+/// Searches for a valid path from `leaf` through `pool` to one of `anchors` at `at`.
+pub(crate) fn search(
+    leaf: &Certificate,
+    pool: &[&Certificate],
+    anchors: &[Certificate],
+    at: UnixTime,
+    inputs: &PolicyInputs,
+) -> Result<Found, Refusal> {
+    let mut search = Search {
+        anchors,
+        pool,
+        at,
+        inputs,
+        signatures: 0,
+        steps: 0,
+        verified: HashMap::new(),
+        best: None,
+        exhausted: false,
+    };
+    let mut path = vec![leaf];
+    if let Some(found) = search.extend(&mut path) {
+        return Ok(found);
+    }
+    Err(search.best.map(|(_, refusal)| refusal).unwrap_or_else(|| Refusal {
+        index: 0,
+        subject: None,
+        rule: format!(
+            "no path from the signer certificate to a configured trust anchor: no certificate named {} (its issuer) among the x5c certificates, --intermediates and the anchors",
+            leaf.issuer()
+        ),
+        sub: SubIndication::NoCertificateChainFound,
+    }))
+}
+
+impl<'a> Search<'a> {
+    fn note(&mut self, rank: Rank, refusal: Refusal) {
+        if self.best.as_ref().is_none_or(|(r, _)| rank > *r) {
+            self.best = Some((rank, refusal));
+        }
+    }
+
+    fn budget_left(&mut self) -> bool {
+        if self.exhausted {
+            return false;
+        }
+        if self.signatures > MAX_SIGNATURES || self.steps > MAX_STEPS {
+            self.exhausted = true;
+            self.note(
+                Rank::Budget,
+                Refusal {
+                    index: 0,
+                    subject: None,
+                    rule: format!(
+                        "path building gave up within its budget ({MAX_SIGNATURES} signature checks, {MAX_STEPS} candidates): too many candidate certificates or paths"
+                    ),
+                    sub: SubIndication::NoCertificateChainFound,
+                },
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Verifies `child`'s signature with `issuer`'s key, once per pair.
+    fn signed_by(
+        &mut self,
+        child: &Certificate,
+        issuer: &Certificate,
+    ) -> Result<(), SignedDataError> {
+        let key = (
+            child.der().as_ptr() as usize,
+            issuer.der().as_ptr() as usize,
+        );
+        if let Some(result) = self.verified.get(&key) {
+            return *result;
+        }
+        self.signatures += 1;
+        let result = verify_signature(child, issuer);
+        self.verified.insert(key, result);
+        result
+    }
+
+    fn extend(&mut self, path: &mut Vec<&'a Certificate>) -> Option<Found> {
+        let current = *path.last()?;
+        let depth = path.len() - 1;
+        let issuer_name = current.x509().tbs_certificate().issuer();
+        let child_aki = View::of(current).ok().and_then(|v| v.authority_key_id);
+        for anchor in self.anchors {
+            self.steps += 1;
+            if !self.budget_left() {
+                return None;
+            }
+            if !same_name(anchor.x509().tbs_certificate().subject(), issuer_name)
+                || !key_ids_agree(child_aki.as_deref(), anchor)
+            {
+                continue;
+            }
+            if let Err(e) = self.signed_by(current, anchor) {
+                self.note(
+                    Rank::Signature,
+                    signature_refusal(depth, current, anchor, e),
+                );
+                continue;
+            }
+            match process(path, anchor, self.at, self.inputs) {
+                Ok(policies) => {
+                    return Some(Found {
+                        intermediates: path[1..].iter().map(|c| (*c).clone()).collect(),
+                        anchor: anchor.clone(),
+                        policies,
+                    })
+                }
+                Err(refusal) => self.note(Rank::Processing, refusal),
+            }
+        }
+        let pool = self.pool;
+        for candidate in pool {
+            self.steps += 1;
+            if !self.budget_left() {
+                return None;
+            }
+            if !same_name(candidate.x509().tbs_certificate().subject(), issuer_name)
+                || !key_ids_agree(child_aki.as_deref(), candidate)
+                || self.anchors.iter().any(|a| a.der() == candidate.der())
+                || path.iter().any(|c| repeats(c, candidate))
+            {
+                continue;
+            }
+            if path.len() >= MAX_PATH {
+                self.note(
+                    Rank::TooLong,
+                    Refusal {
+                        index: depth,
+                        subject: None,
+                        rule: format!(
+                            "no trust anchor within {MAX_PATH} certificates of the signer (the path builder's depth limit)"
+                        ),
+                        sub: SubIndication::ChainConstraintsFailure,
+                    },
+                );
+                return None;
+            }
+            if let Err(e) = self.signed_by(current, candidate) {
+                self.note(
+                    Rank::Signature,
+                    signature_refusal(depth, current, candidate, e),
+                );
+                continue;
+            }
+            path.push(candidate);
+            let found = self.extend(path);
+            path.pop();
+            if found.is_some() || self.exhausted {
+                return found;
+            }
+        }
+        None
+    }
+}
+
+/// A certificate already on the path, or the same name with the same key (a loop through
+/// re-issued copies, RFC 4158 §2.4.2).
+fn repeats(on_path: &Certificate, candidate: &Certificate) -> bool {
+    on_path.der() == candidate.der()
+        || (same_name(
+            on_path.x509().tbs_certificate().subject(),
+            candidate.x509().tbs_certificate().subject(),
+        ) && on_path.spki_der() == candidate.spki_der())
+}
+
+/// False only when both key identifiers are present and differ (a hint, RFC 5280 §4.2.1.1:
+/// the issuer is the certificate whose subjectKeyIdentifier matches).
+fn key_ids_agree(child_aki: Option<&[u8]>, issuer: &Certificate) -> bool {
+    let Some(aki) = child_aki else { return true };
+    match View::of(issuer).ok().and_then(|v| v.subject_key_id) {
+        Some(ski) => ski == aki,
+        None => true,
+    }
+}
+
+fn verify_signature(child: &Certificate, issuer: &Certificate) -> Result<(), SignedDataError> {
+    let tbs = signed_data::tbs_bytes(child.der()).ok_or(SignedDataError::BadSignature)?;
+    let signature = child
+        .x509()
+        .signature()
+        .as_bytes()
+        .ok_or(SignedDataError::BadSignature)?;
+    signed_data::verify(
+        &issuer.spki_der(),
+        child.x509().signature_algorithm(),
+        &tbs,
+        signature,
+    )
+}
+
+fn signature_refusal(
+    index: usize,
+    child: &Certificate,
+    issuer: &Certificate,
+    error: SignedDataError,
+) -> Refusal {
+    match error {
+        SignedDataError::UnsupportedAlgorithm => Refusal {
+            index,
+            subject: Some(child.subject()),
+            rule: format!(
+                "is signed with an algorithm outside the allow-list (ECDSA P-256/P-384, RSA 2048-8192 PKCS#1 or PSS, Ed25519; no SHA-1), so {} cannot vouch for it",
+                issuer.subject()
+            ),
+            sub: SubIndication::CryptoConstraintsFailure,
+        },
+        SignedDataError::BadSignature => Refusal {
+            index,
+            subject: Some(child.subject()),
+            rule: format!(
+                "has a signature that does not verify with the key of {}, the certificate named as its issuer, so no path leads to a trust anchor",
+                issuer.subject()
+            ),
+            sub: SubIndication::NoCertificateChainFound,
+        },
+    }
+}
