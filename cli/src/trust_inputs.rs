@@ -290,6 +290,50 @@ pub fn eku_policy(text: &str) -> Result<EkuPolicy, CliError> {
     Ok(EkuPolicy::one_of(oids))
 }
 
+/// The certificate policy inputs of path validation (RFC 5280 §6.1.1 (c), (e)-(g)), shared by
+/// every command that validates certificate paths.
+#[derive(Debug, Default, clap::Args)]
+pub struct PathPolicyArgs {
+    /// An acceptable certificate policy (dotted OID) for the path; repeatable. Default: any
+    /// policy (user-initial-policy-set {anyPolicy}).
+    #[arg(long = "policy-oid", value_name = "OID")]
+    pub policy_oids: Vec<String>,
+
+    /// Require the path to be valid for at least one policy (initial-explicit-policy).
+    #[arg(long)]
+    pub explicit_policy: bool,
+
+    /// Do not honour policy mappings (initial-policy-mapping-inhibit).
+    #[arg(long)]
+    pub inhibit_mapping: bool,
+
+    /// Do not let anyPolicy in a CA certificate match other policies
+    /// (initial-any-policy-inhibit).
+    #[arg(long)]
+    pub inhibit_any_policy: bool,
+}
+
+impl PathPolicyArgs {
+    /// The inputs these flags give.
+    pub fn inputs(&self) -> Result<fhirsig_core::trust::PolicyInputs, CliError> {
+        let oids = self
+            .policy_oids
+            .iter()
+            .map(|text| {
+                text.trim().parse::<fhirsig_core::trust::ObjectIdentifier>().map_err(|e| {
+                    CliError::input(format!("--policy-oid: {text:?} is not an OID ({e})"))
+                        .with_hint("write a dotted certificate policy OID such as 2.16.840.1.101.3.2.1.3.13")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(fhirsig_core::trust::PolicyInputs::any()
+            .with_initial_policies(oids)
+            .with_explicit_policy(self.explicit_policy)
+            .with_inhibit_mapping(self.inhibit_mapping)
+            .with_inhibit_any_policy(self.inhibit_any_policy))
+    }
+}
+
 /// The trust arguments `verify` and `provenance verify` share.
 #[derive(Debug, clap::Args)]
 pub struct TrustArgs {
@@ -330,6 +374,10 @@ pub struct TrustArgs {
     /// (docs/policy.md); default: cdex, or r6 for a signature held to the R6 profile.
     #[arg(long, value_name = "NAME|FILE")]
     pub policy: Option<String>,
+
+    /// Certificate policy inputs of path validation.
+    #[command(flatten)]
+    pub path_policy: PathPolicyArgs,
 }
 
 impl TrustArgs {
@@ -370,9 +418,16 @@ impl TrustArgs {
             ));
         }
         let ocsp = read_ocsp(&self.ocsp)?;
+        let inputs = self.path_policy.inputs()?;
+        if self.trust.is_empty() && inputs != fhirsig_core::trust::PolicyInputs::any() {
+            return Err(CliError::input(
+                "--policy-oid, --explicit-policy, --inhibit-mapping and --inhibit-any-policy need --trust (they constrain the certificate path to a trust anchor)",
+            ));
+        }
         let validator = validator_with(&self.trust, &self.crl, &self.intermediates)?
             .map(|v| v.with_ocsp(ocsp))
-            .map(|v| v.with_eku_policy(eku));
+            .map(|v| v.with_eku_policy(eku))
+            .map(|v| v.with_policy_inputs(inputs));
         let algorithms = policy
             .as_ref()
             .map_or_else(Default::default, |p| p.algorithms().clone());

@@ -29,6 +29,7 @@ Examples:
   fhirsig cert verify leaf.pem --intermediates ca.pem --trust root.pem --crl ca.crl.pem
   fhirsig cert verify cert.pem --trust cert.pem --at 2026-06-01T00:00:00Z --json
   fhirsig cert verify leaf.pem --trust root.pem --time-policy at --at 2025-01-01T00:00:00Z
+  fhirsig cert verify leaf.pem --trust bridge.pem --policy-oid 2.16.840.1.101.3.2.1.3.13 --explicit-policy
 
 Identity (does the certificate name Signature.who.identifier?) is not checked here; signature
 verification checks it. Revocation is checked only against the CRLs you give (offline).
@@ -79,6 +80,10 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "NAME|FILE", default_value = "cdex")]
     policy: String,
 
+    /// Certificate policy inputs of path validation.
+    #[command(flatten)]
+    path_policy: trust_inputs::PathPolicyArgs,
+
     /// Write one JSON object instead of text (schema: docs/cli-cert.md).
     #[arg(long)]
     json: bool,
@@ -116,7 +121,8 @@ fn verify(args: VerifyArgs) -> Result<Status, CliError> {
             .with_crls(trust_inputs::read_crls(&args.crl)?)
             .with_ocsp(trust_inputs::read_ocsp(&args.ocsp)?)
             .with_eku_policy(eku)
-            .with_policy(policy.clone());
+            .with_policy(policy.clone())
+            .with_policy_inputs(args.path_policy.inputs()?);
     let (report, _verified) = validator.validate(&chain, &times);
     let validation = render::Validation {
         report: &report,

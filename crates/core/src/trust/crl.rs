@@ -1,12 +1,17 @@
 //! Certificate revocation lists given offline by the caller (PEM or DER).
 
-use der::{Decode, Encode};
+use der::Decode;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateRevocationListDer, UnixTime};
 use x509_cert::crl::CertificateList;
+use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+use x509_cert::ext::pkix::{CrlDistributionPoints, IssuingDistributionPoint};
+use x509_cert::name::Name;
 
 use super::certificate::Certificate;
 use super::error::TrustError;
+use super::pkix::same_name;
 use super::signed_data::{self, SignedDataError};
 use super::times::from_secs;
 use crate::hex::hex;
@@ -100,25 +105,139 @@ impl Crl {
         self.this_update() <= t && self.next_update().is_none_or(|next| t < next)
     }
 
-    /// True when this CRL's issuer name is the certificate's issuer name (byte-exact DER).
+    /// True when this CRL's issuer is the certificate's issuer (RFC 5280 §7.1 comparison).
     pub(crate) fn covers(&self, cert: &Certificate) -> bool {
-        self.parsed
-            .tbs_cert_list
-            .issuer
-            .to_der()
-            .is_ok_and(|d| d == cert.issuer_der())
+        same_name(
+            &self.parsed.tbs_cert_list.issuer,
+            cert.x509().tbs_certificate().issuer(),
+        )
     }
 
-    /// The revocation date if the certificate's serial number is listed.
+    /// The CRL issuer's name.
+    pub(crate) fn issuer_name(&self) -> &Name {
+        &self.parsed.tbs_cert_list.issuer
+    }
+
+    /// The revocation date if the certificate is listed: its serial number on an entry whose
+    /// certificate issuer is the certificate's issuer (the CRL issuer, or for an indirect CRL
+    /// the last `certificateIssuer` entry extension before it, RFC 5280 §5.3.3).
     pub(crate) fn revocation_of(&self, cert: &Certificate) -> Option<UnixTime> {
         let serial = cert.x509().tbs_certificate().serial_number().as_bytes();
-        self.parsed
+        let cert_issuer = cert.x509().tbs_certificate().issuer();
+        let mut entry_issuer: Option<Name> = None;
+        for entry in self
+            .parsed
             .tbs_cert_list
             .revoked_certificates
             .iter()
             .flatten()
-            .find(|r| r.serial_number.as_bytes() == serial)
-            .map(|r| from_secs(r.revocation_date.to_unix_duration().as_secs()))
+        {
+            if let Some(named) = entry
+                .crl_entry_extensions
+                .iter()
+                .flatten()
+                .find(|e| e.extn_id == CERTIFICATE_ISSUER)
+            {
+                entry_issuer =
+                    x509_cert::ext::pkix::name::GeneralNames::from_der(named.extn_value.as_bytes())
+                        .ok()
+                        .and_then(|names| {
+                            names.into_iter().find_map(|n| match n {
+                                GeneralName::DirectoryName(dn) => Some(dn),
+                                _ => None,
+                            })
+                        });
+            }
+            let issuer = entry_issuer
+                .as_ref()
+                .unwrap_or(&self.parsed.tbs_cert_list.issuer);
+            if entry.serial_number.as_bytes() == serial && same_name(issuer, cert_issuer) {
+                return Some(from_secs(
+                    entry.revocation_date.to_unix_duration().as_secs(),
+                ));
+            }
+        }
+        None
+    }
+
+    /// The issuingDistributionPoint, if present and readable.
+    fn issuing_distribution_point(&self) -> Result<Option<IssuingDistributionPoint>, String> {
+        let extensions = self.parsed.tbs_cert_list.crl_extensions.iter().flatten();
+        match extensions
+            .into_iter()
+            .find(|e| e.extn_id == ISSUING_DISTRIBUTION_POINT)
+        {
+            None => Ok(None),
+            Some(e) => IssuingDistributionPoint::from_der(e.extn_value.as_bytes())
+                .map(Some)
+                .map_err(|_| {
+                    "its issuingDistributionPoint is not valid DER (RFC 5280 §5.2.5)".to_owned()
+                }),
+        }
+    }
+
+    /// True for an indirect CRL (issuingDistributionPoint indirectCRL, RFC 5280 §5.2.5).
+    pub(crate) fn is_indirect(&self) -> bool {
+        self.issuing_distribution_point()
+            .ok()
+            .flatten()
+            .is_some_and(|idp| idp.indirect_crl)
+    }
+
+    /// Whether this CRL's scope covers `cert`, and for which revocation reasons (RFC 5280
+    /// §6.3.3 (b)(2), (d)): the issuingDistributionPoint's certificate kinds, its
+    /// distribution point against the certificate's cRLDistributionPoints, and onlySomeReasons.
+    pub(crate) fn scope_for(&self, cert: &Certificate) -> Scope {
+        let idp = match self.issuing_distribution_point() {
+            Err(why) => return Scope::Outside(why),
+            Ok(None) => return Scope::Reasons(ALL_REASONS),
+            Ok(Some(idp)) => idp,
+        };
+        if idp.only_contains_attribute_certs {
+            return Scope::Outside("it covers only attribute certificates (issuingDistributionPoint onlyContainsAttributeCerts)".into());
+        }
+        if idp.only_contains_user_certs && cert.is_ca() {
+            return Scope::Outside("it covers only end-entity certificates (issuingDistributionPoint onlyContainsUserCerts), and this is a CA".into());
+        }
+        if idp.only_contains_ca_certs && !cert.is_ca() {
+            return Scope::Outside("it covers only CA certificates (issuingDistributionPoint onlyContainsCACerts), so the signer's status is unknown".into());
+        }
+        let points = distribution_points(cert);
+        let mut matched: Option<&DistributionPoint> = None;
+        if let Some(name) = &idp.distribution_point {
+            let DistributionPointName::FullName(idp_names) = name else {
+                return Scope::Outside("its issuingDistributionPoint is a name relative to the CRL issuer, which fhirsig does not evaluate".into());
+            };
+            let issuer_dn =
+                GeneralName::DirectoryName(cert.x509().tbs_certificate().issuer().clone());
+            let found = if points.is_empty() {
+                // §6.3.3 (a): no cRLDistributionPoints is one point named by the issuer.
+                idp_names.iter().any(|n| same_general_name(n, &issuer_dn))
+            } else {
+                matched = points.iter().find(|dp| match &dp.distribution_point {
+                    Some(DistributionPointName::FullName(names)) => names
+                        .iter()
+                        .any(|n| idp_names.iter().any(|m| same_general_name(n, m))),
+                    Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => false,
+                    None => dp
+                        .crl_issuer
+                        .iter()
+                        .flatten()
+                        .any(|n| idp_names.iter().any(|m| same_general_name(n, m))),
+                });
+                matched.is_some()
+            };
+            if !found {
+                return Scope::Outside("its issuingDistributionPoint names a distribution point that is not one of the certificate's cRLDistributionPoints (RFC 5280 §6.3.3 (b)(2)(i))".into());
+            }
+        }
+        let mut reasons = idp
+            .only_some_reasons
+            .map_or(ALL_REASONS, |r| r.bits() & ALL_REASONS);
+        if let Some(limit) = matched.and_then(|dp| dp.reasons) {
+            reasons &= limit.bits();
+        }
+        Scope::Reasons(reasons)
     }
 
     /// Verifies the CRL signature with the issuer certificate's key.
@@ -146,11 +265,12 @@ impl Crl {
             .any(|e| e.extn_id == EXPIRED_CERTS_ON_CRL)
     }
 
-    /// Why this CRL cannot stand as the complete revocation list of its issuer, if it cannot:
-    /// no `nextUpdate` (§5.1.2.5), no `cRLNumber` or a critical one (RFC 5280 §5.2.3), a delta CRL (§5.2.4) or one whose
-    /// scope is narrowed by an `issuingDistributionPoint` (§5.2.5), which fhirsig does not
-    /// evaluate, an indirect CRL (`certificateIssuer` entries, §5.3.3), or a critical extension
-    /// fhirsig does not know (§5.2, §5.3). Such a CRL proves neither "revoked" nor "good".
+    /// Why this CRL cannot stand as a complete revocation list, if it cannot: no `nextUpdate`
+    /// (§5.1.2.5), no `cRLNumber` or a critical one (RFC 5280 §5.2.3), a delta CRL (§5.2.4:
+    /// it lists only changes since its base), `certificateIssuer` entries in a CRL that is not
+    /// indirect (§5.3.3), or a critical extension fhirsig does not know (§5.2, §5.3). Such a
+    /// CRL cannot prove "not revoked". Its scope (the issuingDistributionPoint) is judged per
+    /// certificate.
     pub fn unusable_because(&self) -> Option<String> {
         let tbs = &self.parsed.tbs_cert_list;
         if tbs.next_update.is_none() {
@@ -173,20 +293,12 @@ impl Crl {
                     .into(),
             );
         }
-        if extensions
-            .iter()
-            .any(|e| e.extn_id == ISSUING_DISTRIBUTION_POINT)
-        {
-            return Some(
-                "its issuingDistributionPoint narrows its scope (RFC 5280 §5.2.5), which fhirsig does not evaluate"
-                    .into(),
-            );
-        }
-        const KNOWN: [const_oid::ObjectIdentifier; 4] = [
+        const KNOWN: [const_oid::ObjectIdentifier; 5] = [
             CRL_NUMBER,
             AUTHORITY_KEY_IDENTIFIER,
             FRESHEST_CRL,
             AUTHORITY_INFO_ACCESS,
+            ISSUING_DISTRIBUTION_POINT,
         ];
         if let Some(e) = extensions.iter().find(|e| {
             e.critical && !KNOWN.contains(&e.extn_id) && e.extn_id != EXPIRED_CERTS_ON_CRL
@@ -198,9 +310,9 @@ impl Crl {
         }
         for entry in tbs.revoked_certificates.iter().flatten() {
             for e in entry.crl_entry_extensions.iter().flatten() {
-                if e.extn_id == CERTIFICATE_ISSUER {
+                if e.extn_id == CERTIFICATE_ISSUER && !self.is_indirect() {
                     return Some(
-                        "it is an indirect CRL (certificateIssuer entries, RFC 5280 §5.3.3), which fhirsig does not evaluate"
+                        "it has certificateIssuer entries but does not say it is indirect (RFC 5280 §5.3.3)"
                             .into(),
                     );
                 }
@@ -224,5 +336,48 @@ impl Crl {
             .iter()
             .flatten();
         list.map(|r| hex(r.serial_number.as_bytes())).collect()
+    }
+}
+
+/// Every revocation reason (RFC 5280 §5.3.1 reasons 1-8 of ReasonFlags).
+pub(crate) const ALL_REASONS: u16 = 0x1fe;
+
+/// A CRL's scope for one certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// The CRL does not cover the certificate, and why.
+    Outside(String),
+    /// The CRL covers the certificate for these revocation reasons (ReasonFlags bits).
+    Reasons(u16),
+}
+
+/// The certificate's cRLDistributionPoints (empty without the extension).
+pub(crate) fn distribution_points(cert: &Certificate) -> Vec<DistributionPoint> {
+    cert.x509()
+        .tbs_certificate()
+        .get_extension::<CrlDistributionPoints>()
+        .ok()
+        .flatten()
+        .map(|(_, dps)| dps.0)
+        .unwrap_or_default()
+}
+
+/// Whether the certificate names `crl`'s issuer as the cRLIssuer of one of its distribution
+/// points, as an indirect CRL requires (RFC 5280 §6.3.3 (b)(1)).
+pub(crate) fn names_crl_issuer(cert: &Certificate, crl: &Crl) -> bool {
+    distribution_points(cert).iter().any(|dp| {
+        dp.crl_issuer.iter().flatten().any(|n| match n {
+            GeneralName::DirectoryName(dn) => same_name(dn, crl.issuer_name()),
+            _ => false,
+        })
+    })
+}
+
+/// GeneralName equality for distribution point names: directory names by §7.1, URIs and the
+/// rest as encoded.
+fn same_general_name(a: &GeneralName, b: &GeneralName) -> bool {
+    match (a, b) {
+        (GeneralName::DirectoryName(x), GeneralName::DirectoryName(y)) => same_name(x, y),
+        _ => a == b,
     }
 }

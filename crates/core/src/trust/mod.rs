@@ -32,6 +32,8 @@ mod validator;
 pub use crate::report::{Check, CheckCode, Indication, Outcome, Report, SubIndication};
 pub use anchors::TrustAnchors;
 pub use certificate::{certificates_from_pem, Certificate, CertificateChain};
+/// Object identifiers (certificate policies, extended key usages), as the trust API takes them.
+pub use const_oid::ObjectIdentifier;
 pub use crl::Crl;
 pub use error::TrustError;
 pub use identity::{

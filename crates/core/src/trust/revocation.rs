@@ -9,9 +9,11 @@
 use crate::report::CheckCode;
 use rustls_pki_types::UnixTime;
 
+use super::anchors::TrustAnchors;
 use super::certificate::Certificate;
-use super::crl::Crl;
+use super::crl::{self, Crl, Scope, ALL_REASONS};
 use super::ocsp::{OcspProblem, OcspResponse, OcspStatus};
+use super::pkix::{self, PolicyInputs};
 use super::times::format_rfc3339;
 use crate::policy::NO_REVOCATION_DATA;
 use crate::report::{Check, SubIndication};
@@ -21,6 +23,9 @@ const CODE: CheckCode = CheckCode::RevocationStatus;
 /// What the revocation check needs to know about the validation.
 pub(crate) struct RevocationContext<'a> {
     pub(crate) crls: &'a [Crl],
+    /// The anchors and candidate certificates, to validate the issuer of an indirect CRL.
+    pub(crate) anchors: &'a TrustAnchors,
+    pub(crate) pool: &'a [&'a Certificate],
     pub(crate) ocsp: &'a [OcspResponse],
     /// The validation instant.
     pub(crate) at: UnixTime,
@@ -31,12 +36,14 @@ pub(crate) struct RevocationContext<'a> {
 }
 
 /// Checks one certificate of a validated path against the CRLs; `issuer` is the CA certificate
-/// that issued it (the next in the path, or the trust anchor). Returns the report entry and
-/// whether the certificate is known not to be revoked at the validation instant.
+/// that issued it (the next in the path, or the trust anchor), `anchor` the path's anchor.
+/// Returns the report entry and whether the certificate is known not to be revoked at the
+/// validation instant.
 pub(crate) fn check(
     ctx: &RevocationContext<'_>,
     cert: &Certificate,
     issuer: &Certificate,
+    anchor: &Certificate,
     is_leaf: bool,
 ) -> (Check, bool) {
     let evidence = |c: Check| {
@@ -75,9 +82,14 @@ pub(crate) fn check(
             None => {}
         }
     }
+    let candidates = crl_candidates(ctx, cert, issuer, anchor);
     if let Some(response) = ocsp_good {
         // A "good" answer does not outweigh an authentic CRL that lists the certificate.
-        if let Some(revoked_at) = listed_on_authentic_crl(ctx, cert, issuer) {
+        if let Some(revoked_at) = candidates
+            .authentic
+            .iter()
+            .find_map(|c| c.revocation_of(cert))
+        {
             let check = revoked(ctx, revoked_at, is_leaf).with("source", "crl");
             return (evidence(check), false);
         }
@@ -86,56 +98,65 @@ pub(crate) fn check(
             .with("ocsp-produced-at", format_rfc3339(response.produced_at()));
         return (evidence(check), true);
     }
-    let covering: Vec<&Crl> = ctx.crls.iter().filter(|crl| crl.covers(cert)).collect();
-    if let (true, Some(problem)) = (covering.is_empty(), &ocsp_problem) {
+    if let (false, Some(problem)) = (candidates.any, &ocsp_problem) {
         let msg = format!("{problem}, and no CRL was given for this certificate's issuer; revocation status unknown");
         let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
         return (evidence(check), false);
     }
-    if covering.is_empty() {
+    if !candidates.any {
         let msg = "no CRL was given for this certificate's issuer";
         let check = Check::not_checked(CODE, msg).with("reason", NO_REVOCATION_DATA);
         return (evidence(check), false);
     }
-    // RFC 5280 §6.3.3 (f): the CRL issuer's key must be allowed to sign CRLs.
-    if issuer_forbids_crl_signing(issuer) {
-        let msg = "the CRL issuer's KeyUsage does not assert cRLSign (RFC 5280 §6.3.3 (f)), so its CRLs prove nothing; revocation status unknown";
-        let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
-        return (evidence(check).with("crl-issuer", issuer.subject()), false);
-    }
-    let authentic = authentic(covering, issuer);
-    if authentic.is_empty() {
-        let msg =
-            "no CRL for this issuer verifies with the issuer's key; revocation status unknown";
+    if candidates.authentic.is_empty() {
+        let msg = format!(
+            "{}; revocation status unknown",
+            candidates.problem.unwrap_or_else(|| "no CRL counts".into())
+        );
         let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
         return (evidence(check).with("crl-issuer", issuer.subject()), false);
     }
     // An authentic CRL that lists the certificate says it was revoked, whatever its scope or
-    // dates; only "not listed" needs a complete, current CRL.
-    if let Some(revoked_at) = authentic.iter().find_map(|crl| crl.revocation_of(cert)) {
+    // dates; only "not listed" needs complete, current CRLs covering every reason.
+    if let Some(revoked_at) = candidates
+        .authentic
+        .iter()
+        .find_map(|c| c.revocation_of(cert))
+    {
         return (evidence(revoked(ctx, revoked_at, is_leaf)), false);
     }
     let mut unusable = None;
-    let complete: Vec<&Crl> = authentic
-        .into_iter()
-        .filter(|crl| match crl.unusable_because() {
-            None => true,
-            Some(why) => {
+    let mut in_scope: Vec<(&Crl, u16)> = Vec::new();
+    for crl in candidates.authentic {
+        if let Some(why) = crl.unusable_because() {
+            unusable.get_or_insert(why);
+            continue;
+        }
+        match crl.scope_for(cert) {
+            Scope::Outside(why) => {
                 unusable.get_or_insert(why);
-                false
             }
-        })
-        .collect();
-    if complete.is_empty() {
+            Scope::Reasons(reasons) => in_scope.push((crl, reasons)),
+        }
+    }
+    if in_scope.is_empty() {
         let msg = format!(
-            "the CRL of {} cannot stand as its complete revocation list: {}; revocation status unknown",
+            "no CRL given (issuer {}) can stand as the complete revocation list for this certificate: {}; revocation status unknown",
             issuer.subject(),
             unusable.unwrap_or_default()
         );
         let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
         return (evidence(check).with("crl-issuer", issuer.subject()), false);
     }
-    if let Some(crl) = complete.iter().find(|crl| crl.current_at(ctx.at)) {
+    let current: Vec<&(&Crl, u16)> = in_scope
+        .iter()
+        .filter(|(c, _)| c.current_at(ctx.at))
+        .collect();
+    let reasons = current.iter().fold(0u16, |mask, (_, r)| mask | r);
+    if let Some((crl, _)) = current
+        .first()
+        .filter(|_| reasons & ALL_REASONS == ALL_REASONS)
+    {
         if crl.this_update() > cert.not_after() && !crl.keeps_expired_certs() {
             // RFC 5280 section 3.3 lets a CA drop expired certificates from later CRLs.
             let msg = "the CRL was issued after the certificate expired, so absence proves nothing";
@@ -152,7 +173,10 @@ pub(crate) fn check(
             );
         return (evidence(check), true);
     }
-    let check = if complete.iter().any(|crl| crl.this_update() > ctx.at) {
+    let check = if !current.is_empty() {
+        let msg = "the current CRLs cover only some revocation reasons (issuingDistributionPoint onlySomeReasons, RFC 5280 §6.3.3 (d)); revocation status unknown";
+        Check::indeterminate(CODE, SubIndication::TryLater, msg)
+    } else if in_scope.iter().any(|(crl, _)| crl.this_update() > ctx.at) {
         let msg = "the only CRLs were issued after the validation instant";
         Check::indeterminate(CODE, SubIndication::RevocationOutOfBoundsNoPoe, msg)
     } else {
@@ -165,29 +189,108 @@ pub(crate) fn check(
     )
 }
 
-/// The revocation date of `cert` on a CRL of `issuer` that verifies with the issuer's key, if
-/// one lists it.
-fn listed_on_authentic_crl(
-    ctx: &RevocationContext<'_>,
-    cert: &Certificate,
-    issuer: &Certificate,
-) -> Option<UnixTime> {
-    if issuer_forbids_crl_signing(issuer) {
-        return None;
-    }
-    let covering = ctx.crls.iter().filter(|crl| crl.covers(cert)).collect();
-    authentic(covering, issuer)
-        .into_iter()
-        .find_map(|crl| crl.revocation_of(cert))
+/// The CRLs that could speak for a certificate, and which of them are authentic.
+struct Candidates<'c> {
+    /// Whether any CRL was given by the certificate's issuer or names itself its CRL issuer.
+    any: bool,
+    /// Those whose signature verifies with a key allowed to sign CRLs for the certificate.
+    authentic: Vec<&'c Crl>,
+    /// Why the first one that did not count does not.
+    problem: Option<String>,
 }
 
-/// The CRLs of `covering` whose signature verifies with `issuer`'s key.
-fn authentic<'c>(covering: Vec<&'c Crl>, issuer: &Certificate) -> Vec<&'c Crl> {
-    let spki = issuer.spki_der();
-    covering
-        .into_iter()
-        .filter(|crl| crl.verify_signature(&spki).is_ok())
-        .collect()
+/// The certificate's issuer's own CRLs (signed with the issuer's key, which must allow
+/// cRLSign, RFC 5280 §6.3.3 (f)), and indirect CRLs of a CRL issuer the certificate names
+/// (§6.3.3 (b)(1)) whose own certificate has a path to the same trust anchor and allows
+/// cRLSign.
+fn crl_candidates<'c>(
+    ctx: &RevocationContext<'c>,
+    cert: &Certificate,
+    issuer: &Certificate,
+    anchor: &Certificate,
+) -> Candidates<'c> {
+    let mut out = Candidates {
+        any: false,
+        authentic: Vec::new(),
+        problem: None,
+    };
+    let direct: Vec<&Crl> = ctx.crls.iter().filter(|crl| crl.covers(cert)).collect();
+    if !direct.is_empty() {
+        out.any = true;
+        if issuer_forbids_crl_signing(issuer) {
+            out.problem = Some("the CRL issuer's KeyUsage does not assert cRLSign (RFC 5280 §6.3.3 (f)), so its CRLs prove nothing".into());
+        } else {
+            let spki = issuer.spki_der();
+            let verified: Vec<&Crl> = direct
+                .into_iter()
+                .filter(|crl| crl.verify_signature(&spki).is_ok())
+                .collect();
+            if verified.is_empty() {
+                out.problem = Some("no CRL for this issuer verifies with the issuer's key".into());
+            }
+            out.authentic.extend(verified);
+        }
+    }
+    for crl in ctx
+        .crls
+        .iter()
+        .filter(|crl| !crl.covers(cert) && crl.is_indirect() && crl::names_crl_issuer(cert, crl))
+    {
+        out.any = true;
+        match indirect_issuer(ctx, crl, anchor) {
+            Ok(()) => out.authentic.push(crl),
+            Err(why) => {
+                out.problem.get_or_insert(why);
+            }
+        }
+    }
+    out
+}
+
+/// Finds and validates the issuer of an indirect CRL: a certificate named as the CRL's issuer
+/// whose key verifies it and allows cRLSign, with a path to `anchor` at the validation instant
+/// (RFC 5280 §6.3.3 (f): the same trust anchor as the certificate's).
+fn indirect_issuer(
+    ctx: &RevocationContext<'_>,
+    crl: &Crl,
+    anchor: &Certificate,
+) -> Result<(), String> {
+    let named: Vec<&Certificate> = ctx
+        .pool
+        .iter()
+        .copied()
+        .chain(ctx.anchors.certificates())
+        .filter(|c| pkix::same_name(c.x509().tbs_certificate().subject(), crl.issuer_name()))
+        .collect();
+    let mut why = format!(
+        "no certificate of the indirect CRL issuer {} was given (add it with --intermediates)",
+        crl.issuer()
+    );
+    for candidate in named {
+        if crl.verify_signature(&candidate.spki_der()).is_err() {
+            why = format!(
+                "the indirect CRL does not verify with the key of {}",
+                candidate.subject()
+            );
+            continue;
+        }
+        if issuer_forbids_crl_signing(candidate) {
+            why = format!(
+                "the indirect CRL issuer {} does not assert cRLSign (RFC 5280 §6.3.3 (f))",
+                candidate.subject()
+            );
+            continue;
+        }
+        if candidate.der() == anchor.der() {
+            return Ok(());
+        }
+        match pkix::search(candidate, ctx.pool, ctx.anchors.certificates(), ctx.at, &PolicyInputs::any()) {
+            Ok(found) if found.anchor.der() == anchor.der() => return Ok(()),
+            Ok(_) => why = format!("the indirect CRL issuer {} chains to another trust anchor than the certificate (RFC 5280 §6.3.3 (f))", candidate.subject()),
+            Err(refusal) => why = format!("the indirect CRL issuer's certificate has no valid path: {}", refusal.message()),
+        }
+    }
+    Err(why)
 }
 
 /// Whether the issuer has a KeyUsage that does not allow signing CRLs (no KeyUsage: any usage).

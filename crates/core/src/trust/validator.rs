@@ -241,6 +241,8 @@ impl ChainValidator {
             .any(|anchor| anchor.der() == leaf.der());
         let ctx = RevocationContext {
             crls: &self.crls,
+            anchors: &self.anchors,
+            pool: &candidates,
             ocsp: &self.ocsp,
             at,
             sig_t: times.sig_t(),
@@ -344,7 +346,7 @@ fn revocation_of_path(
             checks.push(Check::not_checked(CheckCode::RevocationStatus, msg));
             continue;
         }
-        let (check, good) = revocation::check(ctx, cert, issuer, index == 0);
+        let (check, good) = revocation::check(ctx, cert, issuer, &path.anchor, index == 0);
         leaf_good |= index == 0 && good;
         checks.push(check);
     }
