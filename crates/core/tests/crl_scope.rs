@@ -184,3 +184,119 @@ fn a_scoped_crl_that_revokes_the_leaf_is_ignored_beside_a_complete_one() {
         "the CA's CRL lists the leaf as revoked: {check}"
     );
 }
+
+/// A CA that rolled its key signs its CRLs with the new key, while the leaf was issued with
+/// the old one. With the CA's certificate for the new key given (same name, a path to the same
+/// anchor, cRLSign), the CRL speaks for the leaf (RFC 5280 §6.3.3 (f)); without it, it does not.
+#[test]
+fn a_crl_signed_with_the_cas_rolled_over_key() {
+    let now = OffsetDateTime::from_unix_timestamp(1_780_000_000).unwrap();
+    let ca_params = |name: &str| {
+        let mut p = CertificateParams::default();
+        p.distinguished_name.push(DnType::CommonName, name);
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        p.not_before = now - Duration::days(30);
+        p.not_after = now + Duration::days(30);
+        p.use_authority_key_identifier_extension = true;
+        p
+    };
+    let root_key = KeyPair::generate().unwrap();
+    let mut root_params = ca_params("rollover root");
+    root_params.use_authority_key_identifier_extension = false;
+    let root_pem = root_params.self_signed(&root_key).unwrap().pem();
+    let root = Issuer::new(root_params, root_key);
+    let old_key = KeyPair::generate().unwrap();
+    let old_pem = ca_params("rollover CA")
+        .signed_by(&old_key, &root)
+        .unwrap()
+        .pem();
+    let old = Issuer::new(ca_params("rollover CA"), old_key);
+    let new_key = KeyPair::generate().unwrap();
+    let new_pem = ca_params("rollover CA")
+        .signed_by(&new_key, &root)
+        .unwrap()
+        .pem();
+    let new = Issuer::new(ca_params("rollover CA"), new_key);
+    let mut leaf = CertificateParams::default();
+    leaf.distinguished_name
+        .push(DnType::CommonName, "rollover leaf");
+    leaf.is_ca = IsCa::ExplicitNoCa;
+    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf.not_before = now - Duration::days(1);
+    leaf.not_after = now + Duration::days(10);
+    leaf.serial_number = Some(SerialNumber::from_slice(&[9]));
+    leaf.use_authority_key_identifier_extension = true;
+    let leaf_pem = leaf
+        .signed_by(&KeyPair::generate().unwrap(), &old)
+        .unwrap()
+        .pem();
+    let crl_by = |issuer: &Issuer<'_, KeyPair>, revoked: Vec<RevokedCertParams>, number: u8| {
+        let params = CertificateRevocationListParams {
+            this_update: now - Duration::hours(1),
+            next_update: now + Duration::days(7),
+            crl_number: SerialNumber::from_slice(&[number]),
+            issuing_distribution_point: None,
+            revoked_certs: revoked,
+            key_identifier_method: KeyIdMethod::Sha256,
+        };
+        Crl::from_pem_or_der(params.signed_by(issuer).unwrap().pem().unwrap().as_bytes()).unwrap()
+    };
+    let root_crl = crl_by(&root, Vec::new(), 1);
+    let at = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+        u64::try_from(now.unix_timestamp()).unwrap(),
+    ));
+    let run = |crl: Crl, pool: &[&str]| {
+        let mut validator =
+            ChainValidator::new(TrustAnchors::from_pem(&[root_pem.as_bytes()]).unwrap())
+                .with_crls(vec![root_crl.clone(), crl]);
+        for pem in pool {
+            validator = validator.with_intermediates_pem(&[pem.as_bytes()]).unwrap();
+        }
+        let chain = CertificateChain::from_pem(format!("{leaf_pem}{old_pem}").as_bytes()).unwrap();
+        let (report, verified) = validator.validate(&chain, &ValidationTimes::at(at));
+        (
+            report.check(CheckCode::RevocationStatus).unwrap().clone(),
+            verified.is_some(),
+        )
+    };
+    let (check, verified) = run(crl_by(&new, Vec::new(), 2), &[&new_pem]);
+    assert_eq!(check.outcome(), Outcome::Pass, "{check}");
+    assert!(verified);
+    let listing = vec![RevokedCertParams {
+        serial_number: SerialNumber::from_slice(&[9]),
+        revocation_time: now - Duration::hours(2),
+        reason_code: None,
+        invalidity_date: None,
+    }];
+    let (check, verified) = run(crl_by(&new, listing, 3), &[&new_pem]);
+    assert_eq!(check.outcome(), Outcome::Fail, "{check}");
+    assert!(!verified);
+    // Without the new key's certificate the CRL cannot be authenticated.
+    let (check, verified) = run(crl_by(&new, Vec::new(), 4), &[]);
+    assert_eq!(
+        check.failure(),
+        Some((Indication::Indeterminate, SubIndication::TryLater)),
+        "{check}"
+    );
+    assert!(!verified);
+}
+
+/// An entry with reasonCode removeFromCRL (RFC 5280 §5.3.1: a delta CRL's way of saying a
+/// certificate on hold is released) is not a revocation.
+#[test]
+fn a_remove_from_crl_entry_is_not_a_revocation() {
+    let pki = pki(vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign]);
+    let released = crl(
+        &pki,
+        None,
+        vec![RevokedCertParams {
+            serial_number: SerialNumber::from_slice(&[7]),
+            revocation_time: pki.now - Duration::hours(2),
+            reason_code: Some(rcgen::RevocationReason::RemoveFromCrl),
+            invalidity_date: None,
+        }],
+    );
+    let (check, _) = revocation(&pki, released);
+    assert_eq!(check.outcome(), Outcome::Pass, "{check}");
+}

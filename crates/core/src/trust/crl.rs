@@ -151,7 +151,16 @@ impl Crl {
             let issuer = entry_issuer
                 .as_ref()
                 .unwrap_or(&self.parsed.tbs_cert_list.issuer);
-            if entry.serial_number.as_bytes() == serial && same_name(issuer, cert_issuer) {
+            // A delta CRL's removeFromCRL entry (reasonCode 8, RFC 5280 §5.3.1) says the
+            // certificate is no longer on hold: it is not a revocation.
+            let removed =
+                entry.crl_entry_extensions.iter().flatten().any(|e| {
+                    e.extn_id == REASON_CODE && e.extn_value.as_bytes() == [0x0a, 0x01, 0x08]
+                });
+            if !removed
+                && entry.serial_number.as_bytes() == serial
+                && same_name(issuer, cert_issuer)
+            {
                 return Some(from_secs(
                     entry.revocation_date.to_unix_duration().as_secs(),
                 ));

@@ -221,14 +221,23 @@ fn crl_candidates<'c>(
             out.problem = Some("the CRL issuer's KeyUsage does not assert cRLSign (RFC 5280 §6.3.3 (f)), so its CRLs prove nothing".into());
         } else {
             let spki = issuer.spki_der();
-            let verified: Vec<&Crl> = direct
-                .into_iter()
-                .filter(|crl| crl.verify_signature(&spki).is_ok())
-                .collect();
-            if verified.is_empty() {
-                out.problem = Some("no CRL for this issuer verifies with the issuer's key".into());
+            for crl in direct {
+                if crl.verify_signature(&spki).is_ok() {
+                    out.authentic.push(crl);
+                    continue;
+                }
+                // The CA may sign CRLs with another key of its own (a key rollover): then the
+                // CRL issuer's certificate for that key needs its own path to the same anchor
+                // (RFC 5280 §6.3.3 (f)).
+                match crl_signer(ctx, crl, anchor) {
+                    Ok(()) => out.authentic.push(crl),
+                    Err(_) => {
+                        out.problem.get_or_insert_with(|| {
+                            "no CRL for this issuer verifies with the issuer's key (or with another certificate of the issuer that has a path to the same trust anchor)".into()
+                        });
+                    }
+                }
             }
-            out.authentic.extend(verified);
         }
     }
     for crl in ctx
@@ -237,7 +246,7 @@ fn crl_candidates<'c>(
         .filter(|crl| !crl.covers(cert) && crl.is_indirect() && crl::names_crl_issuer(cert, crl))
     {
         out.any = true;
-        match indirect_issuer(ctx, crl, anchor) {
+        match crl_signer(ctx, crl, anchor) {
             Ok(()) => out.authentic.push(crl),
             Err(why) => {
                 out.problem.get_or_insert(why);
@@ -247,14 +256,11 @@ fn crl_candidates<'c>(
     out
 }
 
-/// Finds and validates the issuer of an indirect CRL: a certificate named as the CRL's issuer
-/// whose key verifies it and allows cRLSign, with a path to `anchor` at the validation instant
-/// (RFC 5280 §6.3.3 (f): the same trust anchor as the certificate's).
-fn indirect_issuer(
-    ctx: &RevocationContext<'_>,
-    crl: &Crl,
-    anchor: &Certificate,
-) -> Result<(), String> {
+/// Finds and validates the signer of a CRL that the certificate's issuer key did not sign (an
+/// indirect CRL, or one signed with the CA's rolled-over key): a certificate named as the
+/// CRL's issuer whose key verifies it and allows cRLSign, with a path to `anchor` at the
+/// validation instant (RFC 5280 §6.3.3 (f): the same trust anchor as the certificate's).
+fn crl_signer(ctx: &RevocationContext<'_>, crl: &Crl, anchor: &Certificate) -> Result<(), String> {
     let named: Vec<&Certificate> = ctx
         .pool
         .iter()
@@ -263,7 +269,7 @@ fn indirect_issuer(
         .filter(|c| pkix::same_name(c.x509().tbs_certificate().subject(), crl.issuer_name()))
         .collect();
     let mut why = format!(
-        "no certificate of the indirect CRL issuer {} was given (add it with --intermediates)",
+        "no certificate of the CRL issuer {} whose key signed it was given (add it with --intermediates)",
         crl.issuer()
     );
     for candidate in named {
@@ -286,8 +292,8 @@ fn indirect_issuer(
         }
         match pkix::search(candidate, ctx.pool, ctx.anchors.certificates(), ctx.at, &PolicyInputs::any()) {
             Ok(found) if found.anchor.der() == anchor.der() => return Ok(()),
-            Ok(_) => why = format!("the indirect CRL issuer {} chains to another trust anchor than the certificate (RFC 5280 §6.3.3 (f))", candidate.subject()),
-            Err(refusal) => why = format!("the indirect CRL issuer's certificate has no valid path: {}", refusal.message()),
+            Ok(_) => why = format!("the CRL issuer {} chains to another trust anchor than the certificate (RFC 5280 §6.3.3 (f))", candidate.subject()),
+            Err(refusal) => why = format!("the CRL issuer's certificate has no valid path: {}", refusal.message()),
         }
     }
     Err(why)
