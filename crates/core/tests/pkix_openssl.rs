@@ -150,3 +150,27 @@ fn openssl_made_cases_hold() {
         wrong.join("\n")
     );
 }
+
+#[test]
+fn an_expired_root_fails_every_builtin_policy() {
+    let cases: Value = serde_json::from_slice(&read("cases.json")).unwrap();
+    let case = cases["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "root-expired")
+        .unwrap();
+    let anchors = files(case, "anchors");
+    let refs: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
+    for name in fhirsig_core::policy::BUILTIN_NAMES {
+        let validator = ChainValidator::new(TrustAnchors::from_pem(&refs).unwrap())
+            .with_eku_policy(EkuPolicy::any())
+            .with_policy(Arc::new(Policy::builtin(name).unwrap()));
+        let chain = CertificateChain::from_pem(&read(case["leaf"].as_str().unwrap())).unwrap();
+        let at = parse_rfc3339(case["time"].as_str().unwrap()).unwrap();
+        let (report, verified) = validator.validate(&chain, &ValidationTimes::at(at));
+        assert!(verified.is_none(), "{name}: {report}");
+        let check = report.check(CheckCode::TrustAnchorValidity).unwrap();
+        assert_eq!(check.outcome(), Outcome::Fail, "{name}: {report}");
+    }
+}

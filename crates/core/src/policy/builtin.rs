@@ -13,10 +13,10 @@ pub const BUILTIN_NAMES: [&str; 3] = ["cdex", "cdex-strict", "r6"];
 
 /// Under `cdex`, CDex SHALL rules fail and SHOULD rules warn.
 const CDEX_LEVELS: &[(CheckCode, Level)] = &[
-    // RFC 5280 §4 profile rules of the issuing CAs and the anchor's own validity: reported,
-    // failing only the auditor's policy (CAs in use do not all follow them).
+    // RFC 5280 §4 profile rules of the issuing CAs: reported, failing only the auditor's
+    // policy (CAs in use do not all follow them). An expired trust anchor fails: its owner
+    // no longer vouches for what it signed.
     (CheckCode::CertificateProfile, Level::Warn),
-    (CheckCode::TrustAnchorValidity, Level::Warn),
     // CONF-051 SHOULD: KeyUsage includes digitalSignature.
     (CheckCode::SignerKeyUsageDigitalSignature, Level::Warn),
     // CONF-050 SHOULD: the issuer is a trusted CA; a pinned signer has none.
@@ -31,7 +31,6 @@ const CDEX_STRICT_LEVELS: &[(CheckCode, Level)] = &[];
 /// KeyUsage recommendation (CONF-051) warn.
 const R6_LEVELS: &[(CheckCode, Level)] = &[
     (CheckCode::CertificateProfile, Level::Warn),
-    (CheckCode::TrustAnchorValidity, Level::Warn),
     (CheckCode::SignerIdentity, Level::Warn),
     (CheckCode::SignerKeyUsageDigitalSignature, Level::Warn),
     (CheckCode::PinnedSigner, Level::Warn),
