@@ -44,6 +44,14 @@ for f in "$pki"/*.crl.pem; do
   cp "$f" "$corpus/crl_parse/$(basename "$f")"
   openssl crl -in "$f" -outform DER -out "$corpus/crl_parse/$(basename "$f" .pem).der" 2>/dev/null || true
 done
+# The RFC 5280 fixtures bring name constraints, policies, mappings, odd names and scoped,
+# delta and indirect CRLs.
+for f in "$root"/tests/fixtures/openssl-pkix/out/*.cert.pem; do
+  cp "$f" "$corpus/x5c_certificate/pkix-$(basename "$f")"
+done
+for f in "$root"/tests/fixtures/openssl-pkix/out/*.crl.pem; do
+  cp "$f" "$corpus/crl_parse/pkix-$(basename "$f")"
+done
 
 # Documents: the CDex examples, and a Bundle signed with the committed PKI's good leaf.
 for f in "$vectors"/cdex/*.json "$vectors"/cdex/legacy/*.json; do
