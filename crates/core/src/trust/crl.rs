@@ -281,6 +281,35 @@ impl Crl {
     /// CRL cannot prove "not revoked". Its scope (the issuingDistributionPoint) is judged per
     /// certificate.
     pub fn unusable_because(&self) -> Option<String> {
+        self.problem(false)
+    }
+
+    /// True for a delta CRL (deltaCRLIndicator, RFC 5280 §5.2.4) that is otherwise usable: it
+    /// can bring a stale complete CRL it is based on up to date.
+    pub(crate) fn usable_delta(&self) -> bool {
+        self.delta_base().is_some() && self.problem(true).is_none()
+    }
+
+    /// The cRLNumber (§5.2.3), as a big-endian unsigned number without leading zeros.
+    pub(crate) fn crl_number(&self) -> Option<Vec<u8>> {
+        self.integer_extension(CRL_NUMBER)
+    }
+
+    /// A delta CRL's BaseCRLNumber (§5.2.4).
+    pub(crate) fn delta_base(&self) -> Option<Vec<u8>> {
+        self.integer_extension(DELTA_CRL_INDICATOR)
+    }
+
+    fn integer_extension(&self, oid: const_oid::ObjectIdentifier) -> Option<Vec<u8>> {
+        let extensions = self.parsed.tbs_cert_list.crl_extensions.iter().flatten();
+        let ext = extensions.into_iter().find(|e| e.extn_id == oid)?;
+        let n = der::asn1::Uint::from_der(ext.extn_value.as_bytes()).ok()?;
+        let bytes = n.as_bytes();
+        let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+        Some(bytes[first..].to_vec())
+    }
+
+    fn problem(&self, allow_delta: bool) -> Option<String> {
         let tbs = &self.parsed.tbs_cert_list;
         if tbs.next_update.is_none() {
             return Some(
@@ -296,18 +325,19 @@ impl Crl {
             }
             _ => {}
         }
-        if extensions.iter().any(|e| e.extn_id == DELTA_CRL_INDICATOR) {
+        if !allow_delta && extensions.iter().any(|e| e.extn_id == DELTA_CRL_INDICATOR) {
             return Some(
-                "it is a delta CRL (RFC 5280 §5.2.4), which fhirsig does not apply to a base CRL"
+                "it is a delta CRL (RFC 5280 §5.2.4), which lists only changes since its base CRL"
                     .into(),
             );
         }
-        const KNOWN: [const_oid::ObjectIdentifier; 5] = [
+        const KNOWN: [const_oid::ObjectIdentifier; 6] = [
             CRL_NUMBER,
             AUTHORITY_KEY_IDENTIFIER,
             FRESHEST_CRL,
             AUTHORITY_INFO_ACCESS,
             ISSUING_DISTRIBUTION_POINT,
+            DELTA_CRL_INDICATOR,
         ];
         if let Some(e) = extensions.iter().find(|e| {
             e.critical && !KNOWN.contains(&e.extn_id) && e.extn_id != EXPIRED_CERTS_ON_CRL
@@ -389,4 +419,9 @@ fn same_general_name(a: &GeneralName, b: &GeneralName) -> bool {
         (GeneralName::DirectoryName(x), GeneralName::DirectoryName(y)) => same_name(x, y),
         _ => a == b,
     }
+}
+
+/// Compares two unsigned big-endian numbers without leading zeros.
+pub(crate) fn number_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }

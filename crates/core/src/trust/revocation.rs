@@ -127,7 +127,7 @@ pub(crate) fn check(
     }
     let mut unusable = None;
     let mut in_scope: Vec<(&Crl, u16)> = Vec::new();
-    for crl in candidates.authentic {
+    for crl in candidates.authentic.iter().copied() {
         if let Some(why) = crl.unusable_because() {
             unusable.get_or_insert(why);
             continue;
@@ -148,9 +148,31 @@ pub(crate) fn check(
         let check = Check::indeterminate(CODE, SubIndication::TryLater, msg);
         return (evidence(check).with("crl-issuer", issuer.subject()), false);
     }
+    // §5.2.4: a complete CRL past its nextUpdate is brought up to date by a current delta CRL
+    // of the same issuer and scope whose BaseCRLNumber is at most its cRLNumber.
+    let deltas: Vec<(&Crl, u16)> = candidates
+        .authentic
+        .iter()
+        .filter(|d| d.usable_delta() && d.current_at(ctx.at))
+        .filter_map(|d| match d.scope_for(cert) {
+            Scope::Reasons(r) => Some((*d, r)),
+            Scope::Outside(_) => None,
+        })
+        .collect();
+    let updated = |base: &Crl, reasons: u16| {
+        base.crl_number().is_some_and(|number| {
+            deltas.iter().any(|(delta, delta_reasons)| {
+                *delta_reasons == reasons
+                    && pkix::same_name(delta.issuer_name(), base.issuer_name())
+                    && delta.delta_base().is_some_and(|b| {
+                        crl::number_order(&b, &number) != std::cmp::Ordering::Greater
+                    })
+            })
+        })
+    };
     let current: Vec<&(&Crl, u16)> = in_scope
         .iter()
-        .filter(|(c, _)| c.current_at(ctx.at))
+        .filter(|(c, r)| c.current_at(ctx.at) || (c.this_update() <= ctx.at && updated(c, *r)))
         .collect();
     let reasons = current.iter().fold(0u16, |mask, (_, r)| mask | r);
     if let Some((crl, _)) = current
