@@ -120,11 +120,21 @@ impl Crl {
 
     /// The revocation date if the certificate is listed: its serial number on an entry whose
     /// certificate issuer is the certificate's issuer (the CRL issuer, or for an indirect CRL
-    /// the last `certificateIssuer` entry extension before it, RFC 5280 §5.3.3).
+    /// any directoryName of the last `certificateIssuer` entry extension before it, RFC 5280
+    /// §5.3.3). An entry with reasonCode removeFromCRL is not a revocation (§5.3.1).
     pub(crate) fn revocation_of(&self, cert: &Certificate) -> Option<UnixTime> {
+        self.listing(cert)
+            .filter(|l| l.reason != Some(REMOVE_FROM_CRL))
+            .map(|l| l.revoked_at)
+    }
+
+    /// The entry that lists `cert`, if any.
+    pub(crate) fn listing(&self, cert: &Certificate) -> Option<Listing> {
         let serial = cert.x509().tbs_certificate().serial_number().as_bytes();
         let cert_issuer = cert.x509().tbs_certificate().issuer();
-        let mut entry_issuer: Option<Name> = None;
+        // None: the CRL issuer; Some(names): the names of the last certificateIssuer (an
+        // unreadable one names nobody).
+        let mut entry_issuers: Option<Vec<Name>> = None;
         for entry in self
             .parsed
             .tbs_cert_list
@@ -132,38 +142,24 @@ impl Crl {
             .iter()
             .flatten()
         {
-            if let Some(named) = entry
-                .crl_entry_extensions
-                .iter()
-                .flatten()
-                .find(|e| e.extn_id == CERTIFICATE_ISSUER)
-            {
-                entry_issuer =
-                    x509_cert::ext::pkix::name::GeneralNames::from_der(named.extn_value.as_bytes())
-                        .ok()
-                        .and_then(|names| {
-                            names.into_iter().find_map(|n| match n {
-                                GeneralName::DirectoryName(dn) => Some(dn),
-                                _ => None,
-                            })
-                        });
+            let extensions = entry.crl_entry_extensions.iter().flatten();
+            let mut reason = None;
+            for e in extensions {
+                if e.extn_id == CERTIFICATE_ISSUER {
+                    entry_issuers = Some(directory_names(e.extn_value.as_bytes()));
+                } else if e.extn_id == REASON_CODE {
+                    reason = reason_code(e.extn_value.as_bytes());
+                }
             }
-            let issuer = entry_issuer
-                .as_ref()
-                .unwrap_or(&self.parsed.tbs_cert_list.issuer);
-            // A delta CRL's removeFromCRL entry (reasonCode 8, RFC 5280 §5.3.1) says the
-            // certificate is no longer on hold: it is not a revocation.
-            let removed =
-                entry.crl_entry_extensions.iter().flatten().any(|e| {
-                    e.extn_id == REASON_CODE && e.extn_value.as_bytes() == [0x0a, 0x01, 0x08]
+            let issued_by_cert_issuer = match &entry_issuers {
+                None => same_name(&self.parsed.tbs_cert_list.issuer, cert_issuer),
+                Some(names) => names.iter().any(|n| same_name(n, cert_issuer)),
+            };
+            if entry.serial_number.as_bytes() == serial && issued_by_cert_issuer {
+                return Some(Listing {
+                    revoked_at: from_secs(entry.revocation_date.to_unix_duration().as_secs()),
+                    reason,
                 });
-            if !removed
-                && entry.serial_number.as_bytes() == serial
-                && same_name(issuer, cert_issuer)
-            {
-                return Some(from_secs(
-                    entry.revocation_date.to_unix_duration().as_secs(),
-                ));
             }
         }
         None
@@ -212,41 +208,73 @@ impl Crl {
             return Scope::Outside("it covers only CA certificates (issuingDistributionPoint onlyContainsCACerts), so the signer's status is unknown".into());
         }
         let points = distribution_points(cert);
-        let mut matched: Option<&DistributionPoint> = None;
-        if let Some(name) = &idp.distribution_point {
-            let DistributionPointName::FullName(idp_names) = name else {
-                return Scope::Outside("its issuingDistributionPoint is a name relative to the CRL issuer, which fhirsig does not evaluate".into());
-            };
-            let issuer_dn =
-                GeneralName::DirectoryName(cert.x509().tbs_certificate().issuer().clone());
-            let found = if points.is_empty() {
-                // §6.3.3 (a): no cRLDistributionPoints is one point named by the issuer.
-                idp_names.iter().any(|n| same_general_name(n, &issuer_dn))
-            } else {
-                matched = points.iter().find(|dp| match &dp.distribution_point {
-                    Some(DistributionPointName::FullName(names)) => names
-                        .iter()
-                        .any(|n| idp_names.iter().any(|m| same_general_name(n, m))),
-                    Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => false,
-                    None => dp
-                        .crl_issuer
-                        .iter()
-                        .flatten()
-                        .any(|n| idp_names.iter().any(|m| same_general_name(n, m))),
-                });
-                matched.is_some()
-            };
-            if !found {
-                return Scope::Outside("its issuingDistributionPoint names a distribution point that is not one of the certificate's cRLDistributionPoints (RFC 5280 §6.3.3 (b)(2)(i))".into());
-            }
+        let indirect = !self.covers(cert);
+        // The distribution points this CRL can serve: for an indirect CRL only those whose
+        // cRLIssuer names its issuer (§6.3.3 (b)(1)); for the CA's own CRL every one.
+        let serving: Vec<&DistributionPoint> = points
+            .iter()
+            .filter(|dp| !indirect || self.named_by(dp))
+            .collect();
+        if indirect && serving.is_empty() {
+            return Scope::Outside("no cRLDistributionPoint of the certificate names this CRL's issuer as its cRLIssuer (RFC 5280 §6.3.3 (b)(1))".into());
         }
+        let matched: Vec<&DistributionPoint> = match &idp.distribution_point {
+            None => serving,
+            Some(name) => {
+                let DistributionPointName::FullName(idp_names) = name else {
+                    return Scope::Outside("its issuingDistributionPoint is a name relative to the CRL issuer, which fhirsig does not evaluate".into());
+                };
+                let overlaps = |names: &[GeneralName]| {
+                    names
+                        .iter()
+                        .any(|n| idp_names.iter().any(|m| same_general_name(n, m)))
+                };
+                if points.is_empty() {
+                    // §6.3.3 (a): no cRLDistributionPoints is one point named by the issuer.
+                    let issuer_dn =
+                        GeneralName::DirectoryName(cert.x509().tbs_certificate().issuer().clone());
+                    if !overlaps(std::slice::from_ref(&issuer_dn)) {
+                        return Scope::Outside("its issuingDistributionPoint names a distribution point, and the certificate has no cRLDistributionPoints (RFC 5280 §6.3.3 (b)(2)(i))".into());
+                    }
+                    Vec::new()
+                } else {
+                    let matched: Vec<&DistributionPoint> = serving
+                        .into_iter()
+                        .filter(|dp| match &dp.distribution_point {
+                            Some(DistributionPointName::FullName(names)) => overlaps(names),
+                            Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => false,
+                            None => dp.crl_issuer.as_deref().is_some_and(overlaps),
+                        })
+                        .collect();
+                    if matched.is_empty() {
+                        return Scope::Outside("its issuingDistributionPoint names a distribution point that is not one of the certificate's cRLDistributionPoints (RFC 5280 §6.3.3 (b)(2)(i))".into());
+                    }
+                    matched
+                }
+            }
+        };
         let mut reasons = idp
             .only_some_reasons
             .map_or(ALL_REASONS, |r| r.bits() & ALL_REASONS);
-        if let Some(limit) = matched.and_then(|dp| dp.reasons) {
-            reasons &= limit.bits();
+        // §6.3.3 (d): a distribution point's reasons limit what a CRL obtained for it covers.
+        // The CA's own CRL without a distribution point name covers all its certificates.
+        if indirect || idp.distribution_point.is_some() {
+            let delegated = matched.iter().fold(0u16, |mask, dp| {
+                mask | dp.reasons.map_or(ALL_REASONS, |r| r.bits())
+            });
+            if !matched.is_empty() {
+                reasons &= delegated;
+            }
         }
         Scope::Reasons(reasons)
+    }
+
+    /// Whether a distribution point names this CRL's issuer as its cRLIssuer.
+    fn named_by(&self, dp: &DistributionPoint) -> bool {
+        dp.crl_issuer.iter().flatten().any(|n| match n {
+            GeneralName::DirectoryName(dn) => same_name(dn, self.issuer_name()),
+            _ => false,
+        })
     }
 
     /// Verifies the CRL signature with the issuer certificate's key.
@@ -311,6 +339,12 @@ impl Crl {
 
     fn problem(&self, allow_delta: bool) -> Option<String> {
         let tbs = &self.parsed.tbs_cert_list;
+        if tbs.signature != self.parsed.signature_algorithm {
+            return Some(
+                "it names different signature algorithms inside and outside its signed part (RFC 5280 §5.1.1.2)"
+                    .into(),
+            );
+        }
         if tbs.next_update.is_none() {
             return Some(
                 "it has no nextUpdate (RFC 5280 §5.1.2.5), so it says nothing about any later instant"
@@ -355,7 +389,19 @@ impl Crl {
                             .into(),
                     );
                 }
-                if e.critical && e.extn_id != REASON_CODE && e.extn_id != INVALIDITY_DATE {
+                if e.extn_id == CERTIFICATE_ISSUER
+                    && directory_names(e.extn_value.as_bytes()).is_empty()
+                {
+                    return Some(
+                        "a certificateIssuer entry names no directoryName fhirsig can read (RFC 5280 §5.3.3)"
+                            .into(),
+                    );
+                }
+                if e.critical
+                    && e.extn_id != REASON_CODE
+                    && e.extn_id != INVALIDITY_DATE
+                    && e.extn_id != CERTIFICATE_ISSUER
+                {
                     return Some(format!(
                         "an entry has a critical extension {} that fhirsig does not know (RFC 5280 §5.3)",
                         e.extn_id
@@ -404,12 +450,7 @@ pub(crate) fn distribution_points(cert: &Certificate) -> Vec<DistributionPoint> 
 /// Whether the certificate names `crl`'s issuer as the cRLIssuer of one of its distribution
 /// points, as an indirect CRL requires (RFC 5280 §6.3.3 (b)(1)).
 pub(crate) fn names_crl_issuer(cert: &Certificate, crl: &Crl) -> bool {
-    distribution_points(cert).iter().any(|dp| {
-        dp.crl_issuer.iter().flatten().any(|n| match n {
-            GeneralName::DirectoryName(dn) => same_name(dn, crl.issuer_name()),
-            _ => false,
-        })
-    })
+    distribution_points(cert).iter().any(|dp| crl.named_by(dp))
 }
 
 /// GeneralName equality for distribution point names: directory names by §7.1, URIs and the
@@ -424,4 +465,41 @@ fn same_general_name(a: &GeneralName, b: &GeneralName) -> bool {
 /// Compares two unsigned big-endian numbers without leading zeros.
 pub(crate) fn number_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// reasonCode removeFromCRL (RFC 5280 §5.3.1).
+pub(crate) const REMOVE_FROM_CRL: u8 = 8;
+/// reasonCode certificateHold (RFC 5280 §5.3.1).
+pub(crate) const CERTIFICATE_HOLD: u8 = 6;
+
+/// A CRL entry for a certificate.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Listing {
+    pub(crate) revoked_at: UnixTime,
+    /// The reasonCode (§5.3.1), when present and readable.
+    pub(crate) reason: Option<u8>,
+}
+
+/// The directoryNames of a certificateIssuer extension value (GeneralNames); empty when it
+/// cannot be read.
+fn directory_names(value: &[u8]) -> Vec<Name> {
+    x509_cert::ext::pkix::name::GeneralNames::from_der(value)
+        .map(|names| {
+            names
+                .into_iter()
+                .filter_map(|n| match n {
+                    GeneralName::DirectoryName(dn) => Some(dn),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A reasonCode extension value (ENUMERATED).
+fn reason_code(value: &[u8]) -> Option<u8> {
+    match value {
+        [0x0a, 0x01, code] => Some(*code),
+        _ => None,
+    }
 }

@@ -20,6 +20,9 @@ use crate::report::{Check, SubIndication};
 
 const CODE: CheckCode = CheckCode::RevocationStatus;
 
+/// Path searches one CRL's signer may cost.
+const MAX_CRL_SIGNER_SEARCHES: usize = 4;
+
 /// What the revocation check needs to know about the validation.
 pub(crate) struct RevocationContext<'a> {
     pub(crate) crls: &'a [Crl],
@@ -85,11 +88,7 @@ pub(crate) fn check(
     let candidates = crl_candidates(ctx, cert, issuer, anchor);
     if let Some(response) = ocsp_good {
         // A "good" answer does not outweigh an authentic CRL that lists the certificate.
-        if let Some(revoked_at) = candidates
-            .authentic
-            .iter()
-            .find_map(|c| c.revocation_of(cert))
-        {
+        if let Some(revoked_at) = revocation_on(&candidates.authentic, cert) {
             let check = revoked(ctx, revoked_at, is_leaf).with("source", "crl");
             return (evidence(check), false);
         }
@@ -118,11 +117,7 @@ pub(crate) fn check(
     }
     // An authentic CRL that lists the certificate says it was revoked, whatever its scope or
     // dates; only "not listed" needs complete, current CRLs covering every reason.
-    if let Some(revoked_at) = candidates
-        .authentic
-        .iter()
-        .find_map(|c| c.revocation_of(cert))
-    {
+    if let Some(revoked_at) = revocation_on(&candidates.authentic, cert) {
         return (evidence(revoked(ctx, revoked_at, is_leaf)), false);
     }
     let mut unusable = None;
@@ -211,6 +206,33 @@ pub(crate) fn check(
     )
 }
 
+/// The revocation date of `cert` on one of the authentic CRLs: any listing counts, whatever
+/// the CRL's scope or dates, except removeFromCRL entries and a certificateHold that a later
+/// complete CRL of the same issuer covering holds no longer lists (a hold is released that
+/// way, RFC 5280 §5.3.1).
+fn revocation_on(authentic: &[&Crl], cert: &Certificate) -> Option<UnixTime> {
+    authentic.iter().find_map(|crl| {
+        let revoked_at = crl.revocation_of(cert)?;
+        let hold = crl.listing(cert).and_then(|l| l.reason) == Some(crl::CERTIFICATE_HOLD);
+        if hold {
+            let number = crl.crl_number()?;
+            let released = authentic.iter().any(|later| {
+                later.unusable_because().is_none()
+                    && pkix::same_name(later.issuer_name(), crl.issuer_name())
+                    && matches!(later.scope_for(cert), Scope::Reasons(r) if r & (1 << crl::CERTIFICATE_HOLD) != 0)
+                    && later
+                        .crl_number()
+                        .is_some_and(|n| crl::number_order(&n, &number) == std::cmp::Ordering::Greater)
+                    && later.listing(cert).is_none()
+            });
+            if released {
+                return None;
+            }
+        }
+        Some(revoked_at)
+    })
+}
+
 /// The CRLs that could speak for a certificate, and which of them are authentic.
 struct Candidates<'c> {
     /// Whether any CRL was given by the certificate's issuer or names itself its CRL issuer.
@@ -294,6 +316,9 @@ fn crl_signer(ctx: &RevocationContext<'_>, crl: &Crl, anchor: &Certificate) -> R
         "no certificate of the CRL issuer {} whose key signed it was given (add it with --intermediates)",
         crl.issuer()
     );
+    // Certificates carrying the CRL issuer's name are an attacker's to add to x5c: only the
+    // first few whose key verifies the CRL are given a path search each.
+    let mut searches = 0usize;
     for candidate in named {
         if crl.verify_signature(&candidate.spki_der()).is_err() {
             why = format!(
@@ -311,6 +336,14 @@ fn crl_signer(ctx: &RevocationContext<'_>, crl: &Crl, anchor: &Certificate) -> R
         }
         if candidate.der() == anchor.der() {
             return Ok(());
+        }
+        searches += 1;
+        if searches > MAX_CRL_SIGNER_SEARCHES {
+            why = format!(
+                "more than {MAX_CRL_SIGNER_SEARCHES} certificates claim to be the CRL issuer {}",
+                crl.issuer()
+            );
+            break;
         }
         match pkix::search(candidate, ctx.pool, ctx.anchors.certificates(), ctx.at, &PolicyInputs::any()) {
             Ok(found) if found.anchor.der() == anchor.der() => return Ok(()),

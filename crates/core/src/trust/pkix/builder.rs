@@ -11,6 +11,7 @@ use rustls_pki_types::UnixTime;
 
 use super::super::certificate::Certificate;
 use super::super::signed_data::{self, SignedDataError};
+use super::constraints::MAX_COMPARISONS;
 use super::extensions::View;
 use super::names::same_name;
 use super::policies::{PolicyInputs, ValidPolicies};
@@ -22,6 +23,8 @@ use crate::report::SubIndication;
 pub(crate) const MAX_SIGNATURES: usize = 256;
 /// Issuer candidates one search may consider.
 pub(crate) const MAX_STEPS: usize = 20_000;
+/// Complete candidate paths one search may process (each may cost name-constraint work).
+pub(crate) const MAX_PATHS: usize = 64;
 
 /// A valid path: the issuers of the signer (leaf side first), the anchor and the policies.
 pub(crate) struct Found {
@@ -46,6 +49,8 @@ struct Search<'a> {
     inputs: &'a PolicyInputs,
     signatures: usize,
     steps: usize,
+    paths: usize,
+    comparisons_left: usize,
     verified: HashMap<(usize, usize), Result<(), SignedDataError>>,
     best: Option<(Rank, Refusal)>,
     exhausted: bool,
@@ -66,6 +71,8 @@ pub(crate) fn search(
         inputs,
         signatures: 0,
         steps: 0,
+        paths: 0,
+        comparisons_left: MAX_COMPARISONS,
         verified: HashMap::new(),
         best: None,
         exhausted: false,
@@ -96,7 +103,7 @@ impl<'a> Search<'a> {
         if self.exhausted {
             return false;
         }
-        if self.signatures > MAX_SIGNATURES || self.steps > MAX_STEPS {
+        if self.signatures > MAX_SIGNATURES || self.steps > MAX_STEPS || self.paths > MAX_PATHS {
             self.exhausted = true;
             self.note(
                 Rank::Budget,
@@ -104,7 +111,7 @@ impl<'a> Search<'a> {
                     index: 0,
                     subject: None,
                     rule: format!(
-                        "path building gave up within its budget ({MAX_SIGNATURES} signature checks, {MAX_STEPS} candidates): too many candidate certificates or paths"
+                        "path building gave up within its budget ({MAX_SIGNATURES} signature checks, {MAX_STEPS} candidates, {MAX_PATHS} complete paths): too many candidate certificates or paths"
                     ),
                     sub: SubIndication::NoCertificateChainFound,
                 },
@@ -155,7 +162,17 @@ impl<'a> Search<'a> {
                 );
                 continue;
             }
-            match process(path, anchor, self.at, self.inputs) {
+            self.paths += 1;
+            if !self.budget_left() {
+                return None;
+            }
+            match process(
+                path,
+                anchor,
+                self.at,
+                self.inputs,
+                &mut self.comparisons_left,
+            ) {
                 Ok(policies) => {
                     return Some(Found {
                         intermediates: path[1..].iter().map(|c| (*c).clone()).collect(),

@@ -14,8 +14,8 @@ use super::names::within_subtree;
 /// The emailAddress attribute (PKCS #9), which §4.2.1.10 subjects to rfc822Name constraints.
 const EMAIL_ADDRESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
 
-/// Most name-against-subtree comparisons one path may cost (certificates with thousands of
-/// names and constraints are a known denial of service).
+/// Most name-against-subtree comparisons one path search may cost, over every candidate path
+/// (certificates with thousands of names and constraints are a known denial of service).
 pub(crate) const MAX_COMPARISONS: usize = 250_000;
 
 /// The name forms constraints are kept per.
@@ -64,14 +64,37 @@ impl Subject<'_> {
 /// The constraints in force at a point of the path: each CA's permitted subtrees (a name of a
 /// form must fall in every set that constrains that form, which is the intersection of
 /// §6.1.4 (g)(1)) and the union of excluded subtrees.
-#[derive(Debug, Default)]
-pub(crate) struct NameConstraintState {
+#[derive(Debug)]
+pub(crate) struct NameConstraintState<'b> {
     permitted: Vec<Vec<GeneralName>>,
     excluded: Vec<GeneralName>,
-    comparisons: usize,
+    /// Comparisons left in the search's budget.
+    comparisons_left: &'b mut usize,
 }
 
-impl NameConstraintState {
+/// Takes one comparison from the budget.
+fn charge(left: &mut usize) -> Result<(), String> {
+    match left.checked_sub(1) {
+        Some(rest) => {
+            *left = rest;
+            Ok(())
+        }
+        None => Err(format!(
+            "name constraint checking gave up after {MAX_COMPARISONS} comparisons"
+        )),
+    }
+}
+
+impl<'b> NameConstraintState<'b> {
+    /// No constraints yet; comparisons are charged to `budget`.
+    pub(crate) fn new(budget: &'b mut usize) -> Self {
+        Self {
+            permitted: Vec::new(),
+            excluded: Vec::new(),
+            comparisons_left: budget,
+        }
+    }
+
     /// Adds a CA's constraints (§6.1.4 (g)); refuses malformed ones (§4.2.1.10: minimum 0 and
     /// no maximum; well-formed bases).
     pub(crate) fn add(&mut self, nc: &NameConstraints) -> Result<(), String> {
@@ -127,19 +150,19 @@ impl NameConstraintState {
                 })?;
             names.push(Subject::Email(text));
         }
+        let Self {
+            permitted: permitted_sets,
+            excluded,
+            comparisons_left,
+        } = self;
         for name in &names {
             let name_form = name.form();
-            for permitted in &self.permitted {
+            for permitted in permitted_sets.iter() {
                 let mut constrains = false;
                 let mut inside = false;
                 for base in permitted.iter().filter(|b| form(b) == name_form) {
                     constrains = true;
-                    self.comparisons += 1;
-                    if self.comparisons > MAX_COMPARISONS {
-                        return Err(format!(
-                            "name constraint checking gave up after {MAX_COMPARISONS} comparisons"
-                        ));
-                    }
+                    charge(comparisons_left)?;
                     if matches(name, base, false)? {
                         inside = true;
                         break;
@@ -152,13 +175,8 @@ impl NameConstraintState {
                     ));
                 }
             }
-            for base in self.excluded.iter().filter(|b| form(b) == name_form) {
-                self.comparisons += 1;
-                if self.comparisons > MAX_COMPARISONS {
-                    return Err(format!(
-                        "name constraint checking gave up after {MAX_COMPARISONS} comparisons"
-                    ));
-                }
+            for base in excluded.iter().filter(|b| form(b) == name_form) {
+                charge(comparisons_left)?;
                 if matches(name, base, true)? {
                     return Err(format!(
                         "{} is inside an excluded name constraint (RFC 5280 §6.1.3 (c))",
@@ -233,6 +251,12 @@ fn matches(name: &Subject<'_>, base: &GeneralName, excluded: bool) -> Result<boo
                 return Err("an iPAddress name is neither 4 nor 16 octets (RFC 5280 §4.2.1.6)".into());
             }
             let tree = tree.as_bytes();
+            // An IPv4-mapped IPv6 address (::ffff:a.b.c.d, RFC 4291 §2.5.5.2) is that IPv4
+            // address for IPv4 constraints.
+            let ip = match ip {
+                [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, v4 @ ..] if tree.len() == 8 => v4,
+                _ => ip,
+            };
             if tree.len() != ip.len() * 2 {
                 return Ok(false);
             }
@@ -348,9 +372,26 @@ fn dns_within(name: &str, base: &str, excluded: bool) -> bool {
 fn email_within(mailbox: &str, base: &str) -> Result<bool, String> {
     let (local, host) = split_mailbox(mailbox)
         .ok_or_else(|| format!("the mailbox {mailbox:?} is not local-part@domain, so rfc822Name constraints cannot be applied to it (RFC 5280 §4.2.1.6)"))?;
+    // A quoted local part that needs no quoting is the same mailbox unquoted (RFC 5321 §4.1.2).
+    let unquote = |l: &str| -> String {
+        match l.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+            Some(inner)
+                if !inner.is_empty()
+                    && inner.bytes().all(|b| {
+                        b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b)
+                    }) =>
+            {
+                inner.to_owned()
+            }
+            _ => l.to_owned(),
+        }
+    };
     Ok(match base.rsplit_once('@') {
         Some((base_local, base_host)) => {
-            local == base_local && host.eq_ignore_ascii_case(base_host)
+            unquote(local) == unquote(base_local)
+                && host
+                    .trim_end_matches('.')
+                    .eq_ignore_ascii_case(base_host.trim_end_matches('.'))
         }
         None => host_within(host, base),
     })
@@ -371,8 +412,9 @@ fn split_mailbox(mailbox: &str) -> Option<(&str, &str)> {
 
 /// A host within a host constraint: equal, or (leading period) below the domain.
 fn host_within(host: &str, base: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    let base = base.to_ascii_lowercase();
+    // A fully qualified name's trailing dot names the same host (RFC 1034 §3.1).
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let base = base.trim_end_matches('.').to_ascii_lowercase();
     match base.strip_prefix('.') {
         Some(_) => host.ends_with(&base),
         None => host == base,
@@ -426,9 +468,26 @@ mod tests {
         assert_eq!(email_within("user@example.org", "*@example.org"), Ok(false));
         assert!(email_within("no-at-sign", "example.org").is_err());
         assert!(email_within("invalid@address@example.org", "example.org").is_err());
+        assert_eq!(email_within("\"a\"@example.org", "a@example.org"), Ok(true));
         assert_eq!(
             email_within("\"odd@local\"@example.org", "example.org"),
             Ok(true)
+        );
+    }
+
+    #[test]
+    fn ipv4_mapped_ipv6_names_meet_ipv4_constraints() {
+        let ip = |bytes: &[u8]| GeneralName::IpAddress(der::asn1::OctetString::new(bytes).unwrap());
+        let excluded_net = ip(&[10, 0, 0, 0, 255, 0, 0, 0]);
+        let mapped = ip(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1]);
+        let plain_v6 = ip(&[0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 1]);
+        assert_eq!(
+            matches(&Subject::General(&mapped), &excluded_net, true),
+            Ok(true)
+        );
+        assert_eq!(
+            matches(&Subject::General(&plain_v6), &excluded_net, true),
+            Ok(false)
         );
     }
 
@@ -442,6 +501,8 @@ mod tests {
         assert_eq!(uri_host("https://10.0.0.1/"), None);
         assert_eq!(uri_host("https://[::1]/"), None);
         assert!(host_within("fhir.example.org", ".example.org"));
+        assert!(host_within("evil.example.", "evil.example"));
+        assert!(host_within("www.evil.example.", ".evil.example"));
         assert!(!host_within("example.org", ".example.org"));
     }
 }

@@ -6,6 +6,7 @@
 
 use der::asn1::{BmpString, Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRef};
 use der::{Encode, Tag, Tagged};
+use unicode_normalization::UnicodeNormalization;
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::name::{Name, RelativeDistinguishedName};
 
@@ -49,9 +50,10 @@ fn same_attribute(a: &AttributeTypeAndValue, b: &AttributeTypeAndValue) -> bool 
     }
 }
 
-/// The prepared form of a string attribute value: leading and trailing spaces removed,
-/// internal runs of white space made one space, case folded (RFC 4518 §2, simplified to the
-/// characters certificates use); `None` for a value that is not a string.
+/// The prepared form of a string attribute value (RFC 4518 §2): characters mapped to nothing
+/// removed (soft hyphen, zero-width and joiner characters, variation selectors, controls),
+/// other white space mapped to a space, NFKC-normalised, case folded, leading and trailing
+/// spaces removed and internal runs made one space. `None` for a value that is not a string.
 fn prepared(atv: &AttributeTypeAndValue) -> Option<String> {
     let any = &atv.value;
     let text = match any.tag() {
@@ -62,14 +64,30 @@ fn prepared(atv: &AttributeTypeAndValue) -> Option<String> {
         Tag::BmpString => any.decode_as::<BmpString>().ok()?.to_string(),
         _ => return None,
     };
-    let folded: String = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mapped: String = text
         .chars()
-        .flat_map(char::to_lowercase)
+        .filter(|c| !mapped_to_nothing(*c))
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
         .collect();
-    Some(folded)
+    let folded: String = mapped
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .collect::<String>()
+        .nfkc()
+        .collect();
+    Some(folded.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// RFC 4518 §2.2: characters mapped to nothing (RFC 3454 table B.1, and the controls and
+/// format characters §2.2 lists).
+fn mapped_to_nothing(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{06DD}' | '\u{070F}' | '\u{1806}' | '\u{180B}'..='\u{180E}'
+        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2063}'
+        | '\u{206A}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFC}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0001}' | '\u{E0020}'..='\u{E007F}'
+        | '\u{0000}'..='\u{0008}' | '\u{000E}'..='\u{001F}' | '\u{007F}'..='\u{0084}'
+        | '\u{0086}'..='\u{009F}')
 }
 
 #[cfg(test)]
@@ -108,6 +126,16 @@ mod tests {
         ])
         .unwrap();
         assert!(same_name(&p, &u));
+    }
+
+    #[test]
+    fn rfc_4518_preparation() {
+        let full = "CN=\u{ff25}\u{ff56}\u{ff49}\u{ff4c}";
+        assert!(same_name(&name(full), &name("CN=evil")));
+        assert!(same_name(&name("CN=Ev\u{200b}il"), &name("CN=Evil")));
+        assert!(same_name(&name("CN=Ev\u{ad}il"), &name("CN=Evil")));
+        assert!(same_name(&name("CN=Ev\u{a0}il"), &name("CN=Ev il")));
+        assert!(!same_name(&name("CN=Evil2"), &name("CN=Evil")));
     }
 
     #[test]

@@ -16,13 +16,14 @@ use crate::report::SubIndication;
 pub(crate) const MAX_PATH: usize = 16;
 
 /// Processes `path` (the signer first, its issuers after, each signed by the next, the last
-/// signed by `anchor`) at `at`. The anchor's own name constraints and pathLenConstraint bound
+/// signed by `anchor`) at `at`; name-constraint comparisons are charged to `comparisons`. The anchor's own name constraints and pathLenConstraint bound
 /// the path (RFC 5937 §3: a trust anchor given as a certificate brings its constraints).
 pub(crate) fn process(
     path: &[&Certificate],
     anchor: &Certificate,
     at: UnixTime,
     inputs: &PolicyInputs,
+    comparisons: &mut usize,
 ) -> Result<ValidPolicies, Refusal> {
     let n = path.len();
     let views = path
@@ -39,7 +40,7 @@ pub(crate) fn process(
         ));
     }
     // §6.1.2 (a)-(k), with the anchor's constraints (RFC 5937).
-    let mut names = NameConstraintState::default();
+    let mut names = NameConstraintState::new(comparisons);
     if let Some(nc) = &anchor_view.name_constraints {
         names.add(nc).map_err(|rule| Refusal::at(n, anchor, rule))?;
     }
