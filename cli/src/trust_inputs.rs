@@ -314,7 +314,49 @@ pub struct PathPolicyArgs {
 }
 
 impl PathPolicyArgs {
-    /// The inputs these flags give.
+    /// Whether any of these flags was given.
+    pub fn given(&self) -> bool {
+        !self.policy_oids.is_empty()
+            || self.explicit_policy
+            || self.inhibit_mapping
+            || self.inhibit_any_policy
+    }
+
+    /// The inputs these flags give, starting from `base` (the validation policy's): the
+    /// acceptable policies replace the policy's when given, each flag turns its input on.
+    pub fn over(
+        &self,
+        base: &fhirsig_core::trust::PolicyInputs,
+    ) -> Result<fhirsig_core::trust::PolicyInputs, CliError> {
+        let mut inputs = base.clone();
+        if !self.policy_oids.is_empty() {
+            inputs = inputs.with_initial_policies(self.oids()?);
+        }
+        if self.explicit_policy {
+            inputs = inputs.with_explicit_policy(true);
+        }
+        if self.inhibit_mapping {
+            inputs = inputs.with_inhibit_mapping(true);
+        }
+        if self.inhibit_any_policy {
+            inputs = inputs.with_inhibit_any_policy(true);
+        }
+        Ok(inputs)
+    }
+
+    fn oids(&self) -> Result<Vec<fhirsig_core::trust::ObjectIdentifier>, CliError> {
+        self.policy_oids
+            .iter()
+            .map(|text| {
+                text.trim().parse::<fhirsig_core::trust::ObjectIdentifier>().map_err(|e| {
+                    CliError::input(format!("--policy-oid: {text:?} is not an OID ({e})"))
+                        .with_hint("write a dotted certificate policy OID such as 2.16.840.1.101.3.2.1.3.13")
+                })
+            })
+            .collect()
+    }
+
+    /// The inputs these flags give over the RFC 5280 defaults.
     pub fn inputs(&self) -> Result<fhirsig_core::trust::PolicyInputs, CliError> {
         let oids = self
             .policy_oids
@@ -418,16 +460,25 @@ impl TrustArgs {
             ));
         }
         let ocsp = read_ocsp(&self.ocsp)?;
-        let inputs = self.path_policy.inputs()?;
-        if self.trust.is_empty() && inputs != fhirsig_core::trust::PolicyInputs::any() {
+        if self.trust.is_empty() && self.path_policy.given() {
             return Err(CliError::input(
                 "--policy-oid, --explicit-policy, --inhibit-mapping and --inhibit-any-policy need --trust (they constrain the certificate path to a trust anchor)",
             ));
         }
+        // Flags refine the chosen policy's inputs; without flags (or a chosen policy) each
+        // signature's policy gives them.
+        let inputs = match (self.path_policy.given(), &policy) {
+            (false, _) => None,
+            (true, Some(p)) => Some(self.path_policy.over(p.path_inputs())?),
+            (true, None) => Some(self.path_policy.inputs()?),
+        };
         let validator = validator_with(&self.trust, &self.crl, &self.intermediates)?
             .map(|v| v.with_ocsp(ocsp))
             .map(|v| v.with_eku_policy(eku))
-            .map(|v| v.with_policy_inputs(inputs));
+            .map(|v| match inputs {
+                Some(inputs) => v.with_policy_inputs(inputs),
+                None => v,
+            });
         let algorithms = policy
             .as_ref()
             .map_or_else(Default::default, |p| p.algorithms().clone());

@@ -113,3 +113,42 @@ fn verify_refuses_policy_inputs_without_trust() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("need --trust"), "{err}");
 }
+
+#[test]
+fn a_policy_file_carries_the_inputs_and_flags_refine_them() {
+    let dir = common::temp_dir("cert_policy_file");
+    let file = dir.join("bridge.toml");
+    std::fs::write(
+        &file,
+        format!("name = \"bridge\"\nextends = \"cdex\"\n[certificates]\npolicies = [\"{P1}\"]\nexplicit-policy = true\n"),
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = cert_verify(&["--policy", path, "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(path_check(&out)["evidence"]["policies"], P1);
+    // --inhibit-mapping on top of the file's inputs: P1 is no longer reached.
+    let out = cert_verify(&["--policy", path, "--inhibit-mapping"]);
+    assert_eq!(out.status.code(), Some(1));
+    // `policy show` prints the inputs, and its output is the same policy again.
+    let shown = fhirsig(&["policy", "show", path]);
+    assert_eq!(shown.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&shown.stdout).into_owned();
+    assert!(text.contains(&format!("policies = [\"{P1}\"]")), "{text}");
+    assert!(text.contains("explicit-policy = true"), "{text}");
+    assert!(text.contains("anchor-constraints = true"), "{text}");
+    let again = dir.join("again.toml");
+    std::fs::write(
+        &again,
+        text.replace("name = \"bridge\"", "name = \"bridge2\""),
+    )
+    .unwrap();
+    let out = cert_verify(&["--policy", again.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(path_check(&out)["evidence"]["policies"], P1);
+}

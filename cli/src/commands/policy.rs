@@ -208,6 +208,7 @@ fn to_json(policy: &Policy) -> serde_json::Value {
         "eku": policy.eku(),
         "time": time_name(policy),
         "revocation": policy.revocation().as_str(),
+        "certificatePolicies": path_inputs_json(policy.path_inputs()),
         "signers": policy.signers().describe(),
         "unsignedResources": policy.unsigned_resources().as_str(),
     })
@@ -258,6 +259,22 @@ fn to_toml(policy: &Policy) -> String {
         quoted(time_name(policy)),
         quoted(policy.revocation().as_str())
     ));
+    let inputs = policy.path_inputs();
+    out.push_str(&format!(
+        "# RFC 5280 §6.1.1 inputs: acceptable certificate policies ([] is any), explicit policy,\n# mapping and anyPolicy inhibition, the trust anchor's own constraints (RFC 5937).\npolicies = [{}]\nexplicit-policy = {}\ninhibit-mapping = {}\ninhibit-any-policy = {}\nanchor-constraints = {}\n",
+        list(
+            inputs
+                .initial_policies()
+                .into_iter()
+                .flatten()
+                .map(|oid| quoted(&oid.to_string()))
+                .collect()
+        ),
+        inputs.explicit_policy(),
+        inputs.inhibit_mapping(),
+        inputs.inhibit_any_policy(),
+        inputs.anchor_constraints()
+    ));
     let signers = match policy.signers() {
         fhirsig_core::policy::SignerRule::AtLeast(n) => n.to_string(),
         other => quoted(&other.describe()),
@@ -267,4 +284,21 @@ fn to_toml(policy: &Policy) -> String {
         quoted(policy.unsigned_resources().as_str())
     ));
     out
+}
+
+/// The certificate policy inputs as `policy show --json` prints them.
+fn path_inputs_json(inputs: &fhirsig_core::trust::PolicyInputs) -> serde_json::Value {
+    let policies: Vec<String> = inputs
+        .initial_policies()
+        .into_iter()
+        .flatten()
+        .map(ToString::to_string)
+        .collect();
+    json!({
+        "acceptable": if policies.is_empty() { json!("any") } else { json!(policies) },
+        "explicitPolicy": inputs.explicit_policy(),
+        "inhibitMapping": inputs.inhibit_mapping(),
+        "inhibitAnyPolicy": inputs.inhibit_any_policy(),
+        "anchorConstraints": inputs.anchor_constraints(),
+    })
 }

@@ -122,7 +122,7 @@ fn verify(args: VerifyArgs) -> Result<Status, CliError> {
             .with_ocsp(trust_inputs::read_ocsp(&args.ocsp)?)
             .with_eku_policy(eku)
             .with_policy(policy.clone())
-            .with_policy_inputs(args.path_policy.inputs()?);
+            .with_policy_inputs(args.path_policy.over(policy.path_inputs())?);
     let (report, _verified) = validator.validate(&chain, &times);
     let validation = render::Validation {
         report: &report,

@@ -6,7 +6,7 @@ use super::{Policy, Revocation, SignerRule};
 use crate::fhir::Profile;
 use crate::jws::AlgorithmPolicy;
 use crate::report::{CheckCode, Level};
-use crate::trust::EkuPolicy;
+use crate::trust::{EkuPolicy, PolicyInputs};
 
 /// The names of the built-in policies.
 pub const BUILTIN_NAMES: [&str; 3] = ["cdex", "cdex-strict", "r6"];
@@ -51,6 +51,7 @@ fn make(
         algorithms: AlgorithmPolicy::default(),
         eku: vec!["document-signing".to_owned()],
         eku_policy: EkuPolicy::default(),
+        path_inputs: PolicyInputs::any(),
         signing_time: false,
         revocation,
         signers: SignerRule::All,

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use crate::jws::AlgorithmPolicy;
 use crate::report::{CheckCode, Indication, Level, Outcome, Report, SubIndication};
-use crate::trust::{EkuPolicy, TimePolicy};
+use crate::trust::{EkuPolicy, PolicyInputs, TimePolicy};
 
 mod builtin;
 mod parse;
@@ -107,6 +107,8 @@ pub struct Policy {
     eku_policy: EkuPolicy,
     signing_time: bool,
     revocation: Revocation,
+    /// RFC 5280 §6.1.1 certificate policy inputs of path validation.
+    path_inputs: PolicyInputs,
     signers: SignerRule,
     unsigned_resources: Level,
 }
@@ -202,6 +204,12 @@ impl Policy {
         &self.eku_policy
     }
 
+    /// The certificate policy inputs of path validation (RFC 5280 §6.1.1): the acceptable
+    /// policies, explicit policy, mapping and anyPolicy inhibition, trust anchor constraints.
+    pub fn path_inputs(&self) -> &PolicyInputs {
+        &self.path_inputs
+    }
+
     /// The instant certificates are validated at: the verification time, or `sigT`.
     pub fn time_policy(&self) -> TimePolicy {
         if self.signing_time {
@@ -234,6 +242,7 @@ impl Policy {
             && self.eku_policy == other.eku_policy
             && self.signing_time == other.signing_time
             && self.revocation == other.revocation
+            && self.path_inputs == other.path_inputs
             && self.signers == other.signers
             && self.unsigned_resources == other.unsigned_resources
     }

@@ -143,6 +143,20 @@ impl Reader<'_> {
             .map(Some)
     }
 
+    fn boolean(&self, table: &Table, key: &str) -> Result<Option<bool>, PolicyError> {
+        match table.get(key) {
+            None => Ok(None),
+            Some(item) => item.as_bool().map(Some).ok_or_else(|| {
+                self.invalid(
+                    table,
+                    key,
+                    format!("{key} must be true or false"),
+                    "write key = true or key = false (no quotes)",
+                )
+            }),
+        }
+    }
+
     fn table<'t>(&self, root: &'t Table, key: &str) -> Result<Option<&'t Table>, PolicyError> {
         match root.get(key) {
             None => Ok(None),
@@ -350,7 +364,48 @@ fn read_certificates(
     table: &Table,
     policy: &mut Policy,
 ) -> Result<(), PolicyError> {
-    reader.known_keys(table, "certificates", &["eku", "time", "revocation"])?;
+    reader.known_keys(
+        table,
+        "certificates",
+        &[
+            "eku",
+            "time",
+            "revocation",
+            "policies",
+            "explicit-policy",
+            "inhibit-mapping",
+            "inhibit-any-policy",
+            "anchor-constraints",
+        ],
+    )?;
+    let mut inputs = policy.path_inputs.clone();
+    if let Some(items) = reader.strings(table, "policies")? {
+        let mut oids = Vec::new();
+        for item in &items {
+            oids.push(item.parse::<const_oid::ObjectIdentifier>().map_err(|_| {
+                reader.invalid(
+                    table,
+                    "policies",
+                    format!("policies: {item:?} is not a dotted certificate policy OID"),
+                    "write policies = [\"2.16.840.1.101.3.2.1.3.13\"] (an empty list or anyPolicy accepts any)",
+                )
+            })?);
+        }
+        inputs = inputs.with_initial_policies(oids);
+    }
+    if let Some(on) = reader.boolean(table, "explicit-policy")? {
+        inputs = inputs.with_explicit_policy(on);
+    }
+    if let Some(on) = reader.boolean(table, "inhibit-mapping")? {
+        inputs = inputs.with_inhibit_mapping(on);
+    }
+    if let Some(on) = reader.boolean(table, "inhibit-any-policy")? {
+        inputs = inputs.with_inhibit_any_policy(on);
+    }
+    if let Some(on) = reader.boolean(table, "anchor-constraints")? {
+        inputs = inputs.with_anchor_constraints(on);
+    }
+    policy.path_inputs = inputs;
     if let Some(items) = reader.strings(table, "eku")? {
         policy.eku_policy = read_eku(reader, table, &items)?;
         policy.eku = items;

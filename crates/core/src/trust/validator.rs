@@ -29,7 +29,8 @@ pub struct ChainValidator {
     ocsp: Vec<OcspResponse>,
     eku: EkuPolicy,
     policy: Arc<Policy>,
-    policy_inputs: PolicyInputs,
+    /// Set by the caller; otherwise the validation policy's.
+    policy_inputs: Option<PolicyInputs>,
     /// Shared by clones: a validation's result depends only on its inputs.
     paths: std::sync::Arc<path::PathCache>,
 }
@@ -89,7 +90,7 @@ impl ChainValidator {
             ocsp: Vec::new(),
             eku: EkuPolicy::default(),
             policy: Arc::new(Policy::default()),
-            policy_inputs: PolicyInputs::default(),
+            policy_inputs: None,
             paths: Default::default(),
         }
     }
@@ -127,17 +128,20 @@ impl ChainValidator {
         self
     }
 
-    /// Replaces the certificate policy inputs of path validation (RFC 5280 §6.1.1 (c), (e)-(g));
-    /// the default accepts any policy and requires none.
+    /// Sets the certificate policy inputs of path validation (RFC 5280 §6.1.1 (c), (e)-(g)),
+    /// in place of the validation policy's (which, for the built-in policies, accept any
+    /// certificate policy and require none).
     #[must_use]
     pub fn with_policy_inputs(mut self, inputs: PolicyInputs) -> Self {
-        self.policy_inputs = inputs;
+        self.policy_inputs = Some(inputs);
         self
     }
 
-    /// The certificate policy inputs paths are validated with.
+    /// The certificate policy inputs paths are validated with under the validator's policy.
     pub fn policy_inputs(&self) -> &PolicyInputs {
-        &self.policy_inputs
+        self.policy_inputs
+            .as_ref()
+            .unwrap_or_else(|| self.policy.path_inputs())
     }
 
     /// Adds OCSP responses (RFC 6960, given offline): a second revocation source, consulted
@@ -224,13 +228,13 @@ impl ChainValidator {
             .iter()
             .chain(&self.intermediates)
             .collect();
-        let path = self.paths.build(
-            leaf,
-            &candidates,
-            &self.anchors,
-            path_at,
-            &self.policy_inputs,
-        );
+        let inputs = self
+            .policy_inputs
+            .as_ref()
+            .unwrap_or_else(|| policy.path_inputs());
+        let path = self
+            .paths
+            .build(leaf, &candidates, &self.anchors, path_at, inputs);
         // A signer certificate given as a trust anchor is trusted by that configuration (the
         // path builder accepts it whatever its CA bit: `openssl req -x509` sets CA:TRUE); the
         // report says so as a warning.
@@ -265,7 +269,7 @@ impl ChainValidator {
                 .with("anchor", p.anchor.subject())
                 .with("length", (p.intermediates.len() + 1).to_string())
                 .with("policies", p.policies.describe())
-                .with("policy-inputs", self.policy_inputs.describe()),
+                .with("policy-inputs", inputs.describe()),
             Err(check) => check.clone(),
         });
         if let Ok(p) = &path {

@@ -23,6 +23,7 @@ pub struct PolicyInputs {
     explicit: bool,
     inhibit_mapping: bool,
     inhibit_any: bool,
+    ignore_anchor_constraints: bool,
 }
 
 impl PolicyInputs {
@@ -65,6 +66,20 @@ impl PolicyInputs {
         self
     }
 
+    /// Whether the trust anchor certificate's own nameConstraints and pathLenConstraint bound
+    /// the path (RFC 5937 §3; on by default). Off, the anchor is only a name and a key, as
+    /// RFC 5280 §6.1.1 (d) describes it.
+    #[must_use]
+    pub fn with_anchor_constraints(mut self, on: bool) -> Self {
+        self.ignore_anchor_constraints = !on;
+        self
+    }
+
+    /// Whether the anchor's constraints apply.
+    pub fn anchor_constraints(&self) -> bool {
+        !self.ignore_anchor_constraints
+    }
+
     /// The user-initial-policy-set; `None` is {anyPolicy}.
     pub fn initial_policies(&self) -> Option<&BTreeSet<ObjectIdentifier>> {
         self.initial.as_ref()
@@ -95,8 +110,13 @@ impl PolicyInputs {
                 .collect::<Vec<_>>()
                 .join(" "),
         };
+        let anchor = if self.ignore_anchor_constraints {
+            ", trust-anchor constraints ignored"
+        } else {
+            ""
+        };
         format!(
-            "user-initial-policy-set {{{set}}}, initial-explicit-policy {}, initial-policy-mapping-inhibit {}, initial-any-policy-inhibit {}",
+            "user-initial-policy-set {{{set}}}, initial-explicit-policy {}, initial-policy-mapping-inhibit {}, initial-any-policy-inhibit {}{anchor}",
             self.explicit, self.inhibit_mapping, self.inhibit_any
         )
     }

@@ -16,7 +16,8 @@ use crate::report::SubIndication;
 pub(crate) const MAX_PATH: usize = 16;
 
 /// Processes `path` (the signer first, its issuers after, each signed by the next, the last
-/// signed by `anchor`) at `at`; name-constraint comparisons are charged to `comparisons`. The anchor's own name constraints and pathLenConstraint bound
+/// signed by `anchor`) at `at`; name-constraint comparisons are charged to `comparisons`.
+/// Unless `inputs` turn it off, the anchor's own name constraints and pathLenConstraint bound
 /// the path (RFC 5937 §3: a trust anchor given as a certificate brings its constraints).
 pub(crate) fn process(
     path: &[&Certificate],
@@ -39,18 +40,20 @@ pub(crate) fn process(
             format!("the trust anchor has a critical extension {oid} this validator does not understand (RFC 5280 §4.2)"),
         ));
     }
-    // §6.1.2 (a)-(k), with the anchor's constraints (RFC 5937).
+    // §6.1.2 (a)-(k), with the anchor's constraints (RFC 5937) unless turned off.
     let mut names = NameConstraintState::new(comparisons);
-    if let Some(nc) = &anchor_view.name_constraints {
-        names.add(nc).map_err(|rule| Refusal::at(n, anchor, rule))?;
-    }
     let mut max_path_length = n;
-    if let Some(limit) = anchor_view
-        .basic_constraints
-        .as_ref()
-        .and_then(|bc| bc.path_len_constraint)
-    {
-        max_path_length = max_path_length.min(usize::from(limit));
+    if inputs.anchor_constraints() {
+        if let Some(nc) = &anchor_view.name_constraints {
+            names.add(nc).map_err(|rule| Refusal::at(n, anchor, rule))?;
+        }
+        if let Some(limit) = anchor_view
+            .basic_constraints
+            .as_ref()
+            .and_then(|bc| bc.path_len_constraint)
+        {
+            max_path_length = max_path_length.min(usize::from(limit));
+        }
     }
     let mut policy = PolicyState::new(inputs, n);
     for i in 1..=n {
