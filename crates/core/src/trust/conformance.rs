@@ -173,9 +173,9 @@ fn problems(place: Place, cert: &Certificate) -> Vec<String> {
         Some(aki) if aki.critical => {
             out.push("authorityKeyIdentifier is critical (RFC 5280 §4.2.1.1: non-critical)".into())
         }
-        // A trust anchor is an input of path validation (RFC 5280 §6.1.1 (d)), not a
-        // certificate the path relies on an issuer for.
-        None if !self_issued && place != Place::Anchor => out.push(
+        // RFC 5280 §4.2.1.1: only a self-signed certificate may omit it; a trust anchor
+        // given as a cross-signed certificate is held to the rule too.
+        None if !self_issued => out.push(
             "no authorityKeyIdentifier, which every certificate but a self-signed one carries (RFC 5280 §4.2.1.1)"
                 .into(),
         ),
