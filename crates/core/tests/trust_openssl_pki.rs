@@ -133,6 +133,10 @@ fn revoked_leaf_is_rejected() {
         check.evidence_value("revocation-date"),
         Some("2026-01-01T00:00:00Z")
     );
+    assert_eq!(
+        check.evidence_value("revocation-reason"),
+        Some("keyCompromise")
+    );
 }
 
 #[test]

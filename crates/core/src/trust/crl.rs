@@ -205,7 +205,10 @@ impl Crl {
             return Scope::Outside("it covers only end-entity certificates (issuingDistributionPoint onlyContainsUserCerts), and this is a CA".into());
         }
         if idp.only_contains_ca_certs && !cert.is_ca() {
-            return Scope::Outside("it covers only CA certificates (issuingDistributionPoint onlyContainsCACerts), so the signer's status is unknown".into());
+            return Scope::Outside(
+                "it covers only CA certificates (issuingDistributionPoint onlyContainsCACerts)"
+                    .into(),
+            );
         }
         let points = distribution_points(cert);
         let indirect = !self.covers(cert);

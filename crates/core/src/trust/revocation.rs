@@ -88,8 +88,9 @@ pub(crate) fn check(
     let candidates = crl_candidates(ctx, cert, issuer, anchor);
     if let Some(response) = ocsp_good {
         // A "good" answer does not outweigh an authentic CRL that lists the certificate.
-        if let Some(revoked_at) = revocation_on(&candidates.authentic, cert) {
-            let check = revoked(ctx, revoked_at, is_leaf).with("source", "crl");
+        if let Some((revoked_at, reason)) = revocation_on(&candidates.authentic, cert) {
+            let check =
+                with_reason(revoked(ctx, revoked_at, is_leaf), reason).with("source", "crl");
             return (evidence(check), false);
         }
         let check = Check::pass(CODE, "not revoked according to a current OCSP response")
@@ -117,8 +118,9 @@ pub(crate) fn check(
     }
     // An authentic CRL that lists the certificate says it was revoked, whatever its scope or
     // dates; only "not listed" needs complete, current CRLs covering every reason.
-    if let Some(revoked_at) = revocation_on(&candidates.authentic, cert) {
-        return (evidence(revoked(ctx, revoked_at, is_leaf)), false);
+    if let Some((revoked_at, reason)) = revocation_on(&candidates.authentic, cert) {
+        let check = with_reason(revoked(ctx, revoked_at, is_leaf), reason);
+        return (evidence(check), false);
     }
     let mut unusable = None;
     let mut in_scope: Vec<(&Crl, u16)> = Vec::new();
@@ -210,10 +212,11 @@ pub(crate) fn check(
 /// the CRL's scope or dates, except removeFromCRL entries and a certificateHold that a later
 /// complete CRL of the same issuer covering holds no longer lists (a hold is released that
 /// way, RFC 5280 §5.3.1).
-fn revocation_on(authentic: &[&Crl], cert: &Certificate) -> Option<UnixTime> {
+fn revocation_on(authentic: &[&Crl], cert: &Certificate) -> Option<(UnixTime, Option<u8>)> {
     authentic.iter().find_map(|crl| {
         let revoked_at = crl.revocation_of(cert)?;
-        let hold = crl.listing(cert).and_then(|l| l.reason) == Some(crl::CERTIFICATE_HOLD);
+        let reason = crl.listing(cert).and_then(|l| l.reason);
+        let hold = reason == Some(crl::CERTIFICATE_HOLD);
         if hold {
             let number = crl.crl_number()?;
             let released = authentic.iter().any(|later| {
@@ -229,8 +232,33 @@ fn revocation_on(authentic: &[&Crl], cert: &Certificate) -> Option<UnixTime> {
                 return None;
             }
         }
-        Some(revoked_at)
+        Some((revoked_at, reason))
     })
+}
+
+/// The name of a CRL reasonCode (RFC 5280 §5.3.1).
+fn reason_name(code: u8) -> &'static str {
+    match code {
+        0 => "unspecified",
+        1 => "keyCompromise",
+        2 => "cACompromise",
+        3 => "affiliationChanged",
+        4 => "superseded",
+        5 => "cessationOfOperation",
+        6 => "certificateHold",
+        8 => "removeFromCRL",
+        9 => "privilegeWithdrawn",
+        10 => "aACompromise",
+        _ => "unknown",
+    }
+}
+
+/// Adds the CRL entry's reasonCode to a revocation entry, when it has one.
+fn with_reason(check: Check, reason: Option<u8>) -> Check {
+    match reason {
+        Some(code) => check.with("revocation-reason", reason_name(code)),
+        None => check,
+    }
 }
 
 /// The CRLs that could speak for a certificate, and which of them are authentic.
