@@ -1,37 +1,9 @@
 //! `fhirsig canon` end to end: exact bytes out, exit statuses, one-line errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn vectors(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/vectors")
-        .join(name);
-    assert!(
-        dir.is_dir(),
-        "test vector suite `{name}` is missing at {} (the shared/ folder beside the repository)",
-        dir.display()
-    );
-    dir
-}
-
-fn fhirsig(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fhirsig"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(bytes) = stdin {
-        pipe.write_all(bytes).unwrap();
-    }
-    drop(pipe);
-    child.wait_with_output().unwrap()
-}
+use common::{fhirsig_with_input as fhirsig, vector_suite as vectors};
 
 #[test]
 fn canon_matches_every_cyberphone_output() {

@@ -22,10 +22,7 @@ fn temp_dir(test: &str) -> PathBuf {
 
 /// A test PKI generated at [`NOW`] into a fresh folder.
 fn pki(test: &str) -> PathBuf {
-    let dir = temp_dir(test).join("pki");
-    let out = fhirsig(&["pki", "init", dir.to_str().unwrap(), "--now", NOW]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    dir
+    common::pki_init(&temp_dir(test), Some(NOW))
 }
 
 fn stderr(out: &Output) -> String {

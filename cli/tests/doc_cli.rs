@@ -2,8 +2,11 @@
 //! document failures, exit statuses, and the RFC 7520 detached-content example.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{fhirsig_in as fhirsig, openssl_pki as pki};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// A fresh folder for one test, removed when dropped.
 struct Workdir(PathBuf);
@@ -28,28 +31,12 @@ fn workdir(name: &str) -> Workdir {
     Workdir(dir)
 }
 
-fn pki(file: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/openssl-pki/out")
-        .join(file);
-    assert!(path.is_file(), "missing fixture {}", path.display());
-    path.to_str().unwrap().to_owned()
-}
-
 fn cookbook(file: &str) -> serde_json::Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/vectors/jose/rfc7520-cookbook")
         .join(file);
     assert!(path.is_file(), "missing vector {}", path.display());
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
-fn fhirsig(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fhirsig"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn stdout(out: &Output) -> String {

@@ -4,24 +4,10 @@
 
 mod common;
 
-use common::{fhirsig, temp_dir, vectors};
+use common::{fhirsig, temp_dir, testkit_pki as pki, vectors};
 
 use std::path::Path;
 use std::process::Command;
-
-/// Writes the generated test PKI into `dir`; returns (key, chain, root) paths for the EC leaf.
-fn pki(dir: &Path) -> (String, String, String) {
-    let now = fhirsig_core::trust::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
-    let files = fhirsig_testkit::pki::generate_test_pki(now, &Default::default()).unwrap();
-    for (name, bytes) in &files {
-        std::fs::write(dir.join(name), bytes).unwrap();
-    }
-    let leaf = std::fs::read_to_string(dir.join("leaf-ec.cert.pem")).unwrap();
-    let intermediate = std::fs::read_to_string(dir.join("intermediate-ca.cert.pem")).unwrap();
-    std::fs::write(dir.join("chain.pem"), leaf + &intermediate).unwrap();
-    let p = |n: &str| dir.join(n).to_str().unwrap().to_owned();
-    (p("leaf-ec.key.pem"), p("chain.pem"), p("root-ca.cert.pem"))
-}
 
 const SEARCHSET: &str = "{\n  \"resourceType\": \"Bundle\",\n  \"type\": \"searchset\",\n  \"entry\": [\n    { \"resource\": { \"resourceType\": \"Observation\", \"valueQuantity\": { \"value\": 72.50 } } }\n  ]\n}\n";
 

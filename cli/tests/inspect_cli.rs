@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{fhirsig, temp_dir, vectors};
+use common::{fhirsig, temp_dir, testkit_pki, vectors};
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -155,7 +155,7 @@ fn human_output_names_every_part_of_a_cdex_signature() {
 #[test]
 fn a_questionnaire_response_item_signature_uses_the_item_rule() {
     let dir = temp_dir("inspect-item");
-    let (key, chain) = pki(&dir);
+    let (key, chain, _) = testkit_pki(&dir);
     let input = dir.join("qr.json");
     std::fs::write(
         &input,
@@ -201,24 +201,10 @@ fn a_questionnaire_response_item_signature_uses_the_item_rule() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Writes the generated test PKI into `dir`; returns (key, chain) paths for the EC leaf.
-fn pki(dir: &Path) -> (String, String) {
-    let now = fhirsig_core::trust::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
-    let files = fhirsig_testkit::pki::generate_test_pki(now, &Default::default()).unwrap();
-    for (name, bytes) in &files {
-        std::fs::write(dir.join(name), bytes).unwrap();
-    }
-    let leaf = std::fs::read_to_string(dir.join("leaf-ec.cert.pem")).unwrap();
-    let intermediate = std::fs::read_to_string(dir.join("intermediate-ca.cert.pem")).unwrap();
-    std::fs::write(dir.join("chain.pem"), leaf + &intermediate).unwrap();
-    let p = |n: &str| dir.join(n).to_str().unwrap().to_owned();
-    (p("leaf-ec.key.pem"), p("chain.pem"))
-}
-
 const SEARCHSET: &str = "{\n  \"resourceType\": \"Bundle\",\n  \"type\": \"searchset\",\n  \"entry\": [\n    { \"resource\": { \"resourceType\": \"Observation\", \"valueQuantity\": { \"value\": 72.50 } } }\n  ]\n}\n";
 
 fn sign(dir: &Path, extra: &[&str]) -> PathBuf {
-    let (key, chain) = pki(dir);
+    let (key, chain, _) = testkit_pki(dir);
     let input = dir.join("searchset.json");
     std::fs::write(&input, SEARCHSET).unwrap();
     let signed = dir.join("signed.json");
@@ -309,7 +295,7 @@ fn a_generated_signature_shows_its_chain_usages_and_unprotected_precision() {
 #[test]
 fn the_json_serialization_lists_each_signature() {
     let dir = temp_dir("inspect-json-serialization");
-    // sign() writes chain.pem (via pki()) before `fhirsig sign` reads it for --also-cert.
+    // sign() writes chain.pem (via testkit_pki()) before `fhirsig sign` reads it for --also-cert.
     let chain = dir.join("chain.pem");
     let signed = sign(&dir, &["--also-cert", chain.to_str().unwrap()]);
     let out = fhirsig(&["inspect", signed.to_str().unwrap(), "--json"]);

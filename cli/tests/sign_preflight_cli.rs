@@ -9,15 +9,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{fhirsig, small_bundle, temp_dir};
-
-fn pki(dir: &Path) -> std::path::PathBuf {
-    let pki = dir.join("pki");
-    assert!(fhirsig(&["pki", "init", pki.to_str().unwrap()])
-        .status
-        .success());
-    pki
-}
+use common::{fhirsig, pki_init, small_bundle, temp_dir};
 
 fn chain(pki: &Path, leaf: &str) -> String {
     let path = pki.join(format!("{leaf}.chain.pem"));
@@ -45,7 +37,7 @@ fn stderr(out: &std::process::Output) -> String {
 #[test]
 fn refusals_name_what_payers_would_reject() {
     let dir = temp_dir("preflight");
-    let pki = pki(&dir);
+    let pki = pki_init(&dir, None);
     let input = small_bundle(&dir);
     for (leaf, extra, expected) in [
         ("leaf-expired", vec![], "not valid at the signing time"),
@@ -86,7 +78,7 @@ fn refusals_name_what_payers_would_reject() {
 #[test]
 fn a_good_signer_signs_quietly_and_a_leaf_only_chain_warns() {
     let dir = temp_dir("preflight-good");
-    let pki = pki(&dir);
+    let pki = pki_init(&dir, None);
     let input = small_bundle(&dir);
     let out = sign(&pki, "leaf-ec", &input, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -168,7 +160,7 @@ fn the_checks_before_signing_follow_the_payers_policy() {
 #[test]
 fn with_trust_the_chain_is_checked_as_the_payer_would() {
     let dir = temp_dir("preflight-trust");
-    let pki = pki(&dir);
+    let pki = pki_init(&dir, None);
     let other = dir.join("other");
     assert!(fhirsig(&["pki", "init", other.to_str().unwrap()])
         .status
@@ -195,7 +187,7 @@ fn with_trust_the_chain_is_checked_as_the_payer_would() {
 #[test]
 fn doc_sign_and_provenance_sign_check_before_they_sign_too() {
     let dir = temp_dir("preflight-doc");
-    let pki = pki(&dir);
+    let pki = pki_init(&dir, None);
     let note = dir.join("note.xml");
     std::fs::write(&note, "<ClinicalDocument/>").unwrap();
     let note = note.display().to_string();

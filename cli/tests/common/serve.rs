@@ -7,8 +7,6 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use super::fhirsig;
-
 /// A running `fhirsig serve`; killed when dropped.
 pub struct Server {
     child: Child,
@@ -68,14 +66,5 @@ impl Server {
 
 /// A signing PKI made by `fhirsig pki init`, with the leaf's chain file.
 pub fn pki(dir: &Path) -> PathBuf {
-    let pki = dir.join("pki");
-    let out = fhirsig(&["pki", "init", pki.to_str().unwrap()]);
-    assert!(out.status.success());
-    let chain = [
-        std::fs::read(pki.join("leaf-ec.cert.pem")).unwrap(),
-        std::fs::read(pki.join("intermediate-ca.cert.pem")).unwrap(),
-    ]
-    .concat();
-    std::fs::write(pki.join("chain.pem"), chain).unwrap();
-    pki
+    super::pki_init(dir, None)
 }
