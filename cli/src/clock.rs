@@ -1,16 +1,40 @@
 //! The clock and instants given on the command line. The library never reads the clock; this
-//! module is where the binary does.
+//! module is where the binary does: once per run ([`now`], read first thing in `main`), so every
+//! part of one command — a signing time, the verification time after it, a file name — sees
+//! the same instant; `serve`, which answers requests for hours, reads it per request.
+
+use std::sync::OnceLock;
 
 use fhirsig_core::trust::parse_rfc3339;
 use rustls_pki_types::UnixTime;
 
 use crate::error::CliError;
 
+static RUN_INSTANT: OnceLock<UnixTime> = OnceLock::new();
+
+/// Reads the clock for the run; `main` calls it before anything else.
+pub fn start() {
+    RUN_INSTANT.get_or_init(UnixTime::now);
+}
+
+/// The run's instant: the clock as read once at the start.
+pub fn now() -> UnixTime {
+    *RUN_INSTANT.get_or_init(UnixTime::now)
+}
+
+/// The run's instant as a calendar time (UTC).
+pub fn now_utc() -> time::OffsetDateTime {
+    i64::try_from(now().as_secs())
+        .ok()
+        .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
 /// The instant named by `text` (given as `flag`), or the current time when there is none.
 pub fn instant_or_now(flag: &str, text: Option<&str>) -> Result<UnixTime, CliError> {
     match text {
         Some(text) => parse_instant(flag, text),
-        None => Ok(UnixTime::now()),
+        None => Ok(now()),
     }
 }
 

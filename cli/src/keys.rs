@@ -2,7 +2,6 @@
 //! from [`crate::key_source`], trust anchors and CRLs from [`crate::trust_inputs`]).
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use fhirsig_core::jws::VerifyingKey;
 use fhirsig_core::trust::{certificates_from_pem, parse_rfc3339, Crl, TrustAnchors};
@@ -45,7 +44,7 @@ pub fn crls(paths: &[PathBuf]) -> Result<Vec<Crl>, CliError> {
     crate::trust_inputs::read_crls(paths)
 }
 
-/// `--at` if given, else the clock (the only place `fhirsig doc` reads it), in whole seconds.
+/// `--at` if given, else the run's instant (see `clock`), in whole seconds.
 pub fn instant(at: Option<&str>) -> Result<time::OffsetDateTime, CliError> {
     let secs = match at {
         Some(text) => parse_rfc3339(text)
@@ -54,10 +53,7 @@ pub fn instant(at: Option<&str>) -> Result<time::OffsetDateTime, CliError> {
                     .with_hint("for example 2026-06-01T12:00:00Z")
             })?
             .as_secs(),
-        None => SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_err(|_| CliError::input("the system clock is before 1970"))?
-            .as_secs(),
+        None => crate::clock::now().as_secs(),
     };
     i64::try_from(secs)
         .ok()

@@ -142,6 +142,7 @@ Examples:
 }
 
 fn main() -> ExitCode {
+    clock::start();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // Help and --version (and the help shown for a bare `fhirsig`) as clap writes them.

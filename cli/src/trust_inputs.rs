@@ -244,7 +244,7 @@ pub fn validator(trust: &[PathBuf], crls: &[PathBuf]) -> Result<Option<ChainVali
     ))
 }
 
-/// `--at RFC3339`, else the clock (the only place fhirsig reads it).
+/// `--at RFC3339`, else the run's instant (the clock as read once, see `clock`).
 pub fn instant(at: Option<&str>) -> Result<rustls_pki_types::UnixTime, CliError> {
     crate::clock::instant_or_now("--at", at)
 }

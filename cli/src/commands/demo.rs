@@ -14,7 +14,6 @@ use fhirsig_core::trust::{
     certificate_identifiers, CertificateChain, ChainValidator, Outcome, TimePolicy, TrustAnchors,
 };
 use fhirsig_testkit::pki;
-use rustls_pki_types::UnixTime;
 
 use crate::error::{CliError, Status};
 use crate::io::{write_atomically, write_stdout};
@@ -54,7 +53,7 @@ pub fn run(args: DemoArgs) -> Result<Status, CliError> {
     };
     std::fs::create_dir_all(dir.join("pki"))
         .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
-    let now = UnixTime::now();
+    let now = crate::clock::now();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -84,10 +83,7 @@ pub fn run(args: DemoArgs) -> Result<Status, CliError> {
     // 2. Sign both Bundles (CDex profile: JCS payload, detached JWS with x5c, sigT, srCms).
     // The instant read once above: a signing time read later could fall in the next second,
     // after the verification time, which verification rightly refuses.
-    let signing_time = i64::try_from(now.as_secs())
-        .ok()
-        .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
-        .unwrap_or_else(time::OffsetDateTime::now_utc);
+    let signing_time = crate::clock::now_utc();
     let request = SignRequest {
         key: &key,
         chain: chain.to_der_list(),

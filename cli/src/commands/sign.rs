@@ -122,7 +122,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
                         .with_hint("for example 2026-06-01T12:00:00Z")
                 })?
         }
-        None => time::OffsetDateTime::now_utc(),
+        None => crate::clock::now_utc(),
     };
     let profile = Profile::from_name(&args.profile).unwrap_or(Profile::Cdex);
     args.preflight.run(

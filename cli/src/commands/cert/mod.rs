@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 use fhirsig_core::trust::{format_rfc3339, ChainValidator, TimePolicy, ValidationTimes};
-use rustls_pki_types::UnixTime;
 
 use crate::clock::{instant_or_now, parse_instant};
 use crate::error::{CliError, Status};
@@ -160,7 +159,7 @@ fn validation_times(args: &VerifyArgs) -> Result<ValidationTimes, CliError> {
                     .with_hint("or use --time-policy now to judge at the verification time")
             })?;
             let at = parse_instant("--at", text)?;
-            Ok(ValidationTimes::at(UnixTime::now()).with_policy(TimePolicy::At(at)))
+            Ok(ValidationTimes::at(crate::clock::now()).with_policy(TimePolicy::At(at)))
         }
     }
 }

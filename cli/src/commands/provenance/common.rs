@@ -5,7 +5,6 @@ use fhirsig_core::trust::format_rfc3339;
 use fhirsig_provenance::{
     Agent, DateTime, Entity, Instant, Occurred, Profile, Reference, SourceFormat, Template,
 };
-use rustls_pki_types::UnixTime;
 
 use crate::error::CliError;
 
@@ -42,11 +41,11 @@ pub struct AgentArgs {
     pub source_format: Option<String>,
 }
 
-/// `--recorded`, or now from the clock (the CLI is the only part that reads it).
+/// `--recorded`, or the run's instant.
 pub fn recorded_or_now(recorded: Option<&str>) -> Result<Instant, CliError> {
     let text = match recorded {
         Some(t) => t.to_owned(),
-        None => format_rfc3339(UnixTime::now()),
+        None => format_rfc3339(crate::clock::now()),
     };
     Instant::parse(&text).map_err(|e| CliError::input(format!("--recorded: {e}")))
 }
