@@ -43,17 +43,18 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod canonicalization;
+mod der_reader;
 pub mod document;
 pub mod fhir;
 mod hex;
 pub mod jws;
 pub mod keys;
-pub mod locate;
-pub mod payload;
 pub mod policy;
 pub mod report;
 pub mod trust;
+
+// The FHIR rules for which bytes are signed live in `fhir`; these paths name them directly.
+pub use fhir::{canonicalization, locate, payload};
 
 // The common path of a Rust user, without direct dependencies on fhirsig-jcs or
 // rustls-pki-types.

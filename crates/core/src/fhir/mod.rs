@@ -7,12 +7,15 @@
 //! and reports each CDex conformance rule as a named check, plus the signature value, the
 //! certificate chain and the signer's identity.
 
+pub mod canonicalization;
 mod checks;
 mod decode;
 mod element;
 mod file_verdict;
 mod jsonw;
+pub mod locate;
 mod outcome;
+pub mod payload;
 mod payloads;
 mod profile;
 mod report_json;
@@ -23,8 +26,8 @@ mod targets;
 mod verify;
 mod verify_provenance;
 mod who;
-mod x5c_cache;
 
+pub use crate::trust::{CertificateCache, CertificateSummary, ParsedX5c, SignerInfo};
 pub use decode::{decode_signature, DataEncoding, DecodedSignature, Jws};
 pub use element::{Coding, Identifier, SignatureElement};
 pub use file_verdict::{
@@ -46,14 +49,12 @@ pub use targets::{
     targets_number_changes, targets_payload, Target, EMBEDDING_BUNDLE,
 };
 pub use verify::{
-    verify_document, CertificateSummary, Coverage, JwsEntry, SignatureKind, SignatureVerification,
-    SignerInfo, VerifyOptions,
+    verify_document, Coverage, JwsEntry, SignatureKind, SignatureVerification, VerifyOptions,
 };
 pub use verify_provenance::{
     external_document_format, provenance_signatures, provenances, signed_content,
     verify_provenance_signatures, ContentError, ProvenanceSignature, SignedContent,
 };
-pub use x5c_cache::{CertificateCache, ParsedX5c};
 
 // For document signatures carried by a Provenance (`crate::document`): the same identity, time
 // and commitment rules as a Provenance signature over FHIR targets.

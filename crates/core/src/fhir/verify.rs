@@ -12,7 +12,6 @@ use super::element::SignatureElement;
 use super::payloads::{signing_input, Payloads};
 use super::profile::Profile;
 use super::who::signer_identity;
-use super::x5c_cache::{CertificateCache, ParsedX5c};
 use crate::canonicalization::Canonicalization;
 use crate::jws::{AlgorithmPolicy, Header, JwsError, VerifyingKey};
 use crate::locate::{locate, Located};
@@ -23,6 +22,7 @@ use crate::trust::{
     parse_rfc3339, ChainValidator, Check, Report, SubIndication, TimePolicy, ValidationTimes,
     VerifiedChain,
 };
+use crate::trust::{CertificateCache, CertificateSummary, ParsedX5c, SignerInfo};
 use std::sync::Arc;
 
 /// How to verify.
@@ -77,33 +77,6 @@ pub enum SignatureKind {
         /// Its `sigFormat`.
         sig_format: String,
     },
-}
-
-/// The signer as its certificate names it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignerInfo {
-    /// Subject distinguished name of `x5c[0]`.
-    pub subject: String,
-    /// Identifiers the certificate carries (`(system, value)`, e.g. the NPI).
-    pub identifiers: Vec<(&'static str, String)>,
-}
-
-/// One certificate of a signature's `x5c`, as shown in reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CertificateSummary {
-    /// Subject distinguished name.
-    pub subject: String,
-    /// Issuer distinguished name.
-    pub issuer: String,
-    /// Serial number, hex.
-    pub serial: String,
-    /// Start of validity.
-    pub not_before: UnixTime,
-    /// End of validity.
-    pub not_after: UnixTime,
-    /// SHA-256 (hex) of the certificate's SubjectPublicKeyInfo: who holds the key, whichever
-    /// certificate names them.
-    pub public_key_sha256: String,
 }
 
 /// What a signature covers: the signed objects, and what inside them the rule leaves out.

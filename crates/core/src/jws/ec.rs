@@ -3,8 +3,8 @@
 
 use p256::elliptic_curve::point::AffineCoordinates;
 
-use super::asn1::{self, oids, Reader};
 use super::{KeyError, KeyKind};
+use crate::der_reader::{self as asn1, oids, Reader};
 
 /// A NIST curve we sign and verify on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -41,7 +41,6 @@
 //! ```
 
 mod algorithm;
-pub(crate) mod asn1;
 mod b64;
 mod compact;
 mod crit;

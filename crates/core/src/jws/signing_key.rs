@@ -8,13 +8,13 @@ use ring::rand::SystemRandom;
 use ring::rsa::{KeyPairComponents, PublicKeyComponents};
 use ring::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair};
 
-use super::asn1::{self, oids, Reader};
 use super::ec::{self, Curve, EcPrivate};
 use super::jwk::{Jwk, Operation};
 use super::rsa_any_size::{self, AnySizeRsa, RsaComponents};
 use super::signer::{default_algorithm_for, Signer};
 use super::verifying_key::{algorithms_for, check_rsa_bits, jwk_point, Public};
 use super::{pem, Algorithm, JwsError, KeyError, KeyKind, VerifyingKey};
+use crate::der_reader::{self as asn1, oids, Reader};
 
 /// A private key that signs JWS. Its `Debug` output names the key kind only, never key material.
 pub struct SigningKey {

@@ -5,10 +5,10 @@ use std::fmt;
 use der::{Decode, Encode};
 use ring::signature::{self as sig, RsaPublicKeyComponents, UnparsedPublicKey};
 
-use super::asn1::{self, oids, Reader};
 use super::ec::Curve;
 use super::jwk::{self, Jwk, Operation};
 use super::{b64, pem, Algorithm, JwsError, KeyError, KeyKind};
+use crate::der_reader::{self as asn1, oids, Reader};
 
 /// The smallest RSA modulus accepted, in bits (RFC 7518 section 3.3).
 pub(crate) const RSA_MIN_BITS: usize = 2048;

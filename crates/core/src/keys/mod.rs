@@ -35,7 +35,7 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::jws::asn1::{self, Reader};
+use crate::der_reader::{self as asn1, Reader};
 use crate::jws::{pem, KeyError, SigningKey};
 
 /// A key file's password. Its memory is wiped when dropped and its `Debug` output is redacted, so

@@ -9,7 +9,7 @@ use pkcs12::kdf::{derive_key_utf8, Pkcs12KeyType};
 use zeroize::Zeroizing;
 
 use super::limits;
-use crate::jws::asn1::{self, oid_text, Reader};
+use crate::der_reader::{self as asn1, oid_text, Reader};
 use crate::jws::KeyError;
 
 const PBES2: &str = "1.2.840.113549.1.5.13";

@@ -7,7 +7,7 @@ use pkcs12::kdf::{derive_key_utf8, Pkcs12KeyType};
 use zeroize::Zeroizing;
 
 use super::{limits, pbe, Password};
-use crate::jws::asn1::{self, oid_text, Reader};
+use crate::der_reader::{self as asn1, oid_text, Reader};
 use crate::jws::{KeyError, SigningKey, VerifyingKey};
 
 const DATA: &str = "1.2.840.113549.1.7.1";

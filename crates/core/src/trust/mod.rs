@@ -28,6 +28,7 @@ mod revocation;
 mod signed_data;
 mod times;
 mod validator;
+mod x5c_cache;
 
 pub use crate::report::{Check, CheckCode, Indication, Outcome, Report, SubIndication};
 pub use anchors::TrustAnchors;
@@ -47,3 +48,4 @@ pub use ocsp::OcspResponse;
 pub use pkix::PolicyInputs;
 pub use times::{format_rfc3339, parse_rfc3339, TimePolicy, ValidationTimes};
 pub use validator::{ChainValidator, VerifiedChain};
+pub use x5c_cache::{CertificateCache, CertificateSummary, ParsedX5c, SignerInfo};

@@ -3,7 +3,7 @@
 //! CMS is written by hand rather than with the `cms` crate: its 0.3 release candidate signs
 //! through RustCrypto traits and its `builder` feature pulls rsa, aes, cbc, sha1 and sha3 (see
 //! shared/deps.md section 5), while a detached SignedData with four signed attributes is about
-//! a hundred lines of TLVs over ring signatures. Reading uses `crate::jws::asn1::Reader`.
+//! a hundred lines of TLVs over ring signatures. Reading uses `crate::der_reader::Reader`.
 
 use const_oid::ObjectIdentifier;
 use time::OffsetDateTime;

@@ -2,7 +2,7 @@
 //! `SEQUENCE { r INTEGER, s INTEGER }` (RFC 5753 / X9.62).
 
 use super::der::{seq, unsigned, INTEGER, SEQUENCE};
-use crate::jws::asn1::Reader;
+use crate::der_reader::Reader;
 
 /// DER from raw `r||s`.
 pub(crate) fn raw_to_der(raw: &[u8]) -> Vec<u8> {

@@ -2,7 +2,7 @@
 //! (definite lengths), as OpenSSL writes `cms -sign -outform DER` without `-stream`.
 
 use super::der::{CONTEXT_0, ID_SIGNED_DATA, OCTET_STRING, OID, SEQUENCE, SET};
-use crate::jws::asn1::Reader;
+use crate::der_reader::Reader;
 
 /// The parts of a SignedData that verification uses. Slices point into the input.
 pub(crate) struct SignedData<'a> {

@@ -10,11 +10,11 @@ use rustls_pki_types::UnixTime;
 use super::der::*;
 use super::ecdsa::der_to_raw;
 use super::parse::{self, SignedData, SignerId, SignerInfo};
+use crate::der_reader::Reader;
 use crate::document::digest::feed;
 use crate::document::verifier::{signature_check, signing_time_check};
 use crate::document::{DocumentError, DocumentVerifier};
 use crate::hex::hex;
-use crate::jws::asn1::Reader;
 use crate::jws::{Algorithm, JwsError, KeyKind, VerifyingKey};
 use crate::trust::{Check, Report, SubIndication};
 

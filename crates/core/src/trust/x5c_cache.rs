@@ -6,20 +6,48 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::verify::{CertificateSummary, SignerInfo};
+use rustls_pki_types::UnixTime;
+
+use super::{certificate_identifiers, Certificate, CertificateChain, Check, TrustError};
 use crate::jws::{KeyError, VerifyingKey};
-use crate::trust::{certificate_identifiers, Certificate, CertificateChain, Check, TrustError};
 
 /// Entries kept before the cache is emptied (a bound on memory when every record carries its
 /// own chain).
 const LIMIT: usize = 1024;
+
+/// The signer as its certificate names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerInfo {
+    /// Subject distinguished name of `x5c[0]`.
+    pub subject: String,
+    /// Identifiers the certificate carries (`(system, value)`, e.g. the NPI).
+    pub identifiers: Vec<(&'static str, String)>,
+}
+
+/// One certificate of a signature's `x5c`, as shown in reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateSummary {
+    /// Subject distinguished name.
+    pub subject: String,
+    /// Issuer distinguished name.
+    pub issuer: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// Start of validity.
+    pub not_before: UnixTime,
+    /// End of validity.
+    pub not_after: UnixTime,
+    /// SHA-256 (hex) of the certificate's SubjectPublicKeyInfo: who holds the key, whichever
+    /// certificate names them.
+    pub public_key_sha256: String,
+}
 
 /// A cache of parsed `x5c` chains, keyed by the SHA-256 of their DER certificates, so a hit is
 /// exactly the same input. Shared by every thread verifying with the same [`VerifyOptions`]
 /// (it is `Sync`), and by its clones (a clone is the same cache, so resource and Provenance
 /// signatures can share one); holds only public certificate data. Bounded: emptied when full.
 ///
-/// [`VerifyOptions`]: super::VerifyOptions
+/// [`VerifyOptions`]: crate::fhir::VerifyOptions
 #[derive(Debug, Default, Clone)]
 pub struct CertificateCache {
     entries: Arc<Mutex<HashMap<[u8; 32], Arc<ParsedX5c>>>>,
