@@ -5,7 +5,7 @@
 mod common;
 
 use common::{assert_outcome, june_2026, repo_fixtures, t, Pki};
-use fhirsig_core::document::{DocumentDigest, DocumentSigner, DocumentVerifier, SignatureKind};
+use fhirsig_core::document::{DocumentDigest, DocumentSigner, DocumentVerifier, SignatureFormat};
 use fhirsig_core::jws::SigningKey;
 use fhirsig_core::trust::{Outcome, TrustAnchors};
 use time::macros::datetime;
@@ -30,7 +30,7 @@ fn rsa_and_ec_round_trip_with_chain_validation() {
     let pki = Pki::new(june_2026());
     for stem in ["leaf-rsa", "leaf-ec"] {
         let p7s = sign(&pki, stem);
-        assert_eq!(SignatureKind::detect(&p7s), SignatureKind::Cms);
+        assert_eq!(SignatureFormat::detect(&p7s), SignatureFormat::Cms);
         if let Some(dir) = std::env::var_os("FHIRSIG_DUMP_CMS") {
             let dir = std::path::PathBuf::from(dir);
             std::fs::write(dir.join(format!("{stem}.p7s")), &p7s).unwrap();

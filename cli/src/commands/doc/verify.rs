@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use fhirsig_core::document::{
     carried_signature, jws_uses_sigd, media_type_for, provenance_claim_checks, signed_documents,
-    uri_for_path, DocumentVerifier, JwsContent, SignatureKind,
+    uri_for_path, DocumentVerifier, JwsContent, SignatureFormat,
 };
 use fhirsig_core::jws::CompactJws;
 use fhirsig_core::trust::{ChainValidator, Report};
@@ -92,8 +92,8 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
         }
         signature.bytes = carried.bytes.clone();
     }
-    let report = match SignatureKind::detect(&signature.bytes) {
-        SignatureKind::Cms => {
+    let report = match SignatureFormat::detect(&signature.bytes) {
+        SignatureFormat::Cms => {
             let [file] = args.files.as_slice() else {
                 return Err(CliError::input(
                     "a CMS signature covers one file; name exactly one",

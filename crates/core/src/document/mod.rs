@@ -64,14 +64,14 @@ pub use verify_jws::{jws_uses_sigd, JwsContent};
 /// What a signature file holds, judged from its first bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum SignatureKind {
+pub enum SignatureFormat {
     /// A compact JWS (text of three base64url parts).
     Jws,
     /// A CMS SignedData (DER starting with a SEQUENCE, or PEM `CMS` / `PKCS7`).
     Cms,
 }
 
-impl SignatureKind {
+impl SignatureFormat {
     /// Guesses the kind: DER or a CMS/PKCS7 PEM is CMS, anything else is treated as a JWS.
     pub fn detect(signature: &[u8]) -> Self {
         let pem = signature.starts_with(b"-----BEGIN CMS-----")

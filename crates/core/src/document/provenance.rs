@@ -98,7 +98,7 @@ struct Signed {
 }
 
 fn signed_facts(bytes: &[u8]) -> Signed {
-    if super::SignatureKind::detect(bytes) == super::SignatureKind::Cms {
+    if super::SignatureFormat::detect(bytes) == super::SignatureFormat::Cms {
         let (leaf, time) = super::cms::signer_facts(bytes);
         return Signed {
             header: None,
