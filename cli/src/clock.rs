@@ -1,7 +1,8 @@
 //! The clock and instants given on the command line. The library never reads the clock; this
 //! module is where the binary does: once per run ([`now`], read first thing in `main`), so every
 //! part of one command — a signing time, the verification time after it, a file name — sees
-//! the same instant; `serve`, which answers requests for hours, reads it per request.
+//! the same instant; `serve`, which answers requests for hours, reads it per request
+//! ([`current`], [`current_utc`]).
 
 use std::sync::OnceLock;
 
@@ -44,4 +45,14 @@ pub fn parse_instant(flag: &str, text: &str) -> Result<UnixTime, CliError> {
         CliError::input(format!("{flag} {text:?} is not an RFC 3339 instant"))
             .with_hint("write a UTC date and time such as 2026-06-01T00:00:00Z")
     })
+}
+
+/// The current time, read again: `serve` judges each request as of its arrival.
+pub fn current() -> UnixTime {
+    UnixTime::now()
+}
+
+/// The current time as a calendar time (UTC), with its sub-second part: `serve`'s audit trail.
+pub fn current_utc() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
 }

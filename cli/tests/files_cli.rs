@@ -125,7 +125,7 @@ fn links_planted_at_the_old_predictable_temporary_names_redirect_nothing() {
     let victim = dir.join("victim");
     fs::write(&victim, "precious").unwrap();
     // The names the old scheme (.NAME.fhirsig-PID.tmp) would have used for the next PIDs; the
-    // random, exclusive names are tested in io.rs's unit tests.
+    // random, exclusive names are tested in the unit tests of cli/src/io/atomic_replace.rs.
     let first = std::process::id();
     for pid in first..first + 200 {
         std::os::unix::fs::symlink(&victim, dir.join(format!(".out.json.fhirsig-{pid}.tmp")))
