@@ -36,6 +36,8 @@ pub struct CanonArgs {
 
     /// Canonicalisation URI for --payload (default: the signature's targetFormat if it names one,
     /// else http://hl7.org/fhir/canonicalization/json#document, the CDex rule).
+    // The comment is also `--help` text, where the URI is written as users type it.
+    #[allow(rustdoc::bare_urls)]
     #[arg(long, value_name = "URI", requires = "payload")]
     canonicalization: Option<String>,
 
