@@ -358,21 +358,7 @@ impl PathPolicyArgs {
 
     /// The inputs these flags give over the RFC 5280 defaults.
     pub fn inputs(&self) -> Result<fhirsig_core::trust::PolicyInputs, CliError> {
-        let oids = self
-            .policy_oids
-            .iter()
-            .map(|text| {
-                text.trim().parse::<fhirsig_core::trust::ObjectIdentifier>().map_err(|e| {
-                    CliError::input(format!("--policy-oid: {text:?} is not an OID ({e})"))
-                        .with_hint("write a dotted certificate policy OID such as 2.16.840.1.101.3.2.1.3.13")
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(fhirsig_core::trust::PolicyInputs::any()
-            .with_initial_policies(oids)
-            .with_explicit_policy(self.explicit_policy)
-            .with_inhibit_mapping(self.inhibit_mapping)
-            .with_inhibit_any_policy(self.inhibit_any_policy))
+        self.over(&fhirsig_core::trust::PolicyInputs::any())
     }
 }
 

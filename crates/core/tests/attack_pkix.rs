@@ -248,6 +248,17 @@ fn crl_by(
     entries: Vec<RevokedCert>,
 ) -> Crl {
     extensions.insert(0, ext(ID_CRL_NUMBER, false, integer(number)));
+    signed_crl(ca, this_update, next_update, extensions, entries)
+}
+
+/// A CRL by `ca` with exactly these CRL extensions (no cRLNumber unless given).
+fn signed_crl(
+    ca: &Ca,
+    this_update: OffsetDateTime,
+    next_update: OffsetDateTime,
+    extensions: Vec<Extension>,
+    entries: Vec<RevokedCert>,
+) -> Crl {
     let algorithm = x509_cert::AlgorithmIdentifier {
         oid: ObjectIdentifier::from_str("1.2.840.10045.4.3.2").unwrap(),
         parameters: None,
@@ -576,6 +587,31 @@ fn a_hold_on_a_superseded_crl_does_not_outlive_its_release() {
         check.outcome(),
         Outcome::Pass,
         "the hold was released; the current CRL does not list the leaf: {check}"
+    );
+}
+
+/// A certificateHold on a CRL without a cRLNumber cannot be shown superseded by a later CRL
+/// (nothing orders them), so it stands: the certificate is revoked (on hold), never "good".
+/// RFC 5280 §5.2.3, §5.3.1.
+#[test]
+fn a_hold_on_a_crl_without_a_number_stands() {
+    let root = new_root("attack crl root");
+    let leaf_pem = leaf(leaf_params("attack hold leaf"), &root);
+    let unnumbered = signed_crl(
+        &root,
+        now() - Duration::hours(1),
+        now() + Duration::days(7),
+        vec![],
+        vec![entry(0x42, vec![reason(6)])],
+    );
+    let current = current_crl(&root, 2, vec![], vec![]);
+    let check = Run::new(&root, &[], leaf_pem)
+        .crls(vec![unnumbered, current])
+        .revocation();
+    assert_ne!(
+        check.outcome(),
+        Outcome::Pass,
+        "the leaf is on hold: {check}"
     );
 }
 

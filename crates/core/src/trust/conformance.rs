@@ -17,32 +17,9 @@ use crate::report::{Check, CheckCode, SubIndication};
 const AKI: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
 const SKI: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
 const BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
-const KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
 const SAN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
 const NAME_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.30");
 const POLICY_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.36");
-const CERTIFICATE_POLICIES: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.32");
-const POLICY_MAPPINGS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.33");
-const INHIBIT_ANY_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.54");
-const EXTENDED_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
-
-/// Extensions whose meaning fhirsig's path validation knows (RFC 5280 §4.2): a critical
-/// extension outside this list makes a trust anchor unusable (§4.2: "A certificate-using
-/// system MUST reject the certificate if it encounters a critical extension it does not
-/// recognize").
-const KNOWN: [ObjectIdentifier; 11] = [
-    AKI,
-    SKI,
-    BASIC_CONSTRAINTS,
-    KEY_USAGE,
-    SAN,
-    NAME_CONSTRAINTS,
-    POLICY_CONSTRAINTS,
-    CERTIFICATE_POLICIES,
-    POLICY_MAPPINGS,
-    INHIBIT_ANY_POLICY,
-    EXTENDED_KEY_USAGE,
-];
 
 /// At most this many findings are spelled out in the message (all are counted).
 const SHOWN: usize = 3;
@@ -256,35 +233,13 @@ fn problems(place: Place, cert: &Certificate) -> Vec<String> {
             }
         }
     }
-    if place == Place::Anchor {
-        for ext in extensions.iter().filter(|e| e.critical) {
-            if !KNOWN.contains(&ext.extn_id) {
-                out.push(format!(
-                    "the trust anchor has a critical extension {} that fhirsig does not know (RFC 5280 §4.2)",
-                    ext.extn_id
-                ));
-            }
-        }
-    }
     out
 }
 
-/// RFC 1034 §3.5 preferred name syntax as RFC 5280 §4.2.1.6 asks for dNSName: labels of letters,
-/// digits and hyphens, not starting or ending with a hyphen; a leading `*` label (a wildcard) is
-/// accepted as certificates use it.
+/// RFC 1034 §3.5 preferred name syntax as RFC 5280 §4.2.1.6 asks for dNSName (a leading `*`
+/// label, a wildcard, accepted as certificates use it), without the trailing root dot.
 fn is_dns_name(name: &str) -> bool {
-    let name = name.strip_prefix("*.").unwrap_or(name);
-    !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        })
+    !name.ends_with('.') && super::pkix::valid_dns_name(name, true)
 }
 
 #[cfg(test)]

@@ -217,8 +217,8 @@ fn revocation_on(authentic: &[&Crl], cert: &Certificate) -> Option<(UnixTime, Op
         let revoked_at = crl.revocation_of(cert)?;
         let reason = crl.listing(cert).and_then(|l| l.reason);
         let hold = reason == Some(crl::CERTIFICATE_HOLD);
-        if hold {
-            let number = crl.crl_number()?;
+        // A hold on a CRL without a cRLNumber cannot be shown superseded: it stands.
+        if let (true, Some(number)) = (hold, crl.crl_number()) {
             let released = authentic.iter().any(|later| {
                 later.unusable_because().is_none()
                     && pkix::same_name(later.issuer_name(), crl.issuer_name())

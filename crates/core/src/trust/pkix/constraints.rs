@@ -321,7 +321,7 @@ fn well_formed_base(base: &GeneralName) -> Result<(), String> {
 
 /// Host-name syntax (RFC 1034 §3.5 as RFC 5280 §4.2.1.6 asks, underscores refused); `wildcard`
 /// admits a leading `*` label.
-fn valid_dns_name(name: &str, wildcard: bool) -> bool {
+pub(crate) fn valid_dns_name(name: &str, wildcard: bool) -> bool {
     let name = name.strip_suffix('.').unwrap_or(name);
     let body = match name.strip_prefix("*.") {
         Some(rest) if wildcard => rest,

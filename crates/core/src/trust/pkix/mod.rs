@@ -15,6 +15,7 @@ mod process;
 pub use policies::PolicyInputs;
 
 pub(crate) use builder::search;
+pub(crate) use constraints::valid_dns_name;
 pub(crate) use names::same_name;
 pub(crate) use policies::ValidPolicies;
 
