@@ -4,6 +4,7 @@
 //! the simple tree route (serde_json `Value` + serde_jcs, the test oracle).
 //! `cargo bench -p fhirsig-jcs --bench throughput -- --write DIR` also writes the inputs, so that
 //! peak memory of `fhirsig canon` can be measured on them (see docs/benchmarks.md).
+//! `-- --sizes 1,10,100` measures (and writes) Bundles of those sizes in MB instead of 1 and 30.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bundle_gen;
@@ -37,7 +38,23 @@ fn main() {
         .iter()
         .position(|a| a == "--write")
         .and_then(|i| args.get(i + 1));
-    for (name, size, runs) in [("1MB", 1_000_000, 200), ("30MB", 30_000_000, 15)] {
+    let sizes: Vec<(String, usize, usize)> = match args.iter().position(|a| a == "--sizes") {
+        Some(i) => args
+            .get(i + 1)
+            .expect("--sizes needs a list such as 1,10,100")
+            .split(',')
+            .map(|mb| {
+                let mb: usize = mb.trim().parse().expect("--sizes takes whole MB");
+                // About 30 MB of parsing per size keeps each size's measurement comparable.
+                (format!("{mb}MB"), mb * 1_000_000, (300 / mb.max(1)).clamp(3, 200))
+            })
+            .collect(),
+        None => vec![
+            ("1MB".to_owned(), 1_000_000, 200),
+            ("30MB".to_owned(), 30_000_000, 15),
+        ],
+    };
+    for (name, size, runs) in sizes {
         let bundle = bundle_gen::bundle(size, 42);
         let input = bundle.as_bytes();
         if let Some(dir) = write_dir {
