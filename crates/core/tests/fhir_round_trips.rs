@@ -575,3 +575,105 @@ fn a_warm_certificate_cache_reports_exactly_what_a_cold_one_does() {
     chains.dedup();
     assert_eq!(warm.certificates.len(), chains.len());
 }
+
+/// A searchset of about `bytes` bytes (Observations with decimals that RFC 8785 rewrites).
+fn large_searchset(bytes: usize) -> String {
+    let mut entries = Vec::new();
+    let mut len = 0;
+    let mut i = 0;
+    while len < bytes {
+        let entry = format!(
+            r#"{{"fullUrl":"https://ehr.example.org/fhir/Observation/o{i}","resource":{{"resourceType":"Observation","id":"o{i}","status":"final","code":{{"text":"Heart rate — “resting” {i}"}},"valueQuantity":{{"value":{}.50,"unit":"/min"}}}},"search":{{"mode":"match"}}}}"#,
+            60 + i % 40
+        );
+        len += entry.len() + 1;
+        entries.push(entry);
+        i += 1;
+    }
+    format!(
+        r#"{{"resourceType":"Bundle","id":"big","meta":{{"lastUpdated":"2026-05-02T10:00:00Z"}},"type":"searchset","total":{i},"entry":[{}]}}"#,
+        entries.join(",\n")
+    )
+}
+
+#[test]
+fn payloads_above_a_mebibyte_verify_by_every_algorithm_and_detect_a_change() {
+    // ES256/ES384 signatures over payloads of 1 MiB and more are verified from the digest of
+    // their signing input (never held whole); RSA keeps the whole input. Same verdicts.
+    let (signers, anchors) = pki_signers();
+    let opts = options(anchors, None);
+    let text = large_searchset(1_300_000);
+    for signer in &signers {
+        let signed = sign(&text, None, &request(signer, Profile::Cdex)).unwrap();
+        let results = verify_text(&signed.text, &opts);
+        assert_eq!(results.len(), 1);
+        assert!(
+            results[0].verified(),
+            "{:?}: {}",
+            signer.alg,
+            results[0].report()
+        );
+        let doc = fhirsig_jcs::parse(signed.text.as_bytes()).unwrap();
+        let payload = resource_payload(
+            &doc,
+            doc.root(),
+            fhirsig_core::canonicalization::Canonicalization::Document,
+        )
+        .unwrap();
+        assert!(payload.bytes.len() > 1 << 20);
+        let sha = ring::digest::digest(&ring::digest::SHA256, &payload.bytes);
+        let sha: String = sha.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(results[0].payload_sha256.as_deref(), Some(sha.as_str()));
+        // One changed digit near the end of the payload.
+        let tampered = signed
+            .text
+            .replacen("\"id\":\"o5000\"", "\"id\":\"o5001\"", 1);
+        assert!(tampered != signed.text, "the test changed nothing");
+        let results = verify_text(&tampered, &opts);
+        assert!(
+            !results[0].verified(),
+            "{:?}: tampered accepted",
+            signer.alg
+        );
+        assert_eq!(
+            results[0]
+                .report()
+                .check("signature-value")
+                .unwrap()
+                .message(),
+            "signature does not verify",
+            "{:?}",
+            signer.alg
+        );
+    }
+}
+
+#[test]
+fn a_large_payload_with_two_signers_is_written_once_and_verified_by_each() {
+    let pki = common::Pki::new(common::june_2026());
+    let signer = |stem: &str, alg| Signer {
+        key: SigningKey::from_pem(pki.file(&format!("{stem}.key.pem"))).unwrap(),
+        chain: vec![
+            pki.der(&format!("{stem}.cert.pem")),
+            pki.der("intermediate-ca.cert.pem"),
+        ],
+        alg,
+    };
+    let ec = signer("leaf-ec", Algorithm::Es256);
+    let text = large_searchset(1_200_000);
+    let signed = fhirsig_core::fhir::sign_with_certificates(
+        &text,
+        None,
+        &request(&ec, Profile::Cdex),
+        std::slice::from_ref(&ec.chain),
+    )
+    .unwrap();
+    assert!(signed.jws.starts_with("{\"signatures\":["));
+    let anchors = TrustAnchors::from_pem(&[pki.file("root-ca.cert.pem")]).unwrap();
+    let results = verify_text(&signed.text, &options(anchors, None));
+    assert_eq!(results.len(), 2);
+    for result in &results {
+        assert!(result.verified(), "{}", result.report());
+    }
+    assert_eq!(results[0].payload_sha256, results[1].payload_sha256);
+}

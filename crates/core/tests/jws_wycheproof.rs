@@ -49,6 +49,12 @@ fn run_raw(file: &str, alg: Algorithm) -> Vec<(u64, bool)> {
             let msg = common::hex(test["msg"].as_str().unwrap());
             let sig = common::hex(test["sig"].as_str().unwrap());
             let ours = key.verify_signature(alg, &msg, &sig).is_ok();
+            // Algorithms that sign a digest are also verified from the digest (the route for
+            // large payloads): it must give the same verdict on every case.
+            if let Some(digest) = jws::SigningInputDigest::of(alg, &msg) {
+                let from_digest = key.verify_signature_digest(&digest, &sig).is_ok();
+                assert_eq!(from_digest, ours, "{file} tcId {id}: digest route differs");
+            }
             match test["result"].as_str().unwrap() {
                 "valid" => assert!(ours, "{file} tcId {id} is valid but we reject it"),
                 "invalid" => assert!(!ours, "{file} tcId {id} is invalid but we accept it"),
@@ -128,6 +134,13 @@ fn ecdsa_der_signatures_are_refused_for_es256() {
             let sig = common::hex(test["sig"].as_str().unwrap());
             let result = key.verify_signature(Algorithm::Es256, &msg, &sig);
             assert!(result.is_err(), "tcId {} accepted as ES256", test["tcId"]);
+            let digest = jws::SigningInputDigest::of(Algorithm::Es256, &msg).unwrap();
+            assert_eq!(
+                key.verify_signature_digest(&digest, &sig),
+                result,
+                "tcId {}: the digest route refuses differently",
+                test["tcId"]
+            );
             if test["result"] == "valid" {
                 valid_der += 1;
                 assert!(

@@ -8,6 +8,7 @@ use ring::digest;
 
 use crate::canonicalization::Canonicalization;
 use crate::hex::hex;
+use crate::jws::{Algorithm, SigningInputDigest, SigningInputHasher};
 use crate::locate::Located;
 use crate::payload::{item_plan, resource_plan, PayloadPlan, SignedObject};
 
@@ -76,6 +77,128 @@ impl<W: std::io::Write> std::io::Write for Tee<'_, W> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+/// Payloads at least this large (by [`PayloadPlan::size_hint`]) are verified from the digest of
+/// their signing input when the algorithm signs a digest (ES256, ES384), so that the signing
+/// input, a third larger than the canonical payload, is never held; smaller ones keep the
+/// whole input, which ring verifies faster than the digest route.
+pub(super) const DIGEST_ROUTE_FROM: usize = 1 << 20;
+
+/// What one signature is verified over.
+pub(super) enum SignedBytes {
+    /// The whole signing input.
+    Whole(String),
+    /// Its digest, taken while the payload streamed past.
+    Digest(SigningInputDigest),
+}
+
+/// The bytes a signature with header text `prefix` and algorithm `alg` is verified over: the
+/// digest of its signing input for a large payload under ES256/ES384 when the JWS is detached
+/// (an attached payload is refused by comparing it with the whole input), else the input.
+pub(super) fn signed_bytes(
+    doc: &Document<'_>,
+    built: &mut Built<'_>,
+    prefix: &str,
+    alg: Option<Algorithm>,
+    detached: bool,
+) -> SignedBytes {
+    let hasher = alg
+        .filter(|_| detached && built.plan.size_hint() >= DIGEST_ROUTE_FROM)
+        .and_then(SigningInputHasher::for_algorithm);
+    match hasher {
+        Some(hasher) => SignedBytes::Digest(signing_input_digest(doc, built, prefix, hasher)),
+        None => SignedBytes::Whole(signing_input(doc, built, prefix)),
+    }
+}
+
+/// The digest of `prefix.base64url(payload)`, streaming the payload through base64url into
+/// `hasher` (and, the first time, through SHA-256 for the payload's own digest and size).
+pub(super) fn signing_input_digest(
+    doc: &Document<'_>,
+    built: &mut Built<'_>,
+    prefix: &str,
+    mut hasher: SigningInputHasher,
+) -> SigningInputDigest {
+    hasher.update(prefix.as_bytes());
+    hasher.update(b".");
+    if let Some(b64u) = &built.b64u {
+        hasher.update(b64u.as_bytes());
+        return hasher.finish();
+    }
+    let mut encoder = Base64UrlInto {
+        hasher,
+        pending: Vec::with_capacity(3),
+        encoded: Vec::new(),
+    };
+    // Hashing in memory cannot fail.
+    if built.digest.is_some() {
+        let _ = built.plan.stream(doc, &mut encoder);
+    } else {
+        let mut tee = Tee {
+            hash: digest::Context::new(&digest::SHA256),
+            len: 0,
+            inner: &mut encoder,
+        };
+        let _ = built.plan.stream(doc, &mut tee);
+        let (hash, len) = (tee.hash, tee.len);
+        built.digest = Some((hex(hash.finish().as_ref()), len));
+    }
+    encoder.finish()
+}
+
+/// Writes the base64url (no padding, RFC 7515 section 2) of the bytes it is given into a
+/// signing-input hasher, a piece at a time: whole groups of three bytes are encoded as they
+/// come, at most two wait for the next piece.
+struct Base64UrlInto {
+    hasher: SigningInputHasher,
+    pending: Vec<u8>,
+    encoded: Vec<u8>,
+}
+
+impl Base64UrlInto {
+    fn encode(&mut self, bytes: &[u8]) {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine as _;
+        self.encoded.clear();
+        let len = base64::encoded_len(bytes.len(), false).unwrap_or(0);
+        self.encoded.resize(len, 0);
+        if let Ok(written) = URL_SAFE_NO_PAD.encode_slice(bytes, &mut self.encoded) {
+            self.hasher.update(&self.encoded[..written]);
+        }
+    }
+
+    fn finish(mut self) -> SigningInputDigest {
+        let rest = std::mem::take(&mut self.pending);
+        self.encode(&rest);
+        self.hasher.finish()
+    }
+}
+
+impl std::io::Write for Base64UrlInto {
+    fn write(&mut self, mut buf: &[u8]) -> std::io::Result<usize> {
+        let len = buf.len();
+        if !self.pending.is_empty() {
+            let take = (3 - self.pending.len()).min(buf.len());
+            self.pending.extend_from_slice(&buf[..take]);
+            buf = &buf[take..];
+            if self.pending.len() < 3 {
+                return Ok(len);
+            }
+            let group = std::mem::take(&mut self.pending);
+            self.encode(&group);
+            self.pending = group;
+            self.pending.clear();
+        }
+        let whole = buf.len() - buf.len() % 3;
+        self.encode(&buf[..whole]);
+        self.pending.extend_from_slice(&buf[whole..]);
+        Ok(len)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -171,5 +294,80 @@ mod tests {
         assert_eq!(built.digest, Some((sha, payload.bytes.len())));
         assert!(payloads.get(Canonicalization::Json).is_ok());
         assert_eq!(payloads.built.len(), 2, "one per rule");
+    }
+
+    #[test]
+    fn large_detached_ecdsa_payloads_take_the_digest_route_with_the_same_digest() {
+        use crate::jws::SigningInputDigest;
+        let mut text = String::from(r#"{"resourceType":"Bundle","type":"collection","entry":["#);
+        while text.len() < DIGEST_ROUTE_FROM + 10 {
+            text.push_str(r#"{"resource":{"resourceType":"Basic","id":"a é \" 1.50"}},"#);
+        }
+        text.push_str(r#"{"resource":{"resourceType":"Basic","n":1.50}}]}"#);
+        let doc = fhirsig_jcs::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let located = locate(&doc)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("a Bundle"));
+        let mut payloads = Payloads {
+            doc: &doc,
+            located: &located,
+            built: Vec::new(),
+        };
+        let Ok(built) = payloads.get(Canonicalization::Document) else {
+            panic!("a plan")
+        };
+        let whole = |built: &mut Built<'_>| match signed_bytes(&doc, built, "hdr", None, true) {
+            SignedBytes::Whole(input) => input,
+            SignedBytes::Digest(_) => panic!("no algorithm: the whole input"),
+        };
+        let input = whole(built);
+        for alg in [Algorithm::Es256, Algorithm::Es384] {
+            let mut fresh = Built {
+                plan: built.plan.clone(),
+                number_changes: Vec::new(),
+                excluded: Vec::new(),
+                digest: None,
+                b64u: None,
+            };
+            // Fresh (the payload's digest taken on the way), then with it already taken.
+            for _ in 0..2 {
+                let SignedBytes::Digest(digest) =
+                    signed_bytes(&doc, &mut fresh, "hdr", Some(alg), true)
+                else {
+                    panic!("{alg}: a large payload takes the digest route")
+                };
+                let expected = SigningInputDigest::of(alg, input.as_bytes());
+                assert_eq!(
+                    Some(digest.as_bytes()),
+                    expected.as_ref().map(SigningInputDigest::as_bytes)
+                );
+                assert_eq!(
+                    fresh.digest, built.digest,
+                    "{alg}: the payload's own digest"
+                );
+            }
+        }
+        // With the base64url kept (several signers), the digest is the same.
+        built.b64u = Some(input["hdr.".len()..].to_owned());
+        let SignedBytes::Digest(kept) =
+            signed_bytes(&doc, built, "hdr", Some(Algorithm::Es256), true)
+        else {
+            panic!("digest route")
+        };
+        let expected = SigningInputDigest::of(Algorithm::Es256, input.as_bytes());
+        assert_eq!(
+            Some(kept.as_bytes()),
+            expected.as_ref().map(SigningInputDigest::as_bytes)
+        );
+        // RSA, an attached JWS: the whole input.
+        assert!(matches!(
+            signed_bytes(&doc, built, "hdr", Some(Algorithm::Rs256), true),
+            SignedBytes::Whole(_)
+        ));
+        assert!(matches!(
+            signed_bytes(&doc, built, "hdr", Some(Algorithm::Es256), false),
+            SignedBytes::Whole(_)
+        ));
     }
 }

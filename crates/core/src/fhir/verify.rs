@@ -9,11 +9,11 @@ use rustls_pki_types::UnixTime;
 use super::checks;
 use super::decode::{decode_signature, Jws};
 use super::element::SignatureElement;
-use super::payloads::{signing_input, Payloads};
+use super::payloads::{signed_bytes, Payloads, SignedBytes};
 use super::profile::Profile;
 use super::who::signer_identity;
 use crate::canonicalization::Canonicalization;
-use crate::jws::{AlgorithmPolicy, Header, JwsError, VerifyingKey};
+use crate::jws::{Algorithm, AlgorithmPolicy, Header, JwsError, SigningInputDigest, VerifyingKey};
 use crate::locate::{locate, Located};
 use crate::payload::SignedObject;
 use crate::policy::Policy;
@@ -318,7 +318,11 @@ pub(super) fn each_entry(
             let entry = Entry {
                 header: compact.header(),
                 prefix: compact.header().raw_b64u(),
+                detached: compact.is_detached(),
                 verify: &|input, key, policy| compact.verify_signing_input(input, key, policy),
+                verify_digest: &|digest, key, policy| {
+                    compact.verify_signing_input_digest(digest, key, policy)
+                },
             };
             vec![check(&entry, base)]
         }
@@ -335,8 +339,12 @@ pub(super) fn each_entry(
                     let entry = Entry {
                         header,
                         prefix: json.protected_b64u(index).unwrap_or_default(),
+                        detached: json.is_detached(),
                         verify: &|input, key, policy| {
                             json.verify_signing_input(index, input, key, policy)
+                        },
+                        verify_digest: &|digest, key, policy| {
+                            json.verify_signing_input_digest(index, digest, key, policy)
                         },
                     };
                     check(&entry, result)
@@ -358,13 +366,19 @@ pub(super) fn no_protected_header(index: usize, count: usize) -> Check {
 
 /// Verifies a signature value over a signing input with a key and the accepted algorithms.
 type VerifyFn<'a> = dyn Fn(&[u8], &VerifyingKey, &AlgorithmPolicy) -> Result<(), JwsError> + 'a;
+/// The same, from the digest of the signing input.
+type VerifyDigestFn<'a> =
+    dyn Fn(&SigningInputDigest, &VerifyingKey, &AlgorithmPolicy) -> Result<(), JwsError> + 'a;
 
 /// One JWS signature: its protected header, the header text its signing input starts with,
 /// and how to verify its value over a signing input.
 pub(super) struct Entry<'a> {
     pub(super) header: &'a Header,
     pub(super) prefix: &'a str,
+    /// Whether the JWS leaves its payload out (CDex signatures do).
+    pub(super) detached: bool,
     pub(super) verify: &'a VerifyFn<'a>,
+    pub(super) verify_digest: &'a VerifyDigestFn<'a>,
 }
 
 /// The checks of one JWS signature over a resource or item (header, payload, value, chain,
@@ -421,7 +435,10 @@ fn resource_entry(
             return result;
         }
     };
-    let input = signing_input(doc, payload, entry.prefix);
+    let alg = header
+        .alg()
+        .and_then(|name| Algorithm::from_name(name).ok());
+    let input = signed_bytes(doc, payload, entry.prefix, alg, entry.detached);
     let (sha, len) = payload.digest.clone().unwrap_or_default();
     result.push(
         Check::pass(CheckCode::Payload, format!("{len} bytes by {rule}"))
@@ -440,7 +457,7 @@ fn resource_entry(
     };
 
     let parsed = options.certificates.get(header.x5c().unwrap_or_default());
-    signature_value(input.as_bytes(), entry, &parsed, options, &mut result);
+    signature_value(&input, entry, &parsed, options, &mut result);
     drop(input);
     let chain = trust(header, &parsed, options, &policy, &mut result);
     result.push(signer_identity(
@@ -502,7 +519,7 @@ pub(super) fn header_checks(
 /// The signature value over `input` (the signing input), with the key of `x5c[0]`; also
 /// records the chain and signer shown in reports.
 pub(super) fn signature_value(
-    input: &[u8],
+    input: &SignedBytes,
     entry: &Entry<'_>,
     parsed: &ParsedX5c,
     options: &VerifyOptions,
@@ -516,7 +533,7 @@ pub(super) fn signature_value(
             SubIndication::FormatFailure,
             format!("x5c[0] does not hold a usable public key: {e}"),
         ),
-        Some(Ok(key)) => match (entry.verify)(input, key, &options.algorithms) {
+        Some(Ok(key)) => match verify_over(input, entry, key, &options.algorithms) {
             Ok(()) => Check::pass(CODE, "the signature verifies with the key of x5c[0]"),
             Err(e) => checks::jws_failure(CODE, &e),
         },
@@ -524,6 +541,19 @@ pub(super) fn signature_value(
     result.chain.clone_from(&parsed.summaries);
     if parsed.signer.is_some() {
         result.signer.clone_from(&parsed.signer);
+    }
+}
+
+/// Verifies `entry`'s signature value over the signing input or its digest.
+fn verify_over(
+    input: &SignedBytes,
+    entry: &Entry<'_>,
+    key: &VerifyingKey,
+    algorithms: &AlgorithmPolicy,
+) -> Result<(), JwsError> {
+    match input {
+        SignedBytes::Whole(input) => (entry.verify)(input.as_bytes(), key, algorithms),
+        SignedBytes::Digest(digest) => (entry.verify_digest)(digest, key, algorithms),
     }
 }
 

@@ -360,8 +360,11 @@ impl Context<'_, '_> {
             .options
             .certificates
             .get(header.x5c().unwrap_or_default());
-        let input = crate::jws::signing_input_over(entry.prefix, &content.bytes);
-        signature_value(input.as_bytes(), entry, &parsed, self.options, &mut result);
+        let input = super::payloads::SignedBytes::Whole(crate::jws::signing_input_over(
+            entry.prefix,
+            &content.bytes,
+        ));
+        signature_value(&input, entry, &parsed, self.options, &mut result);
         drop(input);
         let policy = super::verify::policy_for(self.options, super::profile::Profile::Cdex);
         let chain = trust(header, &parsed, self.options, &policy, &mut result);

@@ -186,6 +186,57 @@ impl CompactJws {
         }
         verify_input(self.header.alg(), input, &self.signature, key, policy)
     }
+
+    /// As [`CompactJws::verify_signing_input`], from the digest of the signing input (the
+    /// received header text, `.`, the payload's base64url), hashed by a
+    /// [`super::SigningInputHasher`] for this JWS's algorithm.
+    ///
+    /// # Errors
+    /// As [`CompactJws::verify_signing_input`]; [`JwsError::SigningInputMismatch`] when the
+    /// digest was made for another algorithm than the header's.
+    pub fn verify_signing_input_digest(
+        &self,
+        digest: &super::SigningInputDigest,
+        key: &VerifyingKey,
+        policy: &AlgorithmPolicy,
+    ) -> Result<(), JwsError> {
+        if let Some(embedded) = self.embedded_payload_b64u() {
+            return Err(embedded_versus_digest(
+                self.header.raw_b64u(),
+                embedded,
+                digest,
+            ));
+        }
+        verify_digest(self.header.alg(), digest, &self.signature, key, policy)
+    }
+}
+
+/// The refusal of a JWS that carries its payload, saying whether that payload is the one whose
+/// signing input `digest` hashes.
+pub(crate) fn embedded_versus_digest(
+    header_b64u: &str,
+    embedded_b64u: &str,
+    digest: &super::SigningInputDigest,
+) -> JwsError {
+    let input = signing_input(header_b64u, embedded_b64u);
+    let matches = super::SigningInputDigest::of(digest.algorithm(), input.as_bytes())
+        .is_some_and(|own| own.as_bytes() == digest.as_bytes());
+    JwsError::PayloadNotDetached { matches }
+}
+
+/// Checks `alg` against the policy and that `digest` was made for it, then verifies.
+pub(crate) fn verify_digest(
+    alg: Option<&str>,
+    digest: &super::SigningInputDigest,
+    signature: &[u8],
+    key: &VerifyingKey,
+    policy: &AlgorithmPolicy,
+) -> Result<(), JwsError> {
+    let alg = policy.check(alg.ok_or(JwsError::MissingAlgorithm)?)?;
+    if alg != digest.algorithm() {
+        return Err(JwsError::SigningInputMismatch);
+    }
+    key.verify_signature_digest(digest, signature)
 }
 
 /// The payload part of a signing input that must start with `header_b64u` and `.`.

@@ -158,6 +158,33 @@ impl JsonJws {
         verify_input(sig.alg(), input, &sig.signature, key, policy)
     }
 
+    /// As [`JsonJws::verify_signing_input`], from the digest of signature `index`'s signing
+    /// input (see [`super::SigningInputHasher`]).
+    ///
+    /// # Errors
+    /// As [`JsonJws::verify_signing_input`]; [`JwsError::SigningInputMismatch`] when the digest
+    /// was made for another algorithm than the signature's.
+    pub fn verify_signing_input_digest(
+        &self,
+        index: usize,
+        digest: &super::SigningInputDigest,
+        key: &VerifyingKey,
+        policy: &AlgorithmPolicy,
+    ) -> Result<(), JwsError> {
+        let sig = self
+            .signatures
+            .get(index)
+            .ok_or(JwsError::NoSuchSignature { index })?;
+        if let Some(embedded) = &self.payload_b64u {
+            return Err(super::compact::embedded_versus_digest(
+                sig.protected_b64u(),
+                embedded,
+                digest,
+            ));
+        }
+        super::compact::verify_digest(sig.alg(), digest, &sig.signature, key, policy)
+    }
+
     /// The protected header text of signature `index`, as received (what its signing input
     /// starts with).
     pub fn protected_b64u(&self, index: usize) -> Option<&str> {

@@ -273,6 +273,39 @@ impl VerifyingKey {
         };
         result.map_err(|_| JwsError::BadSignature)
     }
+
+    /// Verifies a raw signature from the digest of its message, for the algorithms that sign a
+    /// digest (ES256, ES384): the same checks and verdict as [`VerifyingKey::verify_signature`]
+    /// over the whole message, without holding it.
+    ///
+    /// # Errors
+    /// As [`VerifyingKey::verify_signature`] for `digest`'s algorithm.
+    pub fn verify_signature_digest(
+        &self,
+        digest: &super::SigningInputDigest,
+        signature: &[u8],
+    ) -> Result<(), JwsError> {
+        let alg = digest.algorithm();
+        self.check_algorithm(alg)?;
+        if let Some(expected) = alg.ecdsa_signature_len() {
+            if signature.len() != expected {
+                return Err(JwsError::EcdsaSignatureNotRaw {
+                    expected,
+                    found: signature.len(),
+                });
+            }
+        }
+        match &self.material {
+            Public::Ec { curve, point } => {
+                super::prehash::verify_ecdsa_digest(*curve, point, digest.as_bytes(), signature)
+            }
+            // check_algorithm admits only EC keys for the digest algorithms (ES256/ES384).
+            _ => Err(JwsError::KeyAlgorithmMismatch {
+                alg,
+                key: self.kind(),
+            }),
+        }
+    }
 }
 
 impl fmt::Debug for VerifyingKey {
