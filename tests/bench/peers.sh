@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # fhirsig against peer implementations, on the same generated inputs, in one run (manual
 # benchmark; slow, not run by CI). Peers:
-#   Node:   npm canonicalize (RFC 8785) + jose (JWS), pinned below, installed into target/bench-node/
+#   Node:   npm canonicalize (RFC 8785) + jose (JWS), pinned in peers/node-setup.sh, installed into
+#           target/bench-node/
 #   Python: PyPI rfc8785 + jwcrypto + cryptography, pinned in tests/interop/requirements.txt,
 #           venv under target/interop-venv (shared with tests/interop/run-fhir.sh)
 # 1. RFC 8785 of the 1 MB and 30 MB benchmark Bundles (cargo bench -p fhirsig-jcs --bench throughput
@@ -21,9 +22,6 @@ cd "$root"
 count=${COUNT:-10000}
 runs=${RUNS:-5}
 whole_runs=${WHOLE_RUNS:-3}
-# canonicalize 4.0.0 is the newest release whose engines field allows Node 20 (5.x wants >= 22).
-canonicalize_version=4.0.0
-jose_version=6.2.18
 
 die() { echo "peers: $*" >&2; exit 1; }
 for tool in node npm python3 cargo; do command -v "$tool" >/dev/null || die "needs $tool"; done
@@ -39,17 +37,7 @@ venv="$root/target/interop-venv"
 "$venv/bin/pip" install --quiet -r tests/interop/requirements.txt ||
   die "pip install of tests/interop/requirements.txt failed"
 py="$venv/bin/python"
-nodedir="$root/target/bench-node"
-mkdir -p "$nodedir"
-npm install --engine-strict --no-audit --no-fund --loglevel=error --prefix "$nodedir" \
-  "canonicalize@$canonicalize_version" "jose@$jose_version" >&2 ||
-  die "npm install canonicalize@$canonicalize_version jose@$jose_version failed"
-for pkg in "canonicalize $canonicalize_version" "jose $jose_version"; do
-  set -- $pkg
-  got=$(node -p "require('$nodedir/node_modules/$1/package.json').version")
-  [ "$got" = "$2" ] || die "npm installed $1 $got, wanted $2"
-done
-cp tests/bench/peers/peer.mjs "$nodedir/peer.mjs"
+. tests/bench/peers/node-setup.sh
 peer_node() { node "$nodedir/peer.mjs" "$@"; }
 peer_py() { "$py" tests/bench/peers/peer.py "$@"; }
 

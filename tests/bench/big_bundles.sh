@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Large signed Bundles, one per size, side by side with the Node peer (manual benchmark; slow,
+# not run by CI). For each size (MB, default 1 10 42 100) the throughput bench writes a
+# pretty-printed searchset (cargo bench -p fhirsig-jcs --bench throughput -- --write DIR
+# --sizes ...), `fhirsig sign` signs it ES256 with the test PKI's leaf-ec (leaf + intermediate in
+# x5c), and each of these runs RUNS times (median by wall time; peak RSS the largest):
+#   fhirsig canon -q FILE > /dev/null
+#   fhirsig verify FILE --trust ROOT    (every CDex check, chain, validity, identity; must verify)
+#   node peer.mjs verify-file FILE ES256 (npm canonicalize + jose: the signature only; must verify)
+# Times and peak RSS come from GNU time (%e %U %S %M). Prints a Markdown table.
+# usage: tests/bench/big_bundles.sh [MB ...]   (env: RUNS=5 KEEP=1 keeps the work folder)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+runs=${RUNS:-5}
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1 10 42 100)
+
+die() { echo "big_bundles: $*" >&2; exit 1; }
+for tool in node npm cargo; do command -v "$tool" >/dev/null || die "needs $tool"; done
+[ -x /usr/bin/time ] || die "needs GNU time: apt-get install time"
+
+echo "== build fhirsig (release), Node packages" >&2
+cargo build --quiet --release -p fhirsig-cli
+bin="$root/target/release/fhirsig"
+. tests/bench/peers/node-setup.sh
+
+work=$(mktemp -d "$root/target/bench-big.XXXXXX")
+[ -n "${KEEP:-}" ] && echo "big_bundles: work folder $work" >&2 || trap 'rm -rf "$work"' EXIT
+
+list=$(IFS=,; echo "${sizes[*]}")
+echo "== inputs ($list MB)" >&2
+cargo bench --quiet -p fhirsig-jcs --bench throughput -- --write "$work" --sizes "$list" > "$work/bench.txt" ||
+  die "cargo bench -p fhirsig-jcs --bench throughput failed"
+"$bin" pki init "$work/pki" > /dev/null
+cat "$work/pki/leaf-ec.cert.pem" "$work/pki/intermediate-ca.cert.pem" > "$work/pki/chain.pem"
+
+# median OUT CMD...: runs CMD $runs times (stdout to OUT, must exit 0); prints
+# "wall user+sys maxrss_KiB" of the median run by wall time, with the largest RSS of all runs.
+median() {
+  local out=$1; shift
+  for ((i = 0; i < runs; i++)); do
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$@" > "$out" || die "failed: $*"
+    tail -n 1 "$work/time.txt"
+  done | sort -n | awk -v n="$runs" '{ w[NR] = $1; c[NR] = $2 + $3; if ($4 > r) r = $4 }
+    END { m = int((n + 1) / 2); printf "%.2f %.2f %d\n", w[m], c[m], r }'
+}
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "# Large Bundles: fhirsig against Node"
+echo
+echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); fhirsig $("$bin" --version | awk '{ print $NF }'), Node $(node --version) with canonicalize $canonicalize_version, jose $jose_version"
+echo "- load average (1, 5, 15 min) at the start: $load_start; median of $runs runs by wall time"
+echo
+echo "| Input | canonical | \`fhirsig canon\` wall (s) | MB/s | peak RSS (MiB) | \`fhirsig verify\` wall (s) | CPU (s) | MB/s | peak RSS (MiB) | × input | Node verify wall (s) | CPU (s) | peak RSS (MiB) | Node ÷ fhirsig (wall) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+for mb in "${sizes[@]}"; do
+  input="$work/bundle-${mb}MB.json"
+  signed="$work/signed-${mb}MB.json"
+  echo "== $mb MB" >&2
+  "$bin" sign "$input" --key "$work/pki/leaf-ec.key.pem" --cert "$work/pki/chain.pem" -o "$signed" 2> /dev/null
+  size=$(stat -c %s "$signed")
+  canonical=$("$bin" canon -q "$input" | wc -c)
+  read -r cw _ cr <<< "$(median /dev/null "$bin" canon -q "$signed")"
+  read -r vw vc vr <<< "$(median "$work/verify.txt" "$bin" verify "$signed" --trust "$work/pki/root-ca.cert.pem")"
+  grep -q "file verified" "$work/verify.txt" || die "fhirsig did not verify $signed"
+  read -r nw nc nr <<< "$(median "$work/node.txt" node "$nodedir/peer.mjs" verify-file "$signed" ES256)"
+  awk -v mb="$mb" -v s="$size" -v k="$canonical" -v cw="$cw" -v cr="$cr" -v vw="$vw" -v vc="$vc" \
+    -v vr="$vr" -v nw="$nw" -v nc="$nc" -v nr="$nr" 'BEGIN {
+    printf "| %s MB (%.1f MB signed) | %.1f MB | %.2f | %.0f | %.1f | %.2f | %.2f | %.0f | %.1f | %.1f× | %.2f | %.2f | %.1f | %.1f× |\n",
+      mb, s / 1e6, k / 1e6, cw, s / 1e6 / cw, cr / 1024, vw, vc, s / 1e6 / vw, vr / 1024,
+      vr * 1024 / s, nw, nc, nr / 1024, nw / vw }'
+done
+echo
+echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
