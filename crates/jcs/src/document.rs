@@ -245,6 +245,17 @@ impl<'a> Document<'a> {
         }
     }
 
+    /// Whether the string token at `index` holds exactly `name` (unescaped).
+    fn key_equals(&self, index: u32, name: &[u8]) -> bool {
+        let token = self.token(index);
+        if token.flags & FLAG_ESCAPED != 0 {
+            return self.string_text(index).as_bytes() == name;
+        }
+        // Unescaped: the text between the quotes is the name.
+        let (start, end) = (token.start as usize + 1, token.end as usize - 1);
+        end - start == name.len() && self.text.as_bytes().get(start..end) == Some(name)
+    }
+
     /// An object's key token indices, in RFC 8785 order.
     pub(crate) fn sorted_keys(&self, object: u32) -> &[u32] {
         let at = self.objects[self.token(object).aux as usize].order as usize;
@@ -320,7 +331,20 @@ impl<'d> Node<'d> {
 
     /// The member with this name, if this is an object that has one.
     pub fn get(&self, name: &str) -> Option<Node<'d>> {
-        self.members().find(|(key, _)| *key == name).map(|(_, v)| v)
+        // Called for every entry of a large Bundle (resourceType, resource, contained, …): the
+        // member names are compared as bytes, without making a `str` of each.
+        if self.token().kind != Kind::Object {
+            return None;
+        }
+        let end = self.doc.next_sibling(self.index);
+        let mut key = self.index + 1;
+        while key < end {
+            if self.doc.key_equals(key, name.as_bytes()) {
+                return Some(self.at(key + 1));
+            }
+            key = self.doc.next_sibling(key + 1);
+        }
+        None
     }
 
     /// An object's members in input order (empty for other kinds).
