@@ -17,7 +17,7 @@ use crate::payload::{item_plan, resource_plan, PayloadPlan, SignedObject};
 /// signature's signing input is written with the payload's base64url streamed into it.
 pub(super) struct Built<'d> {
     pub(super) plan: PayloadPlan<'d>,
-    pub(super) number_changes: Vec<NumberChange>,
+    pub(super) number_changes: std::sync::Arc<[NumberChange]>,
     pub(super) excluded: Vec<String>,
     /// SHA-256 (hex) and length of the payload, from the first signing input written.
     pub(super) digest: Option<(String, usize)>,
@@ -46,7 +46,7 @@ impl<'a> Payloads<'a, '_> {
                     _ => resource_plan(self.doc, self.located.node, rule),
                 };
                 let built = plan.map_err(|e| e.to_string()).map(|plan| Built {
-                    number_changes: plan.number_changes(self.doc),
+                    number_changes: plan.number_changes(self.doc).into(),
                     excluded: plan.excluded(self.doc),
                     plan,
                     digest: None,
@@ -325,7 +325,7 @@ mod tests {
         for alg in [Algorithm::Es256, Algorithm::Es384] {
             let mut fresh = Built {
                 plan: built.plan.clone(),
-                number_changes: Vec::new(),
+                number_changes: std::sync::Arc::from([]),
                 excluded: Vec::new(),
                 digest: None,
                 b64u: None,

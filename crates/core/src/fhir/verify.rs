@@ -141,8 +141,9 @@ pub struct SignatureVerification {
     pub sig_t: Option<String>,
     /// SHA-256 of the reconstructed payload, hex.
     pub payload_sha256: Option<String>,
-    /// Numbers whose canonical form differs from how they are written.
-    pub number_changes: Vec<NumberChange>,
+    /// Numbers whose canonical form differs from how they are written (shared by every
+    /// signature over the same payload: a large Bundle may have tens of thousands).
+    pub number_changes: Arc<[NumberChange]>,
     /// The `x5c` certificates that could be read, signer first.
     pub chain: Vec<CertificateSummary>,
     /// What the signature covers.
@@ -175,7 +176,7 @@ impl SignatureVerification {
             signer: None,
             sig_t: None,
             payload_sha256: None,
-            number_changes: Vec::new(),
+            number_changes: Arc::from([]),
             chain: Vec::new(),
             coverage: Coverage::default(),
             report: Report::new(),
@@ -449,7 +450,7 @@ fn resource_entry(
     if let Some(check) = checks::decimal_precision(&payload.number_changes) {
         result.push(check);
     }
-    result.number_changes = payload.number_changes.clone();
+    result.number_changes = Arc::clone(&payload.number_changes);
     result.coverage = Coverage {
         signed: vec![result.pointer.clone()],
         excluded: payload.excluded.clone(),

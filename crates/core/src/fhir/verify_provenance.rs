@@ -350,7 +350,7 @@ impl Context<'_, '_> {
         if let Some(check) = checks::decimal_precision(&content.number_changes) {
             result.push(check);
         }
-        result.number_changes = content.number_changes.clone();
+        result.number_changes = content.number_changes.as_slice().into();
         result.coverage = Coverage {
             signed: content.signed.clone(),
             excluded: content.excluded.clone(),
