@@ -46,7 +46,11 @@ fn main() {
             .map(|mb| {
                 let mb: usize = mb.trim().parse().expect("--sizes takes whole MB");
                 // About 30 MB of parsing per size keeps each size's measurement comparable.
-                (format!("{mb}MB"), mb * 1_000_000, (300 / mb.max(1)).clamp(3, 200))
+                (
+                    format!("{mb}MB"),
+                    mb * 1_000_000,
+                    (300 / mb.max(1)).clamp(3, 200),
+                )
             })
             .collect(),
         None => vec![
