@@ -239,7 +239,12 @@ pub fn write_escaped(text: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     let bytes = text.as_bytes();
     let mut clean_from = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    // Runs without anything to escape (most of any text) are found eight bytes at a time.
+    loop {
+        let i = crate::parse::find_special(bytes, clean_from);
+        out.extend_from_slice(&bytes[clean_from..i]);
+        let Some(&b) = bytes.get(i) else { break };
+        clean_from = i + 1;
         let escape: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -248,11 +253,8 @@ pub fn write_escaped(text: &str, out: &mut Vec<u8>) {
             0x0A => b"\\n",
             0x0C => b"\\f",
             0x0D => b"\\r",
-            0x00..=0x1F => &[],
-            _ => continue,
+            _ => &[],
         };
-        out.extend_from_slice(&bytes[clean_from..i]);
-        clean_from = i + 1;
         if escape.is_empty() {
             out.extend_from_slice(b"\\u00");
             out.push(HEX[usize::from(b >> 4)]);
@@ -261,7 +263,6 @@ pub fn write_escaped(text: &str, out: &mut Vec<u8>) {
             out.extend_from_slice(escape);
         }
     }
-    out.extend_from_slice(&bytes[clean_from..]);
     out.push(b'"');
 }
 
@@ -271,4 +272,24 @@ pub fn format_number(value: f64) -> Option<String> {
     value
         .is_finite()
         .then(|| ryu_js::Buffer::new().format_finite(value).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_at_every_offset_of_a_word() {
+        for special in (0u8..0x20).chain([b'"', b'\\', 0x7f]) {
+            for at in 0..20 {
+                let mut text = "abcdefghijklmnopqrs".to_owned();
+                text.insert(at, char::from(special));
+                text.push('é');
+                let mut ours = Vec::new();
+                write_escaped(&text, &mut ours);
+                let independent = serde_json::to_string(&text).unwrap_or_default();
+                assert_eq!(ours, independent.as_bytes(), "byte {special:#x} at {at}");
+            }
+        }
+    }
 }
