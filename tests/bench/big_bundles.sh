@@ -4,7 +4,7 @@
 # pretty-printed searchset (cargo bench -p fhirsig-jcs --bench throughput -- --write DIR
 # --sizes ...), `fhirsig sign` signs it ES256 with the test PKI's leaf-ec (leaf + intermediate in
 # x5c), and each of these runs RUNS times (median by wall time; peak RSS the largest):
-#   fhirsig canon -q FILE > /dev/null
+#   fhirsig canon -q FILE > /dev/null, and node peer.mjs canon FILE > /dev/null (npm canonicalize)
 #   fhirsig verify FILE --trust ROOT    (every CDex check, chain, validity, identity; must verify)
 #   node peer.mjs verify-file FILE ES256 (npm canonicalize + jose: the signature only; must verify)
 # Times and peak RSS come from GNU time (%e %U %S %M). Prints a Markdown table.
@@ -52,8 +52,8 @@ echo
 echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); fhirsig $("$bin" --version | awk '{ print $NF }'), Node $(node --version) with canonicalize $canonicalize_version, jose $jose_version"
 echo "- load average (1, 5, 15 min) at the start: $load_start; median of $runs runs by wall time"
 echo
-echo "| Input | canonical | \`fhirsig canon\` wall (s) | MB/s | peak RSS (MiB) | \`fhirsig verify\` wall (s) | CPU (s) | MB/s | peak RSS (MiB) | × input | Node verify wall (s) | CPU (s) | peak RSS (MiB) | Node ÷ fhirsig (wall) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| Input | canonical | \`fhirsig canon\` wall (s) | MB/s | peak RSS (MiB) | Node canon wall (s) | Node ÷ fhirsig | \`fhirsig verify\` wall (s) | CPU (s) | MB/s | peak RSS (MiB) | × input | Node verify wall (s) | CPU (s) | peak RSS (MiB) | Node ÷ fhirsig (wall) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for mb in "${sizes[@]}"; do
   input="$work/bundle-${mb}MB.json"
   signed="$work/signed-${mb}MB.json"
@@ -62,13 +62,14 @@ for mb in "${sizes[@]}"; do
   size=$(stat -c %s "$signed")
   canonical=$("$bin" canon -q "$input" | wc -c)
   read -r cw _ cr <<< "$(median /dev/null "$bin" canon -q "$signed")"
+  read -r kw _ _ <<< "$(median /dev/null node "$nodedir/peer.mjs" canon "$signed")"
   read -r vw vc vr <<< "$(median "$work/verify.txt" "$bin" verify "$signed" --trust "$work/pki/root-ca.cert.pem")"
   grep -q "file verified" "$work/verify.txt" || die "fhirsig did not verify $signed"
   read -r nw nc nr <<< "$(median "$work/node.txt" node "$nodedir/peer.mjs" verify-file "$signed" ES256)"
-  awk -v mb="$mb" -v s="$size" -v k="$canonical" -v cw="$cw" -v cr="$cr" -v vw="$vw" -v vc="$vc" \
+  awk -v mb="$mb" -v s="$size" -v k="$canonical" -v cw="$cw" -v cr="$cr" -v kw="$kw" -v vw="$vw" -v vc="$vc" \
     -v vr="$vr" -v nw="$nw" -v nc="$nc" -v nr="$nr" 'BEGIN {
-    printf "| %s MB (%.1f MB signed) | %.1f MB | %.2f | %.0f | %.1f | %.2f | %.2f | %.0f | %.1f | %.1f× | %.2f | %.2f | %.1f | %.1f× |\n",
-      mb, s / 1e6, k / 1e6, cw, s / 1e6 / cw, cr / 1024, vw, vc, s / 1e6 / vw, vr / 1024,
+    printf "| %s MB (%.1f MB signed) | %.1f MB | %.2f | %.0f | %.1f | %.2f | %.1f× | %.2f | %.2f | %.0f | %.1f | %.1f× | %.2f | %.2f | %.1f | %.1f× |\n",
+      mb, s / 1e6, k / 1e6, cw, s / 1e6 / cw, cr / 1024, kw, kw / cw, vw, vc, s / 1e6 / vw, vr / 1024,
       vr * 1024 / s, nw, nc, nr / 1024, nw / vw }'
 done
 echo

@@ -60,7 +60,7 @@ impl Document<'_> {
 
     /// Replaces the token indices parked in `pointer` by JSON Pointers, in one walk that only
     /// descends into values holding the next number.
-    fn fill_pointers(&self, found: &mut [NumberChange]) {
+    pub(crate) fn fill_pointers(&self, found: &mut [NumberChange]) {
         let mut pointer = String::new();
         // The path to the previous number, one step per container. Numbers come in document
         // order, so the search in each container resumes at the child found last time (which

@@ -169,6 +169,19 @@ impl PayloadPlan<'_> {
         doc.stream_canonical(self.node.id(), &self.exclusions, sink)
     }
 
+    /// Streams the payload bytes to `sink` and returns its [`PayloadPlan::number_changes`],
+    /// found in the same walk.
+    ///
+    /// # Errors
+    /// The first error `sink` returned.
+    pub fn stream_noting_numbers(
+        &self,
+        doc: &Document<'_>,
+        sink: &mut dyn std::io::Write,
+    ) -> std::io::Result<Vec<NumberChange>> {
+        doc.stream_canonical_noting_numbers(self.node.id(), &self.exclusions, sink)
+    }
+
     /// An upper bound of the payload's size, good for reserving memory: the object's text
     /// (canonical form drops insignificant white space; only numbers can grow).
     pub fn size_hint(&self) -> usize {

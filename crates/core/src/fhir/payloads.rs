@@ -46,7 +46,8 @@ impl<'a> Payloads<'a, '_> {
                     _ => resource_plan(self.doc, self.located.node, rule),
                 };
                 let built = plan.map_err(|e| e.to_string()).map(|plan| Built {
-                    number_changes: plan.number_changes(self.doc).into(),
+                    // Noted when the payload is first written (see `first_write`).
+                    number_changes: std::sync::Arc::from([]),
                     excluded: plan.excluded(self.doc),
                     plan,
                     digest: None,
@@ -61,13 +62,13 @@ impl<'a> Payloads<'a, '_> {
 }
 
 /// Hashes and counts the bytes on their way to `inner`.
-struct Tee<'w, W: std::io::Write> {
+struct Tee<'w, W: std::io::Write + ?Sized> {
     hash: digest::Context,
     len: usize,
     inner: &'w mut W,
 }
 
-impl<W: std::io::Write> std::io::Write for Tee<'_, W> {
+impl<W: std::io::Write + ?Sized> std::io::Write for Tee<'_, W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.inner.write_all(buf)?;
         self.hash.update(buf);
@@ -132,18 +133,11 @@ pub(super) fn signing_input_digest(
         pending: Vec::with_capacity(3),
         encoded: Vec::new(),
     };
-    // Hashing in memory cannot fail.
     if built.digest.is_some() {
+        // Hashing in memory cannot fail.
         let _ = built.plan.stream(doc, &mut encoder);
     } else {
-        let mut tee = Tee {
-            hash: digest::Context::new(&digest::SHA256),
-            len: 0,
-            inner: &mut encoder,
-        };
-        let _ = built.plan.stream(doc, &mut tee);
-        let (hash, len) = (tee.hash, tee.len);
-        built.digest = Some((hex(hash.finish().as_ref()), len));
+        first_write(doc, built, &mut encoder);
     }
     encoder.finish()
 }
@@ -202,51 +196,59 @@ impl std::io::Write for Base64UrlInto {
     }
 }
 
+/// Writes the payload to `sink` for the first time: through SHA-256 for its digest and size,
+/// noting the numbers RFC 8785 rewrites in the same walk of the document.
+fn first_write(doc: &Document<'_>, built: &mut Built<'_>, sink: &mut dyn std::io::Write) {
+    let mut tee = Tee {
+        hash: digest::Context::new(&digest::SHA256),
+        len: 0,
+        inner: sink,
+    };
+    // Writing into memory cannot fail.
+    let changes = built
+        .plan
+        .stream_noting_numbers(doc, &mut tee)
+        .unwrap_or_default();
+    let (hash, len) = (tee.hash, tee.len);
+    built.digest = Some((hex(hash.finish().as_ref()), len));
+    built.number_changes = changes.into();
+}
+
 /// The signing input `prefix.base64url(payload)` (RFC 7515 section 5.2). The first signature
-/// of an object streams the payload into it, taking the payload's digest and size in the same
-/// pass; later ones (several signers) copy a base64url written once.
+/// of an object streams the payload into it, taking the payload's digest, size and number
+/// changes in the same pass; later ones (several signers) copy a base64url written once.
 pub(super) fn signing_input(doc: &Document<'_>, built: &mut Built<'_>, prefix: &str) -> String {
-    if built.digest.is_some() {
-        let b64u = built
-            .b64u
-            .get_or_insert_with(|| streamed(doc, &built.plan, "", &mut None));
-        let mut input = String::with_capacity(prefix.len() + 1 + b64u.len());
-        input.push_str(prefix);
-        input.push('.');
-        input.push_str(b64u);
-        return input;
+    if built.digest.is_none() {
+        return streamed(doc, built, prefix);
     }
-    let mut digest = None;
-    let input = streamed(doc, &built.plan, prefix, &mut digest);
-    built.digest = digest;
+    if built.b64u.is_none() {
+        built.b64u = Some(streamed(doc, built, ""));
+    }
+    let b64u = built.b64u.as_deref().unwrap_or_default();
+    let mut input = String::with_capacity(prefix.len() + 1 + b64u.len());
+    input.push_str(prefix);
+    input.push('.');
+    input.push_str(b64u);
     input
 }
 
 /// `prefix.` (when `prefix` is not empty) followed by the payload's base64url, written by
-/// streaming the payload; `digest` receives its SHA-256 (hex) and size.
-fn streamed(
-    doc: &Document<'_>,
-    plan: &PayloadPlan<'_>,
-    prefix: &str,
-    digest: &mut Option<(String, usize)>,
-) -> String {
+/// streaming the payload (the first time through [`first_write`]).
+fn streamed(doc: &Document<'_>, built: &mut Built<'_>, prefix: &str) -> String {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let encoded = base64::encoded_len(plan.size_hint(), false).unwrap_or(0);
+    let encoded = base64::encoded_len(built.plan.size_hint(), false).unwrap_or(0);
     let mut input = String::with_capacity(prefix.len() + 1 + encoded);
     if !prefix.is_empty() {
         input.push_str(prefix);
         input.push('.');
     }
     let mut encoder = base64::write::EncoderStringWriter::from_consumer(input, &URL_SAFE_NO_PAD);
-    let mut tee = Tee {
-        hash: digest::Context::new(&digest::SHA256),
-        len: 0,
-        inner: &mut encoder,
-    };
-    // Writing into memory cannot fail.
-    let _ = plan.stream(doc, &mut tee);
-    let (hash, len) = (tee.hash, tee.len);
-    *digest = Some((hex(hash.finish().as_ref()), len));
+    if built.digest.is_none() {
+        first_write(doc, built, &mut encoder);
+    } else {
+        // Writing into memory cannot fail.
+        let _ = built.plan.stream(doc, &mut encoder);
+    }
     encoder.into_inner()
 }
 
@@ -280,6 +282,7 @@ mod tests {
         };
         let first = signing_input(&doc, built, "aaa");
         assert!(built.digest.is_some() && built.b64u.is_none());
+        assert_eq!(*built.number_changes, built.plan.number_changes(&doc)[..]);
         let second = signing_input(&doc, built, "bb");
         assert!(built.b64u.is_some());
         assert_eq!(first.strip_prefix("aaa."), second.strip_prefix("bb."));
@@ -346,6 +349,9 @@ mod tests {
                     fresh.digest, built.digest,
                     "{alg}: the payload's own digest"
                 );
+                let changes = built.plan.number_changes(&doc);
+                assert_eq!(changes.len(), 1, "{alg}: the one 1.50");
+                assert_eq!(*fresh.number_changes, changes[..], "{alg}: number changes");
             }
         }
         // With the base64url kept (several signers), the digest is the same.
