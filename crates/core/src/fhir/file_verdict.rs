@@ -98,23 +98,19 @@ pub fn file_verdict(
         None => vec![String::new()],
     };
     let subject_covered = subject.iter().any(|p| covered(p));
-    let mut signed_objects: HashSet<String> = locate(doc)
-        .into_iter()
-        .filter(|l| l.is_signed())
-        .map(|l| l.pointer)
-        .collect();
-    signed_objects.extend(
-        super::verify_provenance::provenances(doc)
-            .into_iter()
-            .filter(|(_, p)| {
-                p.get("signature")
-                    .is_some_and(|s| s.elements().next().is_some())
-            })
-            .map(|(pointer, _)| pointer),
-    );
-    let uncovered: Vec<Uncovered> = carried_resources(doc, envelope)
+    let uncovered: Vec<(String, Node<'_>)> = carried_resources(doc, envelope)
         .into_iter()
         .filter(|(pointer, _)| !covered(pointer))
+        .collect();
+    // Which objects carry a signature of their own matters only for uncovered resources (a
+    // large Bundle under one verified signature has none, and is not walked again).
+    let signed_objects = if uncovered.is_empty() {
+        HashSet::new()
+    } else {
+        signed_objects(doc)
+    };
+    let uncovered: Vec<Uncovered> = uncovered
+        .into_iter()
         .map(|(pointer, node)| {
             let under_failed_signature = index.covering(&pointer).any(|r| !r.verified());
             Uncovered {
@@ -189,6 +185,26 @@ pub fn file_verdict(
         verified: reason.is_none(),
         reason,
     }
+}
+
+/// JSON Pointers of the objects that carry a signature of their own: signed Bundles,
+/// QuestionnaireResponses and items, and Provenances with a signature.
+fn signed_objects(doc: &Document<'_>) -> HashSet<String> {
+    let mut signed_objects: HashSet<String> = locate(doc)
+        .into_iter()
+        .filter(|l| l.is_signed())
+        .map(|l| l.pointer)
+        .collect();
+    signed_objects.extend(
+        super::verify_provenance::provenances(doc)
+            .into_iter()
+            .filter(|(_, p)| {
+                p.get("signature")
+                    .is_some_and(|s| s.elements().next().is_some())
+            })
+            .map(|(pointer, _)| pointer),
+    );
+    signed_objects
 }
 
 /// The results (by index) of JWS JSON signers that did not verify but need not: their
