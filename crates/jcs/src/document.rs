@@ -253,7 +253,14 @@ impl<'a> Document<'a> {
         }
         // Unescaped: the text between the quotes is the name.
         let (start, end) = (token.start as usize + 1, token.end as usize - 1);
-        end - start == name.len() && self.text.as_bytes().get(start..end) == Some(name)
+        if end - start != name.len() {
+            return false;
+        }
+        let Some(raw) = self.text.as_bytes().get(start..end) else {
+            return false;
+        };
+        // Names of one length mostly differ in their first byte: compare it before the rest.
+        raw.first() == name.first() && raw == name
     }
 
     /// An object's key token indices, in RFC 8785 order.
