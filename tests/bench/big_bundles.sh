@@ -8,6 +8,8 @@
 #   fhirsig verify FILE --trust ROOT    (every CDex check, chain, validity, identity; must verify)
 #   node peer.mjs verify-file FILE ES256 (npm canonicalize + jose: the signature only; must verify)
 # Times and peak RSS come from GNU time (%e %U %S %M). Prints a Markdown table.
+# With BASELINE=/path/to/an/older/fhirsig, that binary's verify of the same files is timed too
+# (before/after in one run).
 # usage: tests/bench/big_bundles.sh [MB ...]   (env: RUNS=5 KEEP=1 keeps the work folder)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -46,6 +48,7 @@ median() {
     END { m = int((n + 1) / 2); printf "%.2f %.2f %d\n", w[m], c[m], r }'
 }
 
+baseline=()
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "# Large Bundles: fhirsig against Node"
 echo
@@ -65,12 +68,27 @@ for mb in "${sizes[@]}"; do
   read -r kw _ _ <<< "$(median /dev/null node "$nodedir/peer.mjs" canon "$signed")"
   read -r vw vc vr <<< "$(median "$work/verify.txt" "$bin" verify "$signed" --trust "$work/pki/root-ca.cert.pem")"
   grep -q "file verified" "$work/verify.txt" || die "fhirsig did not verify $signed"
+  if [ -n "${BASELINE:-}" ]; then
+    read -r bw bc br <<< "$(median "$work/base.txt" "$BASELINE" verify "$signed" --trust "$work/pki/root-ca.cert.pem")"
+    grep -q "file verified" "$work/base.txt" || die "the baseline did not verify $signed"
+    baseline+=("| $mb MB | $bw | $bc | $(awk -v r="$br" 'BEGIN { printf "%.1f", r / 1024 }') | $vw | $vc | $(awk -v r="$vr" 'BEGIN { printf "%.1f", r / 1024 }') | $(awk -v b="$bw" -v v="$vw" 'BEGIN { print (v > 0 ? sprintf("%.2f×", b / v) : "(< 0.01 s)") }') |")
+  fi
   read -r nw nc nr <<< "$(median "$work/node.txt" node "$nodedir/peer.mjs" verify-file "$signed" ES256)"
   awk -v mb="$mb" -v s="$size" -v k="$canonical" -v cw="$cw" -v cr="$cr" -v kw="$kw" -v vw="$vw" -v vc="$vc" \
     -v vr="$vr" -v nw="$nw" -v nc="$nc" -v nr="$nr" 'BEGIN {
-    printf "| %s MB (%.1f MB signed) | %.1f MB | %.2f | %.0f | %.1f | %.2f | %.1f× | %.2f | %.2f | %.0f | %.1f | %.1f× | %.2f | %.2f | %.1f | %.1f× |\n",
-      mb, s / 1e6, k / 1e6, cw, s / 1e6 / cw, cr / 1024, kw, kw / cw, vw, vc, s / 1e6 / vw, vr / 1024,
-      vr * 1024 / s, nw, nc, nr / 1024, nw / vw }'
+    # GNU time has hundredths of a second: a run under 0.01 s has no rate.
+    printf "| %s MB (%.1f MB signed) | %.1f MB | %.2f | %s | %.1f | %.2f | %s | %.2f | %.2f | %s | %.1f | %.1f× | %.2f | %.2f | %.1f | %s |\n",
+      mb, s / 1e6, k / 1e6, cw, per(s / 1e6, cw, ""), cr / 1024, kw, per(kw, cw, "×"), vw, vc,
+      per(s / 1e6, vw, ""), vr / 1024, vr * 1024 / s, nw, nc, nr / 1024, per(nw, vw, "×") }
+    function per(a, b, unit) { return b > 0 ? sprintf("%.1f%s", a / b, unit) : "(< 0.01 s)" }'
 done
+if [ -n "${BASELINE:-}" ]; then
+  echo
+  echo "Baseline \`$("$BASELINE" --version)\` ($BASELINE) against this build, \`verify\` of the same files:"
+  echo
+  echo "| Input | baseline wall (s) | CPU (s) | peak RSS (MiB) | this build wall (s) | CPU (s) | peak RSS (MiB) | speed-up (wall) |"
+  echo "|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${baseline[@]}"
+fi
 echo
 echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
