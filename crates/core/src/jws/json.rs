@@ -145,10 +145,7 @@ impl JsonJws {
         key: &VerifyingKey,
         policy: &AlgorithmPolicy,
     ) -> Result<(), JwsError> {
-        let sig = self
-            .signatures
-            .get(index)
-            .ok_or(JwsError::NoSuchSignature { index })?;
+        let sig = self.signature_at(index)?;
         let payload_b64u = super::compact::signing_input_payload(sig.protected_b64u(), input)?;
         if let Some(embedded) = &self.payload_b64u {
             return Err(JwsError::PayloadNotDetached {
@@ -156,6 +153,13 @@ impl JsonJws {
             });
         }
         verify_input(sig.alg(), input, &sig.signature, key, policy)
+    }
+
+    /// Signature `index`, or [`JwsError::NoSuchSignature`].
+    fn signature_at(&self, index: usize) -> Result<&JsonSignature, JwsError> {
+        self.signatures
+            .get(index)
+            .ok_or(JwsError::NoSuchSignature { index })
     }
 
     /// As [`JsonJws::verify_signing_input`], from the digest of signature `index`'s signing
@@ -171,10 +175,7 @@ impl JsonJws {
         key: &VerifyingKey,
         policy: &AlgorithmPolicy,
     ) -> Result<(), JwsError> {
-        let sig = self
-            .signatures
-            .get(index)
-            .ok_or(JwsError::NoSuchSignature { index })?;
+        let sig = self.signature_at(index)?;
         if let Some(embedded) = &self.payload_b64u {
             return Err(super::compact::embedded_versus_digest(
                 sig.protected_b64u(),
@@ -221,10 +222,7 @@ impl JsonJws {
         key: &VerifyingKey,
         policy: &AlgorithmPolicy,
     ) -> Result<(), JwsError> {
-        let sig = self
-            .signatures
-            .get(index)
-            .ok_or(JwsError::NoSuchSignature { index })?;
+        let sig = self.signature_at(index)?;
         let input = signing_input(sig.protected_b64u(), payload_b64u);
         verify_input(sig.alg(), input.as_bytes(), &sig.signature, key, policy)
     }

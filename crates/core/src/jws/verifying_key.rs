@@ -247,15 +247,7 @@ impl VerifyingKey {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), JwsError> {
-        self.check_algorithm(alg)?;
-        if let Some(expected) = alg.ecdsa_signature_len() {
-            if signature.len() != expected {
-                return Err(JwsError::EcdsaSignatureNotRaw {
-                    expected,
-                    found: signature.len(),
-                });
-            }
-        }
+        self.check_signature_shape(alg, signature)?;
         let result = match &self.material {
             Public::Rsa { n, e } => {
                 RsaPublicKeyComponents { n, e }.verify(rsa_params(alg), message, signature)
@@ -274,6 +266,21 @@ impl VerifyingKey {
         result.map_err(|_| JwsError::BadSignature)
     }
 
+    /// The checks before any arithmetic, the same for both routes: the key fits `alg`, and an
+    /// ECDSA signature is raw `r||s` of the curve's length.
+    fn check_signature_shape(&self, alg: Algorithm, signature: &[u8]) -> Result<(), JwsError> {
+        self.check_algorithm(alg)?;
+        if let Some(expected) = alg.ecdsa_signature_len() {
+            if signature.len() != expected {
+                return Err(JwsError::EcdsaSignatureNotRaw {
+                    expected,
+                    found: signature.len(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Verifies a raw signature from the digest of its message, for the algorithms that sign a
     /// digest (ES256, ES384): the same checks and verdict as [`VerifyingKey::verify_signature`]
     /// over the whole message, without holding it.
@@ -286,15 +293,7 @@ impl VerifyingKey {
         signature: &[u8],
     ) -> Result<(), JwsError> {
         let alg = digest.algorithm();
-        self.check_algorithm(alg)?;
-        if let Some(expected) = alg.ecdsa_signature_len() {
-            if signature.len() != expected {
-                return Err(JwsError::EcdsaSignatureNotRaw {
-                    expected,
-                    found: signature.len(),
-                });
-            }
-        }
+        self.check_signature_shape(alg, signature)?;
         match &self.material {
             Public::Ec { curve, point } => {
                 super::prehash::verify_ecdsa_digest(*curve, point, digest.as_bytes(), signature)
