@@ -169,6 +169,31 @@ fn eku_policy_is_enforced_on_the_leaf_only() {
 }
 
 #[test]
+fn remembered_chain_results_follow_the_eku_policy_and_repeat_exactly() {
+    let pki = Pki::new(june_2026());
+    let chain = pki.chain("leaf-ec");
+    let times = ValidationTimes::at(pki.now);
+    let lenient = pki.validator();
+    let (first, _) = lenient.validate(&chain, &times);
+    let (again, verified) = lenient.validate(&chain, &times);
+    assert_eq!(first, again, "a remembered result is the same report");
+    assert!(verified.is_some());
+    // A clone shares the remembered results; changing its EKU policy must not reuse them.
+    let server_auth = const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.1");
+    let strict = lenient
+        .clone()
+        .with_eku_policy(EkuPolicy::one_of(vec![server_auth]));
+    let (report, verified) = strict.validate(&chain, &times);
+    assert!(verified.is_none());
+    assert_eq!(
+        report.check("signer-extended-key-usage").unwrap().outcome(),
+        Outcome::Fail
+    );
+    let (still, _) = lenient.validate(&chain, &times);
+    assert_eq!(first, still, "the original keeps its policy");
+}
+
+#[test]
 fn eku_policy_any_accepts_every_purpose() {
     let pki = Pki::new(june_2026());
     let any = pki.validator().with_eku_policy(EkuPolicy::any());

@@ -214,33 +214,46 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
             Ok(())
         });
         for chunk in received {
-            let outcomes: Vec<(RecordOutcome, Vec<u8>)> = chunk
-                .par_iter()
+            // Each worker also counts its record for the summary and keeps the results only
+            // for the HTML report, so that nothing heavy is left to drop on this thread.
+            let html = args.html.is_some();
+            let done: Vec<Done> = chunk
+                .into_par_iter()
                 .map(|record| {
-                    let outcome = verify_record(record, &options, &rules);
+                    let outcome = verify_record(&record, &options, &rules);
                     let text = render_record(&record.name, &outcome, &args, &style);
-                    (outcome, text)
-                })
-                .collect();
-            let mut text = Vec::new();
-            for (record, (outcome, rendered)) in chunk.iter().zip(&outcomes) {
-                summary.add(outcome);
-                if args.html.is_some() {
-                    report_records.push(match outcome {
-                        RecordOutcome::Error(m) => {
-                            ReportRecord::Error(record.name.clone(), m.clone())
+                    let counted = Summary::of(&outcome);
+                    let error = match &outcome {
+                        RecordOutcome::Error(message) if !args.json => {
+                            Some(format!("{}: {message}", record.name))
                         }
+                        _ => None,
+                    };
+                    let kept = html.then(|| match outcome {
+                        RecordOutcome::Error(m) => ReportRecord::Error(record.name, m),
                         RecordOutcome::Verified(r, verdict) => {
-                            ReportRecord::Verified(record.name.clone(), r.clone(), verdict.clone())
+                            ReportRecord::Verified(record.name, r, verdict)
                         }
                     });
+                    Done {
+                        counted,
+                        text,
+                        error,
+                        kept,
+                    }
+                })
+                .collect();
+            let records = done.len();
+            let mut text = Vec::with_capacity(done.iter().map(|d| d.text.len()).sum());
+            for record in done {
+                summary.merge(record.counted);
+                report_records.extend(record.kept);
+                if let Some(message) = &record.error {
+                    diagnostic("error", message);
                 }
-                if let (RecordOutcome::Error(message), false) = (outcome, args.json) {
-                    diagnostic("error", &format!("{}: {message}", record.name));
-                }
-                text.extend_from_slice(rendered);
+                text.extend_from_slice(&record.text);
             }
-            if texts.send((chunk.len(), text)).is_err() {
+            if texts.send((records, text)).is_err() {
                 break; // the writer failed; its error is returned below
             }
             if stdout_closed() && args.html.is_none() {
@@ -292,6 +305,15 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     } else {
         Status::ChecksFailed
     })
+}
+
+/// One verified record as the main loop needs it: its summary counts, its output, the error
+/// to print outside `--json`, and its results when an HTML report is written.
+struct Done {
+    counted: Summary,
+    text: Vec<u8>,
+    error: Option<String>,
+    kept: Option<ReportRecord>,
 }
 
 /// What one record prints on standard output (errors outside `--json` go to standard error).

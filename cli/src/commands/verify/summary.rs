@@ -23,7 +23,27 @@ pub(super) struct Summary {
 }
 
 impl Summary {
-    pub(super) fn add(&mut self, outcome: &RecordOutcome) {
+    /// The counts of one record.
+    pub(super) fn of(outcome: &RecordOutcome) -> Self {
+        let mut one = Self::default();
+        one.add(outcome);
+        one
+    }
+
+    /// Adds the counts of `other` (records verified elsewhere).
+    pub(super) fn merge(&mut self, other: Self) {
+        self.records += other.records;
+        self.errors += other.errors;
+        self.unsigned += other.unsigned;
+        self.files_not_verified += other.files_not_verified;
+        self.signatures += other.signatures;
+        self.verified += other.verified;
+        for (outcome, count) in other.by_outcome {
+            *self.by_outcome.entry(outcome).or_default() += count;
+        }
+    }
+
+    fn add(&mut self, outcome: &RecordOutcome) {
         self.records += 1;
         match outcome {
             RecordOutcome::Error(_) => self.errors += 1,

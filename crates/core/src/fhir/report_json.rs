@@ -104,17 +104,17 @@ pub fn write_check_json(out: &mut Vec<u8>, check: &Check) {
     out.extend_from_slice(b"{\"code\":");
     write_escaped(check.code().as_str(), out);
     out.extend_from_slice(b",\"evidence\":{");
-    let mut evidence: BTreeMap<&str, &str> = BTreeMap::new();
-    for (key, value) in check.evidence() {
-        evidence.entry(key).or_insert(value);
-    }
-    for (j, (key, value)) in evidence.iter().enumerate() {
-        if j > 0 {
-            out.push(b',');
+    let evidence = check.evidence();
+    // Keys in byte order (RFC 8785's order for the ASCII keys checks use). Most checks add
+    // their evidence in that order already, with no key twice: then it is written as it stands.
+    if evidence.windows(2).all(|w| w[0].0 < w[1].0) {
+        write_members(out, evidence.iter().map(|(k, v)| (&**k, &**v)));
+    } else {
+        let mut sorted: BTreeMap<&str, &str> = BTreeMap::new();
+        for (key, value) in evidence {
+            sorted.entry(key).or_insert(value);
         }
-        write_escaped(key, out);
-        out.push(b':');
-        write_escaped(value, out);
+        write_members(out, sorted.into_iter());
     }
     out.extend_from_slice(b"},\"level\":");
     write_escaped(check.level().as_str(), out);
@@ -176,6 +176,18 @@ pub fn write_file_json(out: &mut Vec<u8>, file: &str, verdict: &FileVerdict, sig
     out.extend_from_slice(b"],\"verified\":");
     out.extend_from_slice(if verdict.verified { b"true" } else { b"false" });
     out.push(b'}');
+}
+
+/// Writes `"key":"value"` pairs separated by commas (the braces are the caller's).
+fn write_members<'a>(out: &mut Vec<u8>, members: impl Iterator<Item = (&'a str, &'a str)>) {
+    for (j, (key, value)) in members.enumerate() {
+        if j > 0 {
+            out.push(b',');
+        }
+        write_escaped(key, out);
+        out.push(b':');
+        write_escaped(value, out);
+    }
 }
 
 fn push_opt(out: &mut Vec<u8>, text: Option<&str>) {

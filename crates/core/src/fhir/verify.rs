@@ -575,7 +575,7 @@ pub(super) fn trust(
     match (&options.validator, parsed.chain()) {
         (Some(validator), Ok(chain)) => {
             let (report, verified) = validator.validate_under(chain, &times, policy);
-            report.checks().iter().for_each(|c| result.push(c.clone()));
+            result.report.extend(report);
             verified
         }
         (Some(_), Err(check)) => {

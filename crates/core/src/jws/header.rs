@@ -64,8 +64,8 @@ impl Header {
         let json = b64::decode_url(raw_b64u).ok_or(JwsError::Base64 {
             part: Part::ProtectedHeader,
         })?;
-        let mut header = Self::from_json(&json, true)?;
-        raw_b64u.clone_into(&mut header.raw_b64u);
+        let mut header = Self::read(&json, true)?;
+        header.raw_b64u = raw_b64u.to_owned();
         Ok(header)
     }
 
@@ -76,13 +76,20 @@ impl Header {
     /// [`JwsError::HeaderJson`] (duplicate members included), [`JwsError::HeaderNotObject`],
     /// [`JwsError::HeaderMember`], [`JwsError::X5cNotBase64`], and the `crit` errors.
     pub fn from_json(json: &[u8], protected: bool) -> Result<Self, JwsError> {
+        let mut header = Self::read(json, protected)?;
+        header.raw_b64u = b64::encode_url(json);
+        Ok(header)
+    }
+
+    /// [`Header::from_json`] without [`Header::raw_b64u`], which the caller sets (a received
+    /// protected header keeps its own text).
+    fn read(json: &[u8], protected: bool) -> Result<Self, JwsError> {
         let doc = fhirsig_jcs::parse(json).map_err(JwsError::HeaderJson)?;
         let root = doc.root();
         if root.kind() != NodeKind::Object {
             return Err(JwsError::HeaderNotObject);
         }
         let mut header = Header {
-            raw_b64u: b64::encode_url(json),
             json: doc.text().to_owned(),
             ..Header::default()
         };

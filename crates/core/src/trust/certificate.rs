@@ -24,6 +24,9 @@ struct Parsed {
     /// The RFC 4514 subject and issuer, formatted on first use.
     subject_text: OnceLock<String>,
     issuer_text: OnceLock<String>,
+    /// The subjectAltName entries (RFC 5280 §4.2.1.6), decoded on first use: the signer
+    /// identity check reads them for every signature the certificate makes.
+    alt_names: OnceLock<Vec<x509_cert::ext::pkix::name::GeneralName>>,
 }
 
 impl Certificate {
@@ -36,6 +39,7 @@ impl Certificate {
             parsed,
             subject_text: OnceLock::new(),
             issuer_text: OnceLock::new(),
+            alt_names: OnceLock::new(),
         })))
     }
 
@@ -68,6 +72,21 @@ impl Certificate {
             .issuer_text
             .get_or_init(|| distinguished_name(self.0.parsed.tbs_certificate().issuer()))
             .clone()
+    }
+
+    /// The subjectAltName entries; empty when the extension is absent or does not decode.
+    pub(crate) fn alt_names(&self) -> &[x509_cert::ext::pkix::name::GeneralName] {
+        self.0.alt_names.get_or_init(|| {
+            match self
+                .0
+                .parsed
+                .tbs_certificate()
+                .get_extension::<x509_cert::ext::pkix::SubjectAltName>()
+            {
+                Ok(Some((_, san))) => san.0,
+                _ => Vec::new(),
+            }
+        })
     }
 
     /// The serial number in lower-case hex, as CRLs list it.

@@ -13,7 +13,6 @@ use const_oid::ObjectIdentifier;
 use der::asn1::{Ia5StringRef, PrintableStringRef, Utf8StringRef};
 use der::{Tag, Tagged};
 use x509_cert::ext::pkix::name::{GeneralName, OtherName};
-use x509_cert::ext::pkix::SubjectAltName;
 
 use super::certificate::Certificate;
 use crate::report::{Check, SubIndication};
@@ -197,15 +196,8 @@ pub fn certificate_names(cert: &Certificate) -> Vec<String> {
     names
 }
 
-fn subject_alt_names(leaf: &Certificate) -> Vec<GeneralName> {
-    match leaf
-        .x509()
-        .tbs_certificate()
-        .get_extension::<SubjectAltName>()
-    {
-        Ok(Some((_, san))) => san.0,
-        _ => Vec::new(),
-    }
+fn subject_alt_names(leaf: &Certificate) -> &[GeneralName] {
+    leaf.alt_names()
 }
 
 fn common_name(leaf: &Certificate) -> Option<String> {

@@ -4,6 +4,7 @@
 
 use crate::report::CheckCode;
 use rustls_pki_types::UnixTime;
+use std::sync::Arc;
 
 use super::anchors::TrustAnchors;
 use super::certificate::Certificate;
@@ -63,29 +64,39 @@ pub(crate) fn build(
     }
 }
 
-/// Remembers path validations: a batch of documents is usually signed with one chain, and
-/// re-validating it (two or more signature checks) for every document would dominate the cost.
-/// Keyed by the SHA-256 of the leaf, the candidate certificates, the instant and the policy
-/// inputs, so a hit is the same computation; the anchors are fixed per validator. Bounded:
-/// emptied when full.
+/// What a validation learns from the certificates alone at one instant: the path (or why there
+/// is none) and the checks that depend on nothing else (CA and signer key usage, profile
+/// conformance, anchor validity, EKU, a pinned signer), in report order.
+#[derive(Debug)]
+pub(crate) struct ChainFacts {
+    pub(crate) path: Result<Path, Check>,
+    pub(crate) checks: Vec<Check>,
+}
+
+/// Remembers what certificates alone decide: a batch of documents is usually signed with one
+/// chain, and re-validating it (two or more signature checks, then the profile and usage
+/// checks) for every document would dominate the cost. Keyed by the SHA-256 of the leaf, the
+/// candidate certificates, the instant and the policy inputs, so a hit is the same
+/// computation; the anchors and the EKU policy are fixed per cache (a validator whose EKU
+/// policy changes gets a new cache). Bounded: emptied when full.
 #[derive(Debug, Default)]
 pub(crate) struct PathCache {
-    entries: std::sync::Mutex<std::collections::HashMap<[u8; 32], Result<Path, Check>>>,
+    entries: std::sync::Mutex<std::collections::HashMap<[u8; 32], Arc<ChainFacts>>>,
 }
 
 /// Entries kept before the cache is emptied.
 const PATH_CACHE_LIMIT: usize = 1024;
 
 impl PathCache {
-    /// [`build`], or its remembered result for the same inputs.
-    pub(crate) fn build(
+    /// `facts` for these inputs, or their remembered result for the same inputs.
+    pub(crate) fn get_or_insert(
         &self,
         leaf: &Certificate,
         candidates: &[&Certificate],
-        anchors: &TrustAnchors,
         at: UnixTime,
         inputs: &PolicyInputs,
-    ) -> Result<Path, Check> {
+        facts: impl FnOnce() -> ChainFacts,
+    ) -> Arc<ChainFacts> {
         let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
         for cert in std::iter::once(leaf).chain(candidates.iter().copied()) {
             digest.update(&(cert.der().len() as u64).to_be_bytes());
@@ -103,12 +114,12 @@ impl PathCache {
         {
             return hit;
         }
-        let result = build(leaf, candidates, anchors, at, inputs);
+        let result = Arc::new(facts());
         if let Ok(mut map) = self.entries.lock() {
             if map.len() >= PATH_CACHE_LIMIT {
                 map.clear();
             }
-            map.insert(key, result.clone());
+            map.insert(key, Arc::clone(&result));
         }
         result
     }

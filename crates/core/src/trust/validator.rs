@@ -11,7 +11,7 @@ use super::crl::Crl;
 use super::error::TrustError;
 use super::key_usage::{check_digital_signature_usage, check_key_usage, EkuPolicy};
 use super::ocsp::OcspResponse;
-use super::path::{self, Path};
+use super::path::{self, ChainFacts, Path};
 use super::pkix::PolicyInputs;
 use super::revocation::{self, RevocationContext};
 use super::times::{format_rfc3339, TimePolicy, ValidationTimes};
@@ -116,6 +116,9 @@ impl ChainValidator {
     #[must_use]
     pub fn with_eku_policy(mut self, eku: EkuPolicy) -> Self {
         self.eku = eku;
+        // Remembered results include the EKU check: clones that keep the old policy keep
+        // the old cache.
+        self.paths = Default::default();
         self
     }
 
@@ -232,17 +235,12 @@ impl ChainValidator {
             .policy_inputs
             .as_ref()
             .unwrap_or_else(|| policy.path_inputs());
-        let path = self
+        let facts = self
             .paths
-            .build(leaf, &candidates, &self.anchors, path_at, inputs);
-        // A signer certificate given as a trust anchor is trusted by that configuration (the
-        // path builder accepts it whatever its CA bit: `openssl req -x509` sets CA:TRUE); the
-        // report says so as a warning.
-        let pinned = self
-            .anchors
-            .certificates()
-            .iter()
-            .any(|anchor| anchor.der() == leaf.der());
+            .get_or_insert(leaf, &candidates, path_at, inputs, || {
+                self.chain_facts(leaf, &candidates, path_at, inputs)
+            });
+        let path = &facts.path;
         let ctx = RevocationContext {
             crls: &self.crls,
             anchors: &self.anchors,
@@ -252,7 +250,7 @@ impl ChainValidator {
             sig_t: times.sig_t(),
             at_is_poe: matches!(times.policy(), TimePolicy::At(_)),
         };
-        let (revocation_checks, leaf_not_revoked) = match &path {
+        let (revocation_checks, leaf_not_revoked) = match path {
             Ok(path) => revocation_of_path(&ctx, leaf, path),
             Err(_) => {
                 let msg = "not checked: no valid certificate path";
@@ -264,38 +262,7 @@ impl ChainValidator {
         };
         report.push(validity_check(leaf, at, times.policy(), leaf_not_revoked));
         report.push(sig_t_check(leaf, times));
-        report.push(match &path {
-            Ok(p) => Check::pass(path::CODE, "the chain leads to a trust anchor")
-                .with("anchor", p.anchor.subject())
-                .with("length", (p.intermediates.len() + 1).to_string())
-                .with("policies", p.policies.describe())
-                .with("policy-inputs", inputs.describe()),
-            Err(check) => check.clone(),
-        });
-        if let Ok(p) = &path {
-            report.push(conformance::check_ca_key_usage(
-                leaf,
-                &p.intermediates,
-                &p.anchor,
-            ));
-            report.push(conformance::check_path(leaf, &p.intermediates, &p.anchor));
-            if p.anchor.der() != leaf.der() {
-                report.push(conformance::check_anchor_validity(&p.anchor, path_at));
-            }
-        }
-        if pinned {
-            report.push(
-                Check::indeterminate(
-                    CheckCode::PinnedSigner,
-                    SubIndication::ChainConstraintsFailure,
-                    "the signer certificate is itself a trust anchor (pinned): trusted by configuration, with no issuing CA",
-                )
-                .with("ca", leaf.is_ca().to_string()),
-            );
-        }
-        report.push(check_key_usage(leaf));
-        report.push(check_digital_signature_usage(leaf));
-        report.push(self.eku.check(leaf));
+        facts.checks.iter().for_each(|c| report.push(c.clone()));
         revocation_checks.into_iter().for_each(|c| report.push(c));
         policy.apply(&mut report, self.has_revocation_data());
         let verified = match path {
@@ -305,14 +272,70 @@ impl ChainValidator {
                 ..
             }) if report.passed() => Some(VerifiedChain {
                 leaf: leaf.clone(),
-                intermediates,
-                anchor,
+                intermediates: intermediates.clone(),
+                anchor: anchor.clone(),
                 instant: at,
                 policy: times.policy(),
             }),
             _ => None,
         };
         (report, verified)
+    }
+}
+
+impl ChainValidator {
+    /// The path from `leaf` at `path_at` and every check that depends only on the
+    /// certificates (and this validator's anchors and EKU policy), in report order.
+    fn chain_facts(
+        &self,
+        leaf: &Certificate,
+        candidates: &[&Certificate],
+        path_at: UnixTime,
+        inputs: &PolicyInputs,
+    ) -> ChainFacts {
+        let path = path::build(leaf, candidates, &self.anchors, path_at, inputs);
+        // A signer certificate given as a trust anchor is trusted by that configuration (the
+        // path builder accepts it whatever its CA bit: `openssl req -x509` sets CA:TRUE); the
+        // report says so as a warning.
+        let pinned = self
+            .anchors
+            .certificates()
+            .iter()
+            .any(|anchor| anchor.der() == leaf.der());
+        let mut checks = Vec::with_capacity(8);
+        checks.push(match &path {
+            Ok(p) => Check::pass(path::CODE, "the chain leads to a trust anchor")
+                .with("anchor", p.anchor.subject())
+                .with("length", (p.intermediates.len() + 1).to_string())
+                .with("policies", p.policies.describe())
+                .with("policy-inputs", inputs.describe()),
+            Err(check) => check.clone(),
+        });
+        if let Ok(p) = &path {
+            checks.push(conformance::check_ca_key_usage(
+                leaf,
+                &p.intermediates,
+                &p.anchor,
+            ));
+            checks.push(conformance::check_path(leaf, &p.intermediates, &p.anchor));
+            if p.anchor.der() != leaf.der() {
+                checks.push(conformance::check_anchor_validity(&p.anchor, path_at));
+            }
+        }
+        if pinned {
+            checks.push(
+                Check::indeterminate(
+                    CheckCode::PinnedSigner,
+                    SubIndication::ChainConstraintsFailure,
+                    "the signer certificate is itself a trust anchor (pinned): trusted by configuration, with no issuing CA",
+                )
+                .with("ca", leaf.is_ca().to_string()),
+            );
+        }
+        checks.push(check_key_usage(leaf));
+        checks.push(check_digital_signature_usage(leaf));
+        checks.push(self.eku.check(leaf));
+        ChainFacts { path, checks }
     }
 }
 
