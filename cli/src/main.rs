@@ -3,17 +3,13 @@
 //! This is the only part of fhirsig that reads files, the environment or the clock.
 
 mod batch;
-mod clock;
 mod commands;
 mod error;
 mod fingerprint;
 mod html_report;
+mod inputs;
 mod io;
-mod key_source;
-mod keys;
-mod policy_input;
 mod terminal;
-mod trust_inputs;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -142,7 +138,7 @@ Examples:
 }
 
 fn main() -> ExitCode {
-    clock::start();
+    inputs::clock::start();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // Help and --version (and the help shown for a bare `fhirsig`) as clap writes them.

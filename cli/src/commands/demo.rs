@@ -53,7 +53,7 @@ pub fn run(args: DemoArgs) -> Result<Status, CliError> {
     };
     std::fs::create_dir_all(dir.join("pki"))
         .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
-    let now = crate::clock::now();
+    let now = crate::inputs::clock::now();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -83,7 +83,7 @@ pub fn run(args: DemoArgs) -> Result<Status, CliError> {
     // 2. Sign both Bundles (CDex profile: JCS payload, detached JWS with x5c, sigT, srCms).
     // The instant read once above: a signing time read later could fall in the next second,
     // after the verification time, which verification rightly refuses.
-    let signing_time = crate::clock::now_utc();
+    let signing_time = crate::inputs::clock::now_utc();
     let request = SignRequest {
         key: &key,
         chain: chain.to_der_list(),

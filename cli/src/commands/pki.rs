@@ -8,8 +8,8 @@ use clap::{Args, Subcommand};
 use fhirsig_core::trust::format_rfc3339;
 use fhirsig_testkit::pki::{generate_test_pki, PkiOptions};
 
-use crate::clock::instant_or_now;
 use crate::error::{CliError, Status};
+use crate::inputs::clock::instant_or_now;
 use crate::io::{write_atomically, write_private_atomically, write_stdout};
 
 /// Subcommands of `fhirsig pki`.

@@ -94,7 +94,7 @@ fn list(args: &ListArgs) -> Result<Status, CliError> {
 }
 
 fn show(args: &ShowArgs) -> Result<Status, CliError> {
-    let policy = crate::policy_input::load(&args.policy)?;
+    let policy = crate::inputs::policy::load(&args.policy)?;
     let text = if args.json {
         let mut value = to_json(&policy);
         value["file"] = json!(Policy::builtin(&args.policy)
@@ -110,7 +110,7 @@ fn show(args: &ShowArgs) -> Result<Status, CliError> {
 
 fn check(args: &CheckArgs) -> Result<Status, CliError> {
     let name = args.file.display().to_string();
-    let text = crate::policy_input::read_bounded(&args.file)?;
+    let text = crate::inputs::policy::read_bounded(&args.file)?;
     let policy = match Policy::from_toml(&text) {
         Ok(policy) => policy,
         Err(e) => {

@@ -8,8 +8,9 @@ use fhirsig_core::jws::Algorithm;
 use fhirsig_core::trust::{certificate_identifiers, CertificateChain};
 
 use crate::error::{CliError, Status};
-use crate::io::{diagnostic, read_input, read_option_file, write_in_place, Output};
-use crate::key_source::{KeyArgs, LoadedKey};
+use crate::inputs::certificates::{also_chains, signer_chain};
+use crate::inputs::signing_key::KeyArgs;
+use crate::io::{diagnostic, read_input, write_in_place, Output};
 
 /// Arguments of `fhirsig sign`.
 #[derive(Debug, Args)]
@@ -122,7 +123,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
                         .with_hint("for example 2026-06-01T12:00:00Z")
                 })?
         }
-        None => crate::clock::now_utc(),
+        None => crate::inputs::clock::now_utc(),
     };
     let profile = Profile::from_name(&args.profile).unwrap_or(Profile::Cdex);
     args.preflight.run(
@@ -148,16 +149,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         replace: args.replace,
         exact_header: None,
     };
-    let also: Vec<Vec<Vec<u8>>> = args
-        .also_cert
-        .iter()
-        .map(|path| {
-            let bytes = read_option_file(path)?.bytes;
-            CertificateChain::from_pem(&bytes)
-                .map(|c| c.to_der_list())
-                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))
-        })
-        .collect::<Result<_, _>>()?;
+    let also = also_chains(&args.also_cert)?;
     let signed = sign_with_certificates(&text, args.pointer.as_deref(), &request, &also)
         .map_err(|e| CliError::input(format!("{}: {e}", input.name)))?;
     let place = if signed.pointer.is_empty() {
@@ -180,29 +172,6 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         ),
     );
     Ok(Status::Success)
-}
-
-/// The chain from --cert, else the one the key file or token holds.
-pub(crate) fn signer_chain(
-    cert: Option<&std::path::Path>,
-    loaded: &LoadedKey,
-) -> Result<CertificateChain, CliError> {
-    match cert {
-        Some(path) => {
-            let bytes = read_option_file(path)?.bytes;
-            CertificateChain::from_pem(&bytes).map_err(|e| {
-                CliError::input(format!("{}: {e}", path.display()))
-                    .with_hint("--cert takes the signer's certificate chain as PEM, leaf first")
-            })
-        }
-        None if loaded.chain.is_empty() => Err(CliError::input(format!(
-            "no certificate chain: {} holds no certificate for the key",
-            loaded.source
-        ))
-        .with_hint("pass --cert CHAIN.pem (the signer's certificate first)")),
-        None => CertificateChain::from_der(loaded.chain.clone())
-            .map_err(|e| CliError::input(format!("the certificates in {}: {e}", loaded.source))),
-    }
 }
 
 /// Signature.who.identifier: the given system and value, else the certificate's first known

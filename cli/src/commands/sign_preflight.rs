@@ -51,10 +51,10 @@ impl PreflightArgs {
         default_policy: Arc<Policy>,
     ) -> Result<(), CliError> {
         let policy = match self.policy.as_deref() {
-            Some(choice) => crate::policy_input::load(choice)?,
+            Some(choice) => crate::inputs::policy::load(choice)?,
             None => default_policy,
         };
-        let validator = crate::trust_inputs::validator(&self.trust, &[])?;
+        let validator = crate::inputs::trust::validator(&self.trust, &[])?;
         let findings = check(chain, who, signing_time, &policy, validator.as_ref());
         for warning in &findings.warnings {
             diagnostic("warning", warning);

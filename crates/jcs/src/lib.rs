@@ -18,6 +18,7 @@
 mod canon;
 mod changes;
 mod document;
+pub mod edit;
 mod error;
 mod order;
 mod parse;

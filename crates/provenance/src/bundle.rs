@@ -3,11 +3,11 @@
 
 use std::fmt;
 
+use fhirsig_jcs::edit::{append_to_array_member, EditError, Style};
 use fhirsig_jcs::{Document, Node};
 
 use crate::json::Value;
 use crate::reference::Reference;
-use crate::splice::append_to_array_member;
 
 /// Why a Bundle cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,8 @@ pub enum BundleError {
     },
     /// The Bundle has no entries that are not Provenance.
     NoEntries,
+    /// The text could not be edited (the document was not parsed from it).
+    Edit(EditError),
 }
 
 impl fmt::Display for BundleError {
@@ -44,6 +46,7 @@ impl fmt::Display for BundleError {
             BundleError::NoEntries => {
                 f.write_str("the Bundle has no entries (other than Provenance) to record")
             }
+            BundleError::Edit(e) => write!(f, "cannot add entries to the Bundle: {e}"),
         }
     }
 }
@@ -160,7 +163,7 @@ pub fn is_searchset(bundle: Node<'_>) -> bool {
 /// entries' `fullUrl`s.
 ///
 /// # Errors
-/// [`BundleError::NotABundle`].
+/// [`BundleError::NotABundle`]; [`BundleError::Edit`] when `doc` was not parsed from `text`.
 pub fn append_entries(
     text: &str,
     doc: &Document<'_>,
@@ -172,7 +175,9 @@ pub fn append_entries(
         .into_iter()
         .map(|r| new_entry(r, searchset))
         .unzip();
-    Ok((append_to_array_member(text, root, "entry", entries), urls))
+    let text = append_to_array_member(text, root, "entry", &entries, Style::TwoSpaceLevels)
+        .map_err(BundleError::Edit)?;
+    Ok((text, urls))
 }
 
 #[cfg(test)]

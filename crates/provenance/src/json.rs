@@ -1,6 +1,7 @@
 //! A small ordered JSON value and its pretty printer (two-space indent), so resources are
 //! written with FHIR's member order (resourceType, id, meta, then StructureDefinition order).
 
+use fhirsig_jcs::edit::{Layout, WriteJson};
 use fhirsig_jcs::{Node, NodeKind};
 
 /// A JSON value whose objects keep their members in insertion order.
@@ -80,54 +81,77 @@ impl Value {
 
     /// Writes the pretty form into `out`, as if it started at indentation `level`.
     pub fn write_pretty(&self, level: usize, out: &mut Vec<u8>) {
+        let indent = "  ".repeat(level);
+        self.write_laid_out(Layout::pretty("  ", &indent, ": "), out);
+    }
+
+    /// Writes this value laid out as `layout` (compact, or pretty with its unit and indent).
+    fn write_laid_out(&self, layout: Layout<'_>, out: &mut Vec<u8>) {
+        let (open, close, empty) = match self {
+            Value::Null => return out.extend_from_slice(b"null"),
+            Value::Bool(b) => return out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Value::Number(n) => return out.extend_from_slice(n.as_bytes()),
+            Value::String(s) => return fhirsig_jcs::write_escaped(s, out),
+            Value::Array(items) => (b'[', b']', items.is_empty()),
+            Value::Object(members) => (b'{', b'}', members.is_empty()),
+        };
+        out.push(open);
+        if empty {
+            out.push(close);
+            return;
+        }
+        let inner = layout.unit.map(|u| format!("{}{u}", layout.indent));
+        let child = match &inner {
+            Some(inner) => Layout::pretty(layout.unit.unwrap_or_default(), inner, layout.sep),
+            None => Layout::compact(),
+        };
+        let next = |i: usize, out: &mut Vec<u8>| {
+            if i > 0 {
+                out.push(b',');
+            }
+            if let Some(inner) = &inner {
+                out.push(b'\n');
+                out.extend_from_slice(inner.as_bytes());
+            }
+        };
         match self {
-            Value::Null => out.extend_from_slice(b"null"),
-            Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-            Value::Number(n) => out.extend_from_slice(n.as_bytes()),
-            Value::String(s) => fhirsig_jcs::write_escaped(s, out),
-            Value::Array(items) if items.is_empty() => out.extend_from_slice(b"[]"),
-            Value::Object(members) if members.is_empty() => out.extend_from_slice(b"{}"),
             Value::Array(items) => {
-                out.push(b'[');
                 for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    newline(level + 1, out);
-                    item.write_pretty(level + 1, out);
+                    next(i, out);
+                    item.write_laid_out(child, out);
                 }
-                newline(level, out);
-                out.push(b']');
             }
             Value::Object(members) => {
-                out.push(b'{');
                 for (i, (name, value)) in members.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    newline(level + 1, out);
+                    next(i, out);
                     fhirsig_jcs::write_escaped(name, out);
-                    out.extend_from_slice(b": ");
-                    value.write_pretty(level + 1, out);
+                    out.extend_from_slice(child.sep.as_bytes());
+                    value.write_laid_out(child, out);
                 }
-                newline(level, out);
-                out.push(b'}');
             }
+            _ => {}
         }
+        if inner.is_some() {
+            out.push(b'\n');
+            out.extend_from_slice(layout.indent.as_bytes());
+        }
+        out.push(close);
     }
 }
 
-/// Writes a newline and `level` two-space indents.
-pub(crate) fn newline(level: usize, out: &mut Vec<u8>) {
-    out.push(b'\n');
-    for _ in 0..level {
-        out.extend_from_slice(b"  ");
+/// Values are spliced into existing JSON text laid out as its surroundings ask.
+impl WriteJson for Value {
+    fn write_json(&self, layout: Layout<'_>, out: &mut String) {
+        let mut bytes = Vec::new();
+        self.write_laid_out(layout, &mut bytes);
+        out.push_str(&String::from_utf8_lossy(&bytes));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fhirsig_jcs::edit::{self, Style};
 
     #[test]
     fn pretty_keeps_order_and_round_trips_parsed_values() {
@@ -138,5 +162,54 @@ mod tests {
             text,
             "{\n  \"b\": 1.50,\n  \"a\": [\n    true,\n    null,\n    \"é\"\n  ],\n  \"c\": {}\n}"
         );
+    }
+
+    #[test]
+    fn appends_keep_existing_bytes_and_indentation() {
+        // Moved from the provenance crate's own splicer, now `fhirsig_jcs::edit` in the
+        // two-space style.
+        let append_elements = |text: &str, array, values: &[Value]| {
+            edit::append_elements(text, array, values, Style::TwoSpaceLevels).unwrap()
+        };
+        let append_member = |text: &str, object, name, value: &Value| {
+            edit::insert_member(text, object, name, value, Style::TwoSpaceLevels).unwrap()
+        };
+        let append_to_array_member = |text: &str, object, name, values: Vec<Value>| {
+            edit::append_to_array_member(text, object, name, &values, Style::TwoSpaceLevels)
+                .unwrap()
+        };
+        let text = "{\n  \"a\": [\n    1\n  ],\n  \"b\": {}\n}\n";
+        let doc = fhirsig_jcs::parse(text.as_bytes()).unwrap();
+        let a = doc.root().get("a").unwrap();
+        let out = append_elements(text, a, &[Value::Number("2".into())]);
+        assert_eq!(out, "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}\n");
+        let doc = fhirsig_jcs::parse(out.as_bytes()).unwrap();
+        let out2 = append_member(&out, doc.root(), "c", &Value::str("x"));
+        assert_eq!(
+            out2,
+            "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {},\n  \"c\": \"x\"\n}\n"
+        );
+        let compact = r#"{"a":[1],"b":{}}"#;
+        let doc = fhirsig_jcs::parse(compact.as_bytes()).unwrap();
+        let out3 =
+            append_to_array_member(compact, doc.root(), "a", vec![Value::Number("2".into())]);
+        assert_eq!(out3, r#"{"a":[1,2],"b":{}}"#);
+        let b = doc.root().get("b").unwrap();
+        let out4 = append_member(compact, b, "z", &Value::Bool(true));
+        fhirsig_jcs::parse(out4.as_bytes()).unwrap();
+        let empty = r#"{"e":[]}"#;
+        let doc = fhirsig_jcs::parse(empty.as_bytes()).unwrap();
+        let out5 = append_to_array_member(empty, doc.root(), "e", vec![Value::Null]);
+        fhirsig_jcs::parse(out5.as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn compact_layout_writes_one_line() {
+        let value = Value::object()
+            .with("a", Value::Array(vec![Value::Null, Value::object()]))
+            .with("b", Value::str("é"));
+        let mut out = String::new();
+        value.write_json(Layout::compact(), &mut out);
+        assert_eq!(out, r#"{"a":[null,{}],"b":"é"}"#);
     }
 }

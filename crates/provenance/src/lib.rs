@@ -26,7 +26,6 @@ mod model;
 mod profile;
 mod reference;
 mod signature;
-mod splice;
 mod template;
 
 pub use builder::{Given, Missing, ProvenanceBuilder};

@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use fhirsig_core::trust::{format_rfc3339, ChainValidator, TimePolicy, ValidationTimes};
 
-use crate::clock::{instant_or_now, parse_instant};
 use crate::error::{CliError, Status};
+use crate::inputs::clock::{instant_or_now, parse_instant};
+use crate::inputs::{anchors, certificates, revocation, trust};
 use crate::io::write_stdout;
-use crate::trust_inputs;
 
 /// Subcommands of `fhirsig cert`.
 #[derive(Debug, Subcommand)]
@@ -81,7 +81,7 @@ pub struct VerifyArgs {
 
     /// Certificate policy inputs of path validation.
     #[command(flatten)]
-    path_policy: trust_inputs::PathPolicyArgs,
+    path_policy: trust::PathPolicyArgs,
 
     /// Write one JSON object instead of text (schema: docs/cli-cert.md).
     #[arg(long)]
@@ -108,20 +108,19 @@ pub fn run(command: CertCommand) -> Result<Status, CliError> {
 
 fn verify(args: VerifyArgs) -> Result<Status, CliError> {
     let times = validation_times(&args)?;
-    let policy = crate::policy_input::load(&args.policy)?;
+    let policy = crate::inputs::policy::load(&args.policy)?;
     let eku = match &args.eku {
-        Some(text) => trust_inputs::eku_policy(text)?,
+        Some(text) => trust::eku_policy(text)?,
         None => policy.eku_policy().clone(),
     };
-    let chain = trust_inputs::read_chain(&args.chain)?;
-    let anchors = trust_inputs::read_anchors(&args.trust)?;
-    let validator =
-        trust_inputs::add_intermediates(ChainValidator::new(anchors), &args.intermediates)?
-            .with_crls(trust_inputs::read_crls(&args.crl)?)
-            .with_ocsp(trust_inputs::read_ocsp(&args.ocsp)?)
-            .with_eku_policy(eku)
-            .with_policy(policy.clone())
-            .with_policy_inputs(args.path_policy.over(policy.path_inputs())?);
+    let chain = certificates::read_chain(&args.chain)?;
+    let anchors = anchors::read_anchors(&args.trust)?;
+    let validator = anchors::add_intermediates(ChainValidator::new(anchors), &args.intermediates)?
+        .with_crls(revocation::read_crls(&args.crl)?)
+        .with_ocsp(revocation::read_ocsp(&args.ocsp)?)
+        .with_eku_policy(eku)
+        .with_policy(policy.clone())
+        .with_policy_inputs(args.path_policy.over(policy.path_inputs())?);
     let (report, _verified) = validator.validate(&chain, &times);
     let validation = render::Validation {
         report: &report,
@@ -159,7 +158,7 @@ fn validation_times(args: &VerifyArgs) -> Result<ValidationTimes, CliError> {
                     .with_hint("or use --time-policy now to judge at the verification time")
             })?;
             let at = parse_instant("--at", text)?;
-            Ok(ValidationTimes::at(crate::clock::now()).with_policy(TimePolicy::At(at)))
+            Ok(ValidationTimes::at(crate::inputs::clock::now()).with_policy(TimePolicy::At(at)))
         }
     }
 }

@@ -9,9 +9,9 @@ use fhirsig_core::jws::Algorithm;
 
 use super::fhir;
 use crate::error::CliError;
+use crate::inputs::signing_key::KeyArgs;
+use crate::inputs::{certificates, clock};
 use crate::io::{diagnostic, write_atomically, write_stdout};
-use crate::key_source::KeyArgs;
-use crate::keys;
 
 /// Above this size one file is signed with `sigD` (constant memory) instead of RFC 7515 detached
 /// content, whose signing input holds the whole file's base64url.
@@ -114,7 +114,7 @@ pub fn run(args: SignArgs) -> Result<(), CliError> {
     }
     let loaded = args.key.load(args.cert.as_deref())?;
     let chain = match &args.cert {
-        Some(path) => keys::chain(path)?,
+        Some(path) => certificates::pem_chain(path)?,
         None if !loaded.chain.is_empty() => loaded.chain.clone(),
         None if args.format == Format::Cms => {
             return Err(CliError::input("a CMS signature needs --cert CHAIN.pem"));
@@ -127,7 +127,7 @@ pub fn run(args: SignArgs) -> Result<(), CliError> {
             Vec::new()
         }
     };
-    let at = keys::instant(args.at.as_deref())?;
+    let at = clock::calendar_at_or_now(args.at.as_deref())?;
     if !chain.is_empty() {
         let parsed = fhirsig_core::trust::CertificateChain::from_der(chain.clone())
             .map_err(|e| CliError::input(format!("the signer certificate chain: {e}")))?;

@@ -14,8 +14,8 @@ use rustls_pki_types::UnixTime;
 
 use super::{report, sign};
 use crate::error::{CliError, Status};
+use crate::inputs::{anchors, clock, public_keys, revocation};
 use crate::io::read_input;
-use crate::keys;
 
 /// Arguments of `fhirsig doc verify`.
 #[derive(Debug, Args)]
@@ -130,7 +130,9 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
 
 fn verifier(args: &VerifyArgs) -> Result<DocumentVerifier, CliError> {
     if let Some(path) = &args.key {
-        return Ok(DocumentVerifier::with_key(keys::verifying_key(path)?));
+        return Ok(DocumentVerifier::with_key(public_keys::verifying_key(
+            path,
+        )?));
     }
     if args.trust.is_empty() {
         return Err(
@@ -139,9 +141,9 @@ fn verifier(args: &VerifyArgs) -> Result<DocumentVerifier, CliError> {
             ),
         );
     }
-    let validator =
-        ChainValidator::new(keys::anchors(&args.trust)?).with_crls(keys::crls(&args.crl)?);
-    let at = keys::instant(args.at.as_deref())?;
+    let validator = ChainValidator::new(anchors::read_anchors(&args.trust)?)
+        .with_crls(revocation::read_crls(&args.crl)?);
+    let at = clock::calendar_at_or_now(args.at.as_deref())?;
     let secs =
         u64::try_from(at.unix_timestamp()).map_err(|_| CliError::input("--at is before 1970"))?;
     let now = UnixTime::since_unix_epoch(core::time::Duration::from_secs(secs));

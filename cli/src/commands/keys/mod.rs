@@ -11,8 +11,8 @@ use fhirsig_pkcs11::{ObjectInfo, Pkcs11Uri};
 use serde_json::json;
 
 use crate::error::{CliError, Status};
+use crate::inputs::signing_key::{module_from, pin_from, pkcs11_error, KeyArgs};
 use crate::io::write_stdout;
-use crate::key_source::{module_from, pin_from, pkcs11_error, KeyArgs};
 use crate::terminal::escape;
 
 /// Subcommands of `fhirsig keys`.
@@ -169,7 +169,7 @@ fn object_line(o: &ObjectInfo) -> String {
 
 fn check(args: CheckArgs) -> Result<Status, CliError> {
     let loaded = args.key.load(args.cert.as_deref())?;
-    let chain = crate::commands::sign::signer_chain(args.cert.as_deref(), &loaded)?;
+    let chain = crate::inputs::certificates::signer_chain(args.cert.as_deref(), &loaded)?;
     let leaf: &Certificate = chain.leaf();
     let key_jwk = loaded.signer.verifying_key().to_jwk();
     let cert_key = fhirsig_core::jws::VerifyingKey::from_certificate_der(leaf.der()).ok();

@@ -45,7 +45,7 @@ pub struct AgentArgs {
 pub fn recorded_or_now(recorded: Option<&str>) -> Result<Instant, CliError> {
     let text = match recorded {
         Some(t) => t.to_owned(),
-        None => format_rfc3339(crate::clock::now()),
+        None => format_rfc3339(crate::inputs::clock::now()),
     };
     Instant::parse(&text).map_err(|e| CliError::input(format!("--recorded: {e}")))
 }

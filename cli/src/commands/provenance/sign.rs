@@ -12,8 +12,8 @@ use fhirsig_provenance::{
 
 use super::common::{input_error, recorded_or_now, reference};
 use crate::error::{CliError, Status};
+use crate::inputs::signing_key::KeyArgs;
 use crate::io::{diagnostic, read_input, write_in_place, Output};
-use crate::key_source::KeyArgs;
 
 /// Arguments of `fhirsig provenance sign`.
 #[derive(Debug, Args)]
@@ -97,7 +97,7 @@ pub fn run(args: SignArgs) -> Result<Status, CliError> {
         .to_owned();
     let loaded = args.key.load(args.cert.as_deref())?;
     let certificates =
-        crate::commands::sign::signer_chain(args.cert.as_deref(), &loaded)?.to_der_list();
+        crate::inputs::certificates::signer_chain(args.cert.as_deref(), &loaded)?.to_der_list();
     let when: Instant = recorded_or_now(args.at.as_deref())
         .map_err(|_| CliError::input("--at: not a FHIR instant (e.g. 2026-06-01T08:00:00Z)"))?;
     let kind = if args.author_signature {

@@ -8,9 +8,9 @@ use fhirsig_core::trust::Outcome;
 
 use super::common::with_newline;
 use crate::error::{json_error, CliError, Status};
+use crate::inputs::trust::TrustArgs;
 use crate::io::{read_input, write_stdout};
 use crate::terminal::escape;
-use crate::trust_inputs::TrustArgs;
 
 /// Arguments of `fhirsig provenance verify`.
 #[derive(Debug, Args)]

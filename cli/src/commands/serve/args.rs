@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::trust_inputs::TrustArgs;
+use crate::inputs::trust::TrustArgs;
 
 /// Arguments of `fhirsig serve`.
 #[derive(Debug, Args)]

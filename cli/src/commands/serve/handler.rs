@@ -167,7 +167,7 @@ async fn answer(
     };
     let permits = (slot, held);
     let digest = hex(ring::digest::digest(&ring::digest::SHA256, &body).as_ref());
-    let now = crate::clock::current().as_secs();
+    let now = crate::inputs::clock::current().as_secs();
     let options = state.options_at(now);
     let query = query.to_owned();
     let reply = match operation {
@@ -209,7 +209,7 @@ async fn answer(
 
 /// The clock, RFC 3339 (with milliseconds for the audit trail).
 fn now_rfc3339(millis: bool) -> String {
-    let now = crate::clock::current_utc();
+    let now = crate::inputs::clock::current_utc();
     let now = if millis {
         now
     } else {

@@ -24,8 +24,8 @@ pub use self::args::ServeArgs;
 use self::auth::Tokens;
 use self::state::{Limits, SignerConfig, State};
 use crate::error::{CliError, Status};
+use crate::inputs::signing_key::KeyArgs;
 use crate::io::diagnostic;
-use crate::key_source::KeyArgs;
 
 /// Runs `fhirsig serve`.
 pub fn run(args: ServeArgs) -> Result<Status, CliError> {
@@ -52,7 +52,7 @@ pub fn run(args: ServeArgs) -> Result<Status, CliError> {
                 pin_file: args.pin_file.clone(),
             };
             let loaded = key_args.load(args.cert.as_deref())?;
-            let chain = crate::commands::sign::signer_chain(args.cert.as_deref(), &loaded)?;
+            let chain = crate::inputs::certificates::signer_chain(args.cert.as_deref(), &loaded)?;
             let who = crate::commands::sign::who_party(None, None, None, &chain)?;
             Some(SignerConfig {
                 key: loaded,

@@ -10,7 +10,7 @@ use rustls_pki_types::UnixTime;
 use super::audit::Audit;
 use super::auth::Tokens;
 use super::metrics::Metrics;
-use crate::key_source::LoadedKey;
+use crate::inputs::signing_key::LoadedKey;
 
 /// The signing key and what goes with it (`$sign` is enabled only with one).
 pub struct SignerConfig {

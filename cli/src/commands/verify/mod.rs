@@ -19,8 +19,8 @@ mod summary;
 
 use crate::error::{CliError, Status};
 use crate::html_report::{render, ReportRecord, RunFacts};
+use crate::inputs::trust::TrustArgs;
 use crate::io::{diagnostic, stdout_closed, write_atomically, write_stdout};
-use crate::trust_inputs::TrustArgs;
 pub(crate) use human::not_verified_reason;
 use human::{human, Style};
 use summary::Summary;

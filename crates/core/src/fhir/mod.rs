@@ -12,7 +12,6 @@ mod checks;
 mod decode;
 mod element;
 mod file_verdict;
-mod jsonw;
 pub mod locate;
 mod outcome;
 pub mod payload;
@@ -21,7 +20,8 @@ mod profile;
 mod report_json;
 mod resolve;
 mod sign;
-mod splice;
+#[cfg(test)]
+mod splice_tests;
 mod targets;
 mod verify;
 mod verify_provenance;

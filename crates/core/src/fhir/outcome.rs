@@ -1,8 +1,9 @@
 //! A FHIR OperationOutcome for failed signature verifications, in the shape CDex CONF-025 asks
 //! for when a `$submit-attachment` signature fails (HTTP 400, `business-rule`, the reason).
 
+use fhirsig_jcs::edit::JsonObject;
+
 use super::file_verdict::FileVerdict;
-use super::jsonw::JsonObject;
 use super::verify::SignatureVerification;
 use crate::trust::Outcome;
 

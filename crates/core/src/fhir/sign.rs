@@ -4,13 +4,14 @@
 use std::fmt;
 
 use base64::Engine as _;
+use fhirsig_jcs::edit::{
+    append_to_array_member, insert_member, replace_value, EditError, JsonObject, Style,
+};
 use fhirsig_jcs::{Document, Node, NodeKind};
 
-use super::jsonw::JsonObject;
 use super::profile::{
     Profile, ASTM_SIGNATURE_TYPE_SYSTEM, JOSE_SIG_FORMAT, VERIFICATION_SIGNATURE_CODE,
 };
-use super::splice::{append_element, insert_member, replace_value};
 use crate::jws::{self, Algorithm, HeaderBuilder, JwsError, KeyKind, Signer};
 use crate::payload::{
     is_signature_extension, item_payload, resource_payload, PayloadError, SignedObject,
@@ -219,7 +220,8 @@ pub fn sign_with_certificates(
         jws::JsonJws::sign_detached(&signers, &payload).map_err(SignError::Jws)?
     };
     let element = signature_element(request, &sig_t, &jws);
-    let text = splice(text, target, object, existing, &element);
+    let text = splice(text, target, object, existing, &element)
+        .map_err(|e| SignError::SelfCheck(e.to_string()))?;
     self_check(&text, pointer, object, request.profile, &payload)?;
     Ok(Signed {
         text,
@@ -349,29 +351,30 @@ fn signature_element(request: &SignRequest<'_>, sig_t: &str, jws: &str) -> Strin
         .finish()
 }
 
+/// `text` with the signature `element` in place: the Bundle's `signature`, or a QuestionnaireResponse
+/// (item) signature extension, replacing the one already there. New text is indented like the
+/// surrounding members and elements.
 fn splice(
     text: &str,
     target: Node<'_>,
     object: SignedObject,
     existing: Option<Node<'_>>,
     element: &str,
-) -> String {
+) -> Result<String, EditError> {
+    let style = Style::Neighbours;
     if object == SignedObject::Bundle {
         return match existing {
-            Some(old) => replace_value(text, old, element),
-            None => insert_member(text, target, "signature", element),
+            Some(old) => replace_value(text, old, element, style),
+            None => insert_member(text, target, "signature", element, style),
         };
     }
     let extension = JsonObject::new()
         .string("url", QR_SIGNATURE_EXTENSION)
         .raw("valueSignature", element)
         .finish();
-    match (existing, target.get("extension")) {
-        (Some(old), _) => replace_value(text, old, &extension),
-        (None, Some(list)) if list.kind() == NodeKind::Array => {
-            append_element(text, list, &extension)
-        }
-        _ => insert_member(text, target, "extension", &format!("[{extension}]")),
+    match existing {
+        Some(old) => replace_value(text, old, &extension, style),
+        None => append_to_array_member(text, target, "extension", &[extension], style),
     }
 }
 

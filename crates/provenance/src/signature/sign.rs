@@ -4,10 +4,10 @@ use std::fmt;
 
 use fhirsig_core::jws::{self, HeaderBuilder, JwsError};
 use fhirsig_core::trust::{format_rfc3339, parse_rfc3339};
+use fhirsig_jcs::edit::{append_to_array_member, Style};
 
 use super::element::{Signature, SignatureType};
 use crate::reference::Reference;
-use crate::splice::append_to_array_member;
 use crate::Instant;
 use fhirsig_core::fhir::{resolve_all, targets_payload, ResolveError};
 
@@ -142,10 +142,16 @@ pub fn sign_provenance_in_bundle(
     let targets = resolve_all(&doc, provenance)?;
     let payload = targets_payload(&doc, &targets);
     let signature = sign_targets(&payload, signer)?;
-    Ok(append_to_array_member(
+    let values = [signature.to_value()];
+    // The Provenance was found in `text` itself, as an object: the edit cannot fail.
+    append_to_array_member(
         text,
         provenance,
         "signature",
-        vec![signature.to_value()],
-    ))
+        &values,
+        Style::TwoSpaceLevels,
+    )
+    .map_err(|_| SignError::NotAProvenance {
+        pointer: pointer.to_owned(),
+    })
 }

@@ -10,6 +10,7 @@ use fhirsig_core::jws::{Signer, VerifyingKey};
 use fhirsig_core::keys::{detect_format, open_key_file, Password};
 use fhirsig_pkcs11::{Module, Pin, PinSource, Pkcs11Uri};
 
+use super::secrets::secret_file;
 use crate::error::CliError;
 use crate::io::{diagnostic, read_option_file};
 
@@ -140,7 +141,7 @@ impl KeyArgs {
         })?;
         let pin = self.pin(&uri)?;
         let public = match cert {
-            Some(path) => Some(crate::keys::chain(path)?)
+            Some(path) => Some(super::certificates::pem_chain(path)?)
                 .and_then(|chain| chain.first().cloned())
                 .and_then(|leaf| VerifyingKey::from_certificate_der(&leaf).ok()),
             None => None,
@@ -224,60 +225,4 @@ pub fn pkcs11_error(e: fhirsig_pkcs11::Pkcs11Error) -> CliError {
         Some(hint) => error.with_hint(hint),
         None => error,
     }
-}
-
-/// The longest first line read from a password or PIN file.
-const MAX_SECRET_LINE: u64 = 4096;
-
-/// The first line of a secret file, without its line ending (and without a UTF-8 byte-order
-/// mark, which Windows editors add). At most [`MAX_SECRET_LINE`] bytes are read, so an endless
-/// file (`/dev/zero`) cannot exhaust memory. An empty line is the empty password (`openssl
-/// pkcs12 -passout pass:`); an empty file is refused as a likely mistake. Warns when other users
-/// can read the file; never echoes its content.
-fn secret_file(path: &Path, what: &str) -> Result<String, CliError> {
-    use std::io::Read as _;
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path)
-        .map_err(|e| CliError::input(format!("cannot read the {what} file {name}: {e}")))?;
-    #[cfg(unix)]
-    if let Ok(meta) = file.metadata() {
-        use std::os::unix::fs::PermissionsExt as _;
-        if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
-            diagnostic(
-                "warning",
-                &format!("{name}: the {what} file can be read by other users (chmod 600 {name})"),
-            );
-        }
-    }
-    let mut buffer = zeroize::Zeroizing::new(Vec::new());
-    file.take(MAX_SECRET_LINE + 2)
-        .read_to_end(&mut buffer)
-        .map_err(|e| CliError::input(format!("cannot read the {what} file {name}: {e}")))?;
-    if buffer.is_empty() {
-        return Err(
-            CliError::input(format!("{name}: the {what} file is empty")).with_hint(
-                "its first line is the secret; a line with nothing on it is the empty password",
-            ),
-        );
-    }
-    let line_end = buffer.iter().position(|&b| b == b'\n');
-    let line = match line_end {
-        Some(end) => &buffer[..end],
-        None if buffer.len() as u64 > MAX_SECRET_LINE => {
-            return Err(CliError::input(format!(
-                "{name}: the {what} file's first line is longer than {MAX_SECRET_LINE} bytes"
-            )))
-        }
-        None => &buffer[..],
-    };
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
-    if line.len() as u64 > MAX_SECRET_LINE {
-        return Err(CliError::input(format!(
-            "{name}: the {what} file's first line is longer than {MAX_SECRET_LINE} bytes"
-        )));
-    }
-    std::str::from_utf8(line)
-        .map(str::to_owned)
-        .map_err(|_| CliError::input(format!("{name}: the {what} file is not UTF-8 text")))
 }

@@ -1,214 +1,15 @@
-//! Reading trust material named on the command line: signer chains, trust anchors (files or
-//! folders), extra intermediates, CRLs, and the `--at` / `--time-policy` choices. Every problem
-//! is an input error naming the file.
+//! The trust choices of verifying commands: the chain validator from `--trust`, `--crl` and
+//! `--intermediates`, `--at` / `--time-policy`, `--eku`, the certificate policy inputs
+//! (RFC 5280 section 6.1.1), and the `TrustArgs` that `verify`, `provenance verify` and `serve`
+//! share.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use fhirsig_core::trust::{
-    certificates_from_pem, Certificate, CertificateChain, ChainValidator, Crl, EkuPolicy,
-    TrustAnchors, TrustError, DOCUMENT_SIGNING,
-};
-use rustls_pki_types::pem::PemObject as _;
-use rustls_pki_types::CertificateDer;
+use fhirsig_core::trust::{ChainValidator, EkuPolicy, DOCUMENT_SIGNING};
 
+use super::anchors::{add_intermediates, read_anchors};
+use super::revocation::{read_crls, read_ocsp};
 use crate::error::CliError;
-use crate::io::{diagnostic, read_input, read_option_file};
-
-/// File extensions read from a `--trust` folder.
-const ANCHOR_EXTENSIONS: [&str; 3] = ["pem", "crt", "cer"];
-
-/// Reads a chain: PEM with one or more certificates, signer first, or one DER certificate.
-pub fn read_chain(path: &Path) -> Result<CertificateChain, CliError> {
-    let input = read_input(path)?;
-    let name = &input.name;
-    let ders = if input.bytes.first() == Some(&0x30) {
-        vec![input.bytes]
-    } else {
-        CertificateDer::pem_slice_iter(&input.bytes)
-            .map(|item| item.map(|der| der.as_ref().to_vec()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| CliError::input(format!("{name}: malformed PEM: {e}")))?
-    };
-    if ders.is_empty() {
-        return Err(CliError::input(format!(
-            "{name}: no certificate found, so the chain is empty"
-        ))
-        .with_hint("give a PEM file with -----BEGIN CERTIFICATE----- sections (signer first), or one DER certificate"));
-    }
-    CertificateChain::from_der(ders)
-        .map_err(|e| CliError::input(format!("{name}: {}", describe(&e, true))))
-}
-
-/// Reads the trust anchors: each path is a PEM/DER file, or a folder whose `*.pem`, `*.crt`
-/// and `*.cer` files are read (not recursively; files that are not certificates are skipped
-/// with a warning).
-pub fn read_anchors(paths: &[PathBuf]) -> Result<TrustAnchors, CliError> {
-    let mut blobs = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            blobs.extend(read_anchor_dir(path)?);
-        } else {
-            let input = read_option_file(path)?;
-            TrustAnchors::from_pem(&[&input.bytes]).map_err(|e| {
-                CliError::input(format!(
-                    "{}: cannot be used as a trust anchor: {}",
-                    input.name,
-                    describe(&e, false)
-                ))
-                .with_hint("give CA certificates (or a signer certificate you trust directly) as PEM or DER")
-            })?;
-            blobs.push(input.bytes);
-        }
-    }
-    let refs: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
-    TrustAnchors::from_pem(&refs).map_err(|e| CliError::input(describe(&e, false)))
-}
-
-fn read_anchor_dir(dir: &Path) -> Result<Vec<Vec<u8>>, CliError> {
-    let name = dir.display();
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| CliError::input(format!("cannot read folder {name}: {e}")))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && has_anchor_extension(p))
-        .collect();
-    files.sort();
-    let mut blobs = Vec::new();
-    let mut without_certificate = 0;
-    let mut signers: Vec<String> = Vec::new();
-    for file in files {
-        let input = read_option_file(&file)?;
-        // A folder of anchors holds CA certificates. Private keys and signer certificates
-        // often sit beside them (a test PKI folder): trusting every signer certificate of the
-        // folder directly would accept each as its own anchor, so they are left out; a signer
-        // certificate you trust directly is named as a file.
-        match certificates_from_pem(&[&input.bytes]) {
-            Ok(certs) if certs.iter().any(Certificate::is_ca) => blobs.push(input.bytes),
-            Ok(certs) if !certs.is_empty() => signers.push(input.name),
-            _ if is_key_or_crl_pem(&input.bytes) => without_certificate += 1,
-            result => diagnostic(
-                "warning",
-                &format!(
-                    "{}: skipped, not a trust anchor: {}",
-                    input.name,
-                    result
-                        .err()
-                        .map_or("no certificate".to_owned(), |e| describe(&e, false))
-                ),
-            ),
-        }
-    }
-    if !signers.is_empty() {
-        let names: Vec<&str> = signers
-            .iter()
-            .map(|n| n.rsplit('/').next().unwrap_or(n))
-            .collect();
-        diagnostic(
-            "note",
-            &format!(
-                "{name}: skipped {} signer (end-entity) certificate(s), not CAs: {}; a folder of anchors holds CA certificates (a self-signed signer certificate you trust can be named as a file)",
-                signers.len(),
-                names.join(", ")
-            ),
-        );
-    }
-    if without_certificate > 0 {
-        diagnostic(
-            "note",
-            &format!("{name}: skipped {without_certificate} file(s) of keys or CRLs"),
-        );
-    }
-    if blobs.is_empty() {
-        return Err(CliError::input(format!(
-            "{name}: no usable trust anchor certificate (*.pem, *.crt, *.cer) in this folder"
-        ))
-        .with_hint("put the root CA certificates you trust there, or name a PEM file"));
-    }
-    Ok(blobs)
-}
-
-/// PEM whose sections are all keys or CRLs (what a PKI folder holds beside its certificates).
-fn is_key_or_crl_pem(bytes: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(bytes);
-    let labels: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("-----BEGIN "))
-        .filter_map(|l| l.strip_suffix("-----"))
-        .collect();
-    !labels.is_empty()
-        && labels
-            .iter()
-            .all(|l| l.ends_with("PRIVATE KEY") || l.ends_with("PUBLIC KEY") || *l == "X509 CRL")
-}
-
-fn has_anchor_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ANCHOR_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
-}
-
-/// Adds the intermediate CA certificates of each file to the validator.
-pub fn add_intermediates(
-    mut validator: ChainValidator,
-    paths: &[PathBuf],
-) -> Result<ChainValidator, CliError> {
-    for path in paths {
-        let input = read_option_file(path)?;
-        validator = validator
-            .with_intermediates_pem(&[&input.bytes])
-            .map_err(|e| CliError::input(format!("{}: {}", input.name, describe(&e, false))))?;
-    }
-    Ok(validator)
-}
-
-/// Reads one CRL (PEM or DER) from each file.
-pub fn read_crls(paths: &[PathBuf]) -> Result<Vec<Crl>, CliError> {
-    paths
-        .iter()
-        .map(|path| {
-            let input = read_option_file(path)?;
-            Crl::from_pem_or_der(&input.bytes).map_err(|e| {
-                CliError::input(format!("{}: {e}", input.name))
-                    .with_hint("give a CRL as PEM (-----BEGIN X509 CRL-----) or DER")
-            })
-        })
-        .collect()
-}
-
-/// Reads OCSP responses (DER `OCSPResponse`, RFC 6960), each at most 256 KiB.
-pub fn read_ocsp(paths: &[PathBuf]) -> Result<Vec<fhirsig_core::trust::OcspResponse>, CliError> {
-    paths
-        .iter()
-        .map(|path| {
-            let input = read_option_file(path)?;
-            fhirsig_core::trust::OcspResponse::from_der(&input.bytes).map_err(|e| {
-                CliError::input(format!("{}: {e}", input.name)).with_hint(
-                    "give a DER OCSPResponse as a responder returned it (e.g. openssl ocsp -respout FILE)",
-                )
-            })
-        })
-        .collect()
-}
-
-/// A trust-layer input error, worded for one file. The library numbers its inputs: chain
-/// entries by position (worth showing), PEM files by their place in the list (always 0 here).
-fn describe(e: &TrustError, chain: bool) -> String {
-    let which = |index: &usize| match chain {
-        true => format!("chain entry {} (1 = signer)", index + 1),
-        false => "a certificate".to_owned(),
-    };
-    match e {
-        TrustError::NoCertificateInPem { .. } => "no CERTIFICATE section found".to_owned(),
-        TrustError::BadPem { source, .. } => format!("malformed PEM: {source}"),
-        TrustError::BadCertificate { index, source } => {
-            format!("{} is not a DER X.509 certificate: {source}", which(index))
-        }
-        TrustError::UnusableCertificate { index, source } => {
-            format!("{} cannot be used: {source}", which(index))
-        }
-        other => other.to_string(),
-    }
-}
 
 /// A chain validator from `--trust`, `--crl` and `--intermediates` arguments; `None` when no
 /// anchors were given (signatures are then reported untrusted, never verified).
@@ -244,11 +45,6 @@ pub fn validator(trust: &[PathBuf], crls: &[PathBuf]) -> Result<Option<ChainVali
     ))
 }
 
-/// `--at RFC3339`, else the run's instant (the clock as read once, see `clock`).
-pub fn instant(at: Option<&str>) -> Result<rustls_pki_types::UnixTime, CliError> {
-    crate::clock::instant_or_now("--at", at)
-}
-
 /// `--time-policy now|sigt|at` (the same words `cert verify` takes): `now` judges certificates
 /// at the verification time (the clock, or `--at`), `sigt` at the signed `sigT`, `at` at the
 /// `--at` instant, which the caller vouches for as a proof of existence of the signature.
@@ -264,7 +60,7 @@ pub fn time_policy(
                 CliError::input("--time-policy at needs the instant: give --at RFC3339")
                     .with_hint("or use --time-policy now to judge at the verification time")
             })?;
-            TimePolicy::At(instant(Some(text))?)
+            TimePolicy::At(super::clock::instant_or_now("--at", Some(text))?)
         }
         _ => TimePolicy::VerificationTime,
     })
@@ -411,10 +207,7 @@ pub struct TrustArgs {
 impl TrustArgs {
     /// The policy `--policy` names, if any.
     pub fn chosen_policy(&self) -> Result<Option<std::sync::Arc<fhirsig_core::Policy>>, CliError> {
-        self.policy
-            .as_deref()
-            .map(crate::policy_input::load)
-            .transpose()
+        self.policy.as_deref().map(super::policy::load).transpose()
     }
 
     /// The `--time-policy` word in effect: the flag, else the chosen policy's.
@@ -472,7 +265,7 @@ impl TrustArgs {
             profile,
             algorithms,
             validator,
-            verification_time: instant(self.at.as_deref())?,
+            verification_time: super::clock::instant_or_now("--at", self.at.as_deref())?,
             time_policy: time_policy(
                 &self.time_policy_name(policy.as_deref()),
                 self.at.as_deref(),

@@ -1,5 +1,5 @@
-//! The clock and instants given on the command line. The library never reads the clock; this
-//! module is where the binary does: once per run ([`now`], read first thing in `main`), so every
+//! The clock and instants given on the command line (`--at`). The library never reads the
+//! clock; this module is where the binary does: once per run ([`now`], read first thing in `main`), so every
 //! part of one command — a signing time, the verification time after it, a file name — sees
 //! the same instant; `serve`, which answers requests for hours, reads it per request
 //! ([`current`], [`current_utc`]).
@@ -55,4 +55,23 @@ pub fn current() -> UnixTime {
 /// The current time as a calendar time (UTC), with its sub-second part: `serve`'s audit trail.
 pub fn current_utc() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
+}
+
+/// `--at` if given, else the run's instant, as a calendar time in whole seconds (`doc sign`,
+/// `doc verify`). Unlike [`parse_instant`], the text is not trimmed and the hint differs;
+/// both are kept as those commands have always worded them.
+pub fn calendar_at_or_now(at: Option<&str>) -> Result<time::OffsetDateTime, CliError> {
+    let secs = match at {
+        Some(text) => parse_rfc3339(text)
+            .ok_or_else(|| {
+                CliError::input(format!("--at {text:?} is not an RFC 3339 instant"))
+                    .with_hint("for example 2026-06-01T12:00:00Z")
+            })?
+            .as_secs(),
+        None => now().as_secs(),
+    };
+    i64::try_from(secs)
+        .ok()
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .ok_or_else(|| CliError::input("the instant is out of range"))
 }
