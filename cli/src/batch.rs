@@ -200,13 +200,26 @@ fn classify(path: PathBuf, ndjson: bool) -> Source {
 
 /// Opens a file, inflating it when it starts with the gzip magic bytes.
 fn open(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
+    Ok(open_sized(path)?.0)
+}
+
+/// As [`open`], with the file's size when its bytes are read as they are (not inflated): a
+/// whole-file read then allocates once instead of doubling its buffer up to the size.
+fn open_sized(path: &Path) -> io::Result<(Box<dyn BufRead + Send>, Option<u64>)> {
     // Large reads: NDJSON records are a few KiB each, read by a thread of their own.
-    let mut file = BufReader::with_capacity(1 << 18, File::open(path)?);
+    let file = File::open(path)?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    let mut file = BufReader::with_capacity(1 << 18, file);
     let gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     Ok(if gzip {
-        Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(file)))
+        let inflated = BufReader::new(flate2::bufread::MultiGzDecoder::new(file));
+        (Box::new(inflated), None)
     } else {
-        Box::new(file)
+        (Box::new(file), size)
     })
 }
 
@@ -215,8 +228,8 @@ pub fn records(source: &Source, max: usize) -> Box<dyn Iterator<Item = Record> +
     match source {
         Source::Json(path) => {
             let name = path.display().to_string();
-            let bytes = open(path)
-                .and_then(|r| read_capped(r, max))
+            let bytes = open_sized(path)
+                .and_then(|(r, size)| read_capped(r, max, size))
                 .map_err(|e| format!("cannot read: {e}"))
                 .and_then(|b| {
                     b.ok_or_else(|| {
@@ -240,7 +253,7 @@ pub fn records(source: &Source, max: usize) -> Box<dyn Iterator<Item = Record> +
             if *ndjson {
                 Box::new(Lines::new(reader, "<stdin>".into(), max))
             } else {
-                let bytes = read_capped(reader, max)
+                let bytes = read_capped(reader, max, None)
                     .map_err(|e| format!("cannot read: {e}"))
                     .and_then(|b| {
                         b.ok_or_else(|| {
@@ -256,8 +269,16 @@ pub fn records(source: &Source, max: usize) -> Box<dyn Iterator<Item = Record> +
     }
 }
 
-fn read_capped(reader: impl Read, max: usize) -> io::Result<Option<Vec<u8>>> {
-    let mut bytes = Vec::new();
+/// Reads everything, or `None` past `max` bytes. `size` (the file's length, if known) sizes
+/// the buffer up front; it is only a hint, never more than `max + 1` bytes are reserved.
+fn read_capped(reader: impl Read, max: usize, size: Option<u64>) -> io::Result<Option<Vec<u8>>> {
+    let reserve = size.map_or(0, |n| {
+        usize::try_from(n)
+            .unwrap_or(usize::MAX)
+            .min(max)
+            .saturating_add(1)
+    });
+    let mut bytes = Vec::with_capacity(reserve);
     let read = reader.take(max as u64 + 1).read_to_end(&mut bytes)?;
     Ok((read <= max).then_some(bytes))
 }

@@ -6,7 +6,7 @@ use rustls_pki_types::UnixTime;
 
 use fhirsig_core::document::{DocumentDigest, DocumentVerifier, JwsContent};
 use fhirsig_core::fhir::{
-    file_operation_outcome, file_verdict, verify_document, write_check_json, write_file_json,
+    file_operation_outcome, verify_parsed, write_check_json, write_file_json, FileReport,
     write_signature_json, FileRules, Profile, SignatureVerification, VerifyOptions,
 };
 use fhirsig_core::jws::AlgorithmPolicy;
@@ -69,8 +69,11 @@ fn report_of(
     rules: &FileRules,
 ) -> Result<(String, String), fhirsig_jcs::ParseError> {
     let doc = fhirsig_jcs::parse(input)?;
-    let results = verify_document(&doc, options);
-    let verdict = file_verdict(&doc, &results, rules);
+    let FileReport {
+        signatures: results,
+        verdict,
+        ..
+    } = verify_parsed(&doc, options, rules);
     let mut out = Vec::with_capacity(4096);
     out.push(b'{');
     write_results(&mut out, &results);

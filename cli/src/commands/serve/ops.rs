@@ -2,8 +2,8 @@
 //! as the CLI command it mirrors, and returns a complete reply. They run on blocking threads.
 
 use fhirsig_core::fhir::{
-    file_operation_outcome, file_verdict, sign_with_certificates, verify_document, write_file_json,
-    write_signature_json, FileRules, Profile, SignRequest, VerifyOptions,
+    file_operation_outcome, sign_with_certificates, verify_parsed, write_file_json,
+    write_signature_json, FileReport, FileRules, Profile, SignRequest, VerifyOptions,
 };
 use fhirsig_provenance::{add_to_bundle, Scope};
 use serde_json::json;
@@ -140,8 +140,11 @@ pub fn verify(body: &[u8], query: &str, options: &VerifyOptions, json_report: bo
             );
         }
     }
-    let results = verify_document(&doc, options);
-    let verdict = file_verdict(&doc, &results, &rules);
+    let FileReport {
+        signatures: results,
+        verdict,
+        ..
+    } = verify_parsed(&doc, options, &rules);
     let (status, outcome) = if verdict.verified {
         (200, "verified")
     } else {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 use fhirsig_core::fhir::{
-    file_operation_outcome, file_verdict, verify_document, write_file_json, write_signature_json,
-    FileRules, FileVerdict, Profile, SignatureVerification, VerifyOptions,
+    file_operation_outcome, verify_parsed, write_file_json, write_signature_json, FileRules,
+    FileVerdict, Profile, SignatureVerification, VerifyOptions,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -350,9 +350,8 @@ fn verify_record(record: &Record, options: &VerifyOptions, rules: &FileRules) ->
                     ));
                 }
             }
-            let results = verify_document(&doc, options);
-            let verdict = file_verdict(&doc, &results, rules);
-            RecordOutcome::Verified(results, verdict)
+            let report = verify_parsed(&doc, options, rules);
+            RecordOutcome::Verified(report.signatures, report.verdict)
         }
         Err(e) => {
             let hint = e

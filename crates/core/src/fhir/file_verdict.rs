@@ -16,11 +16,12 @@
 //! signature protects.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 use fhirsig_jcs::{Document, Node, NodeKind};
 
 use super::verify::SignatureVerification;
-use crate::locate::locate;
+use crate::locate::DocumentIndex;
 
 /// What the file verdict asks for beyond the signatures themselves.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,6 +89,17 @@ pub fn file_verdict(
     results: &[SignatureVerification],
     rules: &FileRules,
 ) -> FileVerdict {
+    file_verdict_indexed(doc, &DocumentIndex::of(doc), results, rules)
+}
+
+/// [`file_verdict`] over the structure `found` (the same [`DocumentIndex`] the signatures were
+/// verified with).
+pub fn file_verdict_indexed(
+    doc: &Document<'_>,
+    found: &DocumentIndex<'_>,
+    results: &[SignatureVerification],
+    rules: &FileRules,
+) -> FileVerdict {
     let index = CoverageIndex::new(results);
     let covered = |pointer: &str| index.covering(pointer).any(|r| r.verified());
     let root = doc.root();
@@ -98,23 +110,26 @@ pub fn file_verdict(
         None => vec![String::new()],
     };
     let subject_covered = subject.iter().any(|p| covered(p));
-    let uncovered: Vec<(String, Node<'_>)> = carried_resources(doc, envelope)
-        .into_iter()
-        .filter(|(pointer, _)| !covered(pointer))
-        .collect();
+    let subtree_covered = |pointer: &str| {
+        index
+            .covering(pointer)
+            .any(|r| r.verified() && r.coverage.covers_subtree(pointer))
+    };
+    let uncovered: Vec<(String, Node<'_>)> =
+        uncovered_resources(doc, found, envelope, &covered, &subtree_covered);
     // Which objects carry a signature of their own matters only for uncovered resources (a
     // large Bundle under one verified signature has none, and is not walked again).
     let signed_objects = if uncovered.is_empty() {
         HashSet::new()
     } else {
-        signed_objects(doc)
+        signed_objects(found)
     };
     let uncovered: Vec<Uncovered> = uncovered
         .into_iter()
         .map(|(pointer, node)| {
             let under_failed_signature = index.covering(&pointer).any(|r| !r.verified());
             Uncovered {
-                signed: signed_objects.contains(&pointer),
+                signed: signed_objects.contains(pointer.as_str()),
                 under_failed_signature,
                 resource_type: match resource_type(node) {
                     "" if pointer.ends_with("/valueAttachment") => "Attachment".to_owned(),
@@ -189,20 +204,22 @@ pub fn file_verdict(
 
 /// JSON Pointers of the objects that carry a signature of their own: signed Bundles,
 /// QuestionnaireResponses and items, and Provenances with a signature.
-fn signed_objects(doc: &Document<'_>) -> HashSet<String> {
-    let mut signed_objects: HashSet<String> = locate(doc)
-        .into_iter()
+fn signed_objects<'f>(found: &'f DocumentIndex<'_>) -> HashSet<&'f str> {
+    let mut signed_objects: HashSet<&str> = found
+        .located
+        .iter()
         .filter(|l| l.is_signed())
-        .map(|l| l.pointer)
+        .map(|l| l.pointer.as_str())
         .collect();
     signed_objects.extend(
-        super::verify_provenance::provenances(doc)
-            .into_iter()
+        found
+            .provenances
+            .iter()
             .filter(|(_, p)| {
                 p.get("signature")
                     .is_some_and(|s| s.elements().next().is_some())
             })
-            .map(|(pointer, _)| pointer),
+            .map(|(pointer, _)| pointer.as_str()),
     );
     signed_objects
 }
@@ -344,19 +361,31 @@ fn parameter_attachments(doc: &Document<'_>, parameters: Node<'_>) -> Vec<String
 /// (unless it is a Parameters envelope), the root Bundle's entries, Bundles and
 /// QuestionnaireResponses anywhere the locator looks, the resources and attachments of a
 /// Parameters, and contained resources.
-fn carried_resources<'d>(doc: &'d Document<'_>, envelope: bool) -> Vec<(String, Node<'d>)> {
+/// The resources `doc` carries (see the module documentation) that `covered` says no
+/// verified signature covers, with their pointers, in document order. A Bundle's entries are
+/// tested with one reused pointer buffer, so a large Bundle under one signature allocates
+/// nothing per entry.
+fn uncovered_resources<'d>(
+    doc: &'d Document<'_>,
+    found: &DocumentIndex<'d>,
+    envelope: bool,
+    covered: &dyn Fn(&str) -> bool,
+    subtree_covered: &dyn Fn(&str) -> bool,
+) -> Vec<(String, Node<'d>)> {
     let mut out: Vec<(String, Node<'d>)> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut add = |pointer: String, node: Node<'d>| {
-        if seen.insert(pointer.clone()) {
-            out.push((pointer, node));
+    let mut add = |pointer: &str, node: Node<'d>| {
+        if !covered(pointer) {
+            out.push((pointer.to_owned(), node));
         }
     };
     let root = doc.root();
     if !envelope {
-        add(String::new(), root);
+        add("", root);
     }
-    if resource_type(root) == "Bundle" {
+    // Entries under a signature that covers all of `/entry` (the CDex rule signs the whole
+    // Bundle but its root id, meta and signature) are covered, however many there are.
+    if resource_type(root) == "Bundle" && !subtree_covered("/entry") {
+        let mut pointer = String::from("/entry/");
         for (i, entry) in root
             .get("entry")
             .into_iter()
@@ -364,17 +393,22 @@ fn carried_resources<'d>(doc: &'d Document<'_>, envelope: bool) -> Vec<(String, 
             .enumerate()
         {
             if let Some(resource) = entry.get("resource") {
-                add(format!("/entry/{i}/resource"), resource);
+                pointer.truncate("/entry/".len());
+                let _ = write!(pointer, "{i}/resource");
+                add(&pointer, resource);
             }
         }
     }
-    for located in locate(doc) {
+    for located in &found.located {
         if located.object != crate::payload::SignedObject::QuestionnaireResponseItem {
-            add(located.pointer, located.node);
+            add(&located.pointer, located.node);
         }
     }
-    visit(doc, root, &mut add);
+    visit(doc, root, &mut |pointer: String, node| add(&pointer, node));
+    // One node has one pointer: the same resource found twice (a Bundle entry that is also
+    // a located Bundle) is listed once.
     out.sort_by_key(|(_, node)| node.id());
+    out.dedup_by_key(|(_, node)| node.id());
     out
 }
 
@@ -443,10 +477,21 @@ pub fn verify_json_with(
     rules: &FileRules,
 ) -> Result<FileReport, fhirsig_jcs::ParseError> {
     let doc = fhirsig_jcs::parse(bytes)?;
-    let signatures = super::verify_document(&doc, options);
-    let verdict = file_verdict(&doc, &signatures, rules);
-    Ok(FileReport {
+    Ok(verify_parsed(&doc, options, rules))
+}
+
+/// Verifies every signature in a parsed document and judges the file under `rules`, walking
+/// its structure once for both ([`DocumentIndex`]).
+pub fn verify_parsed(
+    doc: &Document<'_>,
+    options: &super::VerifyOptions,
+    rules: &FileRules,
+) -> FileReport {
+    let found = DocumentIndex::of(doc);
+    let signatures = super::verify::verify_indexed(doc, &found, options);
+    let verdict = file_verdict_indexed(doc, &found, &signatures, rules);
+    FileReport {
         signatures,
         verdict,
-    })
+    }
 }

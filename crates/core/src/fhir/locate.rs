@@ -35,13 +35,50 @@ impl Located<'_> {
 /// (also as Bundle entries, Parameters resources and contained resources), outermost first.
 pub fn locate<'d>(doc: &'d Document<'_>) -> Vec<Located<'d>> {
     let mut found = Vec::new();
-    visit_resource(doc, doc.root(), &mut found);
+    visit_resource(doc, doc.root(), &mut found, None);
     found
 }
 
-fn visit_resource<'d>(doc: &'d Document<'_>, resource: Node<'d>, found: &mut Vec<Located<'d>>) {
+/// What verifying a document needs to know of its structure, found in one walk: the signable
+/// objects ([`locate`]) and the Provenances (the root, or the resources of the root Bundle's
+/// entries, as [`provenances`] lists them). Verifying and judging a large Bundle walks its
+/// entries once instead of once per question.
+///
+/// [`provenances`]: crate::fhir::provenances
+#[derive(Debug, Clone)]
+pub struct DocumentIndex<'d> {
+    /// The signable objects, as [`locate`] finds them.
+    pub located: Vec<Located<'d>>,
+    /// Every Provenance with its JSON Pointer, in document order.
+    pub provenances: Vec<(String, Node<'d>)>,
+}
+
+impl<'d> DocumentIndex<'d> {
+    /// Walks `doc` once.
+    pub fn of(doc: &'d Document<'_>) -> Self {
+        let mut located = Vec::new();
+        let mut provenances = Vec::new();
+        let root = doc.root();
+        if visit_resource(doc, root, &mut located, Some(&mut provenances)) == Some("Provenance") {
+            provenances.push((String::new(), root));
+        }
+        DocumentIndex {
+            located,
+            provenances,
+        }
+    }
+}
+
+/// Visits one resource and what it carries; returns its `resourceType`. `provenances` is given
+/// for the root only: the Provenances among its Bundle entries are collected there.
+fn visit_resource<'d>(
+    doc: &'d Document<'_>,
+    resource: Node<'d>,
+    found: &mut Vec<Located<'d>>,
+    mut provenances: Option<&mut Vec<(String, Node<'d>)>>,
+) -> Option<&'d str> {
     if resource.kind() != NodeKind::Object {
-        return;
+        return None;
     }
     let resource_type = resource.get("resourceType").and_then(|t| t.as_str());
     match resource_type {
@@ -54,9 +91,17 @@ fn visit_resource<'d>(doc: &'d Document<'_>, resource: Node<'d>, found: &mut Vec
             });
             // A Bundle may carry signed Bundles and QuestionnaireResponses as entries (a
             // searchset of signed documents): their own signatures are verified too.
-            for entry in resource.get("entry").into_iter().flat_map(|e| e.elements()) {
+            for (i, entry) in resource
+                .get("entry")
+                .into_iter()
+                .flat_map(|e| e.elements())
+                .enumerate()
+            {
                 if let Some(inner) = entry.get("resource") {
-                    visit_resource(doc, inner, found);
+                    let kind = visit_resource(doc, inner, found, None);
+                    if let (Some(list), Some("Provenance")) = (provenances.as_deref_mut(), kind) {
+                        list.push((format!("/entry/{i}/resource"), inner));
+                    }
                 }
             }
         }
@@ -86,13 +131,14 @@ fn visit_resource<'d>(doc: &'d Document<'_>, resource: Node<'d>, found: &mut Vec
         .into_iter()
         .flat_map(|c| c.elements())
     {
-        visit_resource(doc, contained, found);
+        visit_resource(doc, contained, found, None);
     }
+    resource_type
 }
 
 fn visit_parameter<'d>(doc: &'d Document<'_>, parameter: Node<'d>, found: &mut Vec<Located<'d>>) {
     if let Some(resource) = parameter.get("resource") {
-        visit_resource(doc, resource, found);
+        visit_resource(doc, resource, found, None);
     }
     for part in parameter.get("part").into_iter().flat_map(|p| p.elements()) {
         visit_parameter(doc, part, found);

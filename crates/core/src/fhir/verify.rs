@@ -14,7 +14,7 @@ use super::profile::Profile;
 use super::who::signer_identity;
 use crate::canonicalization::Canonicalization;
 use crate::jws::{Algorithm, AlgorithmPolicy, Header, JwsError, SigningInputDigest, VerifyingKey};
-use crate::locate::{locate, Located};
+use crate::locate::{DocumentIndex, Located};
 use crate::payload::SignedObject;
 use crate::policy::Policy;
 use crate::report::{CheckCode, Requirements, Verified};
@@ -103,6 +103,16 @@ impl Coverage {
                 || (pointer.starts_with(base) && pointer.as_bytes().get(base.len()) == Some(&b'/'))
         };
         self.signed.iter().any(|s| within(s)) && !self.excluded.iter().any(|e| within(e))
+    }
+
+    /// Whether everything at and under `pointer` is signed: `pointer` is covered and no
+    /// excluded member lies at or under it.
+    pub fn covers_subtree(&self, pointer: &str) -> bool {
+        self.covers(pointer)
+            && !self.excluded.iter().any(|e| {
+                e.starts_with(pointer)
+                    && matches!(e.as_bytes().get(pointer.len()), None | Some(b'/'))
+            })
     }
 }
 
@@ -245,16 +255,26 @@ impl SignatureVerification {
 /// signature extensions (also items, and inside Parameters and contained resources), then every
 /// `Provenance.signature`. Unsigned objects are not listed (see [`super::FileVerdict`]).
 pub fn verify_document(doc: &Document<'_>, options: &VerifyOptions) -> Vec<SignatureVerification> {
+    verify_indexed(doc, &DocumentIndex::of(doc), options)
+}
+
+/// [`verify_document`] over the structure `index` found (made once per document by
+/// [`DocumentIndex::of`]).
+pub fn verify_indexed(
+    doc: &Document<'_>,
+    index: &DocumentIndex<'_>,
+    options: &VerifyOptions,
+) -> Vec<SignatureVerification> {
     let mut results = Vec::new();
-    for located in locate(doc) {
+    for located in &index.located {
         for signature in &located.signatures {
-            results.extend(verify_resource_signature(
-                doc, &located, *signature, options,
-            ));
+            results.extend(verify_resource_signature(doc, located, *signature, options));
         }
     }
-    results.extend(super::verify_provenance::verify_provenance_signatures(
-        doc, options,
+    results.extend(super::verify_provenance::verify_provenances(
+        doc,
+        &index.provenances,
+        options,
     ));
     results
 }
@@ -617,5 +637,22 @@ mod tests {
             ..Coverage::default()
         };
         assert!(root.covers("") && root.covers("/anything"));
+        assert!(root.covers_subtree("/entry"));
+        assert!(coverage.covers_subtree("/entry/1/resource/code"));
+        assert!(
+            !coverage.covers_subtree("/entry/1/resource"),
+            "its id is left out"
+        );
+        assert!(
+            !coverage.covers_subtree("/entry/1"),
+            "not signed as a whole"
+        );
+        let cdex = Coverage {
+            signed: vec![String::new()],
+            excluded: vec!["/id".into(), "/meta".into(), "/signature".into()],
+            canonicalization: None,
+        };
+        assert!(cdex.covers_subtree("/entry") && !cdex.covers_subtree(""));
+        assert!(!cdex.covers_subtree("/signature") && cdex.covers_subtree("/identifier"));
     }
 }

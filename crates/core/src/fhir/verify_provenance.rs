@@ -39,12 +39,10 @@ const PROVENANCE_VERDICT: Requirements = Requirements::with_trust(&[
 /// Pointer of each.
 pub fn provenances<'d>(doc: &'d Document<'_>) -> Vec<(String, Node<'d>)> {
     let root = doc.root();
-    let kind = |n: Node<'_>| {
-        n.get("resourceType")
-            .and_then(|t| t.as_str())
-            .map(str::to_owned)
-    };
-    match kind(root).as_deref() {
+    fn kind<'n>(n: Node<'n>) -> Option<&'n str> {
+        n.get("resourceType").and_then(|t| t.as_str())
+    }
+    match kind(root) {
         Some("Provenance") => vec![(String::new(), root)],
         Some("Bundle") => root
             .get("entry")
@@ -53,8 +51,7 @@ pub fn provenances<'d>(doc: &'d Document<'_>) -> Vec<(String, Node<'d>)> {
             .enumerate()
             .filter_map(|(i, e)| {
                 let r = e.get("resource")?;
-                (kind(r).as_deref() == Some("Provenance"))
-                    .then(|| (format!("/entry/{i}/resource"), r))
+                (kind(r) == Some("Provenance")).then(|| (format!("/entry/{i}/resource"), r))
             })
             .collect(),
         _ => Vec::new(),
@@ -75,9 +72,15 @@ pub struct ProvenanceSignature<'d> {
 /// Every `Provenance.signature` of `doc` (a Provenance at the root, or in a Bundle's entries),
 /// in document order, with the JSON Pointer of its Provenance.
 pub fn provenance_signatures<'d>(doc: &'d Document<'_>) -> Vec<(String, ProvenanceSignature<'d>)> {
-    provenances(doc)
-        .into_iter()
+    signatures_of(&provenances(doc))
+}
+
+/// The signatures of `provenances` (pointer and resource), in order.
+fn signatures_of<'d>(provenances: &[(String, Node<'d>)]) -> Vec<(String, ProvenanceSignature<'d>)> {
+    provenances
+        .iter()
         .flat_map(|(pointer, provenance)| {
+            let provenance = *provenance;
             let signatures = provenance.get("signature");
             signatures
                 .into_iter()
@@ -233,7 +236,17 @@ pub fn verify_provenance_signatures(
     doc: &Document<'_>,
     options: &VerifyOptions,
 ) -> Vec<SignatureVerification> {
-    provenance_signatures(doc)
+    verify_provenances(doc, &provenances(doc), options)
+}
+
+/// [`verify_provenance_signatures`] for the Provenances already found (pointer and resource,
+/// as [`provenances`] lists them).
+pub(crate) fn verify_provenances(
+    doc: &Document<'_>,
+    provenances: &[(String, Node<'_>)],
+    options: &VerifyOptions,
+) -> Vec<SignatureVerification> {
+    signatures_of(provenances)
         .into_iter()
         .flat_map(|(pointer, found)| verify_one(doc, pointer, found, options))
         .collect()
