@@ -285,7 +285,7 @@ fn verify_resource_signature(
     signature: fhirsig_jcs::Node<'_>,
     options: &VerifyOptions,
 ) -> Vec<SignatureVerification> {
-    let decoded = decode_signature(signature);
+    let mut decoded = decode_signature(signature);
     let mut base = SignatureVerification::new(
         located.pointer.clone(),
         doc.pointer_of(signature.id()),
@@ -311,7 +311,9 @@ fn verify_resource_signature(
         ));
         return vec![base];
     }
-    decoded.checks.iter().for_each(|c| base.push(c.clone()));
+    std::mem::take(&mut decoded.checks)
+        .into_iter()
+        .for_each(|c| base.push(c));
     let Some(jws) = &decoded.jws else {
         return vec![base];
     };
@@ -349,9 +351,16 @@ pub(super) fn each_entry(
         }
         Jws::Json(json) => {
             let count = json.signatures().len();
-            (0..count)
-                .map(|index| {
-                    let mut result = base.clone();
+            // Each entry starts from `base`; the last one takes it.
+            let mut starts: Vec<SignatureVerification> = Vec::with_capacity(count);
+            if count > 0 {
+                starts.extend((1..count).map(|_| base.clone()));
+                starts.push(base);
+            }
+            starts
+                .into_iter()
+                .enumerate()
+                .map(|(index, mut result)| {
                     result.jws_entry = Some(JwsEntry { index, count });
                     let Some(header) = json.signatures()[index].protected() else {
                         result.push(no_protected_header(index, count));
