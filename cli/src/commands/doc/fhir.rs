@@ -4,7 +4,7 @@
 
 use base64::Engine as _;
 use fhirsig_core::trust::{certificate_identifiers, Certificate};
-use serde_json::{json, Value};
+use fhirsig_provenance::Value;
 
 use crate::error::CliError;
 
@@ -51,60 +51,60 @@ pub fn provenance(c: &Carriage<'_>) -> Result<String, CliError> {
             ))
         }
     };
-    let who = pretty(&json!({"identifier": {"system": who.0, "value": who.1}}));
+    let who = Value::object().with(
+        "identifier",
+        Value::object()
+            .with("system", Value::str(who.0))
+            .with("value", Value::str(who.1)),
+    );
+    // A Coding's members as this command has always written them (code, display, system).
+    let coding = |system: &str, code: &str, display: &str| {
+        Value::object()
+            .with("code", Value::str(code))
+            .with("display", Value::str(display))
+            .with("system", Value::str(system))
+    };
     let data = base64::engine::general_purpose::STANDARD.encode(c.signature);
-    // Members in the order of the Provenance definition, for people reading the file
-    // (serde_json would sort them).
-    let signature = ordered(&[
-        (
+    // Members in the order of the Provenance definition, for people reading the file.
+    let signature = Value::object()
+        .with(
             "type",
-            pretty(
-                &json!([{"system": "urn:iso-astm:E1762-95:2013", "code": "1.2.840.10065.1.12.1.5", "display": "Verification Signature"}]),
-            ),
-        ),
-        ("when", pretty(&json!(c.when))),
-        ("who", who.clone()),
-        ("targetFormat", pretty(&json!(c.media_type))),
-        ("sigFormat", pretty(&json!(c.sig_format))),
-        ("data", pretty(&json!(data))),
-    ]);
-    let agent = ordered(&[
-        (
+            Value::Array(vec![coding(
+                "urn:iso-astm:E1762-95:2013",
+                "1.2.840.10065.1.12.1.5",
+                "Verification Signature",
+            )]),
+        )
+        .with("when", Value::str(c.when))
+        .with("who", who.clone())
+        .with("targetFormat", Value::str(c.media_type))
+        .with("sigFormat", Value::str(c.sig_format))
+        .with("data", Value::str(data));
+    let agent = Value::object()
+        .with(
             "type",
-            pretty(
-                &json!({"coding": [{"system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "code": "verifier", "display": "Verifier"}]}),
+            Value::object().with(
+                "coding",
+                Value::Array(vec![coding(
+                    "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+                    "verifier",
+                    "Verifier",
+                )]),
             ),
-        ),
-        ("who", who),
-    ]);
-    Ok(ordered(&[
-        ("resourceType", pretty(&json!("Provenance"))),
-        ("meta", pretty(&json!({"profile": [HREX_PROVENANCE]}))),
-        ("target", pretty(&json!([{"reference": c.target}]))),
-        ("recorded", pretty(&json!(c.when))),
-        ("agent", array(&[agent])),
-        ("signature", array(&[signature])),
-    ]) + "\n")
-}
-
-fn pretty(value: &Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default()
-}
-
-/// An object from pre-rendered member values, in the given order, indented by two spaces.
-fn ordered(members: &[(&str, String)]) -> String {
-    let lines: Vec<String> = members
-        .iter()
-        .map(|(name, value)| format!("  {}: {}", json!(name), value.replace('\n', "\n  ")))
-        .collect();
-    format!("{{\n{}\n}}", lines.join(",\n"))
-}
-
-/// An array of pre-rendered values.
-fn array(items: &[String]) -> String {
-    let lines: Vec<String> = items
-        .iter()
-        .map(|i| format!("  {}", i.replace('\n', "\n  ")))
-        .collect();
-    format!("[\n{}\n]", lines.join(",\n"))
+        )
+        .with("who", who);
+    let provenance = Value::object()
+        .with("resourceType", Value::str("Provenance"))
+        .with(
+            "meta",
+            Value::object().with("profile", Value::Array(vec![Value::str(HREX_PROVENANCE)])),
+        )
+        .with(
+            "target",
+            Value::Array(vec![Value::object().with("reference", Value::str(c.target))]),
+        )
+        .with("recorded", Value::str(c.when))
+        .with("agent", Value::Array(vec![agent]))
+        .with("signature", Value::Array(vec![signature]));
+    Ok(provenance.to_pretty() + "\n")
 }
