@@ -375,6 +375,63 @@ fn fhir_carriage_round_trip() {
         "1234567893"
     );
     assert!(provenance.starts_with("{\n  \"resourceType\": \"Provenance\""));
+    // The layout people read: FHIR member order, two-space indent (only the signature varies).
+    let data = value["signature"][0]["data"].as_str().unwrap();
+    let expected = r#"{
+  "resourceType": "Provenance",
+  "meta": {
+    "profile": [
+      "http://hl7.org/fhir/us/davinci-hrex/StructureDefinition/hrex-provenance"
+    ]
+  },
+  "target": [
+    {
+      "reference": "DocumentReference/42"
+    }
+  ],
+  "recorded": "2026-05-01T12:00:00Z",
+  "agent": [
+    {
+      "type": {
+        "coding": [
+          {
+            "code": "verifier",
+            "display": "Verifier",
+            "system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+          }
+        ]
+      },
+      "who": {
+        "identifier": {
+          "system": "http://hl7.org/fhir/sid/us-npi",
+          "value": "1234567893"
+        }
+      }
+    }
+  ],
+  "signature": [
+    {
+      "type": [
+        {
+          "code": "1.2.840.10065.1.12.1.5",
+          "display": "Verification Signature",
+          "system": "urn:iso-astm:E1762-95:2013"
+        }
+      ],
+      "when": "2026-05-01T12:00:00Z",
+      "who": {
+        "identifier": {
+          "system": "http://hl7.org/fhir/sid/us-npi",
+          "value": "1234567893"
+        }
+      },
+      "targetFormat": "application/pdf",
+      "sigFormat": "application/jose",
+      "data": "…"
+    }
+  ]
+}"#;
+    assert_eq!(provenance, format!("{}\n", expected.replace('…', data)));
     // The Provenance verifies the document like the .jws does, and a changed document fails.
     let verify = |file: &str| {
         run(&[
