@@ -272,3 +272,66 @@ fn doc_sign_and_provenance_sign_check_before_they_sign_too() {
     let out = provenance_sign("leaf-ec", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// The DER of the first certificate in a PEM file.
+fn der_of(pem: &Path) -> Vec<u8> {
+    use base64::Engine as _;
+    let text = std::fs::read_to_string(pem).unwrap();
+    let body: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN CERTIFICATE"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap()
+}
+
+#[test]
+fn every_cert_option_reads_a_chain_by_the_same_rule() {
+    let dir = temp_dir("cert-rule");
+    let pki = pki_init(&dir, None);
+    let input = small_bundle(&dir);
+    let key = pki.join("leaf-ec.key.pem").display().to_string();
+    // One DER certificate is a chain of one, for `sign` as for `doc sign` and `cert verify`.
+    let der = dir.join("leaf.der");
+    std::fs::write(&der, der_of(&pki.join("leaf-ec.cert.pem"))).unwrap();
+    let der = der.display().to_string();
+    let signed = dir.join("signed.json").display().to_string();
+    let out = fhirsig(&["sign", &input, "--key", &key, "--cert", &der, "-o", &signed]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = dir.join("note.txt");
+    std::fs::write(&doc, b"a note").unwrap();
+    let doc = doc.display().to_string();
+    let out = fhirsig(&["doc", "sign", &doc, "--key", &key, "--cert", &der]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A file that is neither names itself, with the same words for every option.
+    let junk = dir.join("junk.pem");
+    std::fs::write(&junk, b"not a certificate").unwrap();
+    let junk = junk.display().to_string();
+    for args in [
+        vec!["sign", &input, "--key", &key, "--cert", &junk],
+        vec!["doc", "sign", &doc, "--key", &key, "--cert", &junk],
+        vec!["cert", "verify", &junk, "--trust", &junk],
+    ] {
+        let out = fhirsig(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("junk.pem: no certificate found, so the chain is empty"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

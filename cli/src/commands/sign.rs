@@ -39,13 +39,14 @@ pub struct SignArgs {
     #[command(flatten)]
     key: KeyArgs,
 
-    /// The signer's certificate chain, PEM, leaf first (becomes x5c); default: the chain in
-    /// the PKCS#12 file or on the token.
+    /// The signer's certificate chain, PEM, leaf first, or one DER certificate (becomes x5c);
+    /// default: the chain in the PKCS#12 file or on the token.
     #[arg(long, value_name = "CHAIN.pem")]
     cert: Option<PathBuf>,
 
-    /// Another certificate chain (PEM, leaf first) for the same key, e.g. from a second trust
-    /// community (repeatable); Signature.data then holds the JWS JSON serialization (CONF-047).
+    /// Another certificate chain (PEM, leaf first, or one DER certificate) for the same key,
+    /// e.g. from a second trust community (repeatable); Signature.data then holds the JWS JSON
+    /// serialization (CONF-047).
     #[arg(long, value_name = "CHAIN.pem")]
     also_cert: Vec<PathBuf>,
 

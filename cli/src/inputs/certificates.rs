@@ -1,9 +1,10 @@
-//! Certificate chains named on the command line: `--cert` (the signer's chain, PEM), `--also-cert`
-//! and `cert verify CHAIN` (PEM or DER). Every problem is an input error naming the file.
+//! Certificate chains named on the command line: `--cert` (the signer's chain), `--also-cert`
+//! and `cert verify CHAIN`, all read by one rule (PEM, signer first, or one DER certificate).
+//! Every problem is an input error naming the file.
 
 use std::path::{Path, PathBuf};
 
-use fhirsig_core::trust::{certificates_from_pem, CertificateChain, TrustError};
+use fhirsig_core::trust::{CertificateChain, TrustError};
 use rustls_pki_types::pem::PemObject as _;
 use rustls_pki_types::CertificateDer;
 
@@ -11,14 +12,20 @@ use super::signing_key::LoadedKey;
 use crate::error::CliError;
 use crate::io::{read_input, read_option_file};
 
-/// Reads a chain: PEM with one or more certificates, signer first, or one DER certificate.
+/// Reads a chain (`cert verify CHAIN`): PEM with one or more certificates, signer first, or
+/// one DER certificate.
 pub fn read_chain(path: &Path) -> Result<CertificateChain, CliError> {
     let input = read_input(path)?;
-    let name = &input.name;
-    let ders = if input.bytes.first() == Some(&0x30) {
-        vec![input.bytes]
+    parse_chain(&input.name, input.bytes)
+}
+
+/// The one rule for every certificate chain a command reads: PEM with one or more
+/// certificates (signer first), or one DER certificate; each problem names the file (`name`).
+fn parse_chain(name: &str, bytes: Vec<u8>) -> Result<CertificateChain, CliError> {
+    let ders = if bytes.first() == Some(&0x30) {
+        vec![bytes]
     } else {
-        CertificateDer::pem_slice_iter(&input.bytes)
+        CertificateDer::pem_slice_iter(&bytes)
             .map(|item| item.map(|der| der.as_ref().to_vec()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| CliError::input(format!("{name}: malformed PEM: {e}")))?
@@ -33,26 +40,23 @@ pub fn read_chain(path: &Path) -> Result<CertificateChain, CliError> {
         .map_err(|e| CliError::input(format!("{name}: {}", describe(&e, true))))
 }
 
-/// The certificates of a PEM file (signer first), as DER (`doc sign --cert`, and the public key
-/// of a token key that has none on the token).
-pub fn pem_chain(path: &Path) -> Result<Vec<Vec<u8>>, CliError> {
+/// A chain named by an option (`--cert`, `--also-cert`), read by [`parse_chain`]'s rule.
+fn option_chain(path: &Path) -> Result<CertificateChain, CliError> {
     let input = read_option_file(path)?;
-    let certs = certificates_from_pem(&[&input.bytes])
-        .map_err(|e| CliError::input(format!("{}: {e}", input.name)))?;
-    Ok(certs.iter().map(|c| c.der().to_vec()).collect())
+    parse_chain(&input.name, input.bytes)
 }
 
-/// The signer's chain for `sign` and `provenance sign`: `--cert` (PEM, leaf first), else the
-/// one the key file or token holds.
+/// The certificates of `doc sign --cert` (signer first), as DER, and the public key of a
+/// token key that has none on the token.
+pub fn pem_chain(path: &Path) -> Result<Vec<Vec<u8>>, CliError> {
+    Ok(option_chain(path)?.to_der_list())
+}
+
+/// The signer's chain for `sign`, `provenance sign`, `serve` and `keys check`: `--cert`
+/// (signer first), else the one the key file or token holds.
 pub fn signer_chain(cert: Option<&Path>, loaded: &LoadedKey) -> Result<CertificateChain, CliError> {
     match cert {
-        Some(path) => {
-            let bytes = read_option_file(path)?.bytes;
-            CertificateChain::from_pem(&bytes).map_err(|e| {
-                CliError::input(format!("{}: {e}", path.display()))
-                    .with_hint("--cert takes the signer's certificate chain as PEM, leaf first")
-            })
-        }
+        Some(path) => option_chain(path),
         None if loaded.chain.is_empty() => Err(CliError::input(format!(
             "no certificate chain: {} holds no certificate for the key",
             loaded.source
@@ -63,16 +67,11 @@ pub fn signer_chain(cert: Option<&Path>, loaded: &LoadedKey) -> Result<Certifica
     }
 }
 
-/// The chains of `sign --also-cert` (PEM, leaf first), as DER lists.
+/// The chains of `sign --also-cert` (signer first), as DER lists.
 pub fn also_chains(paths: &[PathBuf]) -> Result<Vec<Vec<Vec<u8>>>, CliError> {
     paths
         .iter()
-        .map(|path| {
-            let bytes = read_option_file(path)?.bytes;
-            CertificateChain::from_pem(&bytes)
-                .map(|c| c.to_der_list())
-                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))
-        })
+        .map(|path| option_chain(path).map(|c| c.to_der_list()))
         .collect()
 }
 

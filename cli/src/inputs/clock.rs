@@ -58,18 +58,9 @@ pub fn current_utc() -> time::OffsetDateTime {
 }
 
 /// `--at` if given, else the run's instant, as a calendar time in whole seconds (`doc sign`,
-/// `doc verify`). Unlike [`parse_instant`], the text is not trimmed and the hint differs;
-/// both are kept as those commands have always worded them.
+/// `doc verify`), read by the same rule as every other `--at` ([`parse_instant`]).
 pub fn calendar_at_or_now(at: Option<&str>) -> Result<time::OffsetDateTime, CliError> {
-    let secs = match at {
-        Some(text) => parse_rfc3339(text)
-            .ok_or_else(|| {
-                CliError::input(format!("--at {text:?} is not an RFC 3339 instant"))
-                    .with_hint("for example 2026-06-01T12:00:00Z")
-            })?
-            .as_secs(),
-        None => now().as_secs(),
-    };
+    let secs = instant_or_now("--at", at)?.as_secs();
     i64::try_from(secs)
         .ok()
         .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())

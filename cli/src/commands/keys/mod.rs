@@ -66,7 +66,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     key: KeyArgs,
 
-    /// The certificate (PEM, the signer's first); default: from the key file or token.
+    /// The certificate chain (PEM, the signer's first, or one DER certificate); default: from
+    /// the key file or token.
     #[arg(long, value_name = "CERT.pem")]
     cert: Option<PathBuf>,
 

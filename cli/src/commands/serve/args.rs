@@ -59,7 +59,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FILE", requires = "key")]
     pub(super) pin_file: Option<PathBuf>,
 
-    /// The signer's certificate chain (PEM, leaf first); default: from the key file or token.
+    /// The signer's certificate chain (PEM, leaf first, or one DER certificate); default: from
+    /// the key file or token.
     #[arg(long, value_name = "CHAIN.pem", requires = "key")]
     pub(super) cert: Option<PathBuf>,
 
