@@ -50,8 +50,8 @@ pub struct SignArgs {
     #[command(flatten)]
     key: KeyArgs,
 
-    /// Certificate chain PEM, signer first (goes into x5c or the CMS certificates); default:
-    /// the chain in the PKCS#12 file or on the token.
+    /// Certificate chain, PEM, signer first, or one DER certificate (goes into x5c or the CMS
+    /// certificates); default: the chain in the PKCS#12 file or on the token.
     #[arg(long, value_name = "CHAIN.pem")]
     cert: Option<PathBuf>,
 
