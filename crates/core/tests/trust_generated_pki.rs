@@ -254,3 +254,71 @@ fn manifest_names_every_file_and_dates_follow_now() {
         june_2026().as_secs()
     );
 }
+
+/// Attack pass on the remembered chain facts: one validator (and clones sharing its cache),
+/// asked in turn about several chains, instants, policies, intermediates and policy inputs,
+/// gives exactly the report a fresh validator (empty cache) gives for the same question.
+#[test]
+fn remembered_chain_facts_equal_a_fresh_validation_across_clones_and_policies() {
+    use fhirsig_core::policy::Policy;
+    use fhirsig_core::trust::{CertificateChain, PolicyInputs};
+    let pki = Pki::new(june_2026());
+    let leaf_only = |stem: &str| {
+        CertificateChain::from_der(vec![pki.der(&format!("{stem}.cert.pem"))]).unwrap()
+    };
+    let chains = [
+        pki.chain("leaf-ec"),
+        leaf_only("leaf-ec"),
+        pki.chain("leaf-expired"),
+        pki.chain("leaf-not-yet-valid"),
+        pki.chain("leaf-wrong-key-usage"),
+        leaf_only("leaf-rsa"),
+    ];
+    let instants = [
+        pki.now,
+        common::t("2020-01-01T00:00:00Z"),
+        common::t("2040-01-01T00:00:00Z"),
+    ];
+    let policies: Vec<Policy> = ["cdex", "cdex-strict", "r6"]
+        .iter()
+        .map(|n| Policy::builtin(n).unwrap())
+        .collect();
+    let inputs = PolicyInputs::any().with_explicit_policy(true);
+    // Each configuration: (shared-cache validator, how to build a fresh equivalent).
+    type Make<'a> = Box<dyn Fn() -> fhirsig_core::trust::ChainValidator + 'a>;
+    let makes: Vec<Make<'_>> = vec![
+        Box::new(|| pki.validator()),
+        Box::new(|| {
+            pki.validator()
+                .with_intermediates_pem(&[pki.file("intermediate-ca.cert.pem")])
+                .unwrap()
+        }),
+        Box::new(|| pki.validator().with_policy_inputs(inputs.clone())),
+        Box::new(|| pki.validator().with_eku_policy(EkuPolicy::any())),
+    ];
+    let shared = pki.validator();
+    let configured: Vec<_> = vec![
+        shared.clone(),
+        shared
+            .clone()
+            .with_intermediates_pem(&[pki.file("intermediate-ca.cert.pem")])
+            .unwrap(),
+        shared.clone().with_policy_inputs(inputs.clone()),
+        shared.clone().with_eku_policy(EkuPolicy::any()),
+    ];
+    for round in 0..2 {
+        for (v, make) in configured.iter().zip(&makes) {
+            for chain in &chains {
+                for at in instants {
+                    for policy in &policies {
+                        let times = ValidationTimes::at(at);
+                        let (cached, c_ok) = v.validate_under(chain, &times, policy);
+                        let (fresh, f_ok) = make().validate_under(chain, &times, policy);
+                        assert_eq!(cached, fresh, "round {round}");
+                        assert_eq!(c_ok.is_some(), f_ok.is_some(), "round {round}");
+                    }
+                }
+            }
+        }
+    }
+}
