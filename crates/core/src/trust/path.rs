@@ -98,6 +98,8 @@ impl PathCache {
         facts: impl FnOnce() -> ChainFacts,
     ) -> Arc<ChainFacts> {
         let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+        // Every field length-prefixed or counted, so no two different inputs hash alike.
+        digest.update(&(candidates.len() as u64 + 1).to_be_bytes());
         for cert in std::iter::once(leaf).chain(candidates.iter().copied()) {
             digest.update(&(cert.der().len() as u64).to_be_bytes());
             digest.update(cert.der());
