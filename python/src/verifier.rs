@@ -6,8 +6,8 @@ use rustls_pki_types::UnixTime;
 
 use fhirsig_core::document::{DocumentDigest, DocumentVerifier, JwsContent};
 use fhirsig_core::fhir::{
-    file_operation_outcome, verify_parsed, write_check_json, write_file_json, FileReport,
-    write_signature_json, FileRules, Profile, SignatureVerification, VerifyOptions,
+    file_operation_outcome, verify_parsed, write_check_json, write_file_json, write_signature_json,
+    FileReport, FileRules, Profile, SignatureVerification, VerifyOptions,
 };
 use fhirsig_core::jws::AlgorithmPolicy;
 use fhirsig_core::trust::{ChainValidator, Crl, Report, TimePolicy, TrustAnchors};
