@@ -94,7 +94,7 @@ pub fn file_verdict(
 
 /// [`file_verdict`] over the structure `found` (the same [`DocumentIndex`] the signatures were
 /// verified with).
-pub fn file_verdict_indexed(
+pub(crate) fn file_verdict_indexed(
     doc: &Document<'_>,
     found: &DocumentIndex<'_>,
     results: &[SignatureVerification],
@@ -481,7 +481,7 @@ pub fn verify_json_with(
 }
 
 /// Verifies every signature in a parsed document and judges the file under `rules`, walking
-/// its structure once for both ([`DocumentIndex`]).
+/// its structure once for both.
 pub fn verify_parsed(
     doc: &Document<'_>,
     options: &super::VerifyOptions,

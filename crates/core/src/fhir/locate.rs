@@ -42,20 +42,22 @@ pub fn locate<'d>(doc: &'d Document<'_>) -> Vec<Located<'d>> {
 /// What verifying a document needs to know of its structure, found in one walk: the signable
 /// objects ([`locate`]) and the Provenances (the root, or the resources of the root Bundle's
 /// entries, as [`provenances`] lists them). Verifying and judging a large Bundle walks its
-/// entries once instead of once per question.
+/// entries once instead of once per question. Crate-private: an index of another document
+/// (or an edited one) must never reach a verdict, so only [`crate::fhir::verify_parsed`] pairs
+/// a document with its own index.
 ///
 /// [`provenances`]: crate::fhir::provenances
 #[derive(Debug, Clone)]
-pub struct DocumentIndex<'d> {
+pub(crate) struct DocumentIndex<'d> {
     /// The signable objects, as [`locate`] finds them.
-    pub located: Vec<Located<'d>>,
+    pub(crate) located: Vec<Located<'d>>,
     /// Every Provenance with its JSON Pointer, in document order.
-    pub provenances: Vec<(String, Node<'d>)>,
+    pub(crate) provenances: Vec<(String, Node<'d>)>,
 }
 
 impl<'d> DocumentIndex<'d> {
     /// Walks `doc` once.
-    pub fn of(doc: &'d Document<'_>) -> Self {
+    pub(crate) fn of(doc: &'d Document<'_>) -> Self {
         let mut located = Vec::new();
         let mut provenances = Vec::new();
         let root = doc.root();

@@ -31,10 +31,9 @@ pub use crate::trust::{CertificateCache, CertificateSummary, ParsedX5c, SignerIn
 pub use decode::{decode_signature, DataEncoding, DecodedSignature, Jws};
 pub use element::{Coding, Identifier, SignatureElement};
 pub use file_verdict::{
-    file_verdict, file_verdict_indexed, verify_json, verify_json_with, verify_parsed, FileReport,
-    FileRules, FileVerdict, Uncovered,
+    file_verdict, verify_json, verify_json_with, verify_parsed, FileReport, FileRules, FileVerdict,
+    Uncovered,
 };
-pub use locate::DocumentIndex;
 pub use outcome::{file_operation_outcome, operation_outcome};
 pub use profile::{
     Profile, ASTM_SIGNATURE_TYPE_SYSTEM, JOSE_SIG_FORMAT, R6_TARGET_FORMAT,
@@ -51,8 +50,7 @@ pub use targets::{
     targets_number_changes, targets_payload, Target, EMBEDDING_BUNDLE,
 };
 pub use verify::{
-    verify_document, verify_indexed, Coverage, JwsEntry, SignatureKind, SignatureVerification,
-    VerifyOptions,
+    verify_document, Coverage, JwsEntry, SignatureKind, SignatureVerification, VerifyOptions,
 };
 pub use verify_provenance::{
     external_document_format, provenance_signatures, provenances, signed_content,

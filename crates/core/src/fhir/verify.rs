@@ -260,7 +260,7 @@ pub fn verify_document(doc: &Document<'_>, options: &VerifyOptions) -> Vec<Signa
 
 /// [`verify_document`] over the structure `index` found (made once per document by
 /// [`DocumentIndex::of`]).
-pub fn verify_indexed(
+pub(crate) fn verify_indexed(
     doc: &Document<'_>,
     index: &DocumentIndex<'_>,
     options: &VerifyOptions,
