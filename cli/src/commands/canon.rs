@@ -1,7 +1,6 @@
 //! `fhirsig canon`: the RFC 8785 form of any JSON, or the exact signing payload of a FHIR
 //! resource.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -11,7 +10,7 @@ use fhirsig_core::payload::{item_payload, resource_payload, SignedObject};
 use fhirsig_jcs::{Document, Exclusions, NumberChange};
 
 use crate::error::{json_error, CliError};
-use crate::io::{diagnostic, finish_stdout, read_input, Output};
+use crate::io::{diagnostic, read_input, with_raw_stdout, Output};
 
 /// Arguments of `fhirsig canon`.
 #[derive(Debug, Args)]
@@ -73,11 +72,7 @@ pub fn run(args: CanonArgs) -> Result<(), CliError> {
     }
     match output {
         // Streamed: a large document's canonical form is never held whole in memory.
-        Output::Stdout => {
-            let mut stdout = std::io::stdout().lock();
-            let result = doc.stream_canonical(root, &none, &mut stdout);
-            finish_stdout(result.and_then(|()| stdout.flush()))
-        }
+        Output::Stdout => with_raw_stdout(|stdout| doc.stream_canonical(root, &none, stdout)),
         Output::File(_) => output.write(&doc.canonical_bytes()),
     }
 }

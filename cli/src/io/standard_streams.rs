@@ -8,8 +8,30 @@ use crate::error::CliError;
 
 /// Writes to standard output; a broken pipe counts as success (the reader has what it wanted).
 pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
+    with_raw_stdout(|out| out.write_all(bytes))
+}
+
+/// Runs `write` on standard output without its line buffering: large output handed over in
+/// big pieces goes straight to the file descriptor, instead of being searched for newlines by
+/// the standard library's line writer on the way. Falls back to the locked standard output
+/// where the descriptor cannot be duplicated.
+pub fn with_raw_stdout(
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), CliError> {
     let mut out = io::stdout().lock();
-    finish_stdout(out.write_all(bytes).and_then(|()| out.flush()))
+    // Nothing written through `out` may be left behind in its buffer.
+    if let Err(e) = out.flush() {
+        return finish_stdout(Err(e));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = out.as_fd().try_clone_to_owned() {
+            let mut file = std::fs::File::from(fd);
+            return finish_stdout(write(&mut file));
+        }
+    }
+    finish_stdout(write(&mut out).and_then(|()| out.flush()))
 }
 
 /// Set once a write to standard output met a broken pipe.

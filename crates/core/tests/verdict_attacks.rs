@@ -115,6 +115,27 @@ fn an_unsigned_root_around_a_signed_bundle_is_not_a_verified_file() {
 }
 
 #[test]
+fn a_reason_names_ten_signed_objects_and_counts_the_rest() {
+    let fx = fixture();
+    let signed = fx.sign(SEARCHSET, None);
+    let entries: Vec<String> = (0..25)
+        .map(|_| format!(r#"{{"resource":{signed}}}"#))
+        .collect();
+    let collection = format!(
+        r#"{{"resourceType":"Bundle","type":"collection","entry":[{}]}}"#,
+        entries.join(",")
+    );
+    let verdict = fx.file(&collection, &FileRules::default());
+    assert!(!verdict.verified);
+    let reason = verdict.reason.unwrap();
+    assert!(
+        reason.contains("/entry/9/resource and 15 more)"),
+        "{reason}"
+    );
+    assert!(!reason.contains("/entry/10/resource"), "{reason}");
+}
+
+#[test]
 fn an_unsigned_attachment_beside_a_signed_one_is_named() {
     let fx = fixture();
     let signed = fx.sign(SEARCHSET, None);

@@ -3,7 +3,7 @@
 use std::io;
 
 use crate::changes::NumberChange;
-use crate::document::{Document, Exclusions, Kind, NodeId, FLAG_ESCAPED, FLAG_VERBATIM};
+use crate::document::{Document, Exclusions, Kind, NodeId, AUX_FLAG, AUX_VALUE};
 
 /// Canonical output is handed to a streaming writer in pieces of about this size, so that
 /// writing a large document never holds its whole canonical form in memory.
@@ -148,26 +148,26 @@ impl Document<'_> {
         numbers: &mut ryu_js::Buffer,
     ) {
         let out = &mut emitter.buf;
-        let token = self.token(index);
-        match token.kind {
+        let token = *self.token(index);
+        match self.kind_at(token.start) {
             Kind::Null => out.extend_from_slice(b"null"),
             Kind::True => out.extend_from_slice(b"true"),
             Kind::False => out.extend_from_slice(b"false"),
             Kind::Number => {
-                if token.flags & FLAG_VERBATIM != 0 {
-                    out.extend_from_slice(self.raw(index));
+                if token.aux & AUX_FLAG != 0 {
+                    out.extend_from_slice(self.span_bytes(token.start, token.aux & AUX_VALUE));
                 } else {
-                    let value = self.numbers[token.aux as usize];
+                    let value = self.number_value(index);
                     let canonical = numbers.format_finite(value);
                     out.extend_from_slice(canonical.as_bytes());
                     if let Some(noted) = emitter.noted.as_mut() {
-                        let lexical = &self.text[token.start as usize..token.end as usize];
-                        if lexical != canonical {
+                        let lexical = self.raw(index);
+                        if lexical != canonical.as_bytes() {
                             noted.push((
                                 index,
                                 NumberChange {
                                     pointer: String::new(),
-                                    lexical: lexical.to_owned(),
+                                    lexical: String::from_utf8_lossy(lexical).into_owned(),
                                     canonical: canonical.to_owned(),
                                 },
                             ));
@@ -178,7 +178,7 @@ impl Document<'_> {
             Kind::String => self.write_string(index, out),
             Kind::Array => {
                 out.push(b'[');
-                let end = token.aux;
+                let end = self.next_sibling(index);
                 let mut first = true;
                 let mut element = index + 1;
                 while element < end {
@@ -216,15 +216,28 @@ impl Document<'_> {
     }
 
     fn raw(&self, index: u32) -> &[u8] {
-        let token = self.token(index);
-        &self.text.as_bytes()[token.start as usize..token.end as usize]
+        let start = self.token(index).start as usize;
+        let end = self.end_of(index) as usize;
+        self.text.as_bytes().get(start..end).unwrap_or_default()
     }
 
+    /// The `len` input bytes from `start`.
+    #[inline]
+    fn span_bytes(&self, start: u32, len: u32) -> &[u8] {
+        let start = start as usize;
+        self.text
+            .as_bytes()
+            .get(start..start + len as usize)
+            .unwrap_or_default()
+    }
+
+    #[inline]
     fn write_string(&self, index: u32, out: &mut Vec<u8>) {
-        if self.token(index).flags & FLAG_ESCAPED == 0 {
+        let token = *self.token(index);
+        if token.aux & AUX_FLAG == 0 {
             // Written without escapes, so it holds no quote, backslash or control character:
             // its RFC 8785 form is exactly its input text, quotes included.
-            out.extend_from_slice(self.raw(index));
+            out.extend_from_slice(self.span_bytes(token.start, token.aux));
         } else {
             write_escaped(self.string_text(index), out);
         }

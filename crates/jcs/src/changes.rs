@@ -5,7 +5,7 @@
 //! signature over the canonical bytes therefore does not protect how a number was written;
 //! callers report these changes so that nobody mistakes them for protected content.
 
-use crate::document::{Document, Exclusions, Kind, NodeId, FLAG_VERBATIM};
+use crate::document::{Document, Exclusions, Kind, NodeId};
 use crate::pointer::{push_index, push_token};
 
 /// A number whose RFC 8785 form differs from its input text.
@@ -32,8 +32,7 @@ impl Document<'_> {
         let mut found = Vec::new();
         // A linear scan of the tape; pointers are built only for the numbers that changed.
         for index in node.0..end {
-            let token = self.token(index);
-            if token.kind != Kind::Number || token.flags & FLAG_VERBATIM != 0 {
+            if self.kind(index) != Kind::Number || self.is_verbatim_number(index) {
                 continue;
             }
             if excluded
@@ -42,8 +41,12 @@ impl Document<'_> {
             {
                 continue;
             }
-            let lexical = &self.text[token.start as usize..token.end as usize];
-            let canonical = numbers.format_finite(self.numbers[token.aux as usize]);
+            let start = self.token(index).start as usize;
+            let lexical = self
+                .text
+                .get(start..self.end_of(index) as usize)
+                .unwrap_or_default();
+            let canonical = numbers.format_finite(self.number_value(index));
             if lexical != canonical {
                 found.push(NumberChange {
                     pointer: String::new(),
@@ -92,8 +95,7 @@ impl Document<'_> {
                 let Some(step) = self.child_holding(index, target, from, pointer.len()) else {
                     break; // not inside this value: cannot happen for this document's tokens
                 };
-                let token = self.token(index);
-                if token.kind == Kind::Object {
+                if self.kind(index) == Kind::Object {
                     push_token(&mut pointer, self.string_text(step.child));
                     index = step.child + 1;
                 } else {
@@ -115,8 +117,7 @@ impl Document<'_> {
         from: (u32, usize),
         pointer_len: usize,
     ) -> Option<Step> {
-        let token = self.token(index);
-        let is_object = match token.kind {
+        let is_object = match self.kind(index) {
             Kind::Object => true,
             Kind::Array => false,
             _ => return None,

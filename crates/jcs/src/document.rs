@@ -1,9 +1,15 @@
 //! The parsed document: a flat tape of tokens with spans into the input, and read-only views.
 //!
 //! Why a tape and not a tree of boxed values: a FHIR Bundle holds millions of small values, and a
-//! tree allocates (and later frees) each of them. The tape is one `Vec` of 20-byte tokens; strings
+//! tree allocates (and later frees) each of them. The tape is one `Vec` of 8-byte tokens; strings
 //! without escapes stay in the input and are copied to the output verbatim, and each object's
 //! RFC 8785 member order is computed once, while checking for duplicate names.
+//!
+//! A token is its first byte's offset and one word of detail. Its kind is not stored: the first
+//! byte of a JSON value says it (`"` string, `{` object, `[` array, `t`, `f`, `n`, else a
+//! number), and whoever asks for the kind is about to read the value's bytes anyway. Keeping
+//! tokens at 8 bytes halves the memory a large document's tape takes (and the page faults of
+//! writing it), which is most of the parser's cost beyond reading its input once.
 
 use std::ops::Range;
 
@@ -19,23 +25,36 @@ pub(crate) enum Kind {
     Object,
 }
 
-/// The string was written with escapes: its decoded text lives in `Document::decoded`.
-pub(crate) const FLAG_ESCAPED: u8 = 1;
-/// The number's text is already its RFC 8785 form, so it is copied, not reformatted.
-pub(crate) const FLAG_VERBATIM: u8 = 2;
+/// The kind of the JSON value whose first byte is `first` (the parser put a value there).
+#[inline]
+pub(crate) fn kind_of(first: u8) -> Kind {
+    match first {
+        b'"' => Kind::String,
+        b'{' => Kind::Object,
+        b'[' => Kind::Array,
+        b't' => Kind::True,
+        b'f' => Kind::False,
+        b'n' => Kind::Null,
+        _ => Kind::Number,
+    }
+}
+
+/// Bit 31 of a string token's `aux`: the string was written with escapes, and the rest of `aux`
+/// indexes `Document::decoded_ranges`. Of a number token's: its text is already its RFC 8785
+/// form, so it is copied, not reformatted.
+pub(crate) const AUX_FLAG: u32 = 1 << 31;
+/// The other 31 bits of `aux`: a length or an index.
+pub(crate) const AUX_VALUE: u32 = AUX_FLAG - 1;
 
 /// One value of the document.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Token {
     /// First byte of the value in the input (the quote, brace or bracket included).
     pub start: u32,
-    /// One past its last byte.
-    pub end: u32,
-    /// Array: index of the first token after this value's subtree. Object: index into
-    /// `objects`. Number: index into `numbers`. Escaped string: index into `decoded_ranges`.
+    /// String: its length in the input, quotes included, or (with [`AUX_FLAG`]) an index into
+    /// `decoded_ranges`. Number: its length, with [`AUX_FLAG`] when verbatim. Array or object:
+    /// an index into `containers`. Literals: unused.
     pub aux: u32,
-    pub kind: Kind,
-    pub flags: u8,
 }
 
 /// A strictly parsed JSON document. Cheap to query; canonicalised with
@@ -44,13 +63,13 @@ pub(crate) struct Token {
 pub struct Document<'a> {
     pub(crate) text: &'a str,
     pub(crate) tokens: Vec<Token>,
-    pub(crate) numbers: Vec<f64>,
     /// Decoded text of strings written with escapes.
     pub(crate) decoded: String,
-    /// Byte ranges into `decoded`, indexed by an escaped string token's `aux`.
-    pub(crate) decoded_ranges: Vec<(u32, u32)>,
-    /// Per object: where its subtree ends and where its member order is.
-    pub(crate) objects: Vec<ObjectInfo>,
+    /// Per escaped string (indexed from its token's `aux`): its decoded text in `decoded` and
+    /// its length in the input.
+    pub(crate) decoded_ranges: Vec<EscapedString>,
+    /// Per array or object: where its subtree ends and, for objects, where its member order is.
+    pub(crate) containers: Vec<Container>,
     /// Per object: member count, then its key token indices in RFC 8785 order.
     pub(crate) order: Vec<u32>,
     /// The first token of every element of each array with at least [`INDEXED_ARRAY_LEN`]
@@ -63,14 +82,27 @@ pub struct Document<'a> {
 /// are scanned.
 const INDEXED_ARRAY_LEN: usize = 32;
 
-/// What an object token needs beyond its span (kept aside so that every token stays 16 bytes:
-/// a 30 MB Bundle has over two million tokens, and only one in six is an object).
+/// What an array or object token needs beyond its first byte (kept aside so that every token
+/// stays 8 bytes: a 30 MB Bundle has over two million tokens, and only one in five is a
+/// container).
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct ObjectInfo {
-    /// Index of the first token after the object's subtree.
+pub(crate) struct Container {
+    /// Index of the first token after the container's subtree.
     pub skip: u32,
-    /// Index into `order` of its member count and sorted key tokens.
+    /// One past its closing bracket or brace in the input.
+    pub end: u32,
+    /// Objects: index into `order` of the member count and sorted key tokens.
     pub order: u32,
+}
+
+/// Where the decoded text of a string written with escapes is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EscapedString {
+    /// Byte range in `Document::decoded`.
+    pub from: u32,
+    pub to: u32,
+    /// The string's length in the input, quotes included.
+    pub raw_len: u32,
 }
 
 /// Identifies one value of a [`Document`], for [`Exclusions`].
@@ -198,19 +230,77 @@ impl<'a> Document<'a> {
         &self.tokens[index as usize]
     }
 
+    /// The kind of the value at `index`, read from its first byte.
+    #[inline]
+    pub(crate) fn kind(&self, index: u32) -> Kind {
+        self.kind_at(self.token(index).start)
+    }
+
+    #[inline]
+    pub(crate) fn kind_at(&self, start: u32) -> Kind {
+        kind_of(
+            self.text
+                .as_bytes()
+                .get(start as usize)
+                .copied()
+                .unwrap_or(b'0'),
+        )
+    }
+
+    /// One past the last byte of the value at `index` in the input.
+    pub(crate) fn end_of(&self, index: u32) -> u32 {
+        let token = self.token(index);
+        match self.kind_at(token.start) {
+            Kind::String if token.aux & AUX_FLAG != 0 => {
+                let escaped = self.decoded_ranges[(token.aux & AUX_VALUE) as usize];
+                token.start + escaped.raw_len
+            }
+            Kind::String | Kind::Number => token.start + (token.aux & AUX_VALUE),
+            Kind::True | Kind::Null => token.start + 4,
+            Kind::False => token.start + 5,
+            Kind::Array | Kind::Object => self.containers[token.aux as usize].end,
+        }
+    }
+
+    /// The value of the number token at `index`: its text parsed again (the tape keeps no
+    /// doubles; only numbers that are not verbatim are ever asked for theirs on a hot path).
+    pub(crate) fn number_value(&self, index: u32) -> f64 {
+        let token = self.token(index);
+        let end = token.start + (token.aux & AUX_VALUE);
+        let lexical = self
+            .text
+            .as_bytes()
+            .get(token.start as usize..end as usize)
+            .unwrap_or_default();
+        crate::parse::number_value(lexical)
+    }
+
+    /// Whether the number token at `index` is written as RFC 8785 writes it.
+    #[inline]
+    pub(crate) fn is_verbatim_number(&self, index: u32) -> bool {
+        self.token(index).aux & AUX_FLAG != 0
+    }
+
+    /// Whether the string token at `index` was written with escapes.
+    #[inline]
+    pub(crate) fn is_escaped_string(&self, index: u32) -> bool {
+        self.token(index).aux & AUX_FLAG != 0
+    }
+
     /// The element start tokens of the array at `index`, when it is long enough to be indexed.
     fn indexed_elements(&self, index: u32) -> Option<&[u32]> {
         self.array_starts
             .get_or_init(|| {
                 let mut map = std::collections::HashMap::new();
                 for (i, token) in self.tokens.iter().enumerate() {
-                    if token.kind != Kind::Array {
+                    if self.kind_at(token.start) != Kind::Array {
                         continue;
                     }
                     let Ok(i) = u32::try_from(i) else { break };
+                    let skip = self.containers[token.aux as usize].skip;
                     let mut starts = Vec::new();
                     let mut next = i + 1;
-                    while next < token.aux {
+                    while next < skip {
                         starts.push(next);
                         next = self.next_sibling(next);
                     }
@@ -225,11 +315,11 @@ impl<'a> Document<'a> {
     }
 
     /// Index of the token that follows the value at `index` and everything inside it.
+    #[inline]
     pub(crate) fn next_sibling(&self, index: u32) -> u32 {
         let token = self.token(index);
-        match token.kind {
-            Kind::Array => token.aux,
-            Kind::Object => self.objects[token.aux as usize].skip,
+        match self.kind_at(token.start) {
+            Kind::Array | Kind::Object => self.containers[token.aux as usize].skip,
             _ => index + 1,
         }
     }
@@ -237,26 +327,29 @@ impl<'a> Document<'a> {
     /// The member name or string value of a string token, unescaped.
     pub(crate) fn string_text(&self, index: u32) -> &str {
         let token = self.token(index);
-        if token.flags & FLAG_ESCAPED != 0 {
-            let (start, end) = self.decoded_ranges[token.aux as usize];
-            &self.decoded[start as usize..end as usize]
+        if token.aux & AUX_FLAG != 0 {
+            let escaped = self.decoded_ranges[(token.aux & AUX_VALUE) as usize];
+            &self.decoded[escaped.from as usize..escaped.to as usize]
         } else {
-            &self.text[token.start as usize + 1..token.end as usize - 1]
+            let start = token.start as usize;
+            self.text
+                .get(start + 1..start + token.aux as usize - 1)
+                .unwrap_or_default()
         }
     }
 
     /// Whether the string token at `index` holds exactly `name` (unescaped).
     fn key_equals(&self, index: u32, name: &[u8]) -> bool {
         let token = self.token(index);
-        if token.flags & FLAG_ESCAPED != 0 {
+        if token.aux & AUX_FLAG != 0 {
             return self.string_text(index).as_bytes() == name;
         }
         // Unescaped: the text between the quotes is the name.
-        let (start, end) = (token.start as usize + 1, token.end as usize - 1);
-        if end - start != name.len() {
+        if token.aux as usize != name.len() + 2 {
             return false;
         }
-        let Some(raw) = self.text.as_bytes().get(start..end) else {
+        let start = token.start as usize + 1;
+        let Some(raw) = self.text.as_bytes().get(start..start + name.len()) else {
             return false;
         };
         // Names of one length mostly differ in their first byte: compare it before the rest.
@@ -265,15 +358,15 @@ impl<'a> Document<'a> {
 
     /// An object's key token indices, in RFC 8785 order.
     pub(crate) fn sorted_keys(&self, object: u32) -> &[u32] {
-        let at = self.objects[self.token(object).aux as usize].order as usize;
+        let at = self.containers[self.token(object).aux as usize].order as usize;
         let count = self.order[at] as usize;
         &self.order[at + 1..at + 1 + count]
     }
 }
 
 impl<'d> Node<'d> {
-    fn token(&self) -> &'d Token {
-        self.doc.token(self.index)
+    fn raw_kind(&self) -> Kind {
+        self.doc.kind(self.index)
     }
 
     fn at(&self, index: u32) -> Node<'d> {
@@ -290,7 +383,7 @@ impl<'d> Node<'d> {
 
     /// What kind of value this is.
     pub fn kind(&self) -> NodeKind {
-        match self.token().kind {
+        match self.raw_kind() {
             Kind::Null => NodeKind::Null,
             Kind::True | Kind::False => NodeKind::Bool,
             Kind::Number => NodeKind::Number,
@@ -302,23 +395,22 @@ impl<'d> Node<'d> {
 
     /// Byte range of this value in the input text (quotes and brackets included).
     pub fn span(&self) -> Range<usize> {
-        let token = self.token();
-        token.start as usize..token.end as usize
+        self.doc.token(self.index).start as usize..self.doc.end_of(self.index) as usize
     }
 
     /// The value's text exactly as it stands in the input.
     pub fn raw_text(&self) -> &'d str {
-        &self.doc.text[self.span()]
+        self.doc.text.get(self.span()).unwrap_or_default()
     }
 
     /// The unescaped text of a string value.
     pub fn as_str(&self) -> Option<&'d str> {
-        (self.token().kind == Kind::String).then(|| self.doc.string_text(self.index))
+        (self.raw_kind() == Kind::String).then(|| self.doc.string_text(self.index))
     }
 
     /// The value of a boolean.
     pub fn as_bool(&self) -> Option<bool> {
-        match self.token().kind {
+        match self.raw_kind() {
             Kind::True => Some(true),
             Kind::False => Some(false),
             _ => None,
@@ -327,20 +419,19 @@ impl<'d> Node<'d> {
 
     /// The value of a number, as the nearest IEEE-754 double (what RFC 8785 serialises).
     pub fn as_f64(&self) -> Option<f64> {
-        let token = self.token();
-        (token.kind == Kind::Number).then(|| self.doc.numbers[token.aux as usize])
+        (self.raw_kind() == Kind::Number).then(|| self.doc.number_value(self.index))
     }
 
     /// Whether this is `null`.
     pub fn is_null(&self) -> bool {
-        self.token().kind == Kind::Null
+        self.raw_kind() == Kind::Null
     }
 
     /// The member with this name, if this is an object that has one.
     pub fn get(&self, name: &str) -> Option<Node<'d>> {
         // Called for every entry of a large Bundle (resourceType, resource, contained, …): the
         // member names are compared as bytes, without making a `str` of each.
-        if self.token().kind != Kind::Object {
+        if self.raw_kind() != Kind::Object {
             return None;
         }
         let end = self.doc.next_sibling(self.index);
@@ -356,8 +447,7 @@ impl<'d> Node<'d> {
 
     /// An object's members in input order (empty for other kinds).
     pub fn members(&self) -> Members<'d> {
-        let token = self.token();
-        let (next, end) = match token.kind {
+        let (next, end) = match self.raw_kind() {
             Kind::Object => (self.index + 1, self.doc.next_sibling(self.index)),
             _ => (0, 0),
         };
@@ -370,9 +460,8 @@ impl<'d> Node<'d> {
 
     /// An array's elements in order (empty for other kinds).
     pub fn elements(&self) -> Elements<'d> {
-        let token = self.token();
-        let (next, end) = match token.kind {
-            Kind::Array => (self.index + 1, token.aux),
+        let (next, end) = match self.raw_kind() {
+            Kind::Array => (self.index + 1, self.doc.next_sibling(self.index)),
             _ => (0, 0),
         };
         Elements {

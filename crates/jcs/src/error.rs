@@ -15,6 +15,11 @@ pub enum ParseErrorKind {
         /// The input's length in bytes.
         len: usize,
     },
+    /// A string or number longer than the 2 GiB this parser holds in one value.
+    ValueTooLong {
+        /// The value's length in bytes.
+        len: usize,
+    },
     /// A byte sequence that is not UTF-8.
     InvalidUtf8,
     /// A UTF-16 surrogate that is not part of a pair, escaped (`"\ud800"`) or raw (bytes `ED A0 80`).
@@ -154,6 +159,10 @@ impl fmt::Display for ParseErrorKind {
                     "input of {len} bytes is larger than the 4 GiB this parser reads"
                 )
             }
+            ParseErrorKind::ValueTooLong { len } => write!(
+                f,
+                "a string or number of {len} bytes is longer than the 2 GiB this parser holds in one value"
+            ),
             ParseErrorKind::InvalidUtf8 => f.write_str("invalid UTF-8"),
             ParseErrorKind::LoneSurrogate => f.write_str("lone UTF-16 surrogate in a string"),
             ParseErrorKind::DuplicateMember { name } => {

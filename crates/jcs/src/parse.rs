@@ -5,7 +5,7 @@
 //! input before parsing (fast on ASCII); if it fails, parsing proceeds only to find which value
 //! holds the bad bytes, so the error can name its JSON Pointer.
 
-use crate::document::{Document, Kind, ObjectInfo, Token, FLAG_ESCAPED, FLAG_VERBATIM};
+use crate::document::{Container, Document, EscapedString, Token, AUX_FLAG, AUX_VALUE};
 use crate::error::{describe_byte, ParseError, ParseErrorKind};
 use crate::order::cmp_utf16;
 use crate::pointer::{push_index, push_token};
@@ -77,10 +77,9 @@ pub fn parse_with<'a>(input: &'a [u8], options: &ParseOptions) -> Result<Documen
         doc: Document {
             text,
             tokens: Vec::with_capacity(input.len() / 12 + 4),
-            numbers: Vec::new(),
             decoded: String::new(),
             decoded_ranges: Vec::new(),
-            objects: Vec::new(),
+            containers: Vec::with_capacity(input.len() / 64 + 4),
             // About one entry per 21 input bytes on pretty-printed FHIR Bundles; an under-estimate
             // costs a copy of the whole vector, an over-estimate only address space.
             order: Vec::with_capacity(input.len() / 18 + 4),
@@ -280,6 +279,19 @@ fn fast_number(lexical: &[u8], negative: bool, int_start: usize) -> Option<(f64,
     Some((value, verbatim))
 }
 
+/// The value of a number token's text (which the parser has checked: a grammatically valid
+/// JSON number that fits a double).
+pub(crate) fn number_value(lexical: &[u8]) -> f64 {
+    let negative = lexical.first() == Some(&b'-');
+    match fast_number(lexical, negative, usize::from(negative)) {
+        Some((value, _)) => value,
+        None => std::str::from_utf8(lexical)
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(f64::NAN),
+    }
+}
+
 impl<'a> Parser<'a> {
     fn run(&mut self) -> Result<(), ParseError> {
         if self.bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -301,12 +313,9 @@ impl<'a> Parser<'a> {
                         return Err(self.error_at(ParseErrorKind::TooDeep { limit }, self.pos));
                     }
                     let is_object = b == b'{';
-                    let kind = if is_object { Kind::Object } else { Kind::Array };
-                    let token = self.push_token(kind, self.pos, self.pos + 1);
-                    if is_object {
-                        self.doc.tokens[token as usize].aux = self.doc.objects.len() as u32;
-                        self.doc.objects.push(ObjectInfo::default());
-                    }
+                    let container = self.doc.containers.len() as u32;
+                    let token = self.push_token(self.pos, container);
+                    self.doc.containers.push(Container::default());
                     self.pos += 1;
                     self.stack.push(Frame {
                         token,
@@ -331,9 +340,9 @@ impl<'a> Parser<'a> {
                     self.string()?;
                 }
                 b'-' | b'0'..=b'9' => self.number()?,
-                b't' => self.literal(b"true", Kind::True)?,
-                b'f' => self.literal(b"false", Kind::False)?,
-                b'n' => self.literal(b"null", Kind::Null)?,
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
                 b'N' | b'I' => return Err(self.non_finite()),
                 other => {
                     return Err(self.unexpected(other, "a value"));
@@ -397,12 +406,21 @@ impl<'a> Parser<'a> {
             Some(&other) => return Err(self.unexpected(other, "a member name in quotes")),
             None => return Err(self.unexpected_end("a member name")),
         }
+        let start = self.pos;
         let key = self.string()?;
         if let Some(frame) = self.stack.last_mut() {
             frame.key = Some(key);
         }
-        let name = self.doc.string_text(key).as_bytes();
-        self.keys.push(SortKey::new(name, key));
+        let sort_key = if self.doc.is_escaped_string(key) {
+            SortKey::new(self.doc.string_text(key).as_bytes(), key)
+        } else {
+            // `self.pos` is one past the closing quote.
+            SortKey::new(
+                self.bytes.get(start + 1..self.pos - 1).unwrap_or_default(),
+                key,
+            )
+        };
+        self.keys.push(sort_key);
         self.skip_ws();
         match self.bytes.get(self.pos) {
             Some(b':') => {
@@ -414,16 +432,22 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn push_token(&mut self, kind: Kind, start: usize, end: usize) -> u32 {
+    fn push_token(&mut self, start: usize, aux: u32) -> u32 {
         let index = self.doc.tokens.len() as u32;
         self.doc.tokens.push(Token {
             start: start as u32,
-            end: end as u32,
-            aux: 0,
-            kind,
-            flags: 0,
+            aux,
         });
         index
+    }
+
+    /// The length of a string or number for its token, which must leave [`AUX_FLAG`] free.
+    fn value_len(&self, start: usize, end: usize) -> Result<u32, ParseError> {
+        let len = end - start;
+        match u32::try_from(len) {
+            Ok(len) if len <= AUX_VALUE => Ok(len),
+            _ => Err(self.error_at(ParseErrorKind::ValueTooLong { len }, start)),
+        }
     }
 
     /// Finishes the innermost container: records its extent and, for objects, sorts members into
@@ -434,14 +458,12 @@ impl<'a> Parser<'a> {
         };
         let next = self.doc.tokens.len() as u32;
         let end = self.pos as u32;
-        let token = &mut self.doc.tokens[frame.token as usize];
-        token.end = end;
+        let container = self.doc.tokens[frame.token as usize].aux as usize;
+        let info = &mut self.doc.containers[container];
+        info.skip = next;
+        info.end = end;
         if frame.is_object {
-            let object = token.aux as usize;
-            self.doc.objects[object].skip = next;
-            self.order_members(frame, object)?;
-        } else {
-            token.aux = next;
+            self.order_members(frame, container)?;
         }
         Ok(())
     }
@@ -480,14 +502,14 @@ impl<'a> Parser<'a> {
         let at = self.doc.order.len() as u32;
         self.doc.order.push(keys.len() as u32);
         self.doc.order.extend(keys.iter().map(|k| k.key));
-        self.doc.objects[object].order = at;
+        self.doc.containers[object].order = at;
         self.keys.truncate(frame.keys_from);
         Ok(())
     }
 
-    fn literal(&mut self, word: &'static [u8], kind: Kind) -> Result<(), ParseError> {
+    fn literal(&mut self, word: &'static [u8]) -> Result<(), ParseError> {
         if self.bytes[self.pos..].starts_with(word) {
-            self.push_token(kind, self.pos, self.pos + word.len());
+            self.push_token(self.pos, 0);
             self.pos += word.len();
             Ok(())
         } else {
@@ -561,8 +583,8 @@ impl<'a> Parser<'a> {
             }
         }
         let lexical = &bytes[start..i];
-        let (value, verbatim) = match fast_number(lexical, negative, int_start - start) {
-            Some(fast) => fast,
+        let verbatim = match fast_number(lexical, negative, int_start - start) {
+            Some((_, verbatim)) => verbatim,
             None => {
                 // Rust's float parsing rounds correctly (round-half-even to the nearest double).
                 let text = std::str::from_utf8(lexical).unwrap_or_default();
@@ -571,16 +593,11 @@ impl<'a> Parser<'a> {
                     let lexical = text.to_owned();
                     return Err(self.error_at(ParseErrorKind::NumberOutOfRange { lexical }, start));
                 }
-                (value, false)
+                false
             }
         };
-        let token = self.push_token(Kind::Number, start, i);
-        let t = &mut self.doc.tokens[token as usize];
-        t.aux = self.doc.numbers.len() as u32;
-        if verbatim {
-            t.flags = FLAG_VERBATIM;
-        }
-        self.doc.numbers.push(value);
+        let len = self.value_len(start, i)?;
+        self.push_token(start, if verbatim { len | AUX_FLAG } else { len });
         self.pos = i;
         Ok(())
     }
@@ -618,14 +635,19 @@ impl<'a> Parser<'a> {
             };
             return Err(self.error_at(kind, bad));
         }
-        let token = self.push_token(Kind::String, start, end);
-        if escaped {
+        let len = self.value_len(start, end)?;
+        let token = if escaped {
             let (from, to) = self.decode_escaped(start)?;
-            let t = &mut self.doc.tokens[token as usize];
-            t.flags = FLAG_ESCAPED;
-            t.aux = self.doc.decoded_ranges.len() as u32;
-            self.doc.decoded_ranges.push((from, to));
-        }
+            let escaped = self.doc.decoded_ranges.len() as u32;
+            self.doc.decoded_ranges.push(EscapedString {
+                from,
+                to,
+                raw_len: len,
+            });
+            self.push_token(start, escaped | AUX_FLAG)
+        } else {
+            self.push_token(start, len)
+        };
         self.pos = end;
         Ok(token)
     }

@@ -168,11 +168,11 @@ pub(crate) fn file_verdict_indexed(
             [only] if !envelope => format!(
                 "{} is not covered by a verified signature (the signatures cover {}); name a signed object with --pointer to verify it alone",
                 shown(only),
-                results
-                    .iter()
-                    .flat_map(|r| r.coverage.signed.iter().map(|p| shown(p)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                first_of(
+                    results
+                        .iter()
+                        .flat_map(|r| r.coverage.signed.iter().map(|p| shown(p)))
+                )
             ),
             _ => "none of the resources the Parameters carries is covered by a verified signature"
                 .to_owned(),
@@ -184,11 +184,11 @@ pub(crate) fn file_verdict_indexed(
         Some(format!(
             "{} resource(s) are not covered by a verified signature: {}",
             unsigned.len(),
-            unsigned
-                .iter()
-                .map(|u| format!("{} ({})", shown(&u.pointer), u.resource_type))
-                .collect::<Vec<_>>()
-                .join(", ")
+            first_of(unsigned.iter().map(|u| format!(
+                "{} ({})",
+                shown(&u.pointer),
+                u.resource_type
+            )))
         ))
     } else {
         None
@@ -306,6 +306,28 @@ impl<'r> CoverageIndex<'r> {
             .copied()
             .filter(move |result| result.coverage.covers(pointer))
     }
+}
+
+/// How many items a reason names before it counts the rest: a Bundle of 5,000 signed entries
+/// makes a reason to read, not a page of pointers (the report's coverage lists them all).
+const NAMED_IN_A_REASON: usize = 10;
+
+/// The first [`NAMED_IN_A_REASON`] items, comma-separated, and how many more there are.
+fn first_of(items: impl Iterator<Item = String>) -> String {
+    let mut named = Vec::new();
+    let mut more = 0usize;
+    for item in items {
+        if named.len() < NAMED_IN_A_REASON {
+            named.push(item);
+        } else {
+            more += 1;
+        }
+    }
+    let mut text = named.join(", ");
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
 }
 
 fn shown(pointer: &str) -> String {
