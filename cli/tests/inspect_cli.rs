@@ -267,6 +267,7 @@ fn a_generated_signature_shows_its_chain_usages_and_unprotected_precision() {
         .unwrap()
         .starts_with("2026-05-31"));
     let changes = &sig["payload"]["numberChanges"];
+    assert_eq!(sig["payload"]["numberChangeCount"], 1);
     assert_eq!(changes[0]["written"], "72.50", "{changes}");
     assert_eq!(changes[0]["canonical"], "72.5");
     assert_eq!(

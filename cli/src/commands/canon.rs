@@ -7,7 +7,7 @@ use clap::Args;
 use fhirsig_core::canonicalization::Canonicalization;
 use fhirsig_core::locate::{is_questionnaire_item, locate, Located};
 use fhirsig_core::payload::{item_payload, resource_payload, SignedObject};
-use fhirsig_jcs::{Document, Exclusions, NumberChange};
+use fhirsig_jcs::{Document, Exclusions, NumberChanges};
 
 use crate::error::{json_error, CliError};
 use crate::io::{diagnostic, read_input, with_raw_stdout, Output};
@@ -81,7 +81,7 @@ fn payload_bytes(
     doc: &Document<'_>,
     source: &str,
     args: &CanonArgs,
-) -> Result<(Vec<u8>, Vec<NumberChange>), CliError> {
+) -> Result<(Vec<u8>, NumberChanges), CliError> {
     // An item need not be signed yet to have a payload (the bytes its signer will sign).
     if let Some(pointer) = args.pointer.as_deref() {
         if let (true, Some(item)) = (is_questionnaire_item(doc, pointer), doc.pointer(pointer)) {
@@ -172,8 +172,12 @@ fn choose_rule(target: &Located<'_>, uri: Option<&str>) -> Result<Canonicalizati
 /// Numbers shown one per line before the rest are counted.
 const SHOWN_CHANGES: usize = 10;
 
-fn warn_number_changes(source: &str, changes: &[NumberChange]) {
-    for change in changes.iter().take(SHOWN_CHANGES) {
+fn warn_number_changes(source: &str, changes: &NumberChanges) {
+    let shown = changes
+        .listed()
+        .get(..SHOWN_CHANGES)
+        .unwrap_or(changes.listed());
+    for change in shown {
         let at = if change.pointer.is_empty() {
             "(root)"
         } else {
@@ -187,12 +191,12 @@ fn warn_number_changes(source: &str, changes: &[NumberChange]) {
             ),
         );
     }
-    if changes.len() > SHOWN_CHANGES {
+    if changes.len() > shown.len() {
         diagnostic(
             "warning",
             &format!(
                 "{source}: {} more numbers change form when canonicalised (-q hides these warnings)",
-                changes.len() - SHOWN_CHANGES
+                changes.len() - shown.len()
             ),
         );
     }

@@ -39,7 +39,7 @@
 //! let doc = fhirsig_jcs::parse(bundle)?;
 //! let payload = resource_payload(&doc, doc.root(), Canonicalization::Document)?;
 //! assert_eq!(payload.bytes, br#"{"resourceType":"Bundle","total":1.5,"type":"searchset"}"#);
-//! assert_eq!(payload.number_changes[0].pointer, "/total"); // 1.50 is signed as 1.5
+//! assert_eq!(payload.number_changes.listed()[0].pointer, "/total"); // 1.50 is signed as 1.5
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

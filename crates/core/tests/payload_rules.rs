@@ -140,11 +140,11 @@ fn item_payload_strips_only_the_item_id_and_signature() {
     );
     assert_eq!(payload.number_changes.len(), 1);
     assert_eq!(
-        payload.number_changes[0].pointer,
+        payload.number_changes.listed()[0].pointer,
         "/item/0/answer/0/valueDecimal"
     );
-    assert_eq!(payload.number_changes[0].lexical, "2.50");
-    assert_eq!(payload.number_changes[0].canonical, "2.5");
+    assert_eq!(payload.number_changes.listed()[0].lexical, "2.50");
+    assert_eq!(payload.number_changes.listed()[0].canonical, "2.5");
 }
 
 #[test]
@@ -159,6 +159,7 @@ fn decimal_precision_changes_are_reported_inside_the_payload_only() {
     let payload = resource_payload(&doc, doc.root(), Canonicalization::Document).unwrap();
     let changes: Vec<(&str, &str, &str)> = payload
         .number_changes
+        .listed()
         .iter()
         .map(|c| (c.pointer.as_str(), c.lexical.as_str(), c.canonical.as_str()))
         .collect();

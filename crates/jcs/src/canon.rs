@@ -2,7 +2,7 @@
 
 use std::io;
 
-use crate::changes::NumberChange;
+use crate::changes::NumberChanges;
 use crate::document::{Document, Exclusions, Kind, NodeId, AUX_FLAG, AUX_VALUE};
 
 /// Canonical output is handed to a streaming writer in pieces of about this size, so that
@@ -14,8 +14,8 @@ struct Emitter<'w> {
     buf: Vec<u8>,
     sink: Option<&'w mut dyn io::Write>,
     error: Option<io::Error>,
-    /// When noting: each reformatted number whose text changed, by token index.
-    noted: Option<Vec<(u32, NumberChange)>>,
+    /// When noting: the token of each reformatted number whose text changed.
+    noted: Option<Vec<u32>>,
 }
 
 impl Emitter<'_> {
@@ -102,7 +102,7 @@ impl Document<'_> {
         node: NodeId,
         exclusions: &Exclusions,
         sink: &mut dyn io::Write,
-    ) -> io::Result<Vec<NumberChange>> {
+    ) -> io::Result<NumberChanges> {
         let mut emitter = Emitter {
             buf: Vec::with_capacity(STREAM_CHUNK + 4096),
             sink: Some(sink),
@@ -127,16 +127,8 @@ impl Document<'_> {
             noted.clear();
         }
         // Members were written in RFC 8785 order; the changes are reported in document order.
-        noted.sort_unstable_by_key(|&(index, _)| index);
-        let mut found: Vec<NumberChange> = noted
-            .into_iter()
-            .map(|(index, mut change)| {
-                change.pointer = index.to_string();
-                change
-            })
-            .collect();
-        self.fill_pointers(&mut found);
-        Ok(found)
+        noted.sort_unstable();
+        Ok(self.list_changes(&noted))
     }
 
     // Recursion depth is bounded by the parser's nesting limit (`ParseOptions::max_depth`).
@@ -161,16 +153,8 @@ impl Document<'_> {
                     let canonical = numbers.format_finite(value);
                     out.extend_from_slice(canonical.as_bytes());
                     if let Some(noted) = emitter.noted.as_mut() {
-                        let lexical = self.raw(index);
-                        if lexical != canonical.as_bytes() {
-                            noted.push((
-                                index,
-                                NumberChange {
-                                    pointer: String::new(),
-                                    lexical: String::from_utf8_lossy(lexical).into_owned(),
-                                    canonical: canonical.to_owned(),
-                                },
-                            ));
+                        if self.raw(index) != canonical.as_bytes() {
+                            noted.push(index);
                         }
                     }
                 }

@@ -19,18 +19,94 @@ pub struct NumberChange {
     pub canonical: String,
 }
 
+/// The numbers inside a value whose RFC 8785 form differs from their input text: how many
+/// there are, and the first of them in document order with their JSON Pointers.
+///
+/// Only the first [`NumberChanges::LISTED`] are listed, and no more than
+/// [`NumberChanges::LISTED_BYTES`] of pointer text: a JSON Pointer is as long as the member
+/// names on its path, so listing every change of a small document whose numbers sit under one
+/// megabyte-long name would take gigabytes. Every change is counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NumberChanges {
+    total: usize,
+    listed: Vec<NumberChange>,
+    listed_bytes: usize,
+}
+
+impl NumberChanges {
+    /// At most this many changes are listed.
+    pub const LISTED: usize = 100;
+    /// The listed changes' pointers, inputs and canonical forms take at most about this many
+    /// bytes (the change that passes it is the last listed).
+    pub const LISTED_BYTES: usize = 1 << 20;
+
+    /// No changes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many numbers change, listed or not.
+    pub fn len(&self) -> usize {
+        self.total
+    }
+
+    /// Whether every number is written in its canonical form.
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The first changes in document order (all of them when [`NumberChanges::is_complete`]).
+    pub fn listed(&self) -> &[NumberChange] {
+        &self.listed
+    }
+
+    /// Whether every change is listed.
+    pub fn is_complete(&self) -> bool {
+        self.listed.len() == self.total
+    }
+
+    /// Whether one more change would still be listed.
+    fn has_room(&self) -> bool {
+        self.listed.len() < Self::LISTED && self.listed_bytes < Self::LISTED_BYTES
+    }
+
+    /// Lists `change` if there is room, and counts it.
+    fn push(&mut self, change: NumberChange) {
+        if self.has_room() {
+            self.listed_bytes +=
+                change.pointer.len() + change.lexical.len() + change.canonical.len();
+            self.listed.push(change);
+        }
+        self.total += 1;
+    }
+
+    /// Adds the changes of another value (the next target of a Provenance, say) after the ones
+    /// here: the listing stays the first changes in the order they were added.
+    pub fn append(&mut self, other: NumberChanges) {
+        let unlisted = other.total - other.listed.len();
+        for change in other.listed {
+            self.push(change);
+        }
+        if unlisted > 0 {
+            // Listing stops at the first change without room; later ones are only counted.
+            self.listed_bytes = self.listed_bytes.max(Self::LISTED_BYTES);
+        }
+        self.total += unlisted;
+    }
+}
+
 impl Document<'_> {
     /// Every number inside `node` (minus excluded values) whose canonical form differs from its
-    /// input text, in document order.
-    pub fn number_changes(&self, node: NodeId, exclusions: &Exclusions) -> Vec<NumberChange> {
+    /// input text: counted, and the first ones listed in document order (see [`NumberChanges`]).
+    pub fn number_changes(&self, node: NodeId, exclusions: &Exclusions) -> NumberChanges {
         let end = self.next_sibling(node.0);
         let excluded: Vec<(u32, u32)> = exclusions
             .iter()
             .map(|e| (e.0, self.next_sibling(e.0)))
             .collect();
         let mut numbers = ryu_js::Buffer::new();
-        let mut found = Vec::new();
-        // A linear scan of the tape; pointers are built only for the numbers that changed.
+        let mut changed = Vec::new();
+        // A linear scan of the tape; pointers are built only for the numbers listed.
         for index in node.0..end {
             if self.kind(index) != Kind::Number || self.is_verbatim_number(index) {
                 continue;
@@ -41,36 +117,63 @@ impl Document<'_> {
             {
                 continue;
             }
-            let start = self.token(index).start as usize;
-            let lexical = self
-                .text
-                .get(start..self.end_of(index) as usize)
-                .unwrap_or_default();
             let canonical = numbers.format_finite(self.number_value(index));
-            if lexical != canonical {
-                found.push(NumberChange {
-                    pointer: String::new(),
-                    lexical: lexical.to_owned(),
-                    canonical: canonical.to_owned(),
-                });
-                let last = found.len() - 1;
-                found[last].pointer = index.to_string();
+            if self.number_text(index).as_bytes() != canonical.as_bytes() {
+                changed.push(index);
             }
         }
-        self.fill_pointers(&mut found);
-        found
+        self.list_changes(&changed)
     }
 
-    /// Replaces the token indices parked in `pointer` by JSON Pointers, in one walk that only
-    /// descends into values holding the next number.
-    pub(crate) fn fill_pointers(&self, found: &mut [NumberChange]) {
+    /// The input text of the number token at `index`.
+    pub(crate) fn number_text(&self, index: u32) -> &str {
+        let start = self.token(index).start as usize;
+        self.text
+            .get(start..self.end_of(index) as usize)
+            .unwrap_or_default()
+    }
+
+    /// Counts the changed number tokens `changed` (in document order) and lists the first ones
+    /// with their pointers, within [`NumberChanges::LISTED`] and [`NumberChanges::LISTED_BYTES`].
+    pub(crate) fn list_changes(&self, changed: &[u32]) -> NumberChanges {
+        let mut numbers = ryu_js::Buffer::new();
+        let candidates = changed.get(..NumberChanges::LISTED).unwrap_or(changed);
+        let mut listed: Vec<NumberChange> = candidates
+            .iter()
+            .map(|&index| NumberChange {
+                pointer: String::new(),
+                lexical: self.number_text(index).to_owned(),
+                canonical: numbers.format_finite(self.number_value(index)).to_owned(),
+            })
+            .collect();
+        let (kept, listed_bytes) =
+            self.fill_pointers(candidates, &mut listed, NumberChanges::LISTED_BYTES);
+        listed.truncate(kept);
+        NumberChanges {
+            total: changed.len(),
+            listed,
+            listed_bytes,
+        }
+    }
+
+    /// Sets the pointer of each change to that of its token in `targets` (in document order),
+    /// in one walk that only descends into values holding the next number. Stops after the
+    /// change whose pointer, input and canonical text bring the total to `budget` bytes;
+    /// returns how many changes have their pointer, and their bytes.
+    fn fill_pointers(
+        &self,
+        targets: &[u32],
+        found: &mut [NumberChange],
+        budget: usize,
+    ) -> (usize, usize) {
+        let mut filled = 0;
+        let mut bytes = 0;
         let mut pointer = String::new();
         // The path to the previous number, one step per container. Numbers come in document
         // order, so the search in each container resumes at the child found last time (which
         // keeps this linear in the document size).
         let mut path: Vec<Step> = Vec::new();
-        for change in found.iter_mut() {
-            let target: u32 = change.pointer.parse().unwrap_or(u32::MAX);
+        for (change, &target) in found.iter_mut().zip(targets) {
             while path
                 .last()
                 .is_some_and(|step| target >= self.next_sibling(step.container))
@@ -105,7 +208,13 @@ impl Document<'_> {
                 path.push(step);
             }
             change.pointer = pointer.clone();
+            filled += 1;
+            bytes += change.pointer.len() + change.lexical.len() + change.canonical.len();
+            if bytes >= budget {
+                break;
+            }
         }
+        (filled, bytes)
     }
 
     /// The step from container `index` to its member or element holding token `target`,

@@ -25,7 +25,7 @@ mod parse;
 mod pointer;
 
 pub use canon::{format_number, write_escaped};
-pub use changes::NumberChange;
+pub use changes::{NumberChange, NumberChanges};
 pub use document::{Document, Elements, Exclusions, Members, Node, NodeId, NodeKind};
 pub use error::{Location, ParseError, ParseErrorKind};
 pub use order::cmp_utf16;

@@ -44,10 +44,12 @@ fn notes_the_changes_number_changes_reports() {
     agree(&doc, root.id(), &none);
     let changes = doc.number_changes(root.id(), &none);
     assert_eq!(
-        changes[0].pointer, "/z/0",
+        changes.listed()[0].pointer,
+        "/z/0",
         "document order, not canonical order"
     );
     assert_eq!(changes.len(), 10);
+    assert!(changes.is_complete());
 
     let mut nodes = Vec::new();
     all_nodes(root, &mut nodes);
@@ -63,6 +65,60 @@ fn notes_the_changes_number_changes_reports() {
             agree(&doc, node.id(), &exclusions);
         }
     }
+}
+
+/// A megabyte-long member name over many rewritten numbers: every change is counted, but
+/// listing each with its pointer would take gigabytes for a document of one megabyte.
+#[test]
+fn changes_under_a_long_name_are_counted_and_listed_within_a_budget() {
+    let name = "n".repeat(1 << 20);
+    let numbers = vec!["1.0"; 10_000].join(",");
+    let text = format!(r#"{{"a": [2.50, 3], "{name}": [{numbers}], "z": 1.10}}"#);
+    let doc = fhirsig_jcs::parse(text.as_bytes()).unwrap();
+    let none = Exclusions::new();
+    for changes in [
+        doc.number_changes(doc.root().id(), &none),
+        doc.stream_canonical_noting_numbers(doc.root().id(), &none, &mut std::io::sink())
+            .unwrap(),
+    ] {
+        assert_eq!(changes.len(), 10_002);
+        assert!(!changes.is_complete());
+        let listed = changes.listed();
+        // In document order, from the first; the first long pointer passes the budget.
+        assert_eq!(listed.len(), 2, "{:?}", &listed[..1]);
+        assert_eq!(listed[0].pointer, "/a/0");
+        assert_eq!(listed[0].lexical, "2.50");
+        assert_eq!(listed[0].canonical, "2.5");
+        assert_eq!(listed[1].pointer, format!("/{name}/0"));
+        let bytes: usize = listed.iter().map(|c| c.pointer.len()).sum();
+        assert!(bytes < 2 * fhirsig_jcs::NumberChanges::LISTED_BYTES);
+    }
+    // Short pointers: the first hundred are listed.
+    let many = format!("[{}]", vec!["1.0"; 500].join(","));
+    let doc = fhirsig_jcs::parse(many.as_bytes()).unwrap();
+    let changes = doc.number_changes(doc.root().id(), &none);
+    assert_eq!(changes.len(), 500);
+    assert_eq!(changes.listed().len(), fhirsig_jcs::NumberChanges::LISTED);
+    assert_eq!(changes.listed()[99].pointer, "/99");
+}
+
+#[test]
+fn appended_changes_stay_a_prefix_in_document_order() {
+    let none = Exclusions::new();
+    let few = fhirsig_jcs::parse(b"[1.0, 2.0]").unwrap();
+    let many_text = format!("[{}]", vec!["3.0"; 150].join(","));
+    let many = fhirsig_jcs::parse(many_text.as_bytes()).unwrap();
+    let mut all = many.number_changes(many.root().id(), &none);
+    all.append(few.number_changes(few.root().id(), &none));
+    assert_eq!(all.len(), 152);
+    assert_eq!(all.listed().len(), 100);
+    assert!(all.listed().iter().all(|c| c.lexical == "3.0"));
+    let mut all = few.number_changes(few.root().id(), &none);
+    all.append(many.number_changes(many.root().id(), &none));
+    assert_eq!(all.len(), 152);
+    assert_eq!(all.listed().len(), 100);
+    assert_eq!(all.listed()[1].lexical, "2.0");
+    assert_eq!(all.listed()[2].lexical, "3.0");
 }
 
 #[test]

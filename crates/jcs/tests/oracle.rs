@@ -132,7 +132,9 @@ proptest! {
             .replace(".0,", ".00,").replace(".5\n", ".50\n");
         let doc = fhirsig_jcs::parse(text.as_bytes()).unwrap();
         let changes = doc.number_changes(doc.root().id(), &fhirsig_jcs::Exclusions::new());
-        for change in &changes {
+        // Generated documents hold far fewer than `NumberChanges::LISTED` numbers.
+        prop_assert!(changes.is_complete());
+        for change in changes.listed() {
             let node = doc.pointer(&change.pointer).expect("pointer resolves");
             prop_assert_eq!(node.raw_text(), change.lexical.as_str());
             prop_assert_eq!(
@@ -141,7 +143,7 @@ proptest! {
             );
         }
         let reported: std::collections::HashSet<&str> =
-            changes.iter().map(|c| c.pointer.as_str()).collect();
+            changes.listed().iter().map(|c| c.pointer.as_str()).collect();
         let mut stack = vec![(doc.root(), String::new())];
         while let Some((node, pointer)) = stack.pop() {
             match node.kind() {

@@ -52,7 +52,8 @@ pub(super) fn json_lines(source: &str, signatures: &[Inspected]) -> String {
                 "size": p.size,
                 "sha256": p.sha256,
                 "targets": p.targets,
-                "numberChanges": p.number_changes.iter().map(|c| json!({
+                "numberChangeCount": p.number_changes.len(),
+                "numberChanges": p.number_changes.listed().iter().map(|c| json!({
                     "pointer": c.pointer,
                     "written": c.lexical,
                     "canonical": c.canonical,

@@ -13,7 +13,7 @@ use fhirsig_core::jws::Header;
 use fhirsig_core::locate::{locate, Located};
 use fhirsig_core::payload::{item_payload, resource_payload, SignedObject};
 use fhirsig_core::trust::Certificate;
-use fhirsig_jcs::{Document, Node, NumberChange};
+use fhirsig_jcs::{Document, Node, NumberChanges};
 
 use crate::error::{json_error, CliError, Status};
 use crate::fingerprint::{hex, sha256};
@@ -129,7 +129,7 @@ struct PayloadInfo {
     sha256: String,
     /// For a Provenance signature: how many targets the payload holds.
     targets: Option<usize>,
-    number_changes: Vec<NumberChange>,
+    number_changes: NumberChanges,
 }
 
 impl PayloadInfo {
@@ -137,7 +137,7 @@ impl PayloadInfo {
         bytes: &[u8],
         canonicalization: Option<&'static str>,
         targets: Option<usize>,
-        number_changes: Vec<NumberChange>,
+        number_changes: NumberChanges,
     ) -> Self {
         PayloadInfo {
             canonicalization,

@@ -9,7 +9,7 @@ use fhirsig_core::trust::{
     certificate_identifiers, certificate_names, extended_key_usages, format_rfc3339,
     key_usage_names, Certificate,
 };
-use fhirsig_jcs::{Node, NodeKind, NumberChange};
+use fhirsig_jcs::{Node, NodeKind, NumberChanges};
 use serde_json::Value;
 
 use super::{recognised_members, DataForm, Form, Inspected, JwsSignature};
@@ -321,7 +321,7 @@ fn certificate_text(out: &mut String, cert: &Certificate, indent: &str) {
     line(out, "SHA-256", &colon_hex(&sha256(cert.der())));
 }
 
-fn numbers_text(out: &mut String, changes: &[NumberChange]) {
+fn numbers_text(out: &mut String, changes: &NumberChanges) {
     if changes.is_empty() {
         let _ = writeln!(
             out,
@@ -336,7 +336,11 @@ fn numbers_text(out: &mut String, changes: &[NumberChange]) {
         "numbers",
         changes.len()
     );
-    for change in changes.iter().take(SHOWN_CHANGES) {
+    let shown = changes
+        .listed()
+        .get(..SHOWN_CHANGES)
+        .unwrap_or(changes.listed());
+    for change in shown {
         let at = if change.pointer.is_empty() {
             "(root)"
         } else {
@@ -348,11 +352,16 @@ fn numbers_text(out: &mut String, changes: &[NumberChange]) {
             change.lexical, change.canonical
         );
     }
-    if changes.len() > SHOWN_CHANGES {
+    if changes.len() > shown.len() {
+        let listed = if changes.is_complete() {
+            "--json lists all".to_owned()
+        } else {
+            format!("--json lists the first {}", changes.listed().len())
+        };
         let _ = writeln!(
             out,
-            "    … and {} more (--json lists all)",
-            changes.len() - SHOWN_CHANGES
+            "    … and {} more ({listed})",
+            changes.len() - shown.len()
         );
     }
 }

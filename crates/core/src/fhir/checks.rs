@@ -2,7 +2,7 @@
 //! conformance rule it enforces (the CDex Signatures page's CONF ids) as evidence.
 
 use crate::report::CheckCode;
-use fhirsig_jcs::NumberChange;
+use fhirsig_jcs::NumberChanges;
 
 use super::element::SignatureElement;
 use super::profile::{
@@ -355,16 +355,24 @@ pub(crate) fn compare_when(code: CheckCode, when: &str, sig_t: &str) -> Check {
 }
 
 /// Decimal precision is not protected by a JCS signature: one warning listing the numbers.
-pub fn decimal_precision(changes: &[NumberChange]) -> Option<Check> {
+pub fn decimal_precision(changes: &NumberChanges) -> Option<Check> {
     if changes.is_empty() {
         return None;
     }
     let shown: Vec<String> = changes
+        .listed()
         .iter()
         .take(5)
-        .map(|c| format!("{} {} -> {}", c.pointer, c.lexical, c.canonical))
+        .map(|c| {
+            format!(
+                "{} {} -> {}",
+                shortened(&c.pointer),
+                shortened(&c.lexical),
+                c.canonical
+            )
+        })
         .collect();
-    let more = changes.len().saturating_sub(5);
+    let more = changes.len() - shown.len();
     let mut message = format!(
         "{} number(s) are signed in a different form than written, so their precision is not protected: {}",
         changes.len(),
@@ -374,6 +382,16 @@ pub fn decimal_precision(changes: &[NumberChange]) -> Option<Check> {
         message.push_str(&format!("; and {more} more"));
     }
     Some(Check::warn(CheckCode::DecimalPrecision, message))
+}
+
+/// `text`, or its first 200 characters and an ellipsis: a member name (and so a pointer) or a
+/// number may be megabytes long, and a report line quotes it.
+fn shortened(text: &str) -> std::borrow::Cow<'_, str> {
+    const SHOWN: usize = 200;
+    match text.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
+    }
 }
 
 /// The report entry for a JWS that could not be verified.

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use fhirsig_jcs::{Document, Exclusions, Node, NodeKind, NumberChange};
+use fhirsig_jcs::{Document, Exclusions, Node, NodeKind, NumberChanges};
 
 use crate::canonicalization::Canonicalization;
 
@@ -51,7 +51,7 @@ pub struct Payload {
     pub object: SignedObject,
     /// Numbers whose canonical form differs from how they were written (FHIR decimal
     /// precision such as `1.50` → `1.5` is not protected by the signature).
-    pub number_changes: Vec<NumberChange>,
+    pub number_changes: NumberChanges,
     /// JSON Pointers of what the rule leaves out: the root members it always removes (for the
     /// CDex rule `/id`, `/meta`, `/signature`, whether present or not) and every signature
     /// extension present. They may change, appear or go without changing the signed bytes.
@@ -178,7 +178,7 @@ impl PayloadPlan<'_> {
         &self,
         doc: &Document<'_>,
         sink: &mut dyn std::io::Write,
-    ) -> std::io::Result<Vec<NumberChange>> {
+    ) -> std::io::Result<NumberChanges> {
         doc.stream_canonical_noting_numbers(self.node.id(), &self.exclusions, sink)
     }
 
@@ -189,7 +189,7 @@ impl PayloadPlan<'_> {
     }
 
     /// Numbers whose canonical form differs from how they are written.
-    pub fn number_changes(&self, doc: &Document<'_>) -> Vec<NumberChange> {
+    pub fn number_changes(&self, doc: &Document<'_>) -> NumberChanges {
         doc.number_changes(self.node.id(), &self.exclusions)
     }
 

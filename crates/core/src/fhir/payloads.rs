@@ -3,7 +3,7 @@
 //! the base64url of the input, never held whole, and is written at most twice however many
 //! signers share it.
 
-use fhirsig_jcs::{Document, NumberChange};
+use fhirsig_jcs::{Document, NumberChanges};
 use ring::digest;
 
 use crate::canonicalization::Canonicalization;
@@ -17,7 +17,7 @@ use crate::payload::{item_plan, resource_plan, PayloadPlan, SignedObject};
 /// signature's signing input is written with the payload's base64url streamed into it.
 pub(super) struct Built<'d> {
     pub(super) plan: PayloadPlan<'d>,
-    pub(super) number_changes: std::sync::Arc<[NumberChange]>,
+    pub(super) number_changes: std::sync::Arc<NumberChanges>,
     pub(super) excluded: Vec<String>,
     /// SHA-256 (hex) and length of the payload, from the first signing input written.
     pub(super) digest: Option<(String, usize)>,
@@ -47,7 +47,7 @@ impl<'a> Payloads<'a, '_> {
                 };
                 let built = plan.map_err(|e| e.to_string()).map(|plan| Built {
                     // Noted when the payload is first written (see `first_write`).
-                    number_changes: std::sync::Arc::from([]),
+                    number_changes: std::sync::Arc::default(),
                     excluded: plan.excluded(self.doc),
                     plan,
                     digest: None,
@@ -211,7 +211,7 @@ fn first_write(doc: &Document<'_>, built: &mut Built<'_>, sink: &mut dyn std::io
         .unwrap_or_default();
     let (hash, len) = (tee.hash, tee.len);
     built.digest = Some((hex(hash.finish().as_ref()), len));
-    built.number_changes = changes.into();
+    built.number_changes = std::sync::Arc::new(changes);
 }
 
 /// The signing input `prefix.base64url(payload)` (RFC 7515 section 5.2). The first signature
@@ -282,7 +282,7 @@ mod tests {
         };
         let first = signing_input(&doc, built, "aaa");
         assert!(built.digest.is_some() && built.b64u.is_none());
-        assert_eq!(*built.number_changes, built.plan.number_changes(&doc)[..]);
+        assert_eq!(*built.number_changes, built.plan.number_changes(&doc));
         let second = signing_input(&doc, built, "bb");
         assert!(built.b64u.is_some());
         assert_eq!(first.strip_prefix("aaa."), second.strip_prefix("bb."));
@@ -328,7 +328,7 @@ mod tests {
         for alg in [Algorithm::Es256, Algorithm::Es384] {
             let mut fresh = Built {
                 plan: built.plan.clone(),
-                number_changes: std::sync::Arc::from([]),
+                number_changes: std::sync::Arc::default(),
                 excluded: Vec::new(),
                 digest: None,
                 b64u: None,
@@ -351,7 +351,7 @@ mod tests {
                 );
                 let changes = built.plan.number_changes(&doc);
                 assert_eq!(changes.len(), 1, "{alg}: the one 1.50");
-                assert_eq!(*fresh.number_changes, changes[..], "{alg}: number changes");
+                assert_eq!(*fresh.number_changes, changes, "{alg}: number changes");
             }
         }
         // With the base64url kept (several signers), the digest is the same.

@@ -1,6 +1,6 @@
 //! The bytes a Provenance signature covers.
 
-use fhirsig_jcs::{Document, Exclusions, Node, NumberChange};
+use fhirsig_jcs::{Document, Exclusions, Node, NumberChanges};
 
 /// The reference by which an embedded signing Provenance names the Bundle that contains it.
 pub const EMBEDDING_BUNDLE: &str = "#/";
@@ -56,14 +56,13 @@ pub fn targets_payload(doc: &Document<'_>, targets: &[Target<'_>]) -> Vec<u8> {
 
 /// Numbers of the targets whose canonical form differs from how they are written (the
 /// precision a signature over them does not protect), in target order.
-pub fn targets_number_changes(doc: &Document<'_>, targets: &[Target<'_>]) -> Vec<NumberChange> {
-    targets
-        .iter()
-        .flat_map(|target| {
-            let (node, exclusions) = signed_part(*target);
-            doc.number_changes(node.id(), &exclusions)
-        })
-        .collect()
+pub fn targets_number_changes(doc: &Document<'_>, targets: &[Target<'_>]) -> NumberChanges {
+    let mut changes = NumberChanges::new();
+    for target in targets {
+        let (node, exclusions) = signed_part(*target);
+        changes.append(doc.number_changes(node.id(), &exclusions));
+    }
+    changes
 }
 
 fn write_target(doc: &Document<'_>, target: Target<'_>, out: &mut Vec<u8>) {

@@ -3,7 +3,7 @@
 //! identity, each a named check of one report per signature; and the verdict, a [`Verified`]
 //! made only when the checks it depends on passed.
 
-use fhirsig_jcs::{Document, NumberChange};
+use fhirsig_jcs::{Document, NumberChanges};
 use rustls_pki_types::UnixTime;
 
 use super::checks;
@@ -151,9 +151,9 @@ pub struct SignatureVerification {
     pub sig_t: Option<String>,
     /// SHA-256 of the reconstructed payload, hex.
     pub payload_sha256: Option<String>,
-    /// Numbers whose canonical form differs from how they are written (shared by every
-    /// signature over the same payload: a large Bundle may have tens of thousands).
-    pub number_changes: Arc<[NumberChange]>,
+    /// Numbers whose canonical form differs from how they are written: counted, the first
+    /// ones listed (shared by every signature over the same payload).
+    pub number_changes: Arc<NumberChanges>,
     /// The `x5c` certificates that could be read, signer first.
     pub chain: Vec<CertificateSummary>,
     /// What the signature covers.
@@ -186,7 +186,7 @@ impl SignatureVerification {
             signer: None,
             sig_t: None,
             payload_sha256: None,
-            number_changes: Arc::from([]),
+            number_changes: Arc::default(),
             chain: Vec::new(),
             coverage: Coverage::default(),
             report: Report::new(),

@@ -174,7 +174,7 @@ pub struct SignedContent {
     /// of the array of targets, in target order).
     pub canonicalization: Canonicalization,
     /// Numbers whose canonical form differs from how they are written.
-    pub number_changes: Vec<fhirsig_jcs::NumberChange>,
+    pub number_changes: fhirsig_jcs::NumberChanges,
     /// JSON Pointers of the targets, in target order.
     pub signed: Vec<String>,
     /// JSON Pointers inside the targets that the rule leaves out.
@@ -363,7 +363,7 @@ impl Context<'_, '_> {
         if let Some(check) = checks::decimal_precision(&content.number_changes) {
             result.push(check);
         }
-        result.number_changes = content.number_changes.as_slice().into();
+        result.number_changes = std::sync::Arc::new(content.number_changes.clone());
         result.coverage = Coverage {
             signed: content.signed.clone(),
             excluded: content.excluded.clone(),
