@@ -255,7 +255,7 @@ fn signature(out: &mut String, name: &str, result: &SignatureVerification, now: 
     out.push_str("</table>");
     if !result.chain.is_empty() {
         out.push_str("<table><tr><th>Certificate (x5c, signer first)</th><th>Issuer</th><th>Valid from</th><th>Valid until</th></tr>");
-        for cert in &result.chain {
+        for cert in result.chain.iter() {
             let _ = write!(
                 out,
                 "<tr><td>{}<div class=\"ev\">serial {}</div></td><td>{}</td><td>{}</td><td>{}</td></tr>",

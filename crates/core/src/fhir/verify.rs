@@ -154,8 +154,9 @@ pub struct SignatureVerification {
     /// Numbers whose canonical form differs from how they are written: counted, the first
     /// ones listed (shared by every signature over the same payload).
     pub number_changes: Arc<NumberChanges>,
-    /// The `x5c` certificates that could be read, signer first.
-    pub chain: Vec<CertificateSummary>,
+    /// The `x5c` certificates that could be read, signer first (shared by every signature
+    /// with the same `x5c`).
+    pub chain: Arc<[CertificateSummary]>,
     /// What the signature covers.
     pub coverage: Coverage,
     report: Report,
@@ -187,7 +188,7 @@ impl SignatureVerification {
             sig_t: None,
             payload_sha256: None,
             number_changes: Arc::default(),
-            chain: Vec::new(),
+            chain: Arc::default(),
             coverage: Coverage::default(),
             report: Report::new(),
             verdict: None,
@@ -568,7 +569,7 @@ pub(super) fn signature_value(
             Err(e) => checks::jws_failure(CODE, &e),
         },
     });
-    result.chain.clone_from(&parsed.summaries);
+    result.chain = Arc::clone(&parsed.summaries);
     if parsed.signer.is_some() {
         result.signer.clone_from(&parsed.signer);
     }

@@ -63,7 +63,7 @@ pub struct ParsedX5c {
     /// The whole chain for path validation, or the check that says why it cannot be parsed.
     pub(crate) chain: Result<CertificateChain, Check>,
     /// Every certificate that parses, signer first, as reports show them.
-    pub(crate) summaries: Vec<CertificateSummary>,
+    pub(crate) summaries: Arc<[CertificateSummary]>,
     /// The signer as its certificate names it.
     pub(crate) signer: Option<SignerInfo>,
 }
