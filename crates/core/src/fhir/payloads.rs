@@ -137,9 +137,75 @@ pub(super) fn signing_input_digest(
         // Hashing in memory cannot fail.
         let _ = built.plan.stream(doc, &mut encoder);
     } else {
-        first_write(doc, built, &mut encoder);
+        first_write_beside(doc, built, &mut encoder);
     }
     encoder.finish()
+}
+
+/// Pieces of canonical payload in flight between the writer and the encoding thread.
+const PIECES_IN_FLIGHT: usize = 4;
+
+/// [`first_write`] for a large payload, on two threads: this one writes the canonical bytes
+/// and takes their SHA-256, a second one encodes them to base64url and hashes the signing
+/// input, so the three passes over tens of megabytes overlap instead of following each other.
+/// The pieces (the writer's 64 KiB blocks) go back and forth through two channels and are
+/// reused, so memory stays at a few pieces.
+fn first_write_beside(doc: &Document<'_>, built: &mut Built<'_>, encoder: &mut Base64UrlInto) {
+    use std::io::Write as _;
+    use std::sync::mpsc;
+    let encoding_into = &mut *encoder;
+    let written = std::thread::scope(|scope| {
+        let (full, to_encode) = mpsc::sync_channel::<Vec<u8>>(PIECES_IN_FLIGHT);
+        let (give_back, returned) = mpsc::channel::<Vec<u8>>();
+        let encoding = std::thread::Builder::new()
+            .name("fhirsig-encode".into())
+            .spawn_scoped(scope, move || {
+                for piece in to_encode {
+                    // Encoding into a hasher cannot fail.
+                    let _ = encoding_into.write_all(&piece);
+                    // The writer may have finished and gone: the piece is simply dropped.
+                    let _ = give_back.send(piece);
+                }
+            });
+        // No thread to be had (the system is out of them): written on this one, below.
+        let Ok(encoding) = encoding else {
+            return false;
+        };
+        let mut sender = PieceSender { full, returned };
+        first_write(doc, built, &mut sender);
+        // Closing the channel ends the encoding thread's loop.
+        drop(sender);
+        // Encoding and hashing do not panic; were it to happen, the digest would be of part
+        // of the input and the signature would fail to verify, never pass.
+        let _ = encoding.join();
+        true
+    });
+    if !written {
+        first_write(doc, built, encoder);
+    }
+}
+
+/// Hands each piece written to it to the encoding thread, in a buffer it got back from it
+/// when there is one.
+struct PieceSender {
+    full: std::sync::mpsc::SyncSender<Vec<u8>>,
+    returned: std::sync::mpsc::Receiver<Vec<u8>>,
+}
+
+impl std::io::Write for PieceSender {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut piece = self.returned.try_recv().unwrap_or_default();
+        piece.clear();
+        piece.extend_from_slice(buf);
+        if self.full.send(piece).is_err() {
+            return Err(std::io::Error::other("the encoding thread has stopped"));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Writes the base64url (no padding, RFC 7515 section 2) of the bytes it is given into a
