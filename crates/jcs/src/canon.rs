@@ -181,9 +181,9 @@ impl Document<'_> {
             Kind::Object => {
                 out.push(b'{');
                 let mut first = true;
-                for &key in self.sorted_keys(index) {
+                let mut member = |key: u32, emitter: &mut Emitter<'_>| {
                     if exclusions.contains(NodeId(key + 1)) {
-                        continue;
+                        return;
                     }
                     if !first {
                         emitter.buf.push(b',');
@@ -193,6 +193,17 @@ impl Document<'_> {
                     emitter.buf.push(b':');
                     self.write_value(key + 1, exclusions, emitter, numbers);
                     emitter.drain_if_full();
+                };
+                match self.sorted_keys(index) {
+                    Some(keys) => keys.iter().for_each(|&key| member(key, emitter)),
+                    None => {
+                        let end = self.next_sibling(index);
+                        let mut key = index + 1;
+                        while key < end {
+                            member(key, emitter);
+                            key = self.next_sibling(key + 1);
+                        }
+                    }
                 }
                 emitter.buf.push(b'}');
             }

@@ -91,9 +91,15 @@ pub(crate) struct Container {
     pub skip: u32,
     /// One past its closing bracket or brace in the input.
     pub end: u32,
-    /// Objects: index into `order` of the member count and sorted key tokens.
+    /// Objects: index into `order` of the member count and sorted key tokens, or
+    /// [`IN_INPUT_ORDER`].
     pub order: u32,
 }
+
+/// `Container::order` of an object whose members are written in RFC 8785 order already (two in
+/// five objects of a FHIR Bundle: every one-member object, and many codings): its order is not
+/// stored.
+pub(crate) const IN_INPUT_ORDER: u32 = u32::MAX;
 
 /// Where the decoded text of a string written with escapes is.
 #[derive(Debug, Clone, Copy)]
@@ -356,11 +362,16 @@ impl<'a> Document<'a> {
         raw.first() == name.first() && raw == name
     }
 
-    /// An object's key token indices, in RFC 8785 order.
-    pub(crate) fn sorted_keys(&self, object: u32) -> &[u32] {
-        let at = self.containers[self.token(object).aux as usize].order as usize;
-        let count = self.order[at] as usize;
-        &self.order[at + 1..at + 1 + count]
+    /// An object's key token indices in RFC 8785 order, or `None` when that is their input
+    /// order.
+    pub(crate) fn sorted_keys(&self, object: u32) -> Option<&[u32]> {
+        let at = self.containers[self.token(object).aux as usize].order;
+        if at == IN_INPUT_ORDER {
+            return None;
+        }
+        let at = at as usize;
+        let count = self.order.get(at).copied().unwrap_or(0) as usize;
+        self.order.get(at + 1..at + 1 + count)
     }
 }
 

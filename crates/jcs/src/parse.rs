@@ -5,7 +5,9 @@
 //! input before parsing (fast on ASCII); if it fails, parsing proceeds only to find which value
 //! holds the bad bytes, so the error can name its JSON Pointer.
 
-use crate::document::{Container, Document, EscapedString, Token, AUX_FLAG, AUX_VALUE};
+use crate::document::{
+    Container, Document, EscapedString, Token, AUX_FLAG, AUX_VALUE, IN_INPUT_ORDER,
+};
 use crate::error::{describe_byte, ParseError, ParseErrorKind};
 use crate::order::cmp_utf16;
 use crate::pointer::{push_index, push_token};
@@ -476,17 +478,21 @@ impl<'a> Parser<'a> {
         let ascending = keys
             .windows(2)
             .all(|pair| pair[0].cmp(&pair[1], doc) == std::cmp::Ordering::Less);
-        let duplicate = if ascending {
-            None
-        } else {
-            keys.sort_unstable_by(|a, b| a.cmp(b, doc));
-            keys.windows(2)
-                .find(|pair| {
-                    pair[0].prefix == pair[1].prefix
-                        && doc.string_text(pair[0].key) == doc.string_text(pair[1].key)
-                })
-                .map(|pair| pair[0].key.max(pair[1].key))
-        };
+        if ascending {
+            // Written in RFC 8785 order already: the canonical writer walks the members as
+            // they stand, and nothing is stored.
+            self.doc.containers[object].order = IN_INPUT_ORDER;
+            self.keys.truncate(frame.keys_from);
+            return Ok(());
+        }
+        keys.sort_unstable_by(|a, b| a.cmp(b, doc));
+        let duplicate = keys
+            .windows(2)
+            .find(|pair| {
+                pair[0].prefix == pair[1].prefix
+                    && doc.string_text(pair[0].key) == doc.string_text(pair[1].key)
+            })
+            .map(|pair| pair[0].key.max(pair[1].key));
         if let Some(second) = duplicate {
             let name = doc.string_text(second).to_owned();
             let offset = doc.tokens[second as usize].start as usize;
