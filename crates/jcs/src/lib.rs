@@ -29,7 +29,7 @@ pub use changes::{NumberChange, NumberChanges};
 pub use document::{Document, Elements, Exclusions, Members, Node, NodeId, NodeKind};
 pub use error::{Location, ParseError, ParseErrorKind};
 pub use order::cmp_utf16;
-pub use parse::{parse, parse_with, ParseOptions, DEFAULT_MAX_DEPTH};
+pub use parse::{parse, parse_with, ParseOptions, DEFAULT_MAX_DEPTH, MAX_DEPTH_CAP};
 pub use pointer::{push_index as pointer_push_index, push_token as pointer_push_token};
 
 /// Parses `input` as strict I-JSON and returns its RFC 8785 canonical bytes.

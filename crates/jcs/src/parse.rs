@@ -22,6 +22,11 @@ pub struct ParseOptions {
 /// shallower than anything that could exhaust memory or the canonical writer's stack.
 pub const DEFAULT_MAX_DEPTH: usize = 512;
 
+/// The deepest nesting [`ParseOptions::max_depth`] allows: the canonical writer recurses once
+/// per level, and this many levels fit in the 2 MiB stack of a spawned thread (a worker of a
+/// batch, a server's request) even in an unoptimised build.
+pub const MAX_DEPTH_CAP: usize = 2_000;
+
 impl Default for ParseOptions {
     fn default() -> Self {
         ParseOptions {
@@ -32,9 +37,10 @@ impl Default for ParseOptions {
 
 impl ParseOptions {
     /// Sets how many arrays and objects may nest (at least 1; larger values are capped at
-    /// 100,000 to keep the recursive canonical writer's stack use bounded).
+    /// [`MAX_DEPTH_CAP`], which the recursive canonical writer handles on a thread's default
+    /// 2 MiB stack).
     pub fn max_depth(mut self, depth: usize) -> Self {
-        self.max_depth = depth.clamp(1, 100_000);
+        self.max_depth = depth.clamp(1, MAX_DEPTH_CAP);
         self
     }
 }
@@ -486,13 +492,26 @@ impl<'a> Parser<'a> {
             return Ok(());
         }
         keys.sort_unstable_by(|a, b| a.cmp(b, doc));
+        let same = |a: &SortKey, b: &SortKey| {
+            a.prefix == b.prefix && doc.string_text(a.key) == doc.string_text(b.key)
+        };
         let duplicate = keys
             .windows(2)
-            .find(|pair| {
-                pair[0].prefix == pair[1].prefix
-                    && doc.string_text(pair[0].key) == doc.string_text(pair[1].key)
+            .any(|pair| same(&pair[0], &pair[1]))
+            .then(|| {
+                // The error names the first repeat in the input: over every run of equal
+                // names (adjacent after sorting, in no particular order within the run), the
+                // earliest second occurrence.
+                keys.chunk_by(same)
+                    .filter(|run| run.len() > 1)
+                    .filter_map(|run| {
+                        let mut at: Vec<u32> = run.iter().map(|k| k.key).collect();
+                        at.sort_unstable();
+                        at.get(1).copied()
+                    })
+                    .min()
             })
-            .map(|pair| pair[0].key.max(pair[1].key));
+            .flatten();
         if let Some(second) = duplicate {
             let name = doc.string_text(second).to_owned();
             let offset = doc.tokens[second as usize].start as usize;

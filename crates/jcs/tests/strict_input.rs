@@ -2,7 +2,9 @@
 //! offending value.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use fhirsig_jcs::{parse, parse_with, ParseErrorKind, ParseOptions, DEFAULT_MAX_DEPTH};
+use fhirsig_jcs::{
+    parse, parse_with, ParseErrorKind, ParseOptions, DEFAULT_MAX_DEPTH, MAX_DEPTH_CAP,
+};
 
 fn refuse(input: &[u8]) -> (ParseErrorKind, String) {
     let err = parse(input).expect_err("input must be refused");
@@ -147,6 +149,68 @@ fn deep_nesting_fails_cleanly() {
     // Unclosed deep input is also a clean error.
     let unclosed = "[".repeat(100_000);
     assert!(parse(unclosed.as_bytes()).is_err());
+}
+
+/// The deepest nesting a caller may allow is canonicalised (the writer recurses per level) on
+/// a spawned thread's default 2 MiB stack, in whatever build the tests run; beyond it the
+/// limit is capped.
+#[test]
+fn the_deepest_nesting_allowed_canonicalises_on_a_default_thread_stack() {
+    let options = ParseOptions::default().max_depth(usize::MAX);
+    for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+        let text = format!(
+            "{}0{}",
+            open.repeat(MAX_DEPTH_CAP),
+            close.repeat(MAX_DEPTH_CAP)
+        );
+        let on_thread = options.clone();
+        let canonical = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let doc = parse_with(text.as_bytes(), &on_thread).unwrap();
+                doc.canonical_bytes()
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(
+            canonical.len(),
+            MAX_DEPTH_CAP * (open.len() + close.len()) + 1
+        );
+        let deeper = format!(
+            "[{}0{}]",
+            open.repeat(MAX_DEPTH_CAP),
+            close.repeat(MAX_DEPTH_CAP)
+        );
+        let err = parse_with(deeper.as_bytes(), &options).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            &ParseErrorKind::TooDeep {
+                limit: MAX_DEPTH_CAP
+            }
+        );
+    }
+}
+
+/// A name repeated many times is reported at its second occurrence, and of several repeated
+/// names, at the first repeat in the input.
+#[test]
+fn a_duplicate_is_reported_where_it_first_repeats() {
+    for n in 2..40 {
+        let members: Vec<String> = (0..n).map(|i| format!("\"a\":{i}")).collect();
+        let text = format!("{{\"b\":0,{}}}", members.join(","));
+        let err = parse(text.as_bytes()).unwrap_err();
+        let second = text.match_indices("\"a\"").nth(1).unwrap().0;
+        assert_eq!(err.location().offset, second, "{n}: {text}");
+        assert_eq!(err.pointer(), "/a");
+    }
+    let text = br#"{"z":1,"y":2,"z":3,"y":4,"a":5,"a":6}"#;
+    let err = parse(text).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        &ParseErrorKind::DuplicateMember { name: "z".into() }
+    );
+    assert_eq!(err.location().offset, 13);
 }
 
 #[test]
