@@ -98,13 +98,31 @@ pub fn parse_rfc3339(text: &str) -> Option<UnixTime> {
     Some(UnixTime::since_unix_epoch(Duration::from_secs(secs)))
 }
 
-/// Formats an instant as RFC 3339 UTC (`2026-06-01T00:00:00Z`).
+/// Formats an instant as RFC 3339 UTC (`2026-06-01T00:00:00Z`), or `@SECONDS` for an instant
+/// outside the years 0000-9999 that RFC 3339 can write.
 pub fn format_rfc3339(t: UnixTime) -> String {
-    i64::try_from(t.as_secs())
+    use std::fmt::Write as _;
+    let date = i64::try_from(t.as_secs())
         .ok()
         .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
-        .and_then(|d| d.format(&Rfc3339).ok())
-        .unwrap_or_else(|| format!("@{}", t.as_secs()))
+        .filter(|d| (0..=9999).contains(&d.year()));
+    let Some(d) = date else {
+        return format!("@{}", t.as_secs());
+    };
+    // Written directly into a string of the exact size: a report formats a dozen instants per
+    // signature, and `time`'s formatter grows a buffer from empty for each.
+    let mut out = String::with_capacity(20);
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        d.year(),
+        u8::from(d.month()),
+        d.day(),
+        d.hour(),
+        d.minute(),
+        d.second()
+    );
+    out
 }
 
 /// An instant from whole seconds since the Unix epoch.
@@ -122,6 +140,27 @@ mod tests {
         assert_eq!(format_rfc3339(t), "2020-10-23T04:54:56Z");
         assert_eq!(parse_rfc3339("yesterday"), None);
         assert_eq!(parse_rfc3339("1960-01-01T00:00:00Z"), None);
+    }
+
+    #[test]
+    fn formats_as_the_rfc3339_formatter_does() {
+        // Every year to 9999, at a different second of the day each time.
+        for secs in (0..253_402_300_799u64).step_by(2_534_023) {
+            let expected = OffsetDateTime::from_unix_timestamp(secs as i64)
+                .ok()
+                .and_then(|d| d.format(&Rfc3339).ok());
+            assert_eq!(Some(format_rfc3339(from_secs(secs))), expected, "{secs}");
+        }
+        // 9999-12-31T23:59:59Z is the last instant RFC 3339 writes.
+        assert_eq!(
+            format_rfc3339(from_secs(253_402_300_799)),
+            "9999-12-31T23:59:59Z"
+        );
+        assert_eq!(format_rfc3339(from_secs(253_402_300_800)), "@253402300800");
+        assert_eq!(
+            format_rfc3339(from_secs(u64::MAX)),
+            format!("@{}", u64::MAX)
+        );
     }
 
     #[test]
