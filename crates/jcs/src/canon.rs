@@ -153,7 +153,7 @@ impl Document<'_> {
                     let canonical = numbers.format_finite(value);
                     out.extend_from_slice(canonical.as_bytes());
                     if let Some(noted) = emitter.noted.as_mut() {
-                        if self.raw(index) != canonical.as_bytes() {
+                        if self.value_text(index) != canonical {
                             noted.push(index);
                         }
                     }
@@ -208,12 +208,6 @@ impl Document<'_> {
                 emitter.buf.push(b'}');
             }
         }
-    }
-
-    fn raw(&self, index: u32) -> &[u8] {
-        let start = self.token(index).start as usize;
-        let end = self.end_of(index) as usize;
-        self.text.as_bytes().get(start..end).unwrap_or_default()
     }
 
     /// The `len` input bytes from `start`.

@@ -65,9 +65,12 @@ impl NumberChanges {
         self.listed.len() == self.total
     }
 
-    /// Whether one more change would still be listed.
+    /// Whether one more change would still be listed: the listing is always the first
+    /// changes, so once one is only counted, so are all after it.
     fn has_room(&self) -> bool {
-        self.listed.len() < Self::LISTED && self.listed_bytes < Self::LISTED_BYTES
+        self.is_complete()
+            && self.listed.len() < Self::LISTED
+            && self.listed_bytes < Self::LISTED_BYTES
     }
 
     /// Lists `change` if there is room, and counts it.
@@ -86,10 +89,6 @@ impl NumberChanges {
         let unlisted = other.total - other.listed.len();
         for change in other.listed {
             self.push(change);
-        }
-        if unlisted > 0 {
-            // Listing stops at the first change without room; later ones are only counted.
-            self.listed_bytes = self.listed_bytes.max(Self::LISTED_BYTES);
         }
         self.total += unlisted;
     }
@@ -118,19 +117,11 @@ impl Document<'_> {
                 continue;
             }
             let canonical = numbers.format_finite(self.number_value(index));
-            if self.number_text(index).as_bytes() != canonical.as_bytes() {
+            if self.value_text(index) != canonical {
                 changed.push(index);
             }
         }
         self.list_changes(&changed)
-    }
-
-    /// The input text of the number token at `index`.
-    pub(crate) fn number_text(&self, index: u32) -> &str {
-        let start = self.token(index).start as usize;
-        self.text
-            .get(start..self.end_of(index) as usize)
-            .unwrap_or_default()
     }
 
     /// Counts the changed number tokens `changed` (in document order) and lists the first ones
@@ -142,7 +133,7 @@ impl Document<'_> {
             .iter()
             .map(|&index| NumberChange {
                 pointer: String::new(),
-                lexical: self.number_text(index).to_owned(),
+                lexical: self.value_text(index).to_owned(),
                 canonical: numbers.format_finite(self.number_value(index)).to_owned(),
             })
             .collect();

@@ -253,6 +253,14 @@ impl<'a> Document<'a> {
         )
     }
 
+    /// The input text of the value at `index`, exactly as written.
+    pub(crate) fn value_text(&self, index: u32) -> &str {
+        let start = self.token(index).start as usize;
+        self.text
+            .get(start..self.end_of(index) as usize)
+            .unwrap_or_default()
+    }
+
     /// One past the last byte of the value at `index` in the input.
     pub(crate) fn end_of(&self, index: u32) -> u32 {
         let token = self.token(index);
@@ -271,14 +279,7 @@ impl<'a> Document<'a> {
     /// The value of the number token at `index`: its text parsed again (the tape keeps no
     /// doubles; only numbers that are not verbatim are ever asked for theirs on a hot path).
     pub(crate) fn number_value(&self, index: u32) -> f64 {
-        let token = self.token(index);
-        let end = token.start + (token.aux & AUX_VALUE);
-        let lexical = self
-            .text
-            .as_bytes()
-            .get(token.start as usize..end as usize)
-            .unwrap_or_default();
-        crate::parse::number_value(lexical)
+        crate::parse::number_value(self.value_text(index).as_bytes())
     }
 
     /// Whether the number token at `index` is written as RFC 8785 writes it.
@@ -411,7 +412,7 @@ impl<'d> Node<'d> {
 
     /// The value's text exactly as it stands in the input.
     pub fn raw_text(&self) -> &'d str {
-        self.doc.text.get(self.span()).unwrap_or_default()
+        self.doc.value_text(self.index)
     }
 
     /// The unescaped text of a string value.

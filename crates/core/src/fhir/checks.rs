@@ -423,3 +423,23 @@ pub fn no_detached_references(header: &Header) -> Option<Check> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decimal_precision_warning_shortens_long_pointers_and_counts_the_rest() {
+        let name = "é".repeat(5_000);
+        let numbers = ["1.0"; 8].join(",");
+        let text = format!(r#"{{"{name}": [{numbers}]}}"#);
+        let doc = fhirsig_jcs::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let changes = doc.number_changes(doc.root().id(), &fhirsig_jcs::Exclusions::new());
+        let check = decimal_precision(&changes).unwrap_or_else(|| panic!("a warning"));
+        let message = check.message();
+        assert!(message.starts_with("8 number(s)"), "{message}");
+        assert!(message.ends_with("; and 3 more"), "{message}");
+        assert_eq!(message.matches('…').count(), 5, "{message}");
+        assert!(message.len() < 5 * 2 * 210 + 200, "{} bytes", message.len());
+    }
+}
