@@ -199,10 +199,14 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 }
             }
         });
-        let (texts, to_write) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(2);
+        // Each chunk's records' texts, joined and written by the writer thread: the
+        // verification threads go on with the next chunk meanwhile.
+        let (texts, to_write) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(2);
         let bar = progress.clone();
         let writer = scope.spawn(move || -> Result<(), CliError> {
-            for (count, text) in to_write {
+            for record_texts in to_write {
+                let count = record_texts.len();
+                let text = record_texts.concat();
                 match &bar {
                     Some(bar) => {
                         bar.inc(count as u64);
@@ -243,17 +247,16 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                     }
                 })
                 .collect();
-            let records = done.len();
-            let mut text = Vec::with_capacity(done.iter().map(|d| d.text.len()).sum());
+            let mut record_texts = Vec::with_capacity(done.len());
             for record in done {
                 summary.merge(record.counted);
                 report_records.extend(record.kept);
                 if let Some(message) = &record.error {
                     diagnostic("error", message);
                 }
-                text.extend_from_slice(&record.text);
+                record_texts.push(record.text);
             }
-            if texts.send((records, text)).is_err() {
+            if texts.send(record_texts).is_err() {
                 break; // the writer failed; its error is returned below
             }
             if stdout_closed() && args.html.is_none() {
@@ -379,7 +382,8 @@ fn progress_bar(machine_output: bool) -> Option<ProgressBar> {
 /// JSON Lines for one record: one object per signature (the core's writer), then the file
 /// verdict.
 fn json_lines(source: &str, results: &[SignatureVerification], verdict: &FileVerdict) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4096);
+    // A signed record's lines are about 7 KB (two dozen checks with their evidence).
+    let mut out = Vec::with_capacity(8192);
     if results.is_empty() {
         out.extend_from_slice(b"{\"checks\":[],\"file\":");
         fhirsig_jcs::write_escaped(source, &mut out);

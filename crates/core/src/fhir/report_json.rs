@@ -96,6 +96,9 @@ pub fn write_signature_json(out: &mut Vec<u8>, file: &str, result: &SignatureVer
     out.push(b'}');
 }
 
+/// Evidence lists up to this long are sorted in place (the longest a check adds is a dozen).
+const SORTED_ON_STACK: usize = 16;
+
 /// Appends the JSON object for one check: code, evidence (one value per key: the first one
 /// added, which is the one [`Check::evidence_value`] returns), level (under the validation
 /// policy), message, outcome, subIndication, and `waived`: what the check found when the policy
@@ -109,6 +112,20 @@ pub fn write_check_json(out: &mut Vec<u8>, check: &Check) {
     // their evidence in that order already, with no key twice: then it is written as it stands.
     if evidence.windows(2).all(|w| w[0].0 < w[1].0) {
         write_members(out, evidence.iter().map(|(k, v)| (&**k, &**v)));
+    } else if evidence.len() <= SORTED_ON_STACK {
+        // Sorted by key, ties in the order added, then the first of each key kept.
+        let mut order = [0usize; SORTED_ON_STACK];
+        let order = &mut order[..evidence.len()];
+        order.iter_mut().enumerate().for_each(|(i, slot)| *slot = i);
+        order.sort_unstable_by(|&a, &b| evidence[a].0.cmp(&evidence[b].0).then(a.cmp(&b)));
+        let mut previous: Option<&str> = None;
+        let members = order.iter().filter_map(|&i| {
+            let (key, value) = &evidence[i];
+            let repeat = previous == Some(&**key);
+            previous = Some(key);
+            (!repeat).then_some((&**key, &**value))
+        });
+        write_members(out, members);
     } else {
         let mut sorted: BTreeMap<&str, &str> = BTreeMap::new();
         for (key, value) in evidence {
@@ -206,4 +223,49 @@ fn push_list(out: &mut Vec<u8>, items: &[String]) {
         write_escaped(item, out);
     }
     out.push(b']');
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::report::CheckCode;
+
+    /// The evidence member as the general route writes it: sorted, first value of each key.
+    fn expected_evidence(pairs: &[(String, String)]) -> String {
+        let mut sorted: BTreeMap<&str, &str> = BTreeMap::new();
+        for (k, v) in pairs {
+            sorted.entry(k).or_insert(v);
+        }
+        let mut out = Vec::new();
+        write_members(&mut out, sorted.into_iter());
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn evidence_is_written_sorted_with_the_first_value_of_each_key() {
+        // Lengths on both sides of the in-place limit, keys out of order and repeated.
+        for len in [
+            2,
+            3,
+            SORTED_ON_STACK - 1,
+            SORTED_ON_STACK,
+            SORTED_ON_STACK + 1,
+            40,
+        ] {
+            let pairs: Vec<(String, String)> = (0..len)
+                .map(|i| (format!("k{}", (i * 7 + 3) % (len / 2 + 1)), format!("v{i}")))
+                .collect();
+            let check = pairs
+                .iter()
+                .fold(Check::pass(CheckCode::Payload, "m"), |c, (k, v)| {
+                    c.with(k.clone(), v.clone())
+                });
+            let mut out = Vec::new();
+            write_check_json(&mut out, &check);
+            let text = String::from_utf8(out).unwrap();
+            let evidence = format!("\"evidence\":{{{}}}", expected_evidence(&pairs));
+            assert!(text.contains(&evidence), "{len}: {text}");
+        }
+    }
 }

@@ -8,14 +8,16 @@
 //! verifier, having seen the checks a verdict depends on pass, makes a [`Verified`].
 
 use core::fmt;
-use std::borrow::Cow;
+use std::sync::Arc;
 
 mod code;
 mod level;
+mod text;
 mod verdict;
 
 pub use code::CheckCode;
 pub use level::Level;
+pub use text::Text;
 
 pub use verdict::{Requirements, Verified};
 
@@ -196,10 +198,10 @@ pub struct Check {
     code: CheckCode,
     outcome: Outcome,
     failure: Option<(Indication, SubIndication)>,
-    // Most messages and evidence keys are fixed text: `Cow` keeps them unallocated, which
-    // matters when a batch builds two dozen checks per record.
-    message: Cow<'static, str>,
-    evidence: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+    // Most messages and evidence keys are fixed text and many values repeat across a batch:
+    // `Text` keeps the first unallocated and lets the second be shared.
+    message: Text,
+    evidence: Evidence,
     level: Level,
     waived: Option<Waived>,
 }
@@ -214,28 +216,71 @@ pub struct Waived {
     pub failure: Option<(Indication, SubIndication)>,
 }
 
+/// A check's evidence: a list while the check is built, or one shared list for a check kept
+/// and cloned into many reports (see [`Check::into_shared`]).
+#[derive(Clone, Debug)]
+enum Evidence {
+    List(Vec<(Text, Text)>),
+    Shared(Arc<[(Text, Text)]>),
+}
+
+impl Evidence {
+    fn as_slice(&self) -> &[(Text, Text)] {
+        match self {
+            Self::List(list) => list,
+            Self::Shared(list) => list,
+        }
+    }
+
+    fn push(&mut self, key: Text, value: Text) {
+        match self {
+            Self::List(list) => list.push((key, value)),
+            Self::Shared(list) => {
+                let mut list = list.to_vec();
+                list.push((key, value));
+                *self = Self::List(list);
+            }
+        }
+    }
+
+    fn into_shared(self) -> Self {
+        match self {
+            Self::List(list) => Self::Shared(
+                list.into_iter()
+                    .map(|(key, value)| (key.into_shared(), value.into_shared()))
+                    .collect(),
+            ),
+            shared => shared,
+        }
+    }
+}
+
+impl PartialEq for Evidence {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Evidence {}
+
 impl Check {
     /// A check that passed.
-    pub fn pass(code: CheckCode, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn pass(code: CheckCode, message: impl Into<Text>) -> Self {
         Self::new(code, Outcome::Pass, None, message)
     }
 
     /// A finding that does not change the indication.
-    pub fn warn(code: CheckCode, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn warn(code: CheckCode, message: impl Into<Text>) -> Self {
         Self::new(code, Outcome::Warn, None, message)
     }
 
     /// A check that could not run; `message` says why.
-    pub fn not_checked(code: CheckCode, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn not_checked(code: CheckCode, message: impl Into<Text>) -> Self {
         Self::new(code, Outcome::NotChecked, None, message)
     }
 
     /// A check that proved the signature invalid ([`Indication::Failed`]).
-    pub fn failed(
-        code: CheckCode,
-        sub: SubIndication,
-        message: impl Into<Cow<'static, str>>,
-    ) -> Self {
+    pub fn failed(code: CheckCode, sub: SubIndication, message: impl Into<Text>) -> Self {
         Self::new(
             code,
             Outcome::Fail,
@@ -245,11 +290,7 @@ impl Check {
     }
 
     /// A check that failed without proving invalidity ([`Indication::Indeterminate`]).
-    pub fn indeterminate(
-        code: CheckCode,
-        sub: SubIndication,
-        message: impl Into<Cow<'static, str>>,
-    ) -> Self {
+    pub fn indeterminate(code: CheckCode, sub: SubIndication, message: impl Into<Text>) -> Self {
         let failure = Some((Indication::Indeterminate, sub));
         Self::new(code, Outcome::Fail, failure, message)
     }
@@ -258,7 +299,7 @@ impl Check {
         code: CheckCode,
         outcome: Outcome,
         failure: Option<(Indication, SubIndication)>,
-        message: impl Into<Cow<'static, str>>,
+        message: impl Into<Text>,
     ) -> Self {
         let message = message.into();
         Self {
@@ -266,7 +307,7 @@ impl Check {
             outcome,
             failure,
             message,
-            evidence: Vec::new(),
+            evidence: Evidence::List(Vec::new()),
             level: Level::Fail,
             waived: None,
         }
@@ -313,17 +354,22 @@ impl Check {
     pub(crate) fn require(&mut self, indication: Indication, sub: SubIndication, why: &str) {
         self.outcome = Outcome::Fail;
         self.failure = Some((indication, sub));
-        self.message = Cow::Owned(format!("{}: {why}", self.message));
+        self.message = Text::Owned(format!("{}: {why}", self.message));
     }
 
     /// Adds one piece of evidence (e.g. `("not-after", "2027-06-15T23:12:39Z")`).
     #[must_use]
-    pub fn with(
-        mut self,
-        key: impl Into<Cow<'static, str>>,
-        value: impl Into<Cow<'static, str>>,
-    ) -> Self {
-        self.evidence.push((key.into(), value.into()));
+    pub fn with(mut self, key: impl Into<Text>, value: impl Into<Text>) -> Self {
+        self.evidence.push(key.into(), value.into());
+        self
+    }
+
+    /// The same check with its message and evidence in shared form, for a check kept and
+    /// cloned into many reports (e.g. once per chain for every record of a batch).
+    #[must_use]
+    pub fn into_shared(mut self) -> Self {
+        self.message = self.message.into_shared();
+        self.evidence = self.evidence.into_shared();
         self
     }
 
@@ -348,13 +394,13 @@ impl Check {
     }
 
     /// Evidence as key/value pairs, in the order added.
-    pub fn evidence(&self) -> &[(Cow<'static, str>, Cow<'static, str>)] {
-        &self.evidence
+    pub fn evidence(&self) -> &[(Text, Text)] {
+        self.evidence.as_slice()
     }
 
     /// The value of the first evidence entry named `key`.
     pub fn evidence_value(&self, key: &str) -> Option<&str> {
-        self.evidence
+        self.evidence()
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_ref())
@@ -557,5 +603,23 @@ mod tests {
         assert_eq!(check.evidence_value("k2"), Some("v2"));
         assert_eq!(check.evidence().len(), 2);
         assert!(check.to_string().contains("[pass] x5c: m"));
+    }
+
+    #[test]
+    fn a_shared_check_is_the_same_check_and_its_clones_share_the_text() {
+        let built = Check::pass(CheckCode::X5c, format!("{} certificates", 2))
+            .with("k2", "v2".to_owned())
+            .with("k1", "v1");
+        let shared = built.clone().into_shared();
+        assert_eq!(shared, built);
+        let clone = shared.clone();
+        assert!(core::ptr::eq(clone.message(), shared.message()));
+        assert!(core::ptr::eq(clone.evidence(), shared.evidence()));
+        assert_eq!(clone.evidence_value("k2"), Some("v2"));
+        // Evidence added to a shared check is added to that check alone.
+        let more = clone.with("k3", "v3");
+        assert_eq!(more.evidence().len(), 3);
+        assert_eq!(shared.evidence().len(), 2);
+        assert_eq!(more.evidence_value("k1"), Some("v1"));
     }
 }

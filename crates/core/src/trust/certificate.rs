@@ -27,6 +27,9 @@ struct Parsed {
     /// The subjectAltName entries (RFC 5280 §4.2.1.6), decoded on first use: the signer
     /// identity check reads them for every signature the certificate makes.
     alt_names: OnceLock<Vec<x509_cert::ext::pkix::name::GeneralName>>,
+    /// SHA-256 of the DER, computed on first use: the key that names this exact certificate
+    /// in caches.
+    fingerprint: OnceLock<[u8; 32]>,
 }
 
 impl Certificate {
@@ -40,6 +43,7 @@ impl Certificate {
             subject_text: OnceLock::new(),
             issuer_text: OnceLock::new(),
             alt_names: OnceLock::new(),
+            fingerprint: OnceLock::new(),
         })))
     }
 
@@ -51,6 +55,15 @@ impl Certificate {
     /// The DER bytes.
     pub fn der(&self) -> &[u8] {
         &self.0.der
+    }
+
+    /// SHA-256 of the DER bytes.
+    pub(crate) fn fingerprint(&self) -> &[u8; 32] {
+        self.0.fingerprint.get_or_init(|| {
+            let mut out = [0u8; 32];
+            out.copy_from_slice(ring::digest::digest(&ring::digest::SHA256, &self.0.der).as_ref());
+            out
+        })
     }
 
     /// The x509-cert view, for extensions this module does not interpret.

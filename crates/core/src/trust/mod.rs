@@ -19,6 +19,7 @@ mod conformance;
 mod crl;
 mod error;
 mod identity;
+mod instant_texts;
 mod key_usage;
 mod ocsp;
 mod path;

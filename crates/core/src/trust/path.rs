@@ -75,10 +75,11 @@ pub(crate) struct ChainFacts {
 
 /// Remembers what certificates alone decide: a batch of documents is usually signed with one
 /// chain, and re-validating it (two or more signature checks, then the profile and usage
-/// checks) for every document would dominate the cost. Keyed by the SHA-256 of the leaf, the
-/// candidate certificates, the instant and the policy inputs, so a hit is the same
-/// computation; the anchors and the EKU policy are fixed per cache (a validator whose EKU
-/// policy changes gets a new cache). Bounded: emptied when full.
+/// checks) for every document would dominate the cost. Keyed by a SHA-256 over the
+/// fingerprints (SHA-256) of the leaf and the candidate certificates, the instant and the
+/// policy inputs, so a hit is the same computation; the anchors and the EKU policy are fixed
+/// per cache (a validator whose EKU policy changes gets a new cache). Bounded: emptied when
+/// full.
 #[derive(Debug, Default)]
 pub(crate) struct PathCache {
     entries: std::sync::Mutex<std::collections::HashMap<[u8; 32], Arc<ChainFacts>>>,
@@ -99,13 +100,14 @@ impl PathCache {
     ) -> Arc<ChainFacts> {
         let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
         // Every field length-prefixed or counted, so no two different inputs hash alike.
+        // Certificates by their own SHA-256 (remembered by each certificate: hashing the
+        // DER of the whole chain for every signature cost as much as the payload's hash).
         digest.update(&(candidates.len() as u64 + 1).to_be_bytes());
         for cert in std::iter::once(leaf).chain(candidates.iter().copied()) {
-            digest.update(&(cert.der().len() as u64).to_be_bytes());
-            digest.update(cert.der());
+            digest.update(cert.fingerprint());
         }
         digest.update(&at.as_secs().to_be_bytes());
-        digest.update(inputs.describe().as_bytes());
+        inputs.feed(&mut digest);
         let mut key = [0u8; 32];
         key.copy_from_slice(digest.finish().as_ref());
         if let Some(hit) = self

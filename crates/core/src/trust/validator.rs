@@ -9,12 +9,13 @@ use super::certificate::{certificates_from_pem, Certificate, CertificateChain};
 use super::conformance;
 use super::crl::Crl;
 use super::error::TrustError;
+use super::instant_texts::{Form, InstantTexts};
 use super::key_usage::{check_digital_signature_usage, check_key_usage, EkuPolicy};
 use super::ocsp::OcspResponse;
 use super::path::{self, ChainFacts, Path};
 use super::pkix::PolicyInputs;
 use super::revocation::{self, RevocationContext};
-use super::times::{format_rfc3339, TimePolicy, ValidationTimes};
+use super::times::{TimePolicy, ValidationTimes};
 use crate::policy::Policy;
 use crate::report::{Check, Report, SubIndication};
 use std::sync::Arc;
@@ -33,6 +34,8 @@ pub struct ChainValidator {
     policy_inputs: Option<PolicyInputs>,
     /// Shared by clones: a validation's result depends only on its inputs.
     paths: std::sync::Arc<path::PathCache>,
+    /// Shared by clones: the instants every report of a batch shows.
+    instants: Arc<InstantTexts>,
 }
 
 /// A chain that passed every trust check the validation policy holds at `fail` (a check the
@@ -92,6 +95,7 @@ impl ChainValidator {
             policy: Arc::new(Policy::default()),
             policy_inputs: None,
             paths: Default::default(),
+            instants: Default::default(),
         }
     }
 
@@ -221,7 +225,7 @@ impl ChainValidator {
             policy.apply(&mut report, self.has_revocation_data());
             return (report, None);
         };
-        report.push(time_policy_check(times, at));
+        report.push(time_policy_check(&self.instants, times, at));
         let leaf = chain.leaf();
         // The leaf's own validity is reported by its own check; the path is validated at the
         // instant clamped into the leaf's validity so that CA problems are still found.
@@ -260,8 +264,15 @@ impl ChainValidator {
                 )
             }
         };
-        report.push(validity_check(leaf, at, times.policy(), leaf_not_revoked));
-        report.push(sig_t_check(leaf, times));
+        let instants = &self.instants;
+        report.push(validity_check(
+            instants,
+            leaf,
+            at,
+            times.policy(),
+            leaf_not_revoked,
+        ));
+        report.push(sig_t_check(instants, leaf, times));
         facts.checks.iter().for_each(|c| report.push(c.clone()));
         revocation_checks.into_iter().for_each(|c| report.push(c));
         policy.apply(&mut report, self.has_revocation_data());
@@ -335,20 +346,22 @@ impl ChainValidator {
         checks.push(check_key_usage(leaf));
         checks.push(check_digital_signature_usage(leaf));
         checks.push(self.eku.check(leaf));
+        // Cloned into the report of every signature made with this chain.
+        let checks = checks.into_iter().map(Check::into_shared).collect();
         ChainFacts { path, checks }
     }
 }
 
-fn time_policy_check(times: &ValidationTimes, at: UnixTime) -> Check {
-    let check = Check::pass(
-        CheckCode::TimePolicy,
-        format!("certificates validated at {}", format_rfc3339(at)),
-    )
-    .with("policy", times.policy().as_str())
-    .with("instant", format_rfc3339(at))
-    .with("verification-time", format_rfc3339(times.verification()));
+fn time_policy_check(texts: &InstantTexts, times: &ValidationTimes, at: UnixTime) -> Check {
+    let check = Check::pass(CheckCode::TimePolicy, texts.text(Form::ValidatedAt, at))
+        .with("policy", times.policy().as_str())
+        .with("instant", texts.text(Form::Instant, at))
+        .with(
+            "verification-time",
+            texts.text(Form::Instant, times.verification()),
+        );
     match times.sig_t() {
-        Some(sig_t) => check.with("sig-t", format_rfc3339(sig_t)),
+        Some(sig_t) => check.with("sig-t", texts.text(Form::Instant, sig_t)),
         None => check,
     }
 }
@@ -381,6 +394,7 @@ fn revocation_of_path(
 }
 
 fn validity_check(
+    texts: &InstantTexts,
     leaf: &Certificate,
     at: UnixTime,
     policy: TimePolicy,
@@ -408,12 +422,12 @@ fn validity_check(
         Check::pass(CODE, "the signer certificate is valid at the instant")
     };
     check
-        .with("not-before", format_rfc3339(leaf.not_before()))
-        .with("not-after", format_rfc3339(leaf.not_after()))
-        .with("instant", format_rfc3339(at))
+        .with("not-before", texts.text(Form::Instant, leaf.not_before()))
+        .with("not-after", texts.text(Form::Instant, leaf.not_after()))
+        .with("instant", texts.text(Form::Instant, at))
 }
 
-fn sig_t_check(leaf: &Certificate, times: &ValidationTimes) -> Check {
+fn sig_t_check(texts: &InstantTexts, leaf: &Certificate, times: &ValidationTimes) -> Check {
     const CODE: CheckCode = CheckCode::SigningTimeInValidity;
     let Some(sig_t) = times.sig_t() else {
         return Check::not_checked(CODE, "no sigT was given");
@@ -438,7 +452,7 @@ fn sig_t_check(leaf: &Certificate, times: &ValidationTimes) -> Check {
         )
     };
     check
-        .with("sig-t", format_rfc3339(sig_t))
-        .with("not-before", format_rfc3339(leaf.not_before()))
-        .with("not-after", format_rfc3339(leaf.not_after()))
+        .with("sig-t", texts.text(Form::Instant, sig_t))
+        .with("not-before", texts.text(Form::Instant, leaf.not_before()))
+        .with("not-after", texts.text(Form::Instant, leaf.not_after()))
 }

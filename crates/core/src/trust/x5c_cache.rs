@@ -50,7 +50,15 @@ pub struct CertificateSummary {
 /// [`VerifyOptions`]: crate::fhir::VerifyOptions
 #[derive(Debug, Default, Clone)]
 pub struct CertificateCache {
-    entries: Arc<Mutex<HashMap<[u8; 32], Arc<ParsedX5c>>>>,
+    entries: Arc<Mutex<Entries>>,
+}
+
+/// The remembered chains, and the one asked for last: a batch signed with one chain finds it
+/// there by comparing bytes, without hashing the chain for every signature.
+#[derive(Debug, Default)]
+struct Entries {
+    by_digest: HashMap<[u8; 32], Arc<ParsedX5c>>,
+    last: Option<Arc<ParsedX5c>>,
 }
 
 /// What verification needs from one `x5c`, computed once.
@@ -64,6 +72,8 @@ pub struct ParsedX5c {
     pub(crate) chain: Result<CertificateChain, Check>,
     /// Every certificate that parses, signer first, as reports show them.
     pub(crate) summaries: Arc<[CertificateSummary]>,
+    /// The `x5c` this is the parse of, exactly as given.
+    x5c: Box<[Vec<u8>]>,
     /// The signer as its certificate names it.
     pub(crate) signer: Option<SignerInfo>,
 }
@@ -122,6 +132,7 @@ impl ParsedX5c {
             chain,
             summaries,
             signer,
+            x5c: x5c.into(),
         }
     }
 }
@@ -129,6 +140,10 @@ impl ParsedX5c {
 impl CertificateCache {
     /// The parse of `x5c` (DER certificates, leaf first), from the cache or made now.
     pub fn get(&self, x5c: &[Vec<u8>]) -> Arc<ParsedX5c> {
+        let last = self.lock().last.clone();
+        if let Some(last) = last.filter(|last| *last.x5c == *x5c) {
+            return last;
+        }
         let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
         for der in x5c {
             // Length-prefixed, so certificate boundaries are part of the key.
@@ -137,23 +152,26 @@ impl CertificateCache {
         }
         let mut key = [0u8; 32];
         key.copy_from_slice(digest.finish().as_ref());
-        if let Some(hit) = self.lock().get(&key) {
-            return Arc::clone(hit);
+        let known = self.lock().by_digest.get(&key).cloned();
+        if let Some(hit) = known {
+            self.lock().last = Some(Arc::clone(&hit));
+            return hit;
         }
         // Parsed outside the lock: another thread may parse the same chain meanwhile, which
         // only costs time; both parses are identical.
         let parsed = Arc::new(ParsedX5c::parse(x5c));
         let mut entries = self.lock();
-        if entries.len() >= LIMIT {
-            entries.clear();
+        if entries.by_digest.len() >= LIMIT {
+            entries.by_digest.clear();
         }
-        entries.insert(key, Arc::clone(&parsed));
+        entries.by_digest.insert(key, Arc::clone(&parsed));
+        entries.last = Some(Arc::clone(&parsed));
         parsed
     }
 
     /// Number of chains remembered.
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.lock().by_digest.len()
     }
 
     /// True when nothing is remembered.
@@ -161,7 +179,7 @@ impl CertificateCache {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Arc<ParsedX5c>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         // A panic while holding the lock cannot leave the map inconsistent (inserts and clears
         // are single calls), so a poisoned lock is still usable.
         self.entries
@@ -203,6 +221,31 @@ mod tests {
         assert_eq!(first.summaries[0].issuer, first.summaries[1].subject);
         let signer = first.signer.as_ref().unwrap();
         assert_eq!(signer.subject, first.leaf.as_ref().unwrap().subject());
+    }
+
+    #[test]
+    fn the_last_chain_is_found_only_for_the_same_bytes() {
+        let cache = CertificateCache::default();
+        let good = vec![der("leaf-good.cert.pem"), der("intermediate.cert.pem")];
+        let mut altered = good.clone();
+        let last = altered[1].len() - 1;
+        altered[1][last] ^= 1;
+        let other = vec![der("intermediate.cert.pem")];
+        let first = cache.get(&good);
+        // The altered chain follows the good one: it is not taken for it.
+        let changed = cache.get(&altered);
+        assert!(!Arc::ptr_eq(&first, &changed));
+        assert_eq!(*changed.x5c, *altered);
+        // Alternating chains each come back as their own parse, from either route.
+        for _ in 0..3 {
+            assert!(Arc::ptr_eq(&cache.get(&good), &first));
+            assert!(Arc::ptr_eq(&cache.get(&good), &first));
+            assert_eq!(*cache.get(&other).x5c, *other);
+            assert!(Arc::ptr_eq(&cache.get(&altered), &changed));
+        }
+        assert_eq!(cache.len(), 3);
+        // A prefix of the last chain is a different chain.
+        assert_eq!(cache.get(&good[..1]).summaries.len(), 1);
     }
 
     #[test]

@@ -100,6 +100,36 @@ impl PolicyInputs {
         self.inhibit_any
     }
 
+    /// Feeds every input into `digest`, counted and length-prefixed, so that different inputs
+    /// never feed the same bytes (a cache key).
+    pub(crate) fn feed(&self, digest: &mut ring::digest::Context) {
+        // Destructured so that a new input cannot be left out of the key.
+        let Self {
+            initial,
+            explicit,
+            inhibit_mapping,
+            inhibit_any,
+            ignore_anchor_constraints,
+        } = self;
+        digest.update(&[
+            u8::from(*explicit),
+            u8::from(*inhibit_mapping),
+            u8::from(*inhibit_any),
+            u8::from(*ignore_anchor_constraints),
+        ]);
+        match initial {
+            None => digest.update(&[0]),
+            Some(set) => {
+                digest.update(&[1]);
+                digest.update(&(set.len() as u64).to_be_bytes());
+                for oid in set {
+                    digest.update(&(oid.as_bytes().len() as u64).to_be_bytes());
+                    digest.update(oid.as_bytes());
+                }
+            }
+        }
+    }
+
     /// The inputs as the report states them.
     pub(crate) fn describe(&self) -> String {
         let set = match &self.initial {
