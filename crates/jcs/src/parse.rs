@@ -81,7 +81,9 @@ pub fn parse_with<'a>(input: &'a [u8], options: &ParseOptions) -> Result<Documen
         pos: 0,
         bad_utf8_at,
         max_depth: options.max_depth,
-        stack: Vec::new(),
+        // Room for the open containers and member names of a small document (a FHIR resource
+        // or a JWS header nests about eight deep with a few dozen names open): no growth there.
+        stack: Vec::with_capacity(16),
         doc: Document {
             text,
             tokens: Vec::with_capacity(input.len() / 12 + 4),
@@ -93,7 +95,7 @@ pub fn parse_with<'a>(input: &'a [u8], options: &ParseOptions) -> Result<Documen
             order: Vec::with_capacity(input.len() / 18 + 4),
             array_starts: std::sync::OnceLock::new(),
         },
-        keys: Vec::new(),
+        keys: Vec::with_capacity(32),
     };
     parser.run()?;
     if let Some(at) = bad_utf8_at {

@@ -20,7 +20,7 @@ mod summary;
 use crate::error::{CliError, Status};
 use crate::html_report::{render, ReportRecord, RunFacts};
 use crate::inputs::trust::TrustArgs;
-use crate::io::{diagnostic, stdout_closed, write_atomically, write_stdout};
+use crate::io::{diagnostic, stdout_closed, write_atomically, write_stdout, write_stdout_parts};
 pub(crate) use human::not_verified_reason;
 use human::{human, Style};
 use summary::Summary;
@@ -199,20 +199,18 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 }
             }
         });
-        // Each chunk's records' texts, joined and written by the writer thread: the
-        // verification threads go on with the next chunk meanwhile.
+        // Each chunk's records' texts, written by the writer thread (several per system call):
+        // the verification threads go on with the next chunk meanwhile.
         let (texts, to_write) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(2);
         let bar = progress.clone();
         let writer = scope.spawn(move || -> Result<(), CliError> {
             for record_texts in to_write {
-                let count = record_texts.len();
-                let text = record_texts.concat();
                 match &bar {
                     Some(bar) => {
-                        bar.inc(count as u64);
-                        bar.suspend(|| write_stdout(&text))?;
+                        bar.inc(record_texts.len() as u64);
+                        bar.suspend(|| write_stdout_parts(&record_texts))?;
                     }
-                    None => write_stdout(&text)?,
+                    None => write_stdout_parts(&record_texts)?,
                 }
             }
             Ok(())

@@ -80,16 +80,16 @@ fn data_text(
         ));
         return (DataEncoding::Missing, None);
     };
-    // base64Binary may be wrapped; copy only when it is.
-    let compact: std::borrow::Cow<'_, str> = if data.bytes().any(|b| b.is_ascii_whitespace()) {
-        data.chars()
-            .filter(|c| !c.is_ascii_whitespace())
-            .collect::<String>()
-            .into()
-    } else {
-        data.into()
-    };
-    match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
+    // base64Binary may be wrapped; the whitespace is taken out (a copy) only when the text as
+    // it stands does not decode, so unwrapped data is not scanned twice.
+    let mut compact: std::borrow::Cow<'_, str> = data.into();
+    let mut decoded = base64::engine::general_purpose::STANDARD.decode(data.as_bytes());
+    if decoded.is_err() && data.bytes().any(|b| b.is_ascii_whitespace()) {
+        let unwrapped: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        decoded = base64::engine::general_purpose::STANDARD.decode(unwrapped.as_bytes());
+        compact = unwrapped.into();
+    }
+    match decoded {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
                 checks.push(Check::pass(CODE, "Signature.data is base64 of the JWS"));
@@ -185,6 +185,19 @@ mod tests {
         assert_eq!(raw.encoding, DataEncoding::RawJws);
         assert!(matches!(raw.jws, Some(Jws::Compact(_))));
         assert_eq!(raw.checks[0].outcome(), crate::report::Outcome::Warn);
+        // Wrapped at any width, with CR LF, spaces or tabs: the same JWS.
+        for wrapped in [
+            "ZXlK\\naGJH\\nY2lPaUpTVXpJMU5pSjkuLmMybG4=",
+            "ZXlKaGJHY2lP\\r\\n aUpTVXpJMU5pSjkuLmMybG4=",
+            "\\tZXlKaGJHY2lPaUpTVXpJMU5pSjkuLmMybG4=\\n",
+        ] {
+            let parsed = decoded(Some(wrapped));
+            assert_eq!(parsed.encoding, DataEncoding::Base64, "{wrapped}");
+            assert!(matches!(parsed.jws, Some(Jws::Compact(_))), "{wrapped}");
+        }
+        // A wrapped raw JWS is read as one once the whitespace is taken out.
+        let spaced = decoded(Some("eyJhbGciOiJSUzI1NiJ9. .c2ln"));
+        assert_eq!(spaced.encoding, DataEncoding::RawJws);
         let bad = decoded(Some("not base64!"));
         assert_eq!(bad.encoding, DataEncoding::Undecodable);
         assert!(bad.jws.is_none());

@@ -190,7 +190,8 @@ impl SignatureVerification {
             number_changes: Arc::default(),
             chain: Arc::default(),
             coverage: Coverage::default(),
-            report: Report::new(),
+            // A signature with a validated chain gets about thirty checks.
+            report: Report::with_capacity(32),
             verdict: None,
             unmet: Vec::new(),
         }

@@ -216,10 +216,12 @@ pub struct Waived {
     pub failure: Option<(Indication, SubIndication)>,
 }
 
-/// A check's evidence: a list while the check is built, or one shared list for a check kept
-/// and cloned into many reports (see [`Check::into_shared`]).
+/// A check's evidence: one entry kept inline (about half the checks of a report have exactly
+/// one), a list while the check is built, or one shared list for a check kept and cloned into
+/// many reports (see [`Check::into_shared`]).
 #[derive(Clone, Debug)]
 enum Evidence {
+    One((Text, Text)),
     List(Vec<(Text, Text)>),
     Shared(Arc<[(Text, Text)]>),
 }
@@ -227,6 +229,7 @@ enum Evidence {
 impl Evidence {
     fn as_slice(&self) -> &[(Text, Text)] {
         match self {
+            Self::One(pair) => core::slice::from_ref(pair),
             Self::List(list) => list,
             Self::Shared(list) => list,
         }
@@ -234,9 +237,11 @@ impl Evidence {
 
     fn push(&mut self, key: Text, value: Text) {
         match self {
+            Self::List(list) if list.is_empty() => *self = Self::One((key, value)),
             Self::List(list) => list.push((key, value)),
-            Self::Shared(list) => {
-                let mut list = list.to_vec();
+            Self::One(_) | Self::Shared(_) => {
+                let mut list = Vec::with_capacity(self.as_slice().len() + 3);
+                list.extend_from_slice(self.as_slice());
                 list.push((key, value));
                 *self = Self::List(list);
             }
@@ -245,6 +250,7 @@ impl Evidence {
 
     fn into_shared(self) -> Self {
         match self {
+            Self::One((key, value)) => Self::One((key.into_shared(), value.into_shared())),
             Self::List(list) => Self::Shared(
                 list.into_iter()
                     .map(|(key, value)| (key.into_shared(), value.into_shared()))
@@ -442,6 +448,13 @@ impl Report {
         Self::default()
     }
 
+    /// An empty report with room for `checks` checks before it grows.
+    pub fn with_capacity(checks: usize) -> Self {
+        Report {
+            checks: Vec::with_capacity(checks),
+        }
+    }
+
     /// Appends a check.
     pub fn push(&mut self, check: Check) {
         self.checks.push(check);
@@ -603,6 +616,33 @@ mod tests {
         assert_eq!(check.evidence_value("k2"), Some("v2"));
         assert_eq!(check.evidence().len(), 2);
         assert!(check.to_string().contains("[pass] x5c: m"));
+    }
+
+    #[test]
+    fn evidence_of_any_length_keeps_every_entry_in_order() {
+        for len in 0..6 {
+            let mut check = Check::pass(CheckCode::X5c, "m");
+            for i in 0..len {
+                check = check.with(format!("k{i}"), format!("v{i}"));
+            }
+            let keys: Vec<&str> = check.evidence().iter().map(|(k, _)| &**k).collect();
+            let expected: Vec<String> = (0..len).map(|i| format!("k{i}")).collect();
+            assert_eq!(keys, expected, "{len} entries");
+            // Shared, then one more: the same entries and the new one last.
+            let more = check.clone().into_shared().with("last", "x");
+            assert_eq!(more.evidence().len(), len + 1);
+            assert_eq!(more.evidence()[..len], check.evidence()[..]);
+            assert_eq!(more.evidence_value("last"), Some("x"));
+        }
+        // A shared check with one entry shares its value with its clones.
+        let one = Check::pass(CheckCode::X5c, "m")
+            .with("k", "value".to_owned())
+            .into_shared();
+        let clone = one.clone();
+        assert!(core::ptr::eq(
+            clone.evidence_value("k").unwrap_or_default(),
+            one.evidence_value("k").unwrap_or_default()
+        ));
     }
 
     #[test]
