@@ -210,10 +210,14 @@ pub(crate) fn find_special(bytes: &[u8], mut i: usize) -> usize {
         return i;
     }
     // Fewer than eight bytes are left. When the text is longer, its last eight bytes are read
-    // as one word and the bytes already found clean are shifted out (a clean byte marks
-    // nothing and borrows nothing).
+    // as one word, the bytes before `i` (which may be special: an escape just stepped over)
+    // shifted out and spaces (never special) shifted in above, so nothing before `i` can mark
+    // or borrow into what is left.
     if let Some(last) = bytes.last_chunk::<8>() {
-        return match special_bytes(u64::from_le_bytes(*last)) >> (8 * (8 - rest)) {
+        let shift = 8 * (8 - rest) as u32;
+        let word =
+            (u64::from_le_bytes(*last) >> shift) | ((ONES * u64::from(b' ')) << (64 - shift));
+        return match special_bytes(word) {
             0 => bytes.len(),
             marks => i + (marks.trailing_zeros() / 8) as usize,
         };
@@ -873,7 +877,8 @@ mod tests {
         assert_eq!(find_special(b"abcdefghijklmno\x01", 0), 15);
         assert_eq!(find_special("é€😀\"".as_bytes(), 0), 9);
         assert_eq!(find_special(b"abc", 0), 3);
-        // Every length up to 40, a special byte at every offset (or none), from every start.
+        // Every length up to 40, a special byte at every offset (or none), from every start
+        // (also past it, as after an escape).
         for len in 0..40usize {
             for special in [
                 None,
@@ -884,7 +889,9 @@ mod tests {
                 Some(b'\n'),
             ] {
                 for at in 0..len.max(1) {
-                    let mut text: Vec<u8> = (0..len).map(|k| b'a' + (k % 26) as u8).collect();
+                    // Filled with the bytes a borrow from a mark would turn into false marks.
+                    const FILL: &[u8] = b"a#] !]#\x7f\xc3b";
+                    let mut text: Vec<u8> = (0..len).map(|k| FILL[k % FILL.len()]).collect();
                     if let (Some(b), true) = (special, at < len) {
                         text[at] = b;
                     }

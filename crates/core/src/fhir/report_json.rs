@@ -104,6 +104,19 @@ const SORTED_ON_STACK: usize = 16;
 /// policy), message, outcome, subIndication, and `waived`: what the check found when the policy
 /// lowered it (`null` otherwise).
 pub fn write_check_json(out: &mut Vec<u8>, check: &Check) {
+    match check.json_memo() {
+        // A check shared by many reports (one chain's checks in a batch) is rendered once.
+        Some(memo) => out.extend_from_slice(memo.get_or_init(|| {
+            let mut json = Vec::new();
+            render_check_json(&mut json, check);
+            json.into_boxed_slice()
+        })),
+        None => render_check_json(out, check),
+    }
+}
+
+/// [`write_check_json`], written out now.
+fn render_check_json(out: &mut Vec<u8>, check: &Check) {
     out.extend_from_slice(b"{\"code\":");
     write_escaped(check.code().as_str(), out);
     out.extend_from_slice(b",\"evidence\":{");
@@ -266,6 +279,66 @@ mod tests {
             let text = String::from_utf8(out).unwrap();
             let evidence = format!("\"evidence\":{{{}}}", expected_evidence(&pairs));
             assert!(text.contains(&evidence), "{len}: {text}");
+        }
+    }
+
+    fn json(check: &Check) -> (String, String) {
+        let (mut memo, mut fresh) = (Vec::new(), Vec::new());
+        write_check_json(&mut memo, check);
+        render_check_json(&mut fresh, check);
+        (
+            String::from_utf8(memo).unwrap(),
+            String::from_utf8(fresh).unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_shared_check_is_written_as_it_stands_whatever_its_clones_became() {
+        use crate::report::{Level, SubIndication};
+        let passed = Check::pass(CheckCode::CertificateProfile, "rules \"checked\"")
+            .with("certificates", "3".to_owned())
+            .into_shared();
+        let failed = Check::failed(
+            CheckCode::CaKeyUsage,
+            SubIndication::ChainConstraintsFailure,
+            "no",
+        )
+        .with("k", "v")
+        .into_shared();
+        for shared in [passed, failed] {
+            // Clones at every level, some written before the others are changed.
+            let mut clones: Vec<Check> = Level::ALL
+                .iter()
+                .flat_map(|&level| {
+                    let mut clone = shared.clone();
+                    clone.lower_to(level);
+                    [clone.clone(), clone]
+                })
+                .collect();
+            for clone in &clones {
+                let (memo, fresh) = json(clone);
+                assert_eq!(memo, fresh);
+            }
+            let (original, _) = json(&shared);
+            // Changes after rendering: the changed clone is written as it now is, the others
+            // as before.
+            clones[0].require(
+                crate::report::Indication::Indeterminate,
+                SubIndication::TryLater,
+                "required",
+            );
+            let more = clones[2].clone().with("more", "x");
+            for check in clones.iter().chain([&more, &shared]) {
+                let (memo, fresh) = json(check);
+                assert_eq!(memo, fresh, "{check}");
+            }
+            assert_eq!(
+                json(&shared).0,
+                original,
+                "the shared check itself is unchanged"
+            );
+            assert!(json(&more).0.contains("\"more\":\"x\""));
+            assert!(json(&clones[0]).0.contains("required"));
         }
     }
 }

@@ -11,11 +11,13 @@ use core::fmt;
 use std::sync::Arc;
 
 mod code;
+mod json_memo;
 mod level;
 mod text;
 mod verdict;
 
 pub use code::CheckCode;
+use json_memo::JsonMemo;
 pub use level::Level;
 pub use text::Text;
 
@@ -204,6 +206,8 @@ pub struct Check {
     evidence: Evidence,
     level: Level,
     waived: Option<Waived>,
+    /// For a shared check: its JSON, rendered once for all its clones.
+    json: JsonMemo,
 }
 
 /// What a check found before the validation policy lowered its level: the outcome and, for
@@ -316,6 +320,7 @@ impl Check {
             evidence: Evidence::List(Vec::new()),
             level: Level::Fail,
             waived: None,
+            json: JsonMemo::default(),
         }
     }
 
@@ -345,6 +350,7 @@ impl Check {
             ) => Outcome::Ignored,
             _ => return,
         };
+        self.json.forget();
         if self.waived.is_none() {
             self.waived = Some(Waived {
                 outcome: self.outcome,
@@ -358,6 +364,7 @@ impl Check {
     /// Makes this check a failure with `indication`/`sub` (the policy requires what it could
     /// not establish, e.g. a revocation status).
     pub(crate) fn require(&mut self, indication: Indication, sub: SubIndication, why: &str) {
+        self.json.forget();
         self.outcome = Outcome::Fail;
         self.failure = Some((indication, sub));
         self.message = Text::Owned(format!("{}: {why}", self.message));
@@ -367,6 +374,7 @@ impl Check {
     #[must_use]
     pub fn with(mut self, key: impl Into<Text>, value: impl Into<Text>) -> Self {
         self.evidence.push(key.into(), value.into());
+        self.json.forget();
         self
     }
 
@@ -376,7 +384,14 @@ impl Check {
     pub fn into_shared(mut self) -> Self {
         self.message = self.message.into_shared();
         self.evidence = self.evidence.into_shared();
+        self.json = JsonMemo::new();
         self
+    }
+
+    /// Where the JSON of this shared check at its level is kept once rendered (`None` for a
+    /// check that is not shared).
+    pub(crate) fn json_memo(&self) -> Option<&std::sync::OnceLock<Box<[u8]>>> {
+        self.json.at(self.level)
     }
 
     /// The code of this check, e.g. [`CheckCode::CertificatePath`].
