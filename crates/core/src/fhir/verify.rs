@@ -164,6 +164,9 @@ pub struct SignatureVerification {
     unmet: Vec<CheckCode>,
 }
 
+/// The checks [`resource_entry`] adds for a signature whose chain validates.
+const RESOURCE_CHECKS: usize = 25;
+
 /// What a resource or Provenance signature needs to be verified: the signed bytes rebuilt,
 /// the signature value verified with the key of `x5c[0]`, the chain validated to a trust anchor
 /// and `Signature.who` matched to the certificate.
@@ -190,8 +193,7 @@ impl SignatureVerification {
             number_changes: Arc::default(),
             chain: Arc::default(),
             coverage: Coverage::default(),
-            // A signature with a validated chain gets about thirty checks.
-            report: Report::with_capacity(32),
+            report: Report::new(),
             verdict: None,
             unmet: Vec::new(),
         }
@@ -439,6 +441,10 @@ fn resource_entry(
         result.push(check);
         return result;
     }
+    // Room for the checks from here to the signer's identity (two dozen with a validated
+    // chain), reserved only for a signature that got this far, so that a document of many
+    // broken signatures does not hold this much for each.
+    result.report.reserve(RESOURCE_CHECKS);
     result.push(
         Check::pass(CheckCode::Profile, format!("held to the {profile} profile"))
             .with("profile", profile.name()),

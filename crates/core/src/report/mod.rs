@@ -470,6 +470,11 @@ impl Report {
         }
     }
 
+    /// Makes room for `additional` more checks.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.checks.reserve(additional);
+    }
+
     /// Appends a check.
     pub fn push(&mut self, check: Check) {
         self.checks.push(check);
