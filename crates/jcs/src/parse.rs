@@ -185,9 +185,9 @@ fn special_bytes(word: u64) -> u64 {
 pub(crate) fn find_special(bytes: &[u8], mut i: usize) -> usize {
     // Sixteen bytes a step through long text (base64 values, narratives), then eight.
     while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
-        let (low, high) = chunk.split_at(8);
-        let low = special_bytes(word_of(low));
-        let high = special_bytes(word_of(high));
+        let both = u128::from_le_bytes(*chunk);
+        let low = special_bytes(both as u64);
+        let high = special_bytes((both >> 64) as u64);
         if low | high != 0 {
             let at = if low != 0 {
                 low.trailing_zeros()
@@ -229,14 +229,6 @@ pub(crate) fn find_special(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-/// The little-endian word of eight bytes (`bytes` is eight long).
-#[inline]
-fn word_of(bytes: &[u8]) -> u64 {
-    bytes
-        .first_chunk::<8>()
-        .map_or(0, |b| u64::from_le_bytes(*b))
 }
 
 /// Exact powers of ten that a double holds: 10^0 ..= 10^22.
