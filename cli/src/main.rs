@@ -17,6 +17,12 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, Parser, Subcommand};
 use error::Status;
 
+/// The system allocator, with blocks of 4 MiB and more (a large document, its tape) on mappings
+/// of their own, advised for transparent huge pages: a few dozen page faults where 4 KiB pages
+/// cost tens of thousands (docs/benchmarks.md, "Large signed Bundles").
+#[global_allocator]
+static ALLOCATOR: fhirsig_alloc::HugePageAllocator = fhirsig_alloc::HugePageAllocator;
+
 /// Sign and verify FHIR signatures (Da Vinci CDex, PDex) exactly to the byte.
 #[derive(Debug, Parser)]
 #[command(name = "fhirsig", version, about, long_about = None)]
