@@ -82,29 +82,48 @@ unsafe impl GlobalAlloc for HugePageAllocator {
             // SAFETY: `ptr` is the system allocator's, with this layout; the caller's
             // guarantees for `new_size` are passed on.
             (false, false) => unsafe { System.realloc(ptr, layout, new_size) },
-            // SAFETY: `ptr` is a mapping of `layout.size()` bytes made here.
-            (true, true) => unsafe { mapping::remap(ptr, layout.size(), new_size) },
-            _ => {
-                // Crossing the threshold: a block of the other kind, the bytes both hold
-                // copied, the old block freed (what `GlobalAlloc::realloc` does by default).
-                // SAFETY: the caller guarantees that `new_size`, rounded up to the alignment,
-                // does not overflow `isize`, which is all `Layout` requires.
-                let new_layout =
-                    unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
-                // SAFETY: `new_layout` is non-zero in size (the caller guarantees
-                // `new_size > 0`).
-                let new_ptr = unsafe { self.alloc(new_layout) };
-                if !new_ptr.is_null() {
-                    // SAFETY: both blocks are valid for the smaller size and are distinct
-                    // allocations; the old one is freed with the layout it was made with.
-                    unsafe {
-                        std::ptr::copy_nonoverlapping(ptr, new_ptr, layout.size().min(new_size));
-                        self.dealloc(ptr, layout);
-                    }
+            (true, true) => {
+                // SAFETY: `ptr` is a mapping of `layout.size()` bytes made here.
+                let moved = unsafe { mapping::remap(ptr, layout.size(), new_size) };
+                if !moved.is_null() {
+                    return moved;
                 }
-                new_ptr
+                // The kernel moves only a range within one of its mappings; something that
+                // locked, protected or advised part of the block split it. The old block is
+                // intact: copy it as any allocator would.
+                // SAFETY: as for the crossing case below (the same guarantees hold).
+                unsafe { self.moved_by_copy(ptr, layout, new_size) }
+            }
+            // SAFETY: the caller's guarantees for `realloc` are those `moved_by_copy` needs.
+            _ => unsafe { self.moved_by_copy(ptr, layout, new_size) },
+        }
+    }
+}
+
+#[allow(unsafe_code)]
+impl HugePageAllocator {
+    /// A new block of `new_size` bytes (of whichever kind the size calls for) holding the
+    /// bytes both blocks can hold, the old block freed; null, with the old block intact, if no
+    /// new block can be had (what `GlobalAlloc::realloc` does by default).
+    ///
+    /// # Safety
+    /// As for [`GlobalAlloc::realloc`]: `ptr` was allocated here with `layout`, and `new_size`
+    /// is non-zero and, rounded up to `layout.align()`, does not overflow `isize`.
+    unsafe fn moved_by_copy(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller guarantees that `new_size`, rounded up to the alignment, does not
+        // overflow `isize`, which is all `Layout` requires.
+        let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+        // SAFETY: `new_layout` is non-zero in size (the caller guarantees `new_size > 0`).
+        let new_ptr = unsafe { self.alloc(new_layout) };
+        if !new_ptr.is_null() {
+            // SAFETY: both blocks are valid for the smaller size and are distinct allocations;
+            // the old one is freed with the layout it was made with.
+            unsafe {
+                std::ptr::copy_nonoverlapping(ptr, new_ptr, layout.size().min(new_size));
+                self.dealloc(ptr, layout);
             }
         }
+        new_ptr
     }
 }
 
@@ -133,9 +152,12 @@ mod mapping {
         if block == libc::MAP_FAILED {
             return ptr::null_mut();
         }
+        // A kernel without transparent huge pages answers EINVAL, and the mapping works as it
+        // is: the answer is ignored, and errno kept as it was, since a successful allocation
+        // must not change what a caller's `last_os_error` reads.
+        let _errno = ErrnoKept::now();
         // SAFETY: MADV_HUGEPAGE on a mapping of our own only changes how the kernel backs it
-        // (never its contents). A kernel without transparent huge pages answers EINVAL, and
-        // the mapping works as it is: the result is deliberately ignored.
+        // (never its contents).
         unsafe { libc::madvise(block, size, libc::MADV_HUGEPAGE) };
         block.cast()
     }
@@ -148,6 +170,8 @@ mod mapping {
     /// `block` is a mapping of `size` bytes made by [`map`] or [`remap`], not used again
     /// unless null is returned.
     pub unsafe fn remap(block: *mut u8, size: usize, new_size: usize) -> *mut u8 {
+        // The caller copies when this fails: the failure is not the allocation's.
+        let _errno = ErrnoKept::now();
         // SAFETY: the caller guarantees `block..block + size` is one of our mappings; with
         // MREMAP_MAYMOVE the kernel picks a free range and touches no other memory.
         let moved = unsafe { libc::mremap(block.cast(), size, new_size, libc::MREMAP_MAYMOVE) };
@@ -155,6 +179,23 @@ mod mapping {
             return ptr::null_mut();
         }
         moved.cast()
+    }
+
+    /// errno as it was when made, put back when dropped.
+    struct ErrnoKept(i32);
+
+    impl ErrnoKept {
+        fn now() -> Self {
+            // SAFETY: `__errno_location` returns the calling thread's errno, always valid.
+            ErrnoKept(unsafe { *libc::__errno_location() })
+        }
+    }
+
+    impl Drop for ErrnoKept {
+        fn drop(&mut self) {
+            // SAFETY: as in `now`.
+            unsafe { *libc::__errno_location() = self.0 };
+        }
     }
 
     /// Releases a mapping made by [`map`] or [`remap`].

@@ -1,7 +1,7 @@
 //! The allocator as this test binary's global allocator: blocks grow and shrink across the
 //! large-block threshold with their bytes kept, zeroed blocks are zero, alignments are kept,
-//! threads share it, and (where the kernel has transparent huge pages) large blocks are
-//! advised for them.
+//! threads share it. (Which blocks get mappings of their own, and that they are freed, is
+//! tests/mappings.rs: a process with one thread, where the address space holds still.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::alloc::{GlobalAlloc as _, Layout};
@@ -43,6 +43,25 @@ fn a_vector_grown_past_the_threshold_and_shrunk_below_it_keeps_every_byte() {
     bytes.truncate(10);
     bytes.shrink_to_fit();
     assert_pattern(&bytes);
+}
+
+#[test]
+fn a_large_block_shrunk_to_a_few_bytes_copies_only_those() {
+    // A copy of the old block's length into the new, small one would overrun it: the system
+    // allocator's own checks (or the next allocation) notice.
+    for small in [1, 64, 4095, 100_000] {
+        let mut bytes: Vec<u8> = (0..3 * LARGE_BLOCK).map(pattern).collect();
+        bytes.truncate(small);
+        bytes.shrink_to_fit();
+        assert_eq!(bytes.capacity(), small);
+        assert_pattern(&bytes);
+        let neighbours: Vec<Vec<u8>> = (0..64).map(|n| vec![n as u8; small]).collect();
+        assert_pattern(&bytes);
+        assert!(neighbours
+            .iter()
+            .enumerate()
+            .all(|(n, v)| v.iter().all(|&b| b == n as u8)));
+    }
 }
 
 #[test]
@@ -109,51 +128,4 @@ fn threads_allocating_large_and_small_blocks_at_once_keep_their_bytes() {
             });
         }
     });
-}
-
-/// On Linux with transparent huge pages, the mapping of a large block carries the `hg` flag
-/// (MADV_HUGEPAGE) in /proc/self/smaps; a small block's memory does not get it from us.
-#[cfg(target_os = "linux")]
-#[test]
-fn large_blocks_are_advised_for_huge_pages() {
-    let supported = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled")
-        .is_ok_and(|mode| !mode.contains("[never]"));
-    if !supported {
-        eprintln!("transparent huge pages are off on this kernel: the advice is not checked");
-        return;
-    }
-    let large: Vec<u8> = vec![1; 2 * LARGE_BLOCK];
-    let address = large.as_ptr() as usize;
-    let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
-    let flags = vm_flags_of(&smaps, address).expect("the block's mapping is listed");
-    assert!(
-        flags.split_whitespace().any(|f| f == "hg"),
-        "flags of the large block's mapping: {flags}"
-    );
-    drop(large);
-}
-
-/// The `VmFlags` line of the mapping that contains `address`.
-#[cfg(target_os = "linux")]
-fn vm_flags_of(smaps: &str, address: usize) -> Option<String> {
-    let mut inside = false;
-    for line in smaps.lines() {
-        if let Some((range, _)) = line.split_once(' ') {
-            if let Some((start, end)) = range.split_once('-') {
-                if let (Ok(start), Ok(end)) = (
-                    usize::from_str_radix(start, 16),
-                    usize::from_str_radix(end, 16),
-                ) {
-                    inside = (start..end).contains(&address);
-                    continue;
-                }
-            }
-        }
-        if inside {
-            if let Some(flags) = line.strip_prefix("VmFlags:") {
-                return Some(flags.trim().to_owned());
-            }
-        }
-    }
-    None
 }
