@@ -718,8 +718,14 @@ impl<'a> Parser<'a> {
         let mut i = start + 1;
         loop {
             let special = find_special(bytes, i);
-            let segment = std::str::from_utf8(&bytes[i..special])
-                .map_err(|_| self.error_at(ParseErrorKind::InvalidUtf8, i))?;
+            // The whole string was found within the input's valid UTF-8 (`string` refused it
+            // otherwise) and both ends of the segment are ASCII bytes: a slice of the text,
+            // not a second validation.
+            let segment = self
+                .doc
+                .text
+                .get(i..special)
+                .ok_or_else(|| self.error_at(ParseErrorKind::InvalidUtf8, i))?;
             self.doc.decoded.push_str(segment);
             i = special;
             if bytes[i] == b'"' {
