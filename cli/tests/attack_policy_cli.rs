@@ -6,10 +6,10 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{fhirsig, temp_dir};
+use common::{fhirsig, temp_dir, TempDir};
 
 /// A fresh test PKI: (dir, pki dir, chain.pem, bundle.json).
-fn pki(name: &str) -> (PathBuf, PathBuf, String, String) {
+fn pki(name: &str) -> (TempDir, PathBuf, String, String) {
     let dir = temp_dir(name);
     let pki = dir.join("pki");
     assert!(fhirsig(&["pki", "init", pki.to_str().unwrap()])

@@ -20,7 +20,7 @@ fn fixtures() -> PathBuf {
 }
 
 /// A fresh folder holding copies of these fixtures.
-fn with_fixtures(test: &str, names: &[&str]) -> PathBuf {
+fn with_fixtures(test: &str, names: &[&str]) -> common::TempDir {
     let dir = temp_dir(test);
     for name in names {
         fs::copy(fixtures().join(name), dir.join(name)).unwrap();
@@ -67,7 +67,8 @@ fn mkfifo(path: &Path) {
 }
 
 fn is_root() -> bool {
-    let probe = temp_dir("owner-probe").join("probe");
+    let dir = temp_dir("owner-probe");
+    let probe = dir.join("probe");
     fs::write(&probe, "").unwrap();
     fs::metadata(&probe).unwrap().uid() == 0
 }

@@ -173,7 +173,7 @@ fn a_custom_policy_sets_each_level() {
 }
 
 /// A signed searchset from a fresh test PKI: (dir, pki, signed file).
-fn signed_pki_bundle(name: &str) -> (PathBuf, PathBuf, String) {
+fn signed_pki_bundle(name: &str) -> (common::TempDir, PathBuf, String) {
     let dir = temp_dir(name);
     let pki = dir.join("pki");
     assert!(fhirsig(&["pki", "init", pki.to_str().unwrap()])
@@ -314,7 +314,7 @@ fn policy_settings_algorithms_revocation_and_unsigned_resources() {
 #[test]
 fn unsigned_resources_fail_when_the_policy_says_so() {
     let dir = temp_dir("policy-unsigned");
-    let (_, pki, signed) = signed_pki_bundle("policy-unsigned-pki");
+    let (_dir, pki, signed) = signed_pki_bundle("policy-unsigned-pki");
     let root = pki.join("root-ca.cert.pem").display().to_string();
     // A collection whose second entry nothing signs: wrap the signed Bundle.
     let inner: Value = serde_json::from_slice(&std::fs::read(&signed).unwrap()).unwrap();

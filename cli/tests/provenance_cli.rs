@@ -4,7 +4,7 @@
 mod common;
 
 use common::fhirsig;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use fhirsig_core::trust::parse_rfc3339;
 use fhirsig_testkit::pki;
@@ -20,10 +20,8 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fhirsig-prov-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temp_dir(name: &str) -> common::TempDir {
+    common::temp_dir(&format!("prov-{name}"))
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {

@@ -6,11 +6,15 @@
 //! command line gives the same answers (output bytes, exit status, verified, sub-indication).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use base64::Engine as _;
 use serde_json::Value;
+
+use common::temp_dir;
 
 fn vectors() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-vectors")
@@ -43,13 +47,6 @@ fn input(case: &Value) -> Vec<u8> {
             .unwrap(),
         _ => serde_json::to_vec(input).unwrap(),
     }
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fhirsig-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {

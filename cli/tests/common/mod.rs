@@ -116,12 +116,35 @@ pub fn pki_init(dir: &Path, now: Option<&str>) -> PathBuf {
     pki
 }
 
-/// A fresh, empty folder named after the test.
-pub fn temp_dir(name: &str) -> PathBuf {
+/// A fresh, empty folder named after the test, removed with everything in it when the value
+/// is dropped (at the end of the test, passed or failed).
+pub fn temp_dir(name: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("fhirsig-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
+}
+
+/// A test's folder (see [`temp_dir`]); used as a `Path`.
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A file of tests/fixtures/key-files (made by its generate.sh with openssl), as a path string.

@@ -154,5 +154,6 @@ mod tests {
         std::fs::write(&file, "sha256:abc\n").unwrap();
         assert!(Tokens::read(&file).is_err());
         assert!(Tokens::default().check(None) == Some(Caller::Anonymous));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
