@@ -9,26 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 /// A fresh folder for one test, removed when dropped.
-struct Workdir(PathBuf);
-
-impl std::ops::Deref for Workdir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Workdir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn workdir(name: &str) -> Workdir {
-    let dir = std::env::temp_dir().join(format!("fhirsig-doc-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    Workdir(dir)
+fn workdir(name: &str) -> common::TempDir {
+    common::temp_dir(&format!("doc-{name}"))
 }
 
 fn cookbook(file: &str) -> serde_json::Value {
@@ -325,9 +307,7 @@ fn rfc7520_detached_content_verifies_with_the_key() {
 
 #[test]
 fn fhir_carriage_round_trip() {
-    let dir = std::env::temp_dir().join(format!("fhirsig-doc-fhir-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = workdir("fhir");
     let bin = env!("CARGO_BIN_EXE_fhirsig");
     let run = |args: &[&str]| {
         std::process::Command::new(bin)

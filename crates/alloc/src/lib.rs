@@ -11,7 +11,8 @@
 //! The kernel decides: with transparent huge pages off (`never`), the advice is ignored and
 //! the blocks are ordinary pages; with `defrag` set to `madvise` (Debian's default), the first
 //! fault of a huge page may wait while the kernel compacts memory to find one (an operator who
-//! prefers never to wait sets `defrag` to `defer`).
+//! prefers never to wait sets `defrag` to `defer`). On a virtual machine the first touch of a
+//! huge page the host has not backed yet can also wait (docs/benchmarks.md measures both).
 //!
 //! This is the one crate of the workspace with unsafe code: an allocator cannot be written
 //! without it. Every block is a direct call of the system allocator or of `mmap`, `mremap`,
@@ -213,6 +214,7 @@ mod mapping {
 /// Never called off Linux (`is_mapped` is false there); present so that the crate builds
 /// everywhere.
 #[cfg(not(target_os = "linux"))]
+#[allow(unsafe_code)]
 mod mapping {
     pub fn map(_: usize) -> *mut u8 {
         std::ptr::null_mut()
