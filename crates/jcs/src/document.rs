@@ -47,7 +47,7 @@ pub(crate) const AUX_FLAG: u32 = 1 << 31;
 pub(crate) const AUX_VALUE: u32 = AUX_FLAG - 1;
 
 /// One value of the document.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Token {
     /// First byte of the value in the input (the quote, brace or bracket included).
     pub start: u32,
@@ -85,7 +85,7 @@ const INDEXED_ARRAY_LEN: usize = 32;
 /// What an array or object token needs beyond its first byte (kept aside so that every token
 /// stays 8 bytes: a 30 MB Bundle has over two million tokens, and only one in five is a
 /// container).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Container {
     /// Index of the first token after the container's subtree.
     pub skip: u32,
@@ -102,7 +102,7 @@ pub(crate) struct Container {
 pub(crate) const IN_INPUT_ORDER: u32 = u32::MAX;
 
 /// Where the decoded text of a string written with escapes is.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct EscapedString {
     /// Byte range in `Document::decoded`.
     pub from: u32,

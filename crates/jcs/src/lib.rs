@@ -21,6 +21,7 @@ mod document;
 pub mod edit;
 mod error;
 mod order;
+mod parallel;
 mod parse;
 mod pointer;
 

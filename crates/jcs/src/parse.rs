@@ -16,6 +16,9 @@ use crate::pointer::{push_index, push_token};
 #[derive(Debug, Clone)]
 pub struct ParseOptions {
     max_depth: usize,
+    threads: usize,
+    /// Inputs at least this long may be parsed on two threads (tests set it low).
+    pub(crate) parallel_from: usize,
 }
 
 /// The default nesting limit: far deeper than any FHIR resource (which rarely passes 30), far
@@ -31,6 +34,8 @@ impl Default for ParseOptions {
     fn default() -> Self {
         ParseOptions {
             max_depth: DEFAULT_MAX_DEPTH,
+            threads: 2,
+            parallel_from: crate::parallel::PARALLEL_FROM,
         }
     }
 }
@@ -41,6 +46,21 @@ impl ParseOptions {
     /// 2 MiB stack).
     pub fn max_depth(mut self, depth: usize) -> Self {
         self.max_depth = depth.clamp(1, MAX_DEPTH_CAP);
+        self
+    }
+
+    /// The nesting limit.
+    pub(crate) fn max_depth_limit(&self) -> usize {
+        self.max_depth
+    }
+
+    /// Sets how many threads one large document (from 64 MiB) may be parsed on: 1 parses on
+    /// the calling thread only; the default, 2, lets a second thread parse the later half of a
+    /// long array of objects (such as a Bundle's `entry`) while this one parses the rest, for
+    /// about 10 MB more memory at the peak. More than two are not used. The document, and any
+    /// error, are the same either way.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads.clamp(1, 2);
         self
     }
 }
@@ -76,27 +96,12 @@ pub fn parse_with<'a>(input: &'a [u8], options: &ParseOptions) -> Result<Documen
             Some(e.valid_up_to()),
         ),
     };
-    let mut parser = Parser {
-        bytes: input,
-        pos: 0,
-        bad_utf8_at,
-        max_depth: options.max_depth,
-        // Room for the open containers and member names of a small document (a FHIR resource
-        // or a JWS header nests about eight deep with a few dozen names open): no growth there.
-        stack: Vec::with_capacity(16),
-        doc: Document {
-            text,
-            tokens: Vec::with_capacity(input.len() / 12 + 4),
-            decoded: String::new(),
-            decoded_ranges: Vec::new(),
-            containers: Vec::with_capacity(input.len() / 64 + 4),
-            // About one entry per 21 input bytes on pretty-printed FHIR Bundles; an under-estimate
-            // costs a copy of the whole vector, an over-estimate only address space.
-            order: Vec::with_capacity(input.len() / 18 + 4),
-            array_starts: std::sync::OnceLock::new(),
-        },
-        keys: Vec::with_capacity(32),
-    };
+    if bad_utf8_at.is_none() && options.threads > 1 && input.len() >= options.parallel_from {
+        if let Some(parsed) = crate::parallel::parse_on_two_threads(input, text, options) {
+            return parsed;
+        }
+    }
+    let mut parser = Parser::new(input, text, bad_utf8_at, options.max_depth);
     parser.run()?;
     if let Some(at) = bad_utf8_at {
         // Unreachable in practice (every byte is inside some value or is a syntax error), but
@@ -106,25 +111,69 @@ pub fn parse_with<'a>(input: &'a [u8], options: &ParseOptions) -> Result<Documen
     Ok(parser.doc)
 }
 
+impl<'a> Document<'a> {
+    /// An empty tape over `text` with room for the values of about `len` bytes of it.
+    pub(crate) fn with_room_for(text: &'a str, len: usize) -> Self {
+        Document {
+            text,
+            tokens: Vec::with_capacity(len / 12 + 4),
+            decoded: String::new(),
+            decoded_ranges: Vec::new(),
+            containers: Vec::with_capacity(len / 64 + 4),
+            // About one entry per 21 input bytes on pretty-printed FHIR Bundles; an under-estimate
+            // costs a copy of the whole vector, an over-estimate only address space.
+            order: Vec::with_capacity(len / 18 + 4),
+            array_starts: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+/// Why [`Parser::values`] returned without an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// The whole document has been read.
+    End,
+    /// The next value starts at or after [`Parser::handoff_at`].
+    Handoff,
+    /// Sequence mode: a `,` between two elements at or after [`Parser::cut_at`] was read.
+    Cut,
+    /// Sequence mode: the `]` after the last element is at [`Parser::pos`] (not consumed).
+    SequenceEnd,
+}
+
 /// An open array or object.
-struct Frame {
+pub(crate) struct Frame {
     token: u32,
-    is_object: bool,
+    pub(crate) is_object: bool,
     /// Elements (arrays) or members (objects) seen so far.
-    count: u32,
+    pub(crate) count: u32,
     /// The key token of the member being read, while inside a member.
     key: Option<u32>,
     /// Where this object's member names start in `Parser::keys`.
     keys_from: usize,
 }
 
-struct Parser<'a> {
+pub(crate) struct Parser<'a> {
     bytes: &'a [u8],
-    pos: usize,
+    pub(crate) pos: usize,
     bad_utf8_at: Option<usize>,
     max_depth: usize,
-    stack: Vec<Frame>,
-    doc: Document<'a>,
+    pub(crate) stack: Vec<Frame>,
+    pub(crate) doc: Document<'a>,
+    /// The most arrays and objects open at once so far (the stack's high-water mark).
+    pub(crate) deepest: usize,
+    /// [`Parser::values`] stops with [`Stop::Handoff`] before a value starting at or after this
+    /// offset (`usize::MAX`: never).
+    pub(crate) handoff_at: usize,
+    /// Sequence mode (1) parses the elements of an array whose `[` lies before `pos` and stops
+    /// at its `]`; 0 parses a whole document.
+    sequence_depth: usize,
+    /// Sequence mode: [`Stop::Cut`] at the first element separator at or after this offset.
+    pub(crate) cut_at: usize,
+    /// Sequence mode: every token whose `aux` indexes another vector of the tape (arrays,
+    /// objects, strings written with escapes), so that appending the tape elsewhere shifts
+    /// those and copies the rest.
+    pub(crate) indexed: Option<Vec<u32>>,
     /// Sort keys of the member names of every open object, innermost last: built as each name
     /// is read, so that closing an object does not walk its subtree again to find them.
     keys: Vec<SortKey>,
@@ -335,7 +384,79 @@ pub(crate) fn number_value(lexical: &[u8]) -> f64 {
 }
 
 impl<'a> Parser<'a> {
+    /// A parser of the whole of `input` (whose valid UTF-8 prefix is `text`).
+    pub(crate) fn new(
+        input: &'a [u8],
+        text: &'a str,
+        bad_utf8_at: Option<usize>,
+        max_depth: usize,
+    ) -> Self {
+        Self::with_tape(
+            input,
+            Document::with_room_for(text, input.len()),
+            bad_utf8_at,
+            max_depth,
+        )
+    }
+
+    fn with_tape(
+        input: &'a [u8],
+        doc: Document<'a>,
+        bad_utf8_at: Option<usize>,
+        max_depth: usize,
+    ) -> Self {
+        Parser {
+            bytes: input,
+            pos: 0,
+            bad_utf8_at,
+            max_depth,
+            // Room for the open containers and member names of a small document (a FHIR
+            // resource or a JWS header nests about eight deep with a few dozen names open).
+            stack: Vec::with_capacity(16),
+            doc,
+            deepest: 0,
+            handoff_at: usize::MAX,
+            sequence_depth: 0,
+            cut_at: usize::MAX,
+            indexed: None,
+            keys: Vec::with_capacity(32),
+        }
+    }
+
+    /// A parser of the elements of an array from the element at `from` to the array's `]`,
+    /// with room for the values of about `room` bytes. Its tape indexes from 0, as if the
+    /// elements were a document of their own; its stack holds the array (without a token).
+    pub(crate) fn sequence(
+        input: &'a [u8],
+        text: &'a str,
+        from: usize,
+        room: usize,
+        max_depth: usize,
+    ) -> Self {
+        let mut parser =
+            Parser::with_tape(input, Document::with_room_for(text, room), None, max_depth);
+        parser.pos = from;
+        parser.stack.push(Frame {
+            token: u32::MAX,
+            is_object: false,
+            count: 0,
+            key: None,
+            keys_from: 0,
+        });
+        parser.deepest = 1;
+        parser.sequence_depth = 1;
+        parser.indexed = Some(Vec::with_capacity(room / 64 + 4));
+        parser
+    }
+
+    /// Parses the whole document.
     fn run(&mut self) -> Result<(), ParseError> {
+        self.start()?;
+        self.values(false).map(|_| ())
+    }
+
+    /// Checks what comes before the top-level value.
+    pub(crate) fn start(&mut self) -> Result<(), ParseError> {
         if self.bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
             return Err(self.error_at(ParseErrorKind::ByteOrderMark, 0));
         }
@@ -343,51 +464,75 @@ impl<'a> Parser<'a> {
         if self.pos >= self.bytes.len() {
             return Err(self.error_at(ParseErrorKind::Empty, self.pos));
         }
+        Ok(())
+    }
+
+    /// Reads values from `pos` until the document ends (or a [`Stop`] this parser was set up
+    /// for). With `after_value`, the value before `pos` is complete and what follows it comes
+    /// next (a `,`, or the close of its container).
+    pub(crate) fn values(&mut self, mut after_value: bool) -> Result<Stop, ParseError> {
         'value: loop {
-            self.skip_ws();
-            let Some(&b) = self.bytes.get(self.pos) else {
-                return Err(self.unexpected_end("a value"));
-            };
-            match b {
-                b'{' | b'[' => {
-                    if self.stack.len() >= self.max_depth {
-                        let limit = self.max_depth;
-                        return Err(self.error_at(ParseErrorKind::TooDeep { limit }, self.pos));
-                    }
-                    let is_object = b == b'{';
-                    let container = self.doc.containers.len() as u32;
-                    let token = self.push_token(self.pos, container);
-                    self.doc.containers.push(Container::default());
-                    self.pos += 1;
-                    self.stack.push(Frame {
-                        token,
-                        is_object,
-                        count: 0,
-                        key: None,
-                        keys_from: self.keys.len(),
-                    });
-                    self.skip_ws();
-                    let close = if is_object { b'}' } else { b']' };
-                    if self.bytes.get(self.pos) == Some(&close) {
+            if after_value {
+                after_value = false;
+            } else {
+                self.skip_ws();
+                if self.pos >= self.handoff_at {
+                    return Ok(Stop::Handoff);
+                }
+                let Some(&b) = self.bytes.get(self.pos) else {
+                    return Err(self.unexpected_end("a value"));
+                };
+                match b {
+                    b'{' | b'[' => {
+                        if self.stack.len() >= self.max_depth {
+                            let limit = self.max_depth;
+                            return Err(self.error_at(ParseErrorKind::TooDeep { limit }, self.pos));
+                        }
+                        let is_object = b == b'{';
+                        let container = self.doc.containers.len() as u32;
+                        let token = self.push_token(self.pos, container);
+                        if let Some(indexed) = &mut self.indexed {
+                            indexed.push(token);
+                        }
+                        // An array's `order` stays IN_INPUT_ORDER (it has none); an object's is
+                        // set when it closes.
+                        self.doc.containers.push(Container {
+                            skip: 0,
+                            end: 0,
+                            order: IN_INPUT_ORDER,
+                        });
                         self.pos += 1;
-                        self.close_container()?;
-                    } else if is_object {
-                        self.member_key()?;
-                        continue 'value;
-                    } else {
-                        continue 'value;
+                        self.stack.push(Frame {
+                            token,
+                            is_object,
+                            count: 0,
+                            key: None,
+                            keys_from: self.keys.len(),
+                        });
+                        self.deepest = self.deepest.max(self.stack.len());
+                        self.skip_ws();
+                        let close = if is_object { b'}' } else { b']' };
+                        if self.bytes.get(self.pos) == Some(&close) {
+                            self.pos += 1;
+                            self.close_container()?;
+                        } else if is_object {
+                            self.member_key()?;
+                            continue 'value;
+                        } else {
+                            continue 'value;
+                        }
                     }
-                }
-                b'"' => {
-                    self.string()?;
-                }
-                b'-' | b'0'..=b'9' => self.number()?,
-                b't' => self.literal(b"true")?,
-                b'f' => self.literal(b"false")?,
-                b'n' => self.literal(b"null")?,
-                b'N' | b'I' => return Err(self.non_finite()),
-                other => {
-                    return Err(self.unexpected(other, "a value"));
+                    b'"' => {
+                        self.string()?;
+                    }
+                    b'-' | b'0'..=b'9' => self.number()?,
+                    b't' => self.literal(b"true")?,
+                    b'f' => self.literal(b"false")?,
+                    b'n' => self.literal(b"null")?,
+                    b'N' | b'I' => return Err(self.non_finite()),
+                    other => {
+                        return Err(self.unexpected(other, "a value"));
+                    }
                 }
             }
             // A value is complete: close containers or move on to the next member/element.
@@ -397,7 +542,7 @@ impl<'a> Parser<'a> {
                     if self.pos < self.bytes.len() {
                         return Err(self.error_at(ParseErrorKind::TrailingContent, self.pos));
                     }
-                    return Ok(());
+                    return Ok(Stop::End);
                 };
                 // Until a ',' moves on, errors point at the value just read.
                 let is_object = frame.is_object;
@@ -413,10 +558,16 @@ impl<'a> Parser<'a> {
                         if is_object {
                             self.skip_ws();
                             self.member_key()?;
+                        } else if self.pos >= self.cut_at && self.stack.len() == self.sequence_depth
+                        {
+                            return Ok(Stop::Cut);
                         }
                         continue 'value;
                     }
                     Some(&b) if b == close => {
+                        if self.stack.len() == self.sequence_depth {
+                            return Ok(Stop::SequenceEnd);
+                        }
                         self.pos += 1;
                         self.close_container()?;
                     }
@@ -703,7 +854,11 @@ impl<'a> Parser<'a> {
                 to,
                 raw_len: len,
             });
-            self.push_token(start, escaped | AUX_FLAG)
+            let token = self.push_token(start, escaped | AUX_FLAG);
+            if let Some(indexed) = &mut self.indexed {
+                indexed.push(token);
+            }
+            token
         } else {
             self.push_token(start, len)
         };
