@@ -7,7 +7,10 @@
 #   fhirsig canon -q FILE > /dev/null, and node peer.mjs canon FILE > /dev/null (npm canonicalize)
 #   fhirsig verify FILE --trust ROOT    (every CDex check, chain, validity, identity; must verify)
 #   node peer.mjs verify-file FILE ES256 (npm canonicalize + jose: the signature only; must verify)
-# Times and peak RSS come from GNU time (%e %U %S %M). Prints a Markdown table.
+# Wall times are read from bash's microsecond clock around each run; CPU time and peak RSS come
+# from GNU time (%U %S %M). Prints Markdown tables: the runs side by side, then the cost per MB
+# by size (fhirsig's MB/s, also with the fixed cost of a run, timed on a one-entry Bundle,
+# taken off).
 # With BASELINE=/path/to/an/older/fhirsig, that binary's verify of the same files is timed too
 # (before/after in one run).
 # usage: tests/bench/big_bundles.sh [MB ...]   (env: RUNS=5 KEEP=1 keeps the work folder)
@@ -41,14 +44,30 @@ cat "$work/pki/leaf-ec.cert.pem" "$work/pki/intermediate-ca.cert.pem" > "$work/p
 # "wall user+sys maxrss_KiB" of the median run by wall time, with the largest RSS of all runs.
 median() {
   local out=$1; shift
+  local start end
   for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$@" > "$out" || die "failed: $*"
-    tail -n 1 "$work/time.txt"
-  done | sort -n | awk -v n="$runs" '{ w[NR] = $1; c[NR] = $2 + $3; if ($4 > r) r = $4 }
-    END { m = int((n + 1) / 2); printf "%.2f %.2f %d\n", w[m], c[m], r }'
+    start=$EPOCHREALTIME
+    /usr/bin/time -f "%U %S %M" -o "$work/time.txt" "$@" > "$out" || die "failed: $*"
+    end=$EPOCHREALTIME
+    echo "$start $end $(tail -n 1 "$work/time.txt")"
+  done | awk '{ printf "%.4f %s %s %s\n", $2 - $1, $3, $4, $5 }' | sort -n |
+    awk -v n="$runs" '{ w[NR] = $1; c[NR] = $2 + $3; if ($4 > r) r = $4 }
+    END { m = int((n + 1) / 2); printf "%.4f %.2f %d\n", w[m], c[m], r }'
 }
 
+# The fixed cost of one run (start, reading the trust anchor, the report): a one-entry Bundle.
+cat > "$work/bundle-tiny.json" << 'EOF_TINY'
+{"resourceType": "Bundle", "type": "searchset", "total": 1,
+ "entry": [{"fullUrl": "urn:uuid:1", "resource": {"resourceType": "Patient", "id": "p1"}}]}
+EOF_TINY
+"$bin" sign "$work/bundle-tiny.json" --key "$work/pki/leaf-ec.key.pem" --cert "$work/pki/chain.pem" \
+  -o "$work/signed-tiny.json" 2> /dev/null
+read -r tcw _ _ <<< "$(median /dev/null "$bin" canon -q "$work/signed-tiny.json")"
+read -r tvw _ _ <<< "$(median "$work/verify.txt" "$bin" verify "$work/signed-tiny.json" --trust "$work/pki/root-ca.cert.pem")"
+grep -q "file verified" "$work/verify.txt" || die "fhirsig did not verify the one-entry Bundle"
+
 baseline=()
+linear=()
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "# Large Bundles: fhirsig against Node"
 echo
@@ -76,11 +95,11 @@ for mb in "${sizes[@]}"; do
   read -r nw nc nr <<< "$(median "$work/node.txt" node "$nodedir/peer.mjs" verify-file "$signed" ES256)"
   awk -v mb="$mb" -v s="$size" -v k="$canonical" -v cw="$cw" -v cr="$cr" -v kw="$kw" -v vw="$vw" -v vc="$vc" \
     -v vr="$vr" -v nw="$nw" -v nc="$nc" -v nr="$nr" 'BEGIN {
-    # GNU time has hundredths of a second: a run under 0.01 s has no rate.
-    printf "| %s MB (%.1f MB signed) | %.1f MB | %.2f | %s | %.1f | %.2f | %s | %.2f | %.2f | %s | %.1f | %.1f× | %.2f | %.2f | %.1f | %s |\n",
+    printf "| %s MB (%.1f MB signed) | %.1f MB | %.3f | %s | %.1f | %.2f | %s | %.3f | %.2f | %s | %.1f | %.1f× | %.2f | %.2f | %.1f | %s |\n",
       mb, s / 1e6, k / 1e6, cw, per(s / 1e6, cw, ""), cr / 1024, kw, per(kw, cw, "×"), vw, vc,
       per(s / 1e6, vw, ""), vr / 1024, vr * 1024 / s, nw, nc, nr / 1024, per(nw, vw, "×") }
-    function per(a, b, unit) { return b > 0 ? sprintf("%.1f%s", a / b, unit) : "(< 0.01 s)" }'
+    function per(a, b, unit) { return b > 0 ? sprintf("%.1f%s", a / b, unit) : "—" }'
+  linear+=("$mb $size $cw $vw")
 done
 if [ -n "${BASELINE:-}" ]; then
   echo
@@ -90,5 +109,24 @@ if [ -n "${BASELINE:-}" ]; then
   echo "|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${baseline[@]}"
 fi
+echo
+echo "Cost by size: fhirsig's MB/s of the signed file, and with the fixed cost of a run (a one-entry"
+echo "Bundle: \`canon\` $(awk -v t="$tcw" 'BEGIN { printf "%.1f", t * 1000 }') ms, \`verify\` $(awk -v t="$tvw" 'BEGIN { printf "%.1f", t * 1000 }') ms) taken off; the last columns compare"
+echo "each size's rate with the largest size's (1.00 = the same MB/s):"
+echo
+echo "| Input | \`canon\` MB/s | less the fixed cost | × the largest's | \`verify\` MB/s | less the fixed cost | × the largest's |"
+echo "|---|---|---|---|---|---|---|"
+printf '%s\n' "${linear[@]}" | awk -v tc="$tcw" -v tv="$tvw" '
+  { mb[NR] = $1; s[NR] = $2 / 1e6; c[NR] = $3; v[NR] = $4 }
+  END {
+    # The largest input (the one whose fixed cost matters least) is the reference.
+    ref = 1; for (i = 2; i <= NR; i++) if (s[i] > s[ref]) ref = i
+    rc = s[ref] / (c[ref] - tc); rv = s[ref] / (v[ref] - tv)
+    for (i = 1; i <= NR; i++) {
+      nc = c[i] > tc ? s[i] / (c[i] - tc) : 0; nv = v[i] > tv ? s[i] / (v[i] - tv) : 0
+      printf "| %s MB | %.0f | %.0f | %.2f | %.0f | %.0f | %.2f |\n", mb[i], s[i] / c[i], nc, nc / rc,
+        s[i] / v[i], nv, nv / rv
+    }
+  }'
 echo
 echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
