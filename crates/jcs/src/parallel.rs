@@ -452,4 +452,227 @@ mod tests {
         assert_eq!(doc.canonical_bytes(), b"[1,2,3]");
         assert_eq!(splices(), before);
     }
+
+    /// Strings whose text looks like element boundaries, escapes of every kind.
+    const STRINGS: &[&str] = &[
+        r#""""#,
+        r#""a""#,
+        r#""}, {""#,
+        r#""}, {\"a\": [1]}, {""#,
+        r#""\"}, {\"""#,
+        r#""\\""#,
+        r#""\\}, {""#,
+        r#""\u00e9}, {""#,
+        r#""\ud83d\ude00""#,
+        r#""é€😀""#,
+        r#""\/\b\f\n\r\t""#,
+    ];
+    const NUMBERS: &[&str] = &[
+        "0",
+        "-0.0",
+        "1.50",
+        "1e2",
+        "123456789012345678",
+        "5e-324",
+        "2E+3",
+        "-7",
+    ];
+    /// What one thread refuses.
+    const BAD: &[&str] = &[
+        r#""\ud83d""#,
+        r#""\udc00""#,
+        r#""\x""#,
+        r#""\u12""#,
+        "\"a\u{1}\"",
+        r#""}, {"#,
+        "1e999",
+        "01",
+        "1.",
+        "-",
+        "NaN",
+        "-Infinity",
+        "tru",
+    ];
+    /// Names that repeat (duplicates, also written with escapes) or sort out of input order.
+    const KEYS: &[&str] = &[
+        r#""a""#,
+        r#""b""#,
+        r#""\u0061""#,
+        r#""é""#,
+        r#""}, {""#,
+        r#""\ud83d\ude00""#,
+        r#""\uffff""#,
+        r#""resource""#,
+        r#""c""#,
+        r#""d""#,
+    ];
+    const SPACES: &[&str] = &["", "", " ", "\n  ", "\t", "\r\n"];
+
+    /// Random JSON text (valid more often than not), nested arrays and objects, as a string.
+    fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pick =
+            |list: &'static [&'static str]| proptest::sample::select(list).prop_map(str::to_owned);
+        let leaf = prop_oneof![
+            10 => pick(STRINGS),
+            10 => pick(NUMBERS),
+            3 => pick(&["true", "false", "null"]),
+            1 => pick(BAD),
+        ];
+        leaf.prop_recursive(6, 64, 6, move |inner| {
+            let space = proptest::sample::select(SPACES);
+            prop_oneof![
+                proptest::collection::vec((inner.clone(), space.clone()), 0..6).prop_map(|items| {
+                    let items: Vec<String> =
+                        items.into_iter().map(|(v, s)| format!("{s}{v}")).collect();
+                    format!("[{}]", items.join(","))
+                }),
+                proptest::collection::vec(
+                    (proptest::sample::select(KEYS), inner.clone(), space.clone()),
+                    0..4
+                )
+                .prop_map(|members| {
+                    let members: Vec<String> = members
+                        .into_iter()
+                        .map(|(k, v, s)| format!("{s}{k}{s}:{v}"))
+                        .collect();
+                    format!("{{{}}}", members.join(", "))
+                }),
+                // The shape of a Bundle: an array of objects, `}, {` between them.
+                proptest::collection::vec((inner, space), 1..6).prop_map(|items| {
+                    let items: Vec<String> = items
+                        .into_iter()
+                        .map(|(v, s)| format!("{{\"r\":{s}{v}, \"id\": 1}}"))
+                        .collect();
+                    format!("[{}]", items.join(", "))
+                }),
+            ]
+        })
+    }
+
+    /// A document, at times broken: cut short, a byte dropped or one put in.
+    fn document() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        (
+            json_text(),
+            0..8u8,
+            any::<proptest::sample::Index>(),
+            proptest::sample::select(&["]", "}", ",", "{", "[", "\"", "\\", " ", "\u{feff}"][..]),
+        )
+            .prop_map(|(text, edit, at, byte)| {
+                let boundaries: Vec<usize> = (0..=text.len())
+                    .filter(|&i| text.is_char_boundary(i))
+                    .collect();
+                let i = *at.get(&boundaries);
+                match edit {
+                    0 => text[..i].to_owned(),
+                    1 => {
+                        let next = boundaries.iter().find(|&&b| b > i).copied();
+                        next.map_or(text.clone(), |n| format!("{}{}", &text[..i], &text[n..]))
+                    }
+                    2 => format!("{}{}{}", &text[..i], byte, &text[i..]),
+                    _ => text,
+                }
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn random_documents_split_anywhere(
+            input in document(),
+            depth in proptest::sample::select(&[1usize, 2, 3, 4, 5, 7, 512][..]),
+        ) {
+            for fragment_len in [1, 7, 64] {
+                every_split(&input, fragment_len, depth);
+            }
+            // And where the guess of a boundary puts the second thread.
+            let mut options = ParseOptions::default().max_depth(depth);
+            options.parallel_from = 0;
+            let one = parse_with(input.as_bytes(), &options.clone().threads(1));
+            match (one, parse_with(input.as_bytes(), &options)) {
+                (Ok(a), Ok(b)) => assert_same_tape(&a, &b, &input),
+                (Err(a), Err(b)) => proptest::prop_assert_eq!(a, b),
+                (a, b) => panic!("{input:?}: {a:?} against {b:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn edges_of_the_input() {
+        for input in [
+            "",
+            " ",
+            "[",
+            "[]",
+            "[{}]",
+            "[{},{}]",
+            "[{}, {}]",
+            "[{},{}",
+            "[{},{}]]",
+            "[{},{}] x",
+            "[{},{},]",
+            "\u{feff}[{}, {}]",
+            "[[{}, {}], [{}, {}]]",
+            "[[{}, {}]], [{}, {}]",
+            "{\"a\": [{}, {}], \"a\": [{}, {}]}",
+            "{\"a\": [{}, {}], \"b\": [{}, {\"x\": 1, \"x\": 2}]}",
+            "[{}, {}, {\"x\": [{}, {}], \"x\": 0}]",
+            "[[[[{}, {}]]], [[{}, {}]]]",
+            "[1, {}, {}, \"\\u00e9\", 1e2, -0.0, [], {}]",
+            // Strings whose text the second thread parses, without an error, as elements to a
+            // `]`: a guess that one thread never confirms.
+            "[{\"s\": \"}, {}, [1, {}], {}]\"}, {}]",
+            "{\"s\": \"x}, {}, {}]\", \"t\": [{}, {}]}",
+        ] {
+            for depth in 1..6 {
+                every_split(input, 1, depth);
+                every_split(input, 3, depth);
+            }
+        }
+    }
+
+    #[test]
+    fn depth_exactly_at_the_limit_across_the_split() {
+        // The array holding the split at depth 3; its elements nest 1 to 4 deeper.
+        for inner in [
+            "{}",
+            "{\"a\": []}",
+            "{\"a\": [{}]}",
+            "{\"a\": [{\"b\": []}]}",
+        ] {
+            let input = format!("[[[{inner}, {inner}, {inner}]], {inner}]");
+            for depth in 1..10 {
+                every_split(&input, 1, depth);
+                every_split(&input, 1 << 20, depth);
+            }
+        }
+    }
+
+    #[test]
+    fn element_counts_after_a_splice() {
+        // Errors after the spliced array, whose pointers name later indices of the arrays
+        // around it.
+        let input = r#"[[{}, {}, {}, {}], [{}, {}], {"a": 1, "a": 2}]"#;
+        assert_eq!(serial(input.as_bytes()).unwrap_err().pointer(), "/2/a");
+        assert!(every_split(input, 1, 512) > 0);
+        let input = r#"{"x": [{"y": [{}, {}, {}]}, {}, {}], "z": [0, {}, {}, 01]}"#;
+        assert_eq!(serial(input.as_bytes()).unwrap_err().pointer(), "/z/3");
+        assert!(every_split(input, 1, 512) > 0);
+        // A document whose values name every element (pointers of the tape).
+        let input = r#"[{"a": 1}, {"b": [2, {}]}, {"c": "\n"}, {}, {"d": 1.0}]"#;
+        let expected = serial(input.as_bytes()).unwrap();
+        for split in 1..input.len() {
+            let got = parse_split_at(input.as_bytes(), input, 512, split, (1, 1))
+                .unwrap()
+                .unwrap();
+            let pointers = |doc: &Document<'_>| -> Vec<String> {
+                (0..doc.tokens.len() as u32)
+                    .map(|i| doc.pointer_of(crate::document::NodeId(i)))
+                    .collect()
+            };
+            assert_eq!(pointers(&expected), pointers(&got), "split at {split}");
+        }
+    }
 }
