@@ -42,6 +42,28 @@ const FRAGMENT_ROOM: usize = 3 * FRAGMENT_LEN;
 /// How far past the middle to look for an element boundary.
 const SEARCH_LEN: usize = 1 << 20;
 
+/// A guessed boundary is taken when the elements from it go on for this many bytes: a
+/// boundary inside a short inner array (two codings of one Observation) ends sooner.
+const PROBE_LEN: usize = 128 << 10;
+
+/// Guesses tried, each after the end of the array the previous one was in, before giving up.
+const GUESSES: usize = 32;
+
+/// How the second thread chooses where to start and hands its tape over.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    /// The first guess.
+    from: usize,
+    /// Whether later guesses are looked for (`false`: only `from` is tried).
+    search: bool,
+    /// See [`PROBE_LEN`].
+    probe_len: usize,
+    /// See [`FRAGMENT_LEN`].
+    fragment_len: usize,
+    /// See [`FRAGMENT_ROOM`].
+    room: usize,
+}
+
 /// What the second thread parsed: its tape in fragments, the number of elements, and where the
 /// array's `]` is.
 struct Ahead<'a> {
@@ -67,30 +89,55 @@ pub(crate) fn parse_on_two_threads<'a>(
 ) -> Option<Result<Document<'a>, ParseError>> {
     // This thread also appends the second one's tape and parses what follows the array, so it
     // takes a little more than half.
-    let split = element_boundary(input, input.len() / 2 + input.len() / 32)?;
-    let fragments = (FRAGMENT_LEN, FRAGMENT_ROOM);
-    parse_split_at(input, text, options.max_depth_limit(), split, fragments)
+    let from = element_boundary(input, input.len() / 2 + input.len() / 32)?;
+    let plan = Plan {
+        from,
+        search: true,
+        probe_len: PROBE_LEN,
+        fragment_len: FRAGMENT_LEN,
+        room: FRAGMENT_ROOM,
+    };
+    parse_with_plan(input, text, options.max_depth_limit(), plan)
 }
 
-/// [`parse_on_two_threads`] with the second thread starting at `split`, in fragments of about
-/// `fragments.0` bytes, each with room for `fragments.1`.
+/// [`parse_on_two_threads`] with the second thread starting at exactly `split` (no other guess
+/// tried), in fragments of about `fragments.0` bytes, each with room for `fragments.1`.
+#[cfg(test)]
 fn parse_split_at<'a>(
     input: &'a [u8],
     text: &'a str,
     max_depth: usize,
     split: usize,
-    fragments: (usize, usize),
+    (fragment_len, room): (usize, usize),
+) -> Option<Result<Document<'a>, ParseError>> {
+    let plan = Plan {
+        from: split,
+        search: false,
+        probe_len: 0,
+        fragment_len,
+        room,
+    };
+    parse_with_plan(input, text, max_depth, plan)
+}
+
+/// [`parse_on_two_threads`] as `plan` says.
+fn parse_with_plan<'a>(
+    input: &'a [u8],
+    text: &'a str,
+    max_depth: usize,
+    plan: Plan,
 ) -> Option<Result<Document<'a>, ParseError>> {
     let stop = AtomicBool::new(false);
+    let (chosen, split) = std::sync::mpsc::sync_channel(1);
     std::thread::scope(|scope| {
         let stop = &stop;
         let ahead = std::thread::Builder::new()
             .name("fhirsig-jcs-parse".into())
             .spawn_scoped(scope, move || {
-                parse_ahead(input, text, split, fragments, max_depth, stop)
+                parse_ahead(input, text, plan, max_depth, &chosen, stop)
             })
             .ok()?;
-        let outcome = lead(input, text, split, max_depth, ahead, stop);
+        let outcome = lead(input, text, (plan.from, &split), max_depth, ahead, stop);
         stop.store(true, Ordering::Relaxed);
         Some(outcome)
     })
@@ -100,18 +147,20 @@ fn parse_split_at<'a>(
 type AheadThread<'scope, 'a> = std::thread::ScopedJoinHandle<'scope, Result<Ahead<'a>, ()>>;
 
 /// This thread's part: the whole document, with the second thread's elements spliced in when
-/// parsing arrives at the first of them.
+/// parsing arrives at the first of them. The second thread says where that is (`split.1`) once
+/// it has chosen, which is at or after `split.0`.
 fn lead<'a>(
     input: &'a [u8],
     text: &'a str,
-    split: usize,
+    (earliest, split): (usize, &std::sync::mpsc::Receiver<Option<usize>>),
     max_depth: usize,
     ahead: AheadThread<'_, 'a>,
     stop: &AtomicBool,
 ) -> Result<Document<'a>, ParseError> {
     let mut ahead = Some(ahead);
+    let mut chosen = None;
     let mut parser = Parser::new(input, text, None, max_depth);
-    parser.handoff_at = split;
+    parser.handoff_at = earliest;
     parser.start()?;
     let mut after_value = false;
     loop {
@@ -119,10 +168,26 @@ fn lead<'a>(
             Stop::Handoff => {
                 parser.handoff_at = usize::MAX;
                 after_value = false;
-                let at_element = parser.pos == split
-                    && parser.stack.last().is_some_and(|frame| !frame.is_object);
+                let at = match chosen {
+                    Some(at) => at,
+                    None => {
+                        // Nothing chosen (or the thread is gone): parse on alone.
+                        let Ok(Some(at)) = split.recv() else {
+                            give_up(&mut ahead, stop);
+                            continue;
+                        };
+                        chosen = Some(at);
+                        if parser.pos < at {
+                            parser.handoff_at = at;
+                            continue;
+                        }
+                        at
+                    }
+                };
+                let at_element =
+                    parser.pos == at && parser.stack.last().is_some_and(|frame| !frame.is_object);
                 if !at_element {
-                    stop.store(true, Ordering::Relaxed);
+                    give_up(&mut ahead, stop);
                     continue;
                 }
                 let parsed = ahead
@@ -142,21 +207,43 @@ fn lead<'a>(
     }
 }
 
-/// The second thread: the elements from `from` to their array's `]`. `Err` when they do not
-/// parse (the first thread finds out why, if it comes to that) or when told to stop.
+/// The guess was wrong: the second thread is told to stop, and what it parsed is dropped now
+/// if it has finished (else it stops at its next fragment).
+fn give_up(ahead: &mut Option<AheadThread<'_, '_>>, stop: &AtomicBool) {
+    stop.store(true, Ordering::Relaxed);
+    if let Some(thread) = ahead.take_if(|thread| thread.is_finished()) {
+        drop(thread.join());
+    }
+}
+
+/// The second thread: chooses where to start (see [`Plan`]), says so on `chosen`, and parses the
+/// elements from there to their array's `]`. `Err` when they do not parse (the first thread
+/// finds out why, if it comes to that) or when told to stop.
 fn parse_ahead<'a>(
     input: &'a [u8],
     text: &'a str,
-    from: usize,
-    (fragment_len, room): (usize, usize),
+    plan: Plan,
     max_depth: usize,
+    chosen: &std::sync::mpsc::SyncSender<Option<usize>>,
     stop: &AtomicBool,
 ) -> Result<Ahead<'a>, ()> {
-    let mut parser = Parser::sequence(input, text, from, room, max_depth);
+    let Some((mut parser, first_stop, from)) = probe(input, text, plan, max_depth) else {
+        // The first thread parses on alone (and may have gone already).
+        let _ = chosen.send(None);
+        return Err(());
+    };
+    let _ = chosen.send(Some(from));
     let mut fragments = Vec::new();
+    let mut next_stop = Some(first_stop);
     loop {
-        parser.cut_at = parser.pos.saturating_add(fragment_len);
-        match parser.values(false).map_err(|_| ())? {
+        let stopped = match next_stop.take() {
+            Some(stopped) => stopped,
+            None => {
+                parser.cut_at = parser.pos.saturating_add(plan.fragment_len);
+                parser.values(false).map_err(|_| ())?
+            }
+        };
+        match stopped {
             Stop::Cut => {
                 if stop.load(Ordering::Relaxed) {
                     return Err(());
@@ -164,8 +251,8 @@ fn parse_ahead<'a>(
                 // A fragment waits (for the first thread to arrive) at the size it has, not
                 // the room it was given.
                 trim(&mut parser.doc);
-                let next = Document::with_room_for(text, room);
-                let next_indexed = Vec::with_capacity(room / 64 + 4);
+                let next = Document::with_room_for(text, plan.room);
+                let next_indexed = Vec::with_capacity(plan.room / 64 + 4);
                 fragments.push(Fragment {
                     tape: std::mem::replace(&mut parser.doc, next),
                     indexed: parser.indexed.replace(next_indexed).unwrap_or_default(),
@@ -190,6 +277,36 @@ fn parse_ahead<'a>(
     }
 }
 
+/// Tries guesses from `plan.from` until the elements from one go on for `plan.probe_len`
+/// bytes (or end after that): that parser, how it stopped, and where it started. A guess whose elements end
+/// sooner was inside a short inner array; one that does not parse was not an element.
+fn probe<'a>(
+    input: &'a [u8],
+    text: &'a str,
+    plan: Plan,
+    max_depth: usize,
+) -> Option<(Parser<'a>, Stop, usize)> {
+    let window_end = plan.from.saturating_add(SEARCH_LEN);
+    let mut at = plan.from;
+    for _ in 0..GUESSES {
+        let mut parser = Parser::sequence(input, text, at, plan.room, max_depth);
+        parser.cut_at = at.saturating_add(plan.probe_len);
+        let stopped = parser.values(false);
+        let long_enough = parser.pos >= parser.cut_at;
+        match stopped {
+            Ok(Stop::Cut) => return Some((parser, Stop::Cut, at)),
+            Ok(Stop::SequenceEnd) if long_enough => return Some((parser, Stop::SequenceEnd, at)),
+            _ if !plan.search => return None,
+            // After the end of the short array, or past a guess that did not parse.
+            _ => {
+                let after = parser.pos.max(at + 1);
+                at = element_boundary(input, after).filter(|&next| next < window_end)?;
+            }
+        }
+    }
+    None
+}
+
 /// Gives back a tape's room beyond what it holds.
 fn trim(tape: &mut Document<'_>) {
     tape.tokens.shrink_to_fit();
@@ -202,6 +319,8 @@ fn trim(tape: &mut Document<'_>) {
 fn splice<'a>(parser: &mut Parser<'a>, ahead: Ahead<'a>) {
     #[cfg(test)]
     tests::SPLICES.with(|n| n.set(n.get() + 1));
+    #[cfg(test)]
+    tests::SPLICED_ELEMENTS.with(|n| n.set(ahead.elements));
     for fragment in ahead.fragments {
         append(&mut parser.doc, fragment);
     }
@@ -304,6 +423,8 @@ mod tests {
     thread_local! {
         /// How often this thread spliced a second thread's elements in.
         pub(super) static SPLICES: Cell<u32> = const { Cell::new(0) };
+        /// How many elements the last splice on this thread took.
+        pub(super) static SPLICED_ELEMENTS: Cell<u32> = const { Cell::new(0) };
     }
 
     fn splices() -> u32 {
@@ -404,6 +525,39 @@ mod tests {
         for limit in [6, 7, 8, 9, 10, 512] {
             every_split(&input, 16, limit);
         }
+    }
+
+    #[test]
+    fn the_guess_moves_out_of_short_inner_arrays() {
+        // Every entry holds arrays of two or three objects: the first boundary past the middle
+        // is most likely inside one of them, and the second thread must find the entries'.
+        let mut input = String::from(r#"{"resourceType": "Bundle", "entry": ["#);
+        let entries = 6_000;
+        for i in 0..entries {
+            if i > 0 {
+                input.push_str(", ");
+            }
+            input.push_str(&format!(
+                r#"{{"resource": {{"id": "o{i}", "code": {{"coding": [{{"system": "a", "code": "{i}"}}, {{"system": "b", "code": "x"}}, {{"code": "y"}}]}}, "identifier": [{{"value": "1"}}, {{"value": "2"}}], "valueQuantity": {{"value": {i}.5}}}}}}"#
+            ));
+        }
+        input.push_str("]}");
+        let bytes = input.as_bytes();
+        let first = element_boundary(bytes, bytes.len() / 2 + bytes.len() / 32).unwrap();
+        assert!(!input[first..].starts_with(r#"{"resource""#), "the first guess is an entry");
+        let expected = serial(bytes).unwrap();
+        let mut options = ParseOptions::default();
+        options.parallel_from = 0;
+        let before = splices();
+        let got = parse_with(bytes, &options).unwrap();
+        assert_same_tape(&expected, &got, "inner arrays");
+        assert_eq!(splices() - before, 1);
+        let spliced = SPLICED_ELEMENTS.with(Cell::get);
+        assert!(
+            spliced > entries / 3,
+            "the splice took {spliced} elements (first guess at {first}: {:?})",
+            &input[first..first + 40]
+        );
     }
 
     #[test]
