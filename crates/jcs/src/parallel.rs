@@ -160,13 +160,13 @@ fn lead<'a>(
     let mut ahead = Some(ahead);
     let mut chosen = None;
     let mut parser = Parser::new(input, text, None, max_depth);
-    parser.handoff_at = earliest;
+    parser.attention = earliest;
     parser.start()?;
     let mut after_value = false;
     loop {
         match parser.values(after_value)? {
             Stop::Handoff => {
-                parser.handoff_at = usize::MAX;
+                parser.attention = usize::MAX;
                 after_value = false;
                 let at = match chosen {
                     Some(at) => at,
@@ -178,7 +178,7 @@ fn lead<'a>(
                         };
                         chosen = Some(at);
                         if parser.pos < at {
-                            parser.handoff_at = at;
+                            parser.attention = at;
                             continue;
                         }
                         at
@@ -239,7 +239,7 @@ fn parse_ahead<'a>(
         let stopped = match next_stop.take() {
             Some(stopped) => stopped,
             None => {
-                parser.cut_at = parser.pos.saturating_add(plan.fragment_len);
+                parser.attention = parser.pos.saturating_add(plan.fragment_len);
                 parser.values(false).map_err(|_| ())?
             }
         };
@@ -285,14 +285,15 @@ fn probe<'a>(
     text: &'a str,
     plan: Plan,
     max_depth: usize,
-) -> Option<(Parser<'a>, Stop, usize)> {
+) -> Option<(Parser<'a, true>, Stop, usize)> {
     let window_end = plan.from.saturating_add(SEARCH_LEN);
     let mut at = plan.from;
     for _ in 0..GUESSES {
         let mut parser = Parser::sequence(input, text, at, plan.room, max_depth);
-        parser.cut_at = at.saturating_add(plan.probe_len);
+        let probe_end = at.saturating_add(plan.probe_len);
+        parser.attention = probe_end;
         let stopped = parser.values(false);
-        let long_enough = parser.pos >= parser.cut_at;
+        let long_enough = parser.pos >= probe_end;
         match stopped {
             Ok(Stop::Cut) => return Some((parser, Stop::Cut, at)),
             Ok(Stop::SequenceEnd) if long_enough => return Some((parser, Stop::SequenceEnd, at)),
@@ -544,7 +545,10 @@ mod tests {
         input.push_str("]}");
         let bytes = input.as_bytes();
         let first = element_boundary(bytes, bytes.len() / 2 + bytes.len() / 32).unwrap();
-        assert!(!input[first..].starts_with(r#"{"resource""#), "the first guess is an entry");
+        assert!(
+            !input[first..].starts_with(r#"{"resource""#),
+            "the first guess is an entry"
+        );
         let expected = serial(bytes).unwrap();
         let mut options = ParseOptions::default();
         options.parallel_from = 0;

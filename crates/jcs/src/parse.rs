@@ -133,9 +133,9 @@ impl<'a> Document<'a> {
 pub(crate) enum Stop {
     /// The whole document has been read.
     End,
-    /// The next value starts at or after [`Parser::handoff_at`].
+    /// The next value starts at or after [`Parser::attention`].
     Handoff,
-    /// Sequence mode: a `,` between two elements at or after [`Parser::cut_at`] was read.
+    /// Sequence mode: the next element of the array starts at or after [`Parser::attention`].
     Cut,
     /// Sequence mode: the `]` after the last element is at [`Parser::pos`] (not consumed).
     SequenceEnd,
@@ -153,7 +153,9 @@ pub(crate) struct Frame {
     keys_from: usize,
 }
 
-pub(crate) struct Parser<'a> {
+/// `SEQUENCE`: parses the elements of an array whose `[` lies before `pos`, stopping at its
+/// `]` (a second thread's part of a large document); else a whole document.
+pub(crate) struct Parser<'a, const SEQUENCE: bool = false> {
     bytes: &'a [u8],
     pub(crate) pos: usize,
     bad_utf8_at: Option<usize>,
@@ -162,14 +164,10 @@ pub(crate) struct Parser<'a> {
     pub(crate) doc: Document<'a>,
     /// The most arrays and objects open at once so far (the stack's high-water mark).
     pub(crate) deepest: usize,
-    /// [`Parser::values`] stops with [`Stop::Handoff`] before a value starting at or after this
-    /// offset (`usize::MAX`: never).
-    pub(crate) handoff_at: usize,
-    /// Sequence mode (1) parses the elements of an array whose `[` lies before `pos` and stops
-    /// at its `]`; 0 parses a whole document.
-    sequence_depth: usize,
-    /// Sequence mode: [`Stop::Cut`] at the first element separator at or after this offset.
-    pub(crate) cut_at: usize,
+    /// [`Parser::values`] stops at a value starting at or after this offset (`usize::MAX`:
+    /// never): with [`Stop::Handoff`] when parsing a whole document, with [`Stop::Cut`] at the
+    /// next element of the array in sequence mode.
+    pub(crate) attention: usize,
     /// Sequence mode: every token whose `aux` indexes another vector of the tape (arrays,
     /// objects, strings written with escapes), so that appending the tape elsewhere shifts
     /// those and copies the rest.
@@ -398,31 +396,9 @@ impl<'a> Parser<'a> {
             max_depth,
         )
     }
+}
 
-    fn with_tape(
-        input: &'a [u8],
-        doc: Document<'a>,
-        bad_utf8_at: Option<usize>,
-        max_depth: usize,
-    ) -> Self {
-        Parser {
-            bytes: input,
-            pos: 0,
-            bad_utf8_at,
-            max_depth,
-            // Room for the open containers and member names of a small document (a FHIR
-            // resource or a JWS header nests about eight deep with a few dozen names open).
-            stack: Vec::with_capacity(16),
-            doc,
-            deepest: 0,
-            handoff_at: usize::MAX,
-            sequence_depth: 0,
-            cut_at: usize::MAX,
-            indexed: None,
-            keys: Vec::with_capacity(32),
-        }
-    }
-
+impl<'a> Parser<'a, true> {
     /// A parser of the elements of an array from the element at `from` to the array's `]`,
     /// with room for the values of about `room` bytes. Its tape indexes from 0, as if the
     /// elements were a document of their own; its stack holds the array (without a token).
@@ -444,9 +420,32 @@ impl<'a> Parser<'a> {
             keys_from: 0,
         });
         parser.deepest = 1;
-        parser.sequence_depth = 1;
         parser.indexed = Some(Vec::with_capacity(room / 64 + 4));
         parser
+    }
+}
+
+impl<'a, const SEQUENCE: bool> Parser<'a, SEQUENCE> {
+    fn with_tape(
+        input: &'a [u8],
+        doc: Document<'a>,
+        bad_utf8_at: Option<usize>,
+        max_depth: usize,
+    ) -> Self {
+        Parser {
+            bytes: input,
+            pos: 0,
+            bad_utf8_at,
+            max_depth,
+            // Room for the open containers and member names of a small document (a FHIR
+            // resource or a JWS header nests about eight deep with a few dozen names open).
+            stack: Vec::with_capacity(16),
+            doc,
+            deepest: 0,
+            attention: usize::MAX,
+            indexed: None,
+            keys: Vec::with_capacity(32),
+        }
     }
 
     /// Parses the whole document.
@@ -470,123 +469,154 @@ impl<'a> Parser<'a> {
     /// Reads values from `pos` until the document ends (or a [`Stop`] this parser was set up
     /// for). With `after_value`, the value before `pos` is complete and what follows it comes
     /// next (a `,`, or the close of its container).
-    pub(crate) fn values(&mut self, mut after_value: bool) -> Result<Stop, ParseError> {
-        'value: loop {
-            if after_value {
-                after_value = false;
-            } else {
-                self.skip_ws();
-                if self.pos >= self.handoff_at {
-                    return Ok(Stop::Handoff);
+    pub(crate) fn values(&mut self, after_value: bool) -> Result<Stop, ParseError> {
+        if after_value {
+            if let Some(stop) = self.resume_after_value()? {
+                return Ok(stop);
+            }
+        }
+        loop {
+            self.skip_ws();
+            if self.pos >= self.attention {
+                if let Some(stop) = self.attention_stop() {
+                    return Ok(stop);
                 }
-                let Some(&b) = self.bytes.get(self.pos) else {
-                    return Err(self.unexpected_end("a value"));
-                };
-                match b {
-                    b'{' | b'[' => {
-                        if self.stack.len() >= self.max_depth {
-                            let limit = self.max_depth;
-                            return Err(self.error_at(ParseErrorKind::TooDeep { limit }, self.pos));
-                        }
-                        let is_object = b == b'{';
-                        let container = self.doc.containers.len() as u32;
-                        let token = self.push_token(self.pos, container);
+            }
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return Err(self.unexpected_end("a value"));
+            };
+            match b {
+                b'{' | b'[' => {
+                    if self.stack.len() >= self.max_depth {
+                        let limit = self.max_depth;
+                        return Err(self.error_at(ParseErrorKind::TooDeep { limit }, self.pos));
+                    }
+                    let is_object = b == b'{';
+                    let container = self.doc.containers.len() as u32;
+                    let token = self.push_token(self.pos, container);
+                    if SEQUENCE {
                         if let Some(indexed) = &mut self.indexed {
                             indexed.push(token);
                         }
-                        // An array's `order` stays IN_INPUT_ORDER (it has none); an object's is
-                        // set when it closes.
-                        self.doc.containers.push(Container {
-                            skip: 0,
-                            end: 0,
-                            order: IN_INPUT_ORDER,
-                        });
-                        self.pos += 1;
-                        self.stack.push(Frame {
-                            token,
-                            is_object,
-                            count: 0,
-                            key: None,
-                            keys_from: self.keys.len(),
-                        });
+                    }
+                    // An array's `order` stays IN_INPUT_ORDER (it has none); an object's is
+                    // set when it closes.
+                    self.doc.containers.push(Container {
+                        skip: 0,
+                        end: 0,
+                        order: IN_INPUT_ORDER,
+                    });
+                    self.pos += 1;
+                    self.stack.push(Frame {
+                        token,
+                        is_object,
+                        count: 0,
+                        key: None,
+                        keys_from: self.keys.len(),
+                    });
+                    if SEQUENCE {
                         self.deepest = self.deepest.max(self.stack.len());
-                        self.skip_ws();
-                        let close = if is_object { b'}' } else { b']' };
-                        if self.bytes.get(self.pos) == Some(&close) {
-                            self.pos += 1;
-                            self.close_container()?;
-                        } else if is_object {
-                            self.member_key()?;
-                            continue 'value;
-                        } else {
-                            continue 'value;
-                        }
                     }
-                    b'"' => {
-                        self.string()?;
-                    }
-                    b'-' | b'0'..=b'9' => self.number()?,
-                    b't' => self.literal(b"true")?,
-                    b'f' => self.literal(b"false")?,
-                    b'n' => self.literal(b"null")?,
-                    b'N' | b'I' => return Err(self.non_finite()),
-                    other => {
-                        return Err(self.unexpected(other, "a value"));
-                    }
-                }
-            }
-            // A value is complete: close containers or move on to the next member/element.
-            loop {
-                let Some(frame) = self.stack.last_mut() else {
                     self.skip_ws();
-                    if self.pos < self.bytes.len() {
-                        return Err(self.error_at(ParseErrorKind::TrailingContent, self.pos));
-                    }
-                    return Ok(Stop::End);
-                };
-                // Until a ',' moves on, errors point at the value just read.
-                let is_object = frame.is_object;
-                self.skip_ws();
-                let close = if is_object { b'}' } else { b']' };
-                match self.bytes.get(self.pos) {
-                    Some(b',') => {
-                        if let Some(frame) = self.stack.last_mut() {
-                            frame.count += 1;
-                            frame.key = None;
-                        }
-                        self.pos += 1;
-                        if is_object {
-                            self.skip_ws();
-                            self.member_key()?;
-                        } else if self.pos >= self.cut_at && self.stack.len() == self.sequence_depth
-                        {
-                            return Ok(Stop::Cut);
-                        }
-                        continue 'value;
-                    }
-                    Some(&b) if b == close => {
-                        if self.stack.len() == self.sequence_depth {
-                            return Ok(Stop::SequenceEnd);
-                        }
+                    let close = if is_object { b'}' } else { b']' };
+                    if self.bytes.get(self.pos) == Some(&close) {
                         self.pos += 1;
                         self.close_container()?;
+                    } else if is_object {
+                        self.member_key()?;
+                        continue;
+                    } else {
+                        continue;
                     }
-                    Some(&other) => {
-                        let expected = if is_object {
-                            "',' or '}'"
-                        } else {
-                            "',' or ']'"
-                        };
-                        return Err(self.unexpected(other, expected));
+                }
+                b'"' => {
+                    self.string()?;
+                }
+                b'-' | b'0'..=b'9' => self.number()?,
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                b'N' | b'I' => return Err(self.non_finite()),
+                other => {
+                    return Err(self.unexpected(other, "a value"));
+                }
+            }
+            if let Some(stop) = self.after_value()? {
+                return Ok(stop);
+            }
+        }
+    }
+
+    /// Why parsing stops at a value starting at or after [`Parser::attention`], if it does:
+    /// the first thread hands over there; a second thread cuts a fragment at an element of
+    /// its array other than the first (deeper values go on until one comes).
+    #[cold]
+    fn attention_stop(&self) -> Option<Stop> {
+        if !SEQUENCE {
+            return Some(Stop::Handoff);
+        }
+        let at_later_element =
+            self.stack.len() == 1 && self.stack.last().is_some_and(|array| array.count > 0);
+        at_later_element.then_some(Stop::Cut)
+    }
+
+    /// [`Parser::after_value`], out of line: resuming after a splice.
+    #[inline(never)]
+    fn resume_after_value(&mut self) -> Result<Option<Stop>, ParseError> {
+        self.after_value()
+    }
+
+    /// After a complete value: closes containers, or moves on past a `,` (and, in an object,
+    /// the next name) to the next value (`None`), or says why parsing stops.
+    #[inline(always)]
+    fn after_value(&mut self) -> Result<Option<Stop>, ParseError> {
+        loop {
+            let Some(frame) = self.stack.last_mut() else {
+                self.skip_ws();
+                if self.pos < self.bytes.len() {
+                    return Err(self.error_at(ParseErrorKind::TrailingContent, self.pos));
+                }
+                return Ok(Some(Stop::End));
+            };
+            // Until a ',' moves on, errors point at the value just read.
+            let is_object = frame.is_object;
+            self.skip_ws();
+            let close = if is_object { b'}' } else { b']' };
+            match self.bytes.get(self.pos) {
+                Some(b',') => {
+                    if let Some(frame) = self.stack.last_mut() {
+                        frame.count += 1;
+                        frame.key = None;
                     }
-                    None => {
-                        let expected = if is_object {
-                            "',' or '}'"
-                        } else {
-                            "',' or ']'"
-                        };
-                        return Err(self.unexpected_end(expected));
+                    self.pos += 1;
+                    if is_object {
+                        self.skip_ws();
+                        self.member_key()?;
                     }
+                    return Ok(None);
+                }
+                Some(&b) if b == close => {
+                    if SEQUENCE && !is_object && self.stack.len() == 1 {
+                        return Ok(Some(Stop::SequenceEnd));
+                    }
+                    self.pos += 1;
+                    self.close_container()?;
+                }
+                Some(&other) => {
+                    let expected = if is_object {
+                        "',' or '}'"
+                    } else {
+                        "',' or ']'"
+                    };
+                    return Err(self.unexpected(other, expected));
+                }
+                None => {
+                    let expected = if is_object {
+                        "',' or '}'"
+                    } else {
+                        "',' or ']'"
+                    };
+                    return Err(self.unexpected_end(expected));
                 }
             }
         }
@@ -855,8 +885,10 @@ impl<'a> Parser<'a> {
                 raw_len: len,
             });
             let token = self.push_token(start, escaped | AUX_FLAG);
-            if let Some(indexed) = &mut self.indexed {
-                indexed.push(token);
+            if SEQUENCE {
+                if let Some(indexed) = &mut self.indexed {
+                    indexed.push(token);
+                }
             }
             token
         } else {
@@ -960,7 +992,17 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// Moves past whitespace. Inlined for the common case of none (a name's `:`, a
+    /// value's `,`, the bracket after a value), the loop kept out of line.
+    #[inline(always)]
     fn skip_ws(&mut self) {
+        if self.bytes.get(self.pos).is_some_and(|&b| b > b' ') {
+            return;
+        }
+        self.skip_ws_run();
+    }
+
+    fn skip_ws_run(&mut self) {
         let bytes = self.bytes;
         let mut i = self.pos;
         while let Some(&b) = bytes.get(i) {
