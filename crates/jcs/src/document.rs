@@ -85,7 +85,7 @@ const INDEXED_ARRAY_LEN: usize = 32;
 /// What an array or object token needs beyond its first byte (kept aside so that every token
 /// stays 8 bytes: a 30 MB Bundle has over two million tokens, and only one in five is a
 /// container).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Container {
     /// Index of the first token after the container's subtree.
     pub skip: u32,

@@ -278,8 +278,9 @@ fn parse_ahead<'a>(
 }
 
 /// Tries guesses from `plan.from` until the elements from one go on for `plan.probe_len`
-/// bytes (or end after that): that parser, how it stopped, and where it started. A guess whose elements end
-/// sooner was inside a short inner array; one that does not parse was not an element.
+/// bytes (or end after that): that parser, how it stopped, and where it started. A guess
+/// whose elements end sooner was inside a short inner array; one that does not parse was not
+/// an element.
 fn probe<'a>(
     input: &'a [u8],
     text: &'a str,
