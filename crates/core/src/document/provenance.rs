@@ -55,7 +55,6 @@ impl std::error::Error for CarriedSignatureError {}
 pub fn carried_signature(
     doc: &Document<'_>,
 ) -> Option<Result<CarriedSignature, CarriedSignatureError>> {
-    use base64::Engine as _;
     let root = doc.root();
     if root.get("resourceType")?.as_str()? != "Provenance" {
         return None;
@@ -66,9 +65,7 @@ pub fn carried_signature(
     let element = SignatureElement::read(signature);
     let Some(bytes) = element.data.as_deref().and_then(|data| {
         let compact: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        base64::engine::general_purpose::STANDARD
-            .decode(compact.as_bytes())
-            .ok()
+        crate::jws::b64::decode_std(compact.as_bytes())
     }) else {
         return Some(Err(CarriedSignatureError::Data));
     };

@@ -9,12 +9,10 @@
 //!          "ctys": ["application/xml", "application/pdf"]}
 //! ```
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use fhirsig_jcs::{Node, NodeKind};
 
 use super::DocumentDigest;
-use crate::jws::Header;
+use crate::jws::{b64, Header};
 
 /// The `mId` of the mechanism implemented here.
 pub const OBJECT_ID_BY_URI_HASH: &str = "http://uri.etsi.org/19182/ObjectIdByURIHash";
@@ -45,7 +43,7 @@ pub(crate) fn to_json(documents: &[DocumentDigest]) -> String {
     out.extend_from_slice(b",\"hashV\":");
     array(
         &mut out,
-        documents.iter().map(|d| URL_SAFE_NO_PAD.encode(d.sha256())),
+        documents.iter().map(|d| b64::encode_url(d.sha256())),
     );
     let types: Option<Vec<String>> = documents
         .iter()
@@ -111,9 +109,7 @@ pub fn signed_documents(header: &Header) -> Result<Option<Vec<SignedDocument>>, 
         if out.iter().any(|d| d.uri == uri) {
             return Err(format!("sigD.pars lists {uri:?} twice"));
         }
-        let sha256 = URL_SAFE_NO_PAD
-            .decode(&hash)
-            .ok()
+        let sha256 = b64::decode_url(&hash)
             .filter(|d| d.len() == 32)
             .ok_or_else(|| format!("sigD.hashV[{index}] is not the base64url of a SHA-256"))?;
         let media_type = ctys.as_ref().and_then(|c| c.get(index).cloned());

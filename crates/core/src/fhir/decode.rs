@@ -6,12 +6,11 @@
 //! certificates (CONF-047). A raw compact JWS in `data` is accepted with a warning, as the HL7
 //! validator does, although base64Binary cannot hold a `.`.
 
-use base64::Engine as _;
 use fhirsig_jcs::Node;
 
 use super::checks::jws_failure;
 use super::element::SignatureElement;
-use crate::jws::{CompactJws, JsonJws};
+use crate::jws::{b64, CompactJws, JsonJws};
 use crate::report::{Check, CheckCode, SubIndication};
 
 /// The JWS found in `Signature.data`.
@@ -83,14 +82,14 @@ fn data_text(
     // base64Binary may be wrapped; the whitespace is taken out (a copy) only when the text as
     // it stands does not decode, so unwrapped data is not scanned twice.
     let mut compact: std::borrow::Cow<'_, str> = data.into();
-    let mut decoded = base64::engine::general_purpose::STANDARD.decode(data.as_bytes());
-    if decoded.is_err() && data.bytes().any(|b| b.is_ascii_whitespace()) {
+    let mut decoded = b64::decode_std(data.as_bytes());
+    if decoded.is_none() && data.bytes().any(|b| b.is_ascii_whitespace()) {
         let unwrapped: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        decoded = base64::engine::general_purpose::STANDARD.decode(unwrapped.as_bytes());
+        decoded = b64::decode_std(unwrapped.as_bytes());
         compact = unwrapped.into();
     }
     match decoded {
-        Ok(bytes) => match String::from_utf8(bytes) {
+        Some(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
                 checks.push(Check::pass(CODE, "Signature.data is base64 of the JWS"));
                 (DataEncoding::Base64, Some(text))
@@ -104,14 +103,14 @@ fn data_text(
                 (DataEncoding::Undecodable, None)
             }
         },
-        Err(_) if compact.split('.').count() == 3 => {
+        None if compact.split('.').count() == 3 => {
             checks.push(Check::warn(
                 CODE,
                 "Signature.data holds the JWS itself, not its base64 (CONF-046 says base64 encoded again)",
             ));
             (DataEncoding::RawJws, Some(compact.into_owned()))
         }
-        Err(_) => {
+        None => {
             checks.push(Check::failed(
                 CODE,
                 SubIndication::FormatFailure,

@@ -8,6 +8,7 @@ use ring::digest;
 
 use crate::canonicalization::Canonicalization;
 use crate::hex::hex;
+use crate::jws::b64::{self, Base64UrlSink, Base64UrlStream};
 use crate::jws::{Algorithm, SigningInputDigest, SigningInputHasher};
 use crate::locate::Located;
 use crate::payload::{item_plan, resource_plan, PayloadPlan, SignedObject};
@@ -130,18 +131,17 @@ pub(super) fn signing_input_digest(
         hasher.update(b64u.as_bytes());
         return hasher.finish();
     }
-    let mut encoder = Base64UrlInto {
+    let mut encoder = Base64UrlStream::new(HashedBase64Url {
         hasher,
-        pending: Vec::with_capacity(3),
         encoded: Vec::new(),
-    };
+    });
     if built.digest.is_some() {
         // Hashing in memory cannot fail.
         let _ = built.plan.stream(doc, &mut encoder);
     } else {
         first_write_beside(doc, built, &mut encoder);
     }
-    encoder.finish()
+    encoder.finish().hasher.finish()
 }
 
 /// Pieces of canonical payload in flight between the writer and the encoding thread.
@@ -152,7 +152,11 @@ const PIECES_IN_FLIGHT: usize = 4;
 /// input, so the three passes over tens of megabytes overlap instead of following each other.
 /// The pieces (the writer's 64 KiB blocks) go back and forth through two channels and are
 /// reused, so memory stays at a few pieces.
-fn first_write_beside(doc: &Document<'_>, built: &mut Built<'_>, encoder: &mut Base64UrlInto) {
+fn first_write_beside(
+    doc: &Document<'_>,
+    built: &mut Built<'_>,
+    encoder: &mut Base64UrlStream<HashedBase64Url>,
+) {
     use std::io::Write as _;
     use std::sync::mpsc;
     let encoding_into = &mut *encoder;
@@ -210,57 +214,17 @@ impl std::io::Write for PieceSender {
     }
 }
 
-/// Writes the base64url (no padding, RFC 7515 section 2) of the bytes it is given into a
-/// signing-input hasher, a piece at a time: whole groups of three bytes are encoded as they
-/// come, at most two wait for the next piece.
-struct Base64UrlInto {
+/// A signing-input hasher fed with base64url (no padding, RFC 7515 section 2) through a
+/// scratch buffer, by a [`Base64UrlStream`].
+struct HashedBase64Url {
     hasher: SigningInputHasher,
-    pending: Vec<u8>,
     encoded: Vec<u8>,
 }
 
-impl Base64UrlInto {
-    fn encode(&mut self, bytes: &[u8]) {
-        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        use base64::Engine as _;
-        self.encoded.clear();
-        let len = base64::encoded_len(bytes.len(), false).unwrap_or(0);
-        self.encoded.resize(len, 0);
-        if let Ok(written) = URL_SAFE_NO_PAD.encode_slice(bytes, &mut self.encoded) {
-            self.hasher.update(&self.encoded[..written]);
-        }
-    }
-
-    fn finish(mut self) -> SigningInputDigest {
-        let rest = std::mem::take(&mut self.pending);
-        self.encode(&rest);
-        self.hasher.finish()
-    }
-}
-
-impl std::io::Write for Base64UrlInto {
-    fn write(&mut self, mut buf: &[u8]) -> std::io::Result<usize> {
-        let len = buf.len();
-        if !self.pending.is_empty() {
-            let take = (3 - self.pending.len()).min(buf.len());
-            self.pending.extend_from_slice(&buf[..take]);
-            buf = &buf[take..];
-            if self.pending.len() < 3 {
-                return Ok(len);
-            }
-            let group = std::mem::take(&mut self.pending);
-            self.encode(&group);
-            self.pending = group;
-            self.pending.clear();
-        }
-        let whole = buf.len() - buf.len() % 3;
-        self.encode(&buf[..whole]);
-        self.pending.extend_from_slice(&buf[whole..]);
-        Ok(len)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+impl Base64UrlSink for HashedBase64Url {
+    fn encoded(&mut self, bytes: &[u8]) {
+        let text = b64::encode_url_into(bytes, &mut self.encoded);
+        self.hasher.update(text);
     }
 }
 
@@ -303,21 +267,20 @@ pub(super) fn signing_input(doc: &Document<'_>, built: &mut Built<'_>, prefix: &
 /// `prefix.` (when `prefix` is not empty) followed by the payload's base64url, written by
 /// streaming the payload (the first time through [`first_write`]).
 fn streamed(doc: &Document<'_>, built: &mut Built<'_>, prefix: &str) -> String {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let encoded = base64::encoded_len(built.plan.size_hint(), false).unwrap_or(0);
+    let encoded = b64::encoded_url_len(built.plan.size_hint());
     let mut input = String::with_capacity(prefix.len() + 1 + encoded);
     if !prefix.is_empty() {
         input.push_str(prefix);
         input.push('.');
     }
-    let mut encoder = base64::write::EncoderStringWriter::from_consumer(input, &URL_SAFE_NO_PAD);
+    let mut encoder = Base64UrlStream::new(input);
     if built.digest.is_none() {
         first_write(doc, built, &mut encoder);
     } else {
         // Writing into memory cannot fail.
         let _ = built.plan.stream(doc, &mut encoder);
     }
-    encoder.into_inner()
+    encoder.finish()
 }
 
 #[cfg(test)]

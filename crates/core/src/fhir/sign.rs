@@ -3,7 +3,6 @@
 
 use std::fmt;
 
-use base64::Engine as _;
 use fhirsig_jcs::edit::{
     append_to_array_member, insert_member, replace_value, EditError, JsonObject, Style,
 };
@@ -344,10 +343,7 @@ fn signature_element(request: &SignRequest<'_>, sig_t: &str, jws: &str) -> Strin
     element
         .string_opt("targetFormat", request.profile.target_format())
         .string("sigFormat", JOSE_SIG_FORMAT)
-        .string(
-            "data",
-            &base64::engine::general_purpose::STANDARD.encode(jws.as_bytes()),
-        )
+        .string("data", &crate::jws::b64::encode_std(jws.as_bytes()))
         .finish()
 }
 

@@ -69,12 +69,11 @@ impl CompactJws {
 /// into it: one buffer of the final size, not a base64 string and then a copy of it (for a
 /// 1 GiB Bundle that copy alone is another gigabyte).
 pub(crate) fn signing_input_over(header_b64u: &str, payload: &[u8]) -> String {
-    use base64::Engine as _;
-    let encoded = base64::encoded_len(payload.len(), false).unwrap_or(0);
+    let encoded = b64::encoded_url_len(payload.len());
     let mut input = String::with_capacity(header_b64u.len() + 1 + encoded);
     input.push_str(header_b64u);
     input.push('.');
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode_string(payload, &mut input);
+    b64::encode_url_append(payload, &mut input);
     input
 }
 

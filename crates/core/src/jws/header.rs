@@ -227,7 +227,7 @@ fn x5c(value: Node<'_>) -> Result<Vec<Vec<u8>>, JwsError> {
         .enumerate()
         .map(|(index, e)| {
             let text = e.as_str().ok_or_else(shape)?;
-            b64::decode_std(text).ok_or(JwsError::X5cNotBase64 { index })
+            b64::decode_std(text.as_bytes()).ok_or(JwsError::X5cNotBase64 { index })
         })
         .collect::<Result<Vec<_>, _>>()?;
     if certs.is_empty() {

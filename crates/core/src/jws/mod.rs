@@ -41,7 +41,7 @@
 //! ```
 
 mod algorithm;
-mod b64;
+pub(crate) mod b64;
 mod compact;
 mod crit;
 mod ec;

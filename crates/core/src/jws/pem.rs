@@ -49,7 +49,7 @@ pub(crate) fn first_section_encrypted_allowed(text: &[u8]) -> Result<Pem, KeyErr
         return Err(KeyError::PemMalformed); // other RFC 1421 headers: not a plain key
     }
     let compact: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let der = b64::decode_std(&compact).ok_or(KeyError::PemMalformed)?;
+    let der = b64::decode_std(compact.as_bytes()).ok_or(KeyError::PemMalformed)?;
     Ok(Pem { label, der })
 }
 
