@@ -32,7 +32,7 @@ pub fn write_signature_json(out: &mut Vec<u8>, file: &str, result: &SignatureVer
     out.extend_from_slice(b"},\"file\":");
     write_escaped(file, out);
     out.extend_from_slice(b",\"indication\":");
-    write_escaped(report.indication().as_str(), out);
+    push_code(out, report.indication().as_str());
     out.extend_from_slice(b",\"jwsSignature\":");
     match result.jws_entry {
         None => out.extend_from_slice(b"null"),
@@ -41,12 +41,12 @@ pub fn write_signature_json(out: &mut Vec<u8>, file: &str, result: &SignatureVer
         ),
     }
     out.extend_from_slice(b",\"kind\":");
-    write_escaped(
+    push_code(
+        out,
         match result.kind {
             SignatureKind::Electronic { .. } => "electronic",
             _ => "digital",
         },
-        out,
     );
     out.extend_from_slice(b",\"object\":");
     write_escaped(result.object.name(), out);
@@ -65,7 +65,7 @@ pub fn write_signature_json(out: &mut Vec<u8>, file: &str, result: &SignatureVer
         if i > 0 {
             out.push(b',');
         }
-        write_escaped(code.as_str(), out);
+        push_code(out, code.as_str());
     }
     out.extend_from_slice(b"],\"signaturePointer\":");
     write_escaped(&result.signature_pointer, out);
@@ -90,7 +90,7 @@ pub fn write_signature_json(out: &mut Vec<u8>, file: &str, result: &SignatureVer
         }
     }
     out.extend_from_slice(b",\"subIndication\":");
-    push_opt(out, report.sub_indication().map(|s| s.as_str()));
+    push_code_opt(out, report.sub_indication().map(|s| s.as_str()));
     out.extend_from_slice(b",\"type\":\"signature\",\"verified\":");
     out.extend_from_slice(if result.verified() { b"true" } else { b"false" });
     out.push(b'}');
@@ -118,7 +118,7 @@ pub fn write_check_json(out: &mut Vec<u8>, check: &Check) {
 /// [`write_check_json`], written out now.
 fn render_check_json(out: &mut Vec<u8>, check: &Check) {
     out.extend_from_slice(b"{\"code\":");
-    write_escaped(check.code().as_str(), out);
+    push_code(out, check.code().as_str());
     out.extend_from_slice(b",\"evidence\":{");
     let evidence = check.evidence();
     // Keys in byte order (RFC 8785's order for the ASCII keys checks use). Most checks add
@@ -147,23 +147,23 @@ fn render_check_json(out: &mut Vec<u8>, check: &Check) {
         write_members(out, sorted.into_iter());
     }
     out.extend_from_slice(b"},\"level\":");
-    write_escaped(check.level().as_str(), out);
+    push_code(out, check.level().as_str());
     out.extend_from_slice(b",\"message\":");
     write_escaped(check.message(), out);
     out.extend_from_slice(b",\"outcome\":");
-    write_escaped(check.outcome().as_str(), out);
+    push_code(out, check.outcome().as_str());
     out.extend_from_slice(b",\"subIndication\":");
-    push_opt(out, check.failure().map(|(_, s)| s.as_str()));
+    push_code_opt(out, check.failure().map(|(_, s)| s.as_str()));
     out.extend_from_slice(b",\"waived\":");
     match check.waived() {
         None => out.extend_from_slice(b"null"),
         Some(waived) => {
             out.extend_from_slice(b"{\"indication\":");
-            push_opt(out, waived.failure.map(|(i, _)| i.as_str()));
+            push_code_opt(out, waived.failure.map(|(i, _)| i.as_str()));
             out.extend_from_slice(b",\"outcome\":");
-            write_escaped(waived.outcome.as_str(), out);
+            push_code(out, waived.outcome.as_str());
             out.extend_from_slice(b",\"subIndication\":");
-            push_opt(out, waived.failure.map(|(_, s)| s.as_str()));
+            push_code_opt(out, waived.failure.map(|(_, s)| s.as_str()));
             out.push(b'}');
         }
     }
@@ -220,6 +220,31 @@ fn write_members<'a>(out: &mut Vec<u8>, members: impl Iterator<Item = (&'a str, 
     }
 }
 
+/// Writes one of the report's own codes (check codes, levels, outcomes, indications,
+/// sub-indications: kebab-case ASCII, which JSON and RFC 8785 write as they are) as a JSON
+/// string, without the scan for characters to escape that other text needs.
+fn push_code(out: &mut Vec<u8>, code: &'static str) {
+    debug_assert!(is_plain_code(code), "{code:?} is not a kebab-case code");
+    out.reserve(code.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(code.as_bytes());
+    out.push(b'"');
+}
+
+/// [`push_code`], or `null`.
+fn push_code_opt(out: &mut Vec<u8>, code: Option<&'static str>) {
+    match code {
+        Some(code) => push_code(out, code),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Lower-case ASCII letters, digits and `-` only.
+fn is_plain_code(code: &str) -> bool {
+    code.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 fn push_opt(out: &mut Vec<u8>, text: Option<&str>) {
     match text {
         Some(text) => write_escaped(text, out),
@@ -243,6 +268,47 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::report::CheckCode;
+
+    /// Every code the report writes without the escape scan is one that needs none: written
+    /// as the general route writes it.
+    #[test]
+    fn codes_are_written_as_escaped_text_would_be() {
+        use crate::report::{Indication, Level, Outcome, SubIndication};
+        let codes = CheckCode::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .chain(Level::ALL.iter().map(|l| l.as_str()))
+            .chain(SubIndication::ALL.iter().map(|s| s.as_str()))
+            .chain(
+                [
+                    Outcome::Pass,
+                    Outcome::Warn,
+                    Outcome::NotChecked,
+                    Outcome::Fail,
+                    Outcome::Info,
+                    Outcome::Ignored,
+                ]
+                .map(Outcome::as_str),
+            )
+            .chain(
+                [
+                    Indication::Passed,
+                    Indication::Indeterminate,
+                    Indication::Failed,
+                ]
+                .map(Indication::as_str),
+            )
+            .chain(["electronic", "digital"]);
+        for code in codes {
+            assert!(is_plain_code(code), "{code:?}");
+            let (mut plain, mut escaped) = (Vec::new(), Vec::new());
+            push_code(&mut plain, code);
+            write_escaped(code, &mut escaped);
+            assert_eq!(plain, escaped, "{code:?}");
+        }
+        assert!(!is_plain_code("a\"b"));
+        assert!(!is_plain_code("Fail"));
+    }
 
     /// The evidence member as the general route writes it: sorted, first value of each key.
     fn expected_evidence(pairs: &[(String, String)]) -> String {
