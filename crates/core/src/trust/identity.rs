@@ -29,6 +29,24 @@ pub const IDENTIFIER_SYSTEM_OIDS: [(&str, &str); 3] = [
     ),
 ];
 
+/// The `signer-identity` message for an `otherName` match of each OID of
+/// [`IDENTIFIER_SYSTEM_OIDS`], written out: a batch signed by one NPI holder reports it once
+/// per record, and formatting an OID walks its arcs.
+const KNOWN_OTHER_NAME_MESSAGES: [(ObjectIdentifier, &str); 3] = [
+    (
+        ObjectIdentifier::new_unwrap("2.16.840.1.113883.4.6"),
+        "SAN otherName 2.16.840.1.113883.4.6 equals the identifier",
+    ),
+    (
+        ObjectIdentifier::new_unwrap("2.16.840.1.113883.4.1"),
+        "SAN otherName 2.16.840.1.113883.4.1 equals the identifier",
+    ),
+    (
+        ObjectIdentifier::new_unwrap("2.16.840.1.113883.4.4"),
+        "SAN otherName 2.16.840.1.113883.4.4 equals the identifier",
+    ),
+];
+
 /// The OID an identifier system maps to: the table [`IDENTIFIER_SYSTEM_OIDS`], or `X` for a
 /// `urn:oid:X` system.
 pub fn system_oid(system: &str) -> Option<ObjectIdentifier> {
@@ -73,9 +91,13 @@ impl IdentityMatch {
     pub fn to_check(&self, value: &str) -> Check {
         const CODE: CheckCode = CheckCode::SignerIdentity;
         match self {
-            Self::OtherName { oid } => {
-                Check::pass(CODE, format!("SAN otherName {oid} equals the identifier"))
-            }
+            Self::OtherName { oid } => match KNOWN_OTHER_NAME_MESSAGES
+                .iter()
+                .find(|(known, _)| known == oid)
+            {
+                Some((_, message)) => Check::pass(CODE, *message),
+                None => Check::pass(CODE, format!("SAN otherName {oid} equals the identifier")),
+            },
             Self::Uri => Check::pass(CODE, "a SAN URI equals the identifier value"),
             Self::Dns => Check::pass(CODE, "a SAN DNS name equals the identifier value"),
             Self::CommonName => Check::warn(
@@ -235,5 +257,43 @@ fn describe(name: &GeneralName) -> String {
         GeneralName::UniformResourceIdentifier(u) => format!("URI:{}", u.as_str()),
         GeneralName::Rfc822Name(e) => format!("email:{}", e.as_str()),
         other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn written_out_messages_are_the_formatted_ones_for_every_known_system() {
+        for (system, text) in IDENTIFIER_SYSTEM_OIDS {
+            let oid = system_oid(system).unwrap();
+            assert_eq!(oid.to_string(), text);
+            let (_, message) = KNOWN_OTHER_NAME_MESSAGES
+                .iter()
+                .find(|(known, _)| *known == oid)
+                .unwrap();
+            assert_eq!(
+                *message,
+                format!("SAN otherName {oid} equals the identifier")
+            );
+            let check = IdentityMatch::OtherName { oid }.to_check("1234567893");
+            assert_eq!(check.message(), *message);
+        }
+        assert_eq!(
+            KNOWN_OTHER_NAME_MESSAGES.len(),
+            IDENTIFIER_SYSTEM_OIDS.len()
+        );
+    }
+
+    #[test]
+    fn another_oid_is_formatted() {
+        let oid = ObjectIdentifier::new_unwrap("1.2.3.4.5");
+        let check = IdentityMatch::OtherName { oid }.to_check("x");
+        assert_eq!(
+            check.message(),
+            "SAN otherName 1.2.3.4.5 equals the identifier"
+        );
     }
 }
