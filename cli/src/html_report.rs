@@ -28,7 +28,12 @@ pub struct RunFacts {
     pub trust: Vec<String>,
 }
 
+/// `text` as HTML text or an attribute value: first made visible as on a terminal (controls and
+/// bidi controls become `\x1b` or `\u{202e}`, see [`crate::terminal::escape`]: the report
+/// may be read with `less` or `cat`, and in a browser a bidi override would still reverse
+/// the text after it), then HTML-escaped.
 fn esc(text: &str) -> String {
+    let text = crate::terminal::escape(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -390,4 +395,18 @@ fn timeline(out: &mut String, result: &SignatureVerification, now: UnixTime) {
         bottom + 16,
         esc(&format_rfc3339(UnixTime::since_unix_epoch(std::time::Duration::from_secs(max))))
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn text_is_made_visible_then_html_escaped() {
+        assert_eq!(
+            esc("CN=\u{1b}[31m<b>\u{202e}&'\"\u{7}"),
+            "CN=\\x1b[31m&lt;b&gt;\\u{202e}&amp;&#39;&quot;\\x07"
+        );
+        assert_eq!(esc("Dr. Müller, שלום"), "Dr. Müller, שלום");
+    }
 }

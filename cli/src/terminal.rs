@@ -12,11 +12,19 @@ use std::fmt::Write as _;
 
 /// True for the characters a terminal may act on instead of showing: C0 controls (including
 /// ESC, tab and newline), DEL, C1 controls (U+0080 to U+009F, which some terminals also take as
-/// escape sequences), and the bidi embeddings, overrides and isolates (U+202A to U+202E, U+2066
-/// to U+2069), which reorder the text around them.
+/// escape sequences); every character of Unicode's `Bidi_Control` property (the marks U+061C,
+/// U+200E and U+200F, the embeddings and overrides U+202A to U+202E, the isolates U+2066 to
+/// U+2069), which reorder the text around them; and the line and paragraph separators U+2028
+/// and U+2029, which some terminals and viewers break lines at.
 fn is_unsafe(c: char) -> bool {
     matches!(c,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        '\u{0}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{61c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}')
 }
 
 /// Escapes `text` for one line of human-readable output: every unsafe character (see above)
@@ -65,6 +73,10 @@ mod tests {
         assert_eq!(escape("\u{85}\u{9b}"), "\\u{85}\\u{9b}");
         assert_eq!(escape("abc\u{202e}fdp.exe"), "abc\\u{202e}fdp.exe");
         assert_eq!(escape("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+        assert_eq!(
+            escape("\u{61c}\u{200e}\u{200f}a\u{2028}b\u{2029}"),
+            "\\u{61c}\\u{200e}\\u{200f}a\\u{2028}b\\u{2029}"
+        );
     }
 
     #[test]
@@ -74,8 +86,8 @@ mod tests {
         }
         // Neighbours of the escaped ranges stay as they are.
         assert_eq!(
-            escape("\u{a0}\u{2029}\u{202f}\u{2065}\u{206a}"),
-            "\u{a0}\u{2029}\u{202f}\u{2065}\u{206a}"
+            escape("\u{a0}\u{61b}\u{61d}\u{200d}\u{2027}\u{202f}\u{2065}\u{206a}"),
+            "\u{a0}\u{61b}\u{61d}\u{200d}\u{2027}\u{202f}\u{2065}\u{206a}"
         );
     }
 

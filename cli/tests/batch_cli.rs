@@ -228,6 +228,36 @@ fn html_report_is_self_contained() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn html_report_shows_controls_and_bidi_controls_escaped() {
+    let dir = temp_dir("html-controls");
+    let (lines, root) = signed_bundles(&dir, 1);
+    // A file name is text from whoever made the input, like a certificate's names.
+    let evil = dir.join("a\u{1b}[2J\u{202e}\u{200f}\u{2028}b.json");
+    std::fs::write(&evil, &lines[0]).unwrap();
+    let report = dir.join("report.html");
+    let out = fhirsig(&[
+        "verify",
+        evil.to_str().unwrap(),
+        "--trust",
+        &root,
+        "--html",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&report).unwrap();
+    for raw in ['\u{1b}', '\u{202e}', '\u{200f}', '\u{2028}'] {
+        assert!(!html.contains(raw), "raw {raw:?} in the report");
+    }
+    assert!(html.contains("a\\x1b[2J\\u{202e}\\u{200f}\\u{2028}b.json"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// `count` copies of one signed Bundle as NDJSON, with every tenth line broken.
 fn many_records(dir: &Path, count: usize) -> (std::path::PathBuf, String) {
     let (lines, root) = signed_bundles(dir, 1);
