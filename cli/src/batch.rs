@@ -270,8 +270,13 @@ pub fn records(source: &Source, max: usize) -> Box<dyn Iterator<Item = Record> +
 }
 
 /// Reads everything, or `None` past `max` bytes. `size` (the file's length, if known) sizes
-/// the buffer up front; it is only a hint, never more than `max + 1` bytes are reserved.
+/// the buffer up front; it is only a hint, never more than `max + 1` bytes are reserved. A
+/// file already longer than `max` is refused without reading it (a 2 GB file is not read
+/// into memory only to be dropped); one that grows while it is read is still cut at `max`.
 fn read_capped(reader: impl Read, max: usize, size: Option<u64>) -> io::Result<Option<Vec<u8>>> {
+    if size.is_some_and(|n| n > max as u64) {
+        return Ok(None);
+    }
     let reserve = size.map_or(0, |n| {
         usize::try_from(n)
             .unwrap_or(usize::MAX)
@@ -403,6 +408,24 @@ mod tests {
         Lines::new(reader, "f".into(), max)
             .map(|r| (r.name, r.bytes.map(|b| String::from_utf8(b).unwrap())))
             .collect()
+    }
+
+    #[test]
+    fn a_file_known_to_be_over_the_limit_is_not_read() {
+        // A reader that fails if touched: the size alone decides.
+        struct Untouchable;
+        impl Read for Untouchable {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("read"))
+            }
+        }
+        assert_eq!(read_capped(Untouchable, 10, Some(11)).unwrap(), None);
+        assert!(
+            read_capped(Untouchable, 10, Some(10)).is_err(),
+            "within the limit: read"
+        );
+        let grown = read_capped(io::Cursor::new(vec![b' '; 12]), 10, Some(5)).unwrap();
+        assert_eq!(grown, None, "a file that grew past the limit is still cut");
     }
 
     #[test]

@@ -31,17 +31,53 @@ fn read(path: &Path, argument: bool) -> Result<Input, CliError> {
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         io::stdin()
+            .take(MAX_INPUT + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| CliError::input(format!("cannot read standard input: {e}")))?;
+        if bytes.len() as u64 > MAX_INPUT {
+            return Err(too_large("standard input"));
+        }
         return Ok(Input {
             name: "<stdin>".to_owned(),
             bytes,
         });
     }
     let name = path.display().to_string();
-    let bytes = fs::read(path).map_err(|e| read_error(&name, &e, argument))?;
+    let bytes = read_capped(path).map_err(|e| read_error(&name, &e, argument))?;
+    let Some(bytes) = bytes else {
+        return Err(too_large(&name));
+    };
     note_input(path);
     Ok(Input { name, bytes })
+}
+
+/// The most bytes one input may have (4 GiB less one byte, the most a JSON document's parse can
+/// index): a device or a pipe that never ends (`/dev/zero`) is cut off here with an error
+/// instead of filling memory.
+const MAX_INPUT: u64 = u32::MAX as u64 - 1;
+
+/// The file's bytes, or `None` when it has more than [`MAX_INPUT`] (a regular file that large
+/// is refused without being read).
+fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    let file = fs::File::open(path)?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(fs::Metadata::is_file)
+        .map(|m| m.len());
+    if size.is_some_and(|n| n > MAX_INPUT) {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(size.map_or(0, |n| n as usize).saturating_add(1));
+    file.take(MAX_INPUT + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_INPUT).then_some(bytes))
+}
+
+fn too_large(name: &str) -> CliError {
+    CliError::input(format!(
+        "{name} is larger than 4 GiB, the most fhirsig reads as one input"
+    ))
+    .with_hint("split the data (NDJSON lines are verified one record at a time)")
 }
 
 /// The one wording of "cannot read NAME: …" for a file that could not be opened or read; a
@@ -64,5 +100,30 @@ pub fn io_error_text(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file or folder".to_owned(),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_without_being_read() {
+        let dir = std::env::temp_dir().join(format!("fhirsig-read-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let small = dir.join("small.json");
+        fs::write(&small, b"{}").unwrap();
+        assert_eq!(read_capped(&small).unwrap(), Some(b"{}".to_vec()));
+        // Sparse: no disk space, and reading it would take 4 GiB of memory.
+        let huge = dir.join("huge.json");
+        fs::File::create(&huge)
+            .unwrap()
+            .set_len(MAX_INPUT + 1)
+            .unwrap();
+        assert_eq!(read_capped(&huge).unwrap(), None);
+        let error = read_input(&huge).err().expect("refused");
+        assert!(error.to_string().contains("larger than 4 GiB"), "{error}");
+        fs::remove_dir_all(&dir).unwrap();
     }
 }
