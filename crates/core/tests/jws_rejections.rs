@@ -380,6 +380,41 @@ fn embedded_payload_is_reported() {
 }
 
 #[test]
+fn headers_longer_than_the_limit_are_refused_before_they_are_parsed() {
+    use fhirsig_core::jws::{Header, MAX_HEADER_LEN};
+    // An otherwise valid header, padded to exactly the limit and to one byte more.
+    let padded = |len: usize| {
+        let head = r#"{"alg":"ES256","zz":""#;
+        let pad = "a".repeat(len - head.len() - 2);
+        format!("{head}{pad}\"}}")
+    };
+    let at_limit = padded(MAX_HEADER_LEN);
+    assert_eq!(at_limit.len(), MAX_HEADER_LEN);
+    assert!(CompactJws::parse(&format!("{}..AAAA", URL_SAFE_NO_PAD.encode(&at_limit))).is_ok());
+    assert!(Header::from_json(at_limit.as_bytes(), true).is_ok());
+    let over = padded(MAX_HEADER_LEN + 1);
+    for len in [MAX_HEADER_LEN + 1, MAX_HEADER_LEN + 2, MAX_HEADER_LEN + 3] {
+        let json = padded(len);
+        assert_eq!(
+            CompactJws::parse(&format!("{}..AAAA", URL_SAFE_NO_PAD.encode(&json))),
+            Err(JwsError::HeaderTooLarge { len }),
+            "{len} bytes"
+        );
+    }
+    assert_eq!(
+        Header::from_json(over.as_bytes(), true).err(),
+        Some(JwsError::HeaderTooLarge {
+            len: MAX_HEADER_LEN + 1
+        })
+    );
+    let message = JwsError::HeaderTooLarge {
+        len: MAX_HEADER_LEN + 1,
+    }
+    .to_string();
+    assert!(message.contains("262145 bytes"), "{message}");
+}
+
+#[test]
 fn malformed_compact_text() {
     assert_eq!(
         CompactJws::parse("a.b"),

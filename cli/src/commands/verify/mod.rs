@@ -105,9 +105,10 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "BYTES", hide = true)]
     max_record_bytes: Option<usize>,
 
-    /// Memory for records being read, verified and written at once (a byte count, or with
+    /// Bytes of records held at once, read, waiting or being verified (a byte count, or with
     /// K, M or G: 512M). Records are read in chunks of at most a quarter of it, so a batch of
-    /// large records waits instead of filling memory.
+    /// large records waits instead of filling memory. Verifying a record takes memory of
+    /// its own besides its bytes, about 1 to 3 times as much (the parse of the document).
     #[arg(long, value_name = "BYTES", default_value = "512M", value_parser = parse_bytes)]
     max_memory: usize,
 }

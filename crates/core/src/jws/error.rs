@@ -74,6 +74,11 @@ pub enum JwsError {
     },
     /// The protected header is empty; RFC 7515 section 5.2 step 2 needs a JSON object.
     EmptyProtectedHeader,
+    /// A header's JSON is longer than [`MAX_HEADER_LEN`](crate::jws::MAX_HEADER_LEN) bytes.
+    HeaderTooLarge {
+        /// Its length in bytes (decoded from base64url for the protected header).
+        len: usize,
+    },
     /// The header is not strict I-JSON (duplicate member, bad UTF-8, …).
     HeaderJson(fhirsig_jcs::ParseError),
     /// The header JSON is not an object.
@@ -190,6 +195,11 @@ impl fmt::Display for JwsError {
             }
             Self::Base64 { part } => write!(f, "the {part} is not unpadded base64url"),
             Self::EmptyProtectedHeader => f.write_str("the protected header is empty"),
+            Self::HeaderTooLarge { len } => write!(
+                f,
+                "the header is {len} bytes of JSON, more than the {} a header may have",
+                crate::jws::MAX_HEADER_LEN
+            ),
             Self::HeaderJson(e) => write!(f, "the protected header is not strict JSON: {e}"),
             Self::HeaderNotObject => f.write_str("the protected header is not a JSON object"),
             Self::MissingAlgorithm => f.write_str("the header has no \"alg\""),

@@ -5,6 +5,12 @@ use fhirsig_jcs::{Node, NodeKind};
 
 use super::{b64, crit, JwsError, Part};
 
+/// The most bytes of JSON a JWS header may have (256 KiB). A CDex header is a few members and
+/// an `x5c` chain, some kilobytes even for a long chain of RSA certificates; a header of
+/// megabytes (millions of empty arrays in an unknown member) would only cost memory, since it
+/// is parsed before its signature can be checked.
+pub const MAX_HEADER_LEN: usize = 256 << 10;
+
 /// One JAdES `srCms` entry (ETSI TS 119 182-1 clause 5.2.3): a commitment type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitmentType {
@@ -61,6 +67,11 @@ impl Header {
         if raw_b64u.is_empty() {
             return Err(JwsError::EmptyProtectedHeader);
         }
+        // Checked before decoding: base64url holds three bytes in every four characters.
+        let decoded_len = raw_b64u.len() / 4 * 3 + (raw_b64u.len() % 4).saturating_sub(1);
+        if decoded_len > MAX_HEADER_LEN {
+            return Err(JwsError::HeaderTooLarge { len: decoded_len });
+        }
         let json = b64::decode_url(raw_b64u).ok_or(JwsError::Base64 {
             part: Part::ProtectedHeader,
         })?;
@@ -84,6 +95,9 @@ impl Header {
     /// [`Header::from_json`] without [`Header::raw_b64u`], which the caller sets (a received
     /// protected header keeps its own text).
     fn read(json: &[u8], protected: bool) -> Result<Self, JwsError> {
+        if json.len() > MAX_HEADER_LEN {
+            return Err(JwsError::HeaderTooLarge { len: json.len() });
+        }
         let doc = fhirsig_jcs::parse(json).map_err(JwsError::HeaderJson)?;
         let root = doc.root();
         if root.kind() != NodeKind::Object {

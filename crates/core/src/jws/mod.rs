@@ -62,7 +62,7 @@ pub(crate) use compact::{sign_checked, signing_input_over};
 pub use compact::{sign_detached, verify_attached, verify_detached, CompactJws};
 pub use crit::UNDERSTOOD as UNDERSTOOD_CRITICAL;
 pub use error::{JwsError, KeyError, KeyKind, Part};
-pub use header::{CommitmentType, Header};
+pub use header::{CommitmentType, Header, MAX_HEADER_LEN};
 pub use header_builder::{HeaderBuilder, CDEX_VERIFICATION_COMMITMENT};
 pub use json::{JsonJws, JsonSignature};
 pub use prehash::{SigningInputDigest, SigningInputHasher};
