@@ -21,6 +21,15 @@ pub enum Source {
         /// Read as NDJSON.
         ndjson: bool,
     },
+    /// Something in a walked folder that looks like records (a batch file's name, or a link
+    /// to a folder) but was not read, and whose content the run did not read under another
+    /// name either: one record that could not be read, so the run is not "verified".
+    Skipped {
+        /// Its path.
+        path: PathBuf,
+        /// Why it was not read, and how to have it read.
+        reason: String,
+    },
 }
 
 /// One resource to verify, or why it could not be read.
@@ -49,15 +58,21 @@ fn is_batch_file(path: &Path) -> bool {
 /// as NDJSON.
 ///
 /// A path named on the command line is read even when it is a symbolic link (or a FIFO: the
-/// user asked for it). In a folder, symbolic links are skipped with a note unless
-/// `--follow-symlinks` (then a folder met twice, as in a link loop, is walked once), and FIFOs,
-/// sockets and devices are skipped with a note, never opened. A file reached by several names
-/// (hard links, links, overlapping arguments) is read once, under the first name in order.
+/// user asked for it). In a folder, symbolic links are not followed unless `--follow-symlinks`
+/// (then a folder met twice, as in a link loop, is walked once), and FIFOs, sockets and
+/// devices are never opened. A file reached by several names (hard links, links, overlapping
+/// arguments) is read once, under the first name in order.
+///
+/// What a folder holds is never left out unsaid: a link that was not followed gets a note when
+/// what it points to is read anyway (a link loop, a second name of a file), and otherwise
+/// becomes a [`Source::Skipped`] record, as does a FIFO, socket or device with a batch file's
+/// name, so that a run that did not read a candidate cannot end "verified".
 pub fn discover(paths: &[PathBuf], ndjson: bool) -> Result<Vec<Source>, CliError> {
     let mut walk = Walk {
         follow: crate::io::follow_symlinks(),
         folders: HashSet::new(),
         files: HashMap::new(),
+        skipped: Vec::new(),
     };
     let mut sources = Vec::new();
     for path in paths {
@@ -81,7 +96,40 @@ pub fn discover(paths: &[PathBuf], ndjson: bool) -> Result<Vec<Source>, CliError
             sources.push(classify(path.clone(), ndjson));
         }
     }
+    // Decided once everything is walked: a link's target may be read under a later name.
+    walk.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    for skipped in std::mem::take(&mut walk.skipped) {
+        let read_anyway = skipped.target.and_then(|id| {
+            walk.files
+                .get(&id)
+                .map(|first| format!("the same file as {} is read", first.display()))
+                .or_else(|| {
+                    walk.folders
+                        .contains(&id)
+                        .then(|| "its folder is walked".to_owned())
+                })
+        });
+        match read_anyway {
+            Some(why) => note(&format!(
+                "skipped {} ({}): {why}",
+                skipped.path.display(),
+                skipped.reason
+            )),
+            None => sources.push(Source::Skipped {
+                path: skipped.path,
+                reason: skipped.reason,
+            }),
+        }
+    }
     Ok(sources)
+}
+
+/// Something a folder walk did not read (see [`discover`]).
+struct Skip {
+    path: PathBuf,
+    /// Device and inode of what it points to, for a link whose target exists.
+    target: Option<(u64, u64)>,
+    reason: String,
 }
 
 /// What a walk has seen: folders by device and inode (so a loop ends), files by device and
@@ -90,6 +138,8 @@ struct Walk {
     follow: bool,
     folders: HashSet<(u64, u64)>,
     files: HashMap<(u64, u64), PathBuf>,
+    /// Candidates not read, decided on at the end of the walk.
+    skipped: Vec<Skip>,
 }
 
 impl Walk {
@@ -128,10 +178,13 @@ impl Walk {
                 let matters = is_batch_file(&path) || target.as_ref().is_some_and(Metadata::is_dir);
                 if !self.follow {
                     if matters {
-                        note(&format!(
-                            "skipped the symbolic link {} (--follow-symlinks follows links in folders)",
-                            path.display()
-                        ));
+                        self.skipped.push(Skip {
+                            target: target.as_ref().map(|t| (t.dev(), t.ino())),
+                            path,
+                            reason: "a symbolic link, not followed in folders \
+                                     (--follow-symlinks follows it)"
+                                .to_owned(),
+                        });
                     }
                     continue;
                 }
@@ -139,7 +192,11 @@ impl Walk {
                     Some(target) => meta = target,
                     None => {
                         if matters {
-                            note(&format!("skipped the broken link {}", path.display()));
+                            self.skipped.push(Skip {
+                                path,
+                                target: None,
+                                reason: "a broken symbolic link".to_owned(),
+                            });
                         }
                         continue;
                     }
@@ -160,11 +217,11 @@ impl Walk {
             } else if kind.is_file() {
                 found.push((path, meta));
             } else {
-                note(&format!(
-                    "skipped {}: {}, not a regular file",
-                    path.display(),
-                    kind_name(&kind)
-                ));
+                self.skipped.push(Skip {
+                    path,
+                    target: None,
+                    reason: format!("{}, not a regular file (never opened)", kind_name(&kind)),
+                });
             }
         }
         Ok(())
@@ -248,6 +305,10 @@ pub fn records(source: &Source, max: usize) -> Box<dyn Iterator<Item = Record> +
                 })),
             }
         }
+        Source::Skipped { path, reason } => Box::new(std::iter::once(Record {
+            name: path.display().to_string(),
+            bytes: Err(format!("not read: {reason}")),
+        })),
         Source::Stdin { ndjson } => {
             let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(io::stdin()));
             if *ndjson {

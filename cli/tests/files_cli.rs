@@ -386,17 +386,19 @@ fn walked_folders_skip_fifos_and_links_and_end_on_loops() {
             args.insert(0, "--follow-symlinks");
         }
         let out = run_bounded(&dir, &args);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        // The FIFO looks like a record and was not read: the run is not "verified".
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert_eq!(
             records(&out),
             ["data/a.json", "data/sub/b.json"],
             "{args:?}"
         );
-        let err = stderr(&out);
+        let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
-            err.contains("skipped data/x.json: a FIFO, not a regular file"),
-            "{err}"
+            stdout.contains(r#"{"file":"data/x.json","message":"not read: a FIFO, not a regular file (never opened)","type":"record-error"}"#),
+            "{stdout}"
         );
+        let err = stderr(&out);
         assert!(
             err.contains("data/hard.json is the same file as data/a.json"),
             "{err}"
@@ -407,13 +409,74 @@ fn walked_folders_skip_fifos_and_links_and_end_on_loops() {
                 "{err}"
             );
         } else {
-            assert!(err.contains("skipped the symbolic link data/self"), "{err}");
+            // Links to folders that are walked anyway lose nothing: a note only.
+            assert!(
+                err.contains("skipped data/self (a symbolic link, not followed in folders (--follow-symlinks follows it)): its folder is walked"),
+                "{err}"
+            );
         }
     }
+    // Without the FIFO nothing is left out, and the run is verified.
+    fs::remove_file(data.join("x.json")).unwrap();
+    let out = run_bounded(
+        &dir,
+        &["verify", "data", "--trust", "root.cert.pem", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(records(&out), ["data/a.json", "data/sub/b.json"]);
     // A link named on the command line is read.
     std::os::unix::fs::symlink("signed.json", dir.join("given.json")).unwrap();
     let out = run_bounded(&dir, &["verify", "given.json", "--trust", "root.cert.pem"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_link_in_a_folder_to_a_file_not_read_otherwise_is_an_unreadable_record() {
+    let dir = with_fixtures("walk-links", &["signed.json", "root.cert.pem"]);
+    let data = dir.join("data");
+    fs::create_dir_all(&data).unwrap();
+    fs::copy(dir.join("signed.json"), data.join("a.json")).unwrap();
+    // One link to a file outside the folder, one to a file the walk reads anyway, one broken.
+    std::os::unix::fs::symlink("../signed.json", data.join("outside.json")).unwrap();
+    std::os::unix::fs::symlink("a.json", data.join("same.json")).unwrap();
+    let args = ["verify", "data", "--trust", "root.cert.pem", "--json"];
+    let out = run_bounded(&dir, &args);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(r#""file":"data/outside.json","message":"not read: a symbolic link, not followed in folders (--follow-symlinks follows it)","type":"record-error""#),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("data/same.json"), "{stdout}");
+    assert!(
+        stderr(&out).contains("skipped data/same.json (a symbolic link, not followed in folders (--follow-symlinks follows it)): the same file as data/a.json is read"),
+        "{}",
+        stderr(&out)
+    );
+    // Followed, the outside file is verified and the second name of a.json read once.
+    let out = run_bounded(
+        &dir,
+        &[
+            "--follow-symlinks",
+            "verify",
+            "data",
+            "--trust",
+            "root.cert.pem",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A broken link is unreadable, followed or not.
+    std::os::unix::fs::symlink("missing.json", data.join("broken.json")).unwrap();
+    for follow in [false, true] {
+        let mut args = vec!["verify", "data", "--trust", "root.cert.pem", "--json"];
+        if follow {
+            args.insert(0, "--follow-symlinks");
+        }
+        let out = run_bounded(&dir, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains(r#""file":"data/broken.json""#));
+    }
 }
 
 #[test]
