@@ -201,6 +201,21 @@ fn decimal_precision_warnings_go_to_stderr() {
     );
     let out = fhirsig(&["canon", "-q", "-"], Some(br#"{"value":1.50}"#));
     assert!(out.stderr.is_empty());
+    // A number of a million digits is one short line, in the warning and in an error.
+    let long = format!(r#"{{"value":1.{}1}}"#, "0".repeat(1 << 20));
+    let out = fhirsig(&["canon", "-"], Some(long.as_bytes()));
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.len() < 500, "{} bytes of warning", stderr.len());
+    assert!(
+        stderr.contains("… (1048579 bytes) but canonicalises to 1"),
+        "{stderr}"
+    );
+    let long = format!("[1{}]", "0".repeat(1 << 20));
+    let out = fhirsig(&["canon", "-"], Some(long.as_bytes()));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.len() < 500, "{} bytes of error", stderr.len());
 }
 
 #[test]

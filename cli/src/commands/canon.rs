@@ -172,6 +172,16 @@ fn choose_rule(target: &Located<'_>, uri: Option<&str>) -> Result<Canonicalizati
 /// Numbers shown one per line before the rest are counted.
 const SHOWN_CHANGES: usize = 10;
 
+/// `text`, or its first 200 characters, an ellipsis and its length: a number or a member name
+/// (and so a pointer) may be megabytes long, and a warning is one line.
+fn shortened(text: &str) -> std::borrow::Cow<'_, str> {
+    const SHOWN: usize = 200;
+    match text.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("{}… ({} bytes)", &text[..at], text.len()).into(),
+        None => text.into(),
+    }
+}
+
 fn warn_number_changes(source: &str, changes: &NumberChanges) {
     let shown = changes
         .listed()
@@ -179,15 +189,16 @@ fn warn_number_changes(source: &str, changes: &NumberChanges) {
         .unwrap_or(changes.listed());
     for change in shown {
         let at = if change.pointer.is_empty() {
-            "(root)"
+            "(root)".into()
         } else {
-            &change.pointer
+            shortened(&change.pointer)
         };
         diagnostic(
             "warning",
             &format!(
                 "{source}: number at {at} is written {} but canonicalises to {} (its precision is not protected by a signature)",
-                change.lexical, change.canonical
+                shortened(&change.lexical),
+                change.canonical
             ),
         );
     }

@@ -169,10 +169,14 @@ impl fmt::Display for ParseErrorKind {
                 write!(f, "duplicate member name {}", Quoted(name))
             }
             ParseErrorKind::NonFiniteLiteral { literal } => {
-                write!(f, "{literal} is not a JSON number")
+                write!(f, "{} is not a JSON number", Shortened(literal))
             }
             ParseErrorKind::NumberOutOfRange { lexical } => {
-                write!(f, "number {lexical} is outside the IEEE-754 double range")
+                write!(
+                    f,
+                    "number {} is outside the IEEE-754 double range",
+                    Shortened(lexical)
+                )
             }
             ParseErrorKind::InvalidNumber => f.write_str("malformed number"),
             ParseErrorKind::InvalidEscape => f.write_str("invalid escape sequence in a string"),
@@ -224,6 +228,20 @@ impl fmt::Display for Quoted<'_> {
             shown.push('…');
         }
         write!(f, "{shown:?}")
+    }
+}
+
+/// Shows a literal as written (a number), shortened as [`Quoted`] does: a number of five
+/// million digits is one short line in a message, not five megabytes of it.
+struct Shortened<'a>(&'a str);
+
+impl fmt::Display for Shortened<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MAX_CHARS: usize = 60;
+        match self.0.char_indices().nth(MAX_CHARS) {
+            None => f.write_str(self.0),
+            Some((end, _)) => write!(f, "{}… ({} bytes)", &self.0[..end], self.0.len()),
+        }
     }
 }
 

@@ -100,6 +100,22 @@ fn numbers_outside_the_double_range() {
     assert!(matches!(kind, ParseErrorKind::NumberOutOfRange { .. }));
     // The largest double is fine; underflow rounds to zero, as ECMAScript does.
     assert!(parse(b"[1.7976931348623157e308, 1e-400]").is_ok());
+    // The message names the number as written, shortened: one line, not megabytes.
+    let (kind, _) = refuse(b"[1e400]");
+    assert_eq!(
+        kind.to_string(),
+        "number 1e400 is outside the IEEE-754 double range"
+    );
+    let huge = format!("[1{}]", "0".repeat(1 << 20));
+    let (kind, _) = refuse(huge.as_bytes());
+    let message = kind.to_string();
+    assert_eq!(
+        message,
+        format!(
+            "number 1{}… (1048577 bytes) is outside the IEEE-754 double range",
+            "0".repeat(59)
+        )
+    );
 }
 
 #[test]
