@@ -401,3 +401,87 @@ fn a_signing_time_after_the_verification_time_is_not_verified() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// `Signature.who.reference` `#id` names a resource contained in the signed resource (FHIR
+/// R4 §2.14): a covered contained Practitioner with the signer's NPI names the signer, one
+/// with another NPI does not, a missing one is "not checked", and an identifier contradicted
+/// by the contained resource it points to fails.
+#[test]
+fn who_naming_a_contained_resource_is_resolved_in_the_signed_resource() {
+    let dir = temp_dir("attack-who-contained");
+    let qr = json!({
+        "resourceType": "QuestionnaireResponse", "id": "qr1", "status": "completed",
+        "contained": [
+            {"resourceType": "Practitioner", "id": "p1",
+             "identifier": [{"system": "http://hl7.org/fhir/sid/us-npi", "value": "1234567893"}]},
+            {"resourceType": "Practitioner", "id": "p2",
+             "identifier": [{"system": "http://hl7.org/fhir/sid/us-npi", "value": "9999999999"}]}
+        ],
+        "item": [{"linkId": "1", "text": "q", "answer": [{"valueString": "a"}]}]
+    });
+    let unsigned = write_json(&dir, "qr.json", &qr);
+    let out = fhirsig(&[
+        "sign",
+        &unsigned,
+        "--key",
+        &fixture_path("signer.key.pem"),
+        "--cert",
+        &fixture_path("signer.chain.pem"),
+        "--at",
+        SIGNED_AT,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let signed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Signature.who is not signed: each case changes it on the same signed response.
+    let with_who = |who: Value| {
+        let mut changed = signed.clone();
+        changed["extension"][0]["valueSignature"]["who"] = who;
+        changed
+    };
+    let identity = |who: Value, name: &str| {
+        let file = write_json(&dir, name, &with_who(who));
+        let (code, lines, _) = verify_json(&file, &[]);
+        let check = lines[0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "signer-identity")
+            .cloned()
+            .unwrap();
+        (code, check)
+    };
+    let (code, check) = identity(json!({"reference": "#p1"}), "p1.json");
+    assert_eq!(code, Some(0), "{check}");
+    assert_eq!(check["outcome"], "pass", "{check}");
+    assert_eq!(check["evidence"]["who"], "#p1");
+
+    let (code, check) = identity(json!({"reference": "#p2"}), "p2.json");
+    assert_ne!(code, Some(0), "p2 carries another NPI: {check}");
+    assert_ne!(check["outcome"], "pass", "{check}");
+
+    let (code, check) = identity(json!({"reference": "#p3"}), "p3.json");
+    assert_ne!(code, Some(0));
+    assert_eq!(check["outcome"], "not-checked", "{check}");
+    assert!(
+        check["message"]
+            .as_str()
+            .unwrap()
+            .contains("names no resource contained in the resource that holds the signature"),
+        "{check}"
+    );
+
+    let both = json!({"reference": "#p2",
+                      "identifier": {"system": "http://hl7.org/fhir/sid/us-npi", "value": "1234567893"}});
+    let (code, check) = identity(both, "both.json");
+    assert_ne!(
+        code,
+        Some(0),
+        "the contained resource names another party: {check}"
+    );
+    assert_eq!(check["outcome"], "fail", "{check}");
+}

@@ -132,6 +132,7 @@ pub fn provenance_claim_checks(doc: &Document<'_>, carried: &CarriedSignature) -
     // The Provenance itself is not signed: a `who.reference` into it names nothing signed.
     let mut checks = vec![signer_identity(
         doc,
+        "",
         &carried.element,
         signed.leaf.as_ref(),
         false,

@@ -22,6 +22,11 @@ pub enum ResolveError {
         /// The reference.
         reference: String,
     },
+    /// `#id`: no resource contained in the resource that holds the reference has this id.
+    NotContained {
+        /// The reference.
+        reference: String,
+    },
     /// `#/` was used, but the document root is not a Bundle.
     NoEmbeddingBundle,
     /// More than one entry answers to the reference: which one was signed cannot be told, and
@@ -43,6 +48,10 @@ impl fmt::Display for ResolveError {
             ResolveError::NotFound { reference } => write!(
                 f,
                 "target {reference:?} is not in the Bundle (no entry has that fullUrl or Type/id)"
+            ),
+            ResolveError::NotContained { reference } => write!(
+                f,
+                "{reference:?} names no resource contained in the resource that holds the signature"
             ),
             ResolveError::NoEmbeddingBundle => f.write_str(
                 "target \"#/\" names the enclosing Bundle, but the document is not a Bundle",
@@ -168,6 +177,53 @@ pub fn resolve_target<'d>(
     EntryIndex::new(doc).resolve(doc, reference)
 }
 
+/// Resolves a reference to a contained resource (`#id`, FHIR R4 §2.14 "Contained Resources":
+/// resolved inside the resource that holds the reference, among its `contained`) from the value
+/// at `holder` (a JSON Pointer): the nearest resource at or above it is the container. `None`
+/// when `reference` is not of that form (`#` alone or `#/…` are not contained references).
+///
+/// # Errors
+/// [`ResolveError::NotContained`] when no contained resource has that id, and
+/// [`ResolveError::Ambiguous`] when several have (FHIR requires them to be unique).
+pub fn resolve_contained<'d>(
+    doc: &'d Document<'_>,
+    holder: &str,
+    reference: &str,
+) -> Option<Result<Target<'d>, ResolveError>> {
+    let id = reference
+        .strip_prefix('#')
+        .filter(|id| !id.is_empty() && !id.starts_with('/'))?;
+    let container = containing_resource(doc, holder);
+    let found: Vec<Node<'d>> = container
+        .and_then(|c| c.get("contained"))
+        .into_iter()
+        .flat_map(|list| list.elements())
+        .filter(|r| r.get("id").and_then(|i| i.as_str()) == Some(id))
+        .collect();
+    Some(match found.as_slice() {
+        [] => Err(ResolveError::NotContained {
+            reference: reference.to_owned(),
+        }),
+        [only] => Ok(Target::Resource(*only)),
+        _ => Err(ResolveError::Ambiguous {
+            reference: reference.to_owned(),
+            entries: found.iter().map(|r| doc.pointer_of(r.id())).collect(),
+        }),
+    })
+}
+
+/// The nearest resource (an object with a `resourceType`) at or above `pointer`.
+fn containing_resource<'d>(doc: &'d Document<'_>, pointer: &str) -> Option<Node<'d>> {
+    let mut at = pointer;
+    loop {
+        let node = doc.pointer(at);
+        if node.is_some_and(|n| n.get("resourceType").and_then(|t| t.as_str()).is_some()) {
+            return node;
+        }
+        at = &at[..at.rfind('/')?];
+    }
+}
+
 /// `Type/id` of a resource that has both.
 pub fn type_id(resource: Node<'_>) -> Option<String> {
     let t = resource.get("resourceType")?.as_str()?;
@@ -195,4 +251,45 @@ pub fn resolve_all<'d>(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::fhir::targets::target_node;
+
+    #[test]
+    fn contained_references_resolve_in_the_nearest_resource() {
+        let text = br#"{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"QuestionnaireResponse",
+            "contained":[{"resourceType":"Practitioner","id":"p1"},{"resourceType":"Device","id":"d"},{"resourceType":"Device","id":"d"}],
+            "item":[{"linkId":"1"}]}}]}"#;
+        let doc = fhirsig_jcs::parse(text).unwrap();
+        let found = |holder: &str, reference: &str| {
+            resolve_contained(&doc, holder, reference)
+                .map(|r| r.map(|t| doc.pointer_of(target_node(t).id())))
+        };
+        // From the resource itself and from deep inside it (an item's signature).
+        assert_eq!(
+            found("/entry/0/resource", "#p1"),
+            Some(Ok("/entry/0/resource/contained/0".into()))
+        );
+        assert_eq!(
+            found("/entry/0/resource/item/0", "#p1"),
+            Some(Ok("/entry/0/resource/contained/0".into()))
+        );
+        // The Bundle holds no contained resources of its entries.
+        assert!(matches!(
+            found("", "#p1"),
+            Some(Err(ResolveError::NotContained { .. }))
+        ));
+        assert!(matches!(
+            found("/entry/0/resource", "#d"),
+            Some(Err(ResolveError::Ambiguous { .. }))
+        ));
+        // Not contained references: left to the document-wide resolution.
+        for reference in ["#", "#/", "Practitioner/p1", "p1"] {
+            assert_eq!(found("/entry/0/resource", reference), None, "{reference}");
+        }
+    }
 }

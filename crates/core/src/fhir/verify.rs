@@ -500,6 +500,7 @@ fn resource_entry(
     let chain = trust(header, &parsed, options, &policy, &mut result);
     result.push(signer_identity(
         doc,
+        &result.pointer,
         element,
         parsed.leaf(),
         profile == Profile::Cdex,

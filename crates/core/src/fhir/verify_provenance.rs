@@ -383,6 +383,7 @@ impl Context<'_, '_> {
         let chain = trust(header, &parsed, self.options, &policy, &mut result);
         result.push(signer_identity(
             self.doc,
+            &result.pointer,
             self.element,
             parsed.leaf(),
             false,

@@ -3,7 +3,7 @@
 use fhirsig_jcs::Document;
 
 use super::element::SignatureElement;
-use super::resolve::resolve_target;
+use super::resolve::{resolve_contained, resolve_target, ResolveError};
 use super::targets::{target_node, Target};
 use super::verify::Coverage;
 use crate::report::CheckCode;
@@ -16,9 +16,11 @@ use crate::trust::{match_signer_identity, Certificate, Check, SubIndication};
 /// includes that resource: `Signature.who` itself is not signed, so an unsigned resource's
 /// identifiers would be the claimant's own word. `required` (the CDex profile) makes a missing
 /// identifier a failure; otherwise the identity is "not checked", and the signature is not
-/// verified.
+/// verified. `holder` is the JSON Pointer of what the signature signs: a reference `#id` names
+/// a resource contained in the nearest resource at or above it.
 pub(crate) fn signer_identity(
     doc: &Document<'_>,
+    holder: &str,
     element: &SignatureElement,
     leaf: Option<&Certificate>,
     required: bool,
@@ -34,7 +36,8 @@ pub(crate) fn signer_identity(
     };
     if let Some((system, value)) = identifier {
         if let Some(reference) = element.who_reference.as_deref() {
-            if let Some(contradiction) = reference_disagrees(doc, reference, system, value) {
+            if let Some(contradiction) = reference_disagrees(doc, holder, reference, system, value)
+            {
                 return contradiction;
             }
         }
@@ -43,7 +46,7 @@ pub(crate) fn signer_identity(
             .with("conf", "CONF-053");
     }
     if let Some(reference) = element.who_reference.as_deref() {
-        return referenced_identity(doc, leaf, reference, coverage);
+        return referenced_identity(doc, holder, leaf, reference, coverage);
     }
     if required {
         return Check::failed(
@@ -57,6 +60,16 @@ pub(crate) fn signer_identity(
         CODE,
         "Signature.who has neither an identifier nor a reference to a resource of this document, so the certificate cannot be matched to it",
     )
+}
+
+/// The resource `Signature.who.reference` names: a contained one for `#id` (see
+/// [`resolve_contained`]), otherwise one of the document as a Provenance target is found.
+fn resolve_who<'d>(
+    doc: &'d Document<'_>,
+    holder: &str,
+    reference: &str,
+) -> Result<Target<'d>, ResolveError> {
+    resolve_contained(doc, holder, reference).unwrap_or_else(|| resolve_target(doc, reference))
 }
 
 /// The identifiers (`(system, value)`) of a resource.
@@ -77,11 +90,12 @@ fn identifiers_of(resource: fhirsig_jcs::Node<'_>) -> Vec<(Option<&str>, &str)> 
 /// identifier the certificate was matched with.
 fn reference_disagrees(
     doc: &Document<'_>,
+    holder: &str,
     reference: &str,
     system: Option<&str>,
     value: &str,
 ) -> Option<Check> {
-    let resource = match resolve_target(doc, reference) {
+    let resource = match resolve_who(doc, holder, reference) {
         Ok(Target::Resource(node)) => node,
         _ => return None, // not in this document: nothing to compare
     };
@@ -105,12 +119,13 @@ fn reference_disagrees(
 /// certificate, when the signature covers that resource; the first SAN match wins.
 fn referenced_identity(
     doc: &Document<'_>,
+    holder: &str,
     leaf: &Certificate,
     reference: &str,
     coverage: &Coverage,
 ) -> Check {
     const CODE: CheckCode = CheckCode::SignerIdentity;
-    let resource = match resolve_target(doc, reference) {
+    let resource = match resolve_who(doc, holder, reference) {
         Ok(Target::Resource(node)) => node,
         Ok(target) => target_node(target),
         Err(e) => {
