@@ -159,6 +159,42 @@ fn a_dropped_document_is_missing_and_an_added_one_is_extra() {
 }
 
 #[test]
+fn a_document_supplied_twice_fails_whichever_copy_comes_first() {
+    let key = key("ec-p256.pkcs8.pem");
+    let jws = DocumentSigner::new(&key, Vec::new())
+        .sign_sigd(&docs())
+        .unwrap();
+    let changed = DocumentDigest::from_bytes("scan.pdf", b"%PDF-1.7 ..!").unwrap();
+    for changed_first in [false, true] {
+        let mut given = docs();
+        if changed_first {
+            given.insert(1, changed.clone());
+        } else {
+            given.push(changed.clone());
+        }
+        let report = with_key(&key).verify_jws(&jws, JwsContent::Documents(&given));
+        assert_outcome(&report, "failed", Some("sig-constraints-failure"));
+        let twice = report
+            .checks()
+            .iter()
+            .find(|c| c.evidence_value("uri") == Some("scan.pdf"))
+            .unwrap();
+        assert_eq!(twice.outcome(), Outcome::Fail, "{report}");
+        assert!(
+            twice
+                .message()
+                .contains("2 documents were supplied as scan.pdf"),
+            "{report}"
+        );
+    }
+    // The same bytes twice are refused too: the signed URI names one document.
+    let mut given = docs();
+    given.push(docs()[1].clone());
+    let report = with_key(&key).verify_jws(&jws, JwsContent::Documents(&given));
+    assert_outcome(&report, "failed", Some("sig-constraints-failure"));
+}
+
+#[test]
 fn an_edited_digest_in_the_header_breaks_the_signature() {
     let key = key("rsa-2048.pkcs8.pem");
     let jws = DocumentSigner::new(&key, Vec::new())

@@ -114,12 +114,31 @@ impl DocumentVerifier {
     }
 }
 
-/// One check per signed document (digest matches, or changed, or missing), then one per
-/// supplied document the signature does not name.
+/// One check per signed document (digest matches, or changed, or missing, or supplied more
+/// than once), then one per supplied document the signature does not name.
 fn compare_documents(signed: &[SignedDocument], given: &[DocumentDigest], report: &mut Report) {
     for s in signed {
         let uri = s.uri.clone();
-        let check = match given.iter().find(|g| g.uri() == s.uri) {
+        let mut supplied = given.iter().filter(|g| g.uri() == s.uri);
+        let first = supplied.next();
+        let more = supplied.count();
+        if more > 0 {
+            // Which of the copies is the signed document cannot be chosen: taking the first
+            // would let the order of the arguments decide whether a changed copy passes.
+            report.push(
+                Check::failed(
+                    CheckCode::DocumentDigest,
+                    SubIndication::SigConstraintsFailure,
+                    format!(
+                        "{} documents were supplied as {uri}; a signed URI names exactly one",
+                        more + 1
+                    ),
+                )
+                .with("uri", uri),
+            );
+            continue;
+        }
+        let check = match first {
             None => Check::indeterminate(
                 CheckCode::DocumentMissing,
                 SubIndication::SignedDataNotFound,
