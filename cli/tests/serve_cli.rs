@@ -204,6 +204,32 @@ fn sign_verify_and_tamper() {
         tampered.as_bytes(),
     );
     assert_eq!(report.json()["file"]["verified"], false);
+
+    // A misspelt, repeated or non-boolean parameter is refused, never a looser default.
+    for query in [
+        "?require_all_signed=true",
+        "?require-all-signed=true&require-all-signed=false",
+        "?require-all-signed=yes",
+        "?profile=bogus",
+    ] {
+        let refused = call(
+            server.addr,
+            "POST",
+            &format!("/fhir/$verify-signature{query}"),
+            &[],
+            text.as_bytes(),
+        );
+        assert_eq!(refused.status, 400, "{query}: {}", refused.text());
+        assert_eq!(refused.json()["issue"][0]["severity"], "error");
+    }
+    let strict = call(
+        server.addr,
+        "POST",
+        "/fhir/$verify-signature?require-all-signed=true&_format=json",
+        &[],
+        text.as_bytes(),
+    );
+    assert_eq!(strict.status, 200, "{}", strict.text());
 }
 
 /// Writes `request` as is and reads the whole answer (the server closes after an error).

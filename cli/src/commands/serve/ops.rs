@@ -54,6 +54,51 @@ impl Reply {
     }
 }
 
+/// The query, checked against what an operation takes: every parameter must be one of `known`
+/// (FHIR's general parameters, `_format`, `_pretty` and any other starting with `_`, are
+/// ignored), given once, and those in `booleans` must be `true`, `false` or bare (true). A
+/// misspelt or repeated parameter is a 400, never a silent default: a typo in
+/// `require-all-signed` must not loosen a verification.
+pub fn check_query(query: &str, known: &[&str], booleans: &[&str]) -> Result<(), Reply> {
+    let mut seen: Vec<String> = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode(key);
+        if key.starts_with('_') {
+            continue;
+        }
+        if !known.contains(&key.as_str()) {
+            let known = if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            };
+            return Err(Reply::error(
+                400,
+                "not-supported",
+                &format!("unknown parameter {key:?} for this operation (it takes: {known})"),
+            ));
+        }
+        if seen.contains(&key) {
+            return Err(Reply::error(
+                400,
+                "invalid",
+                &format!("parameter {key:?} is given more than once"),
+            ));
+        }
+        let value = percent_decode(value);
+        if booleans.contains(&key.as_str()) && !matches!(value.as_str(), "" | "true" | "false") {
+            return Err(Reply::error(
+                400,
+                "invalid",
+                &format!("parameter {key:?} is true or false, not {value:?}"),
+            ));
+        }
+        seen.push(key);
+    }
+    Ok(())
+}
+
 /// A query parameter's value (the last one given), percent-decoded.
 pub fn query_param(query: &str, name: &str) -> Option<String> {
     query
@@ -122,6 +167,13 @@ fn json_error(e: &fhirsig_jcs::ParseError) -> Reply {
 /// `POST /fhir/$verify-signature`: every signature in the body, the file verdict; an
 /// OperationOutcome (200 verified, 422 not), or the JSON report when `json` is asked for.
 pub fn verify(body: &[u8], query: &str, options: &VerifyOptions, json_report: bool) -> Reply {
+    if let Err(reply) = check_query(
+        query,
+        &["pointer", "require-all-signed"],
+        &["require-all-signed"],
+    ) {
+        return reply;
+    }
     let doc = match fhirsig_jcs::parse(body) {
         Ok(doc) => doc,
         Err(e) => return json_error(&e),
@@ -181,6 +233,9 @@ pub fn verify(body: &[u8], query: &str, options: &VerifyOptions, json_report: bo
 /// `POST /fhir/$sign`: the body signed as `fhirsig sign` signs it with the configured key, at
 /// the request's second; query `profile` (cdex, cdex2, r6) and `pointer`.
 pub fn sign(body: &[u8], query: &str, signer: &SignerConfig, now: time::OffsetDateTime) -> Reply {
+    if let Err(reply) = check_query(query, &["profile", "pointer"], &[]) {
+        return reply;
+    }
     let Ok(text) = std::str::from_utf8(body) else {
         return Reply::error(400, "invalid", "the body is not UTF-8 text");
     };
@@ -225,6 +280,18 @@ pub fn sign(body: &[u8], query: &str, signer: &SignerConfig, now: time::OffsetDa
 /// `fhirsig provenance for-bundle`; query `profile`, `author`, `author-org`, `transmitter`,
 /// `per-entry`; `recorded` is the request's time.
 pub fn provenance(body: &[u8], query: &str, now: &str) -> Reply {
+    const KNOWN: [&str; 7] = [
+        "profile",
+        "author",
+        "author-org",
+        "transmitter",
+        "occurred",
+        "source-format",
+        "per-entry",
+    ];
+    if let Err(reply) = check_query(query, &KNOWN, &["per-entry"]) {
+        return reply;
+    }
     let Ok(text) = std::str::from_utf8(body) else {
         return Reply::error(400, "invalid", "the body is not UTF-8 text");
     };
@@ -346,5 +413,46 @@ mod tests {
         assert_eq!(query_param("per-entry", "per-entry").as_deref(), Some(""));
         assert_eq!(query_param("x=%zz%4", "x").as_deref(), Some("%zz%4"));
         assert_eq!(query_param("", "x"), None);
+    }
+
+    #[test]
+    fn misspelt_repeated_or_non_boolean_parameters_are_refused() {
+        let known = ["pointer", "require-all-signed"];
+        let booleans = ["require-all-signed"];
+        let status = |query: &str| {
+            check_query(query, &known, &booleans)
+                .err()
+                .map(|r| r.status)
+        };
+        for good in [
+            "",
+            "require-all-signed",
+            "require-all-signed=true",
+            "require-all-signed=false",
+            "pointer=%2Fentry%2F0&require-all-signed=true",
+            "_format=json&_pretty=true",
+            "&&pointer=/a",
+        ] {
+            assert_eq!(status(good), None, "{good}");
+        }
+        for bad in [
+            "require_all_signed=true",
+            "Require-All-Signed=true",
+            "require-all-signed=true&require-all-signed=false",
+            "require-all-signed=yes",
+            "require-all-signed=0",
+            "profile=cdex",
+            "pointer=/a&pointer=/b",
+        ] {
+            assert_eq!(status(bad), Some(400), "{bad}");
+        }
+        // A percent-encoded name is the name.
+        assert_eq!(status("require%2Dall%2Dsigned=true"), None);
+        let reply = check_query("requir-all-signed=true", &known, &booleans).unwrap_err();
+        let body = String::from_utf8(reply.body).unwrap();
+        assert!(
+            body.contains("unknown parameter \\\"requir-all-signed\\\""),
+            "{body}"
+        );
     }
 }
