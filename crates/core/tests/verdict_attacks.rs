@@ -404,3 +404,47 @@ fn root_id_and_meta_changes_pass_and_are_listed_as_excluded() {
         }
     }
 }
+
+/// The OperationOutcome of a file is read without its HTTP status: one that did not verify
+/// always carries an error issue, one that did says so even beside warnings.
+#[test]
+fn an_operation_outcome_says_not_verified_with_an_error_issue() {
+    use fhirsig_core::fhir::{file_operation_outcome, verify_parsed};
+    let options = &fixture().options;
+    let outcome = |text: &str| {
+        let doc = fhirsig_jcs::parse(text.as_bytes()).unwrap();
+        let report = verify_parsed(&doc, options, &FileRules::default());
+        let outcome: serde_json::Value =
+            serde_json::from_str(&file_operation_outcome(&report.signatures, &report.verdict))
+                .unwrap();
+        (report.verdict.verified, outcome)
+    };
+    let severities = |outcome: &serde_json::Value| -> Vec<String> {
+        outcome["issue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["severity"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Unsigned: the uncovered entry is a warning, and the verdict an error.
+    let (verified, unsigned) = outcome(SEARCHSET);
+    assert!(!verified);
+    assert!(
+        severities(&unsigned).contains(&"error".to_owned()),
+        "{unsigned}"
+    );
+    // No resourceType at all: named as such, not as "this  is".
+    let (verified, empty) = outcome("{}");
+    assert!(!verified);
+    assert!(severities(&empty).contains(&"error".to_owned()), "{empty}");
+    assert!(!empty.to_string().contains("this  is"), "{empty}");
+    // Signed: verified, with the decimal-precision warning beside the information issue.
+    let signed = sign(SEARCHSET, None, &fixture().request()).unwrap();
+    let (verified, good) = outcome(&signed.text);
+    assert!(verified);
+    let seen = severities(&good);
+    assert!(!seen.contains(&"error".to_owned()), "{good}");
+    assert!(seen.contains(&"warning".to_owned()), "{good}");
+    assert_eq!(seen[0], "information", "{good}");
+}

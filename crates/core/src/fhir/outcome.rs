@@ -23,9 +23,13 @@ pub fn file_operation_outcome(results: &[SignatureVerification], verdict: &FileV
 
 fn outcome(results: &[SignatureVerification], verdict: Option<&FileVerdict>) -> String {
     let mut issues = Vec::new();
+    // Whether an error issue was written: an outcome that is not "verified" always has one, so
+    // that its body alone (without the HTTP status) tells a failure from a success.
+    let mut has_error = false;
     for result in results {
         let location = expression(&result.signature_pointer);
         if !result.verified() {
+            has_error = true;
             let reason = result
                 .report()
                 .checks()
@@ -83,10 +87,12 @@ fn outcome(results: &[SignatureVerification], verdict: Option<&FileVerdict>) -> 
             .iter()
             .filter(|u| !u.signed && !u.under_failed_signature)
         {
-            let text = format!(
-                "this {} is not covered by a verified signature",
-                uncovered.resource_type
-            );
+            let what = if uncovered.resource_type.is_empty() {
+                "object (it has no resourceType)"
+            } else {
+                uncovered.resource_type.as_str()
+            };
+            let text = format!("this {what} is not covered by a verified signature");
             issues.push(issue(
                 "warning",
                 "informational",
@@ -102,6 +108,21 @@ fn outcome(results: &[SignatureVerification], verdict: Option<&FileVerdict>) -> 
         ) {
             let text = format!("The content is not verified: {reason}");
             issues.push(issue("error", "business-rule", &text, None));
+            has_error = true;
+        }
+        if !verdict.verified && !has_error {
+            let text = match (results.is_empty(), verdict.reason.as_deref()) {
+                (true, Some(reason)) => reason.to_owned(),
+                (true, None) => "no signature was found".to_owned(),
+                (false, Some(reason)) => format!("The content is not verified: {reason}"),
+                (false, None) => "The content is not verified".to_owned(),
+            };
+            issues.push(issue("error", "business-rule", &text, None));
+        }
+        if verdict.verified && !issues.is_empty() {
+            // Warnings alone would not say that it verified.
+            let text = "every signature verified";
+            issues.insert(0, issue("information", "informational", text, None));
         }
     }
     if issues.is_empty() {
