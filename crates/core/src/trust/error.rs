@@ -63,7 +63,13 @@ impl fmt::Display for TrustError {
             Self::UnusableCertificate { index, source } => {
                 write!(f, "certificate {index} cannot be used: {source}")
             }
-            Self::BadPem { blob, source } => write!(f, "PEM input {blob} is malformed: {source}"),
+            Self::BadPem { blob, source } => {
+                write!(
+                    f,
+                    "PEM input {blob} is malformed: {}",
+                    pem_error_text(source)
+                )
+            }
             Self::NoCertificateInPem { blob } => {
                 write!(f, "PEM input {blob} contains no CERTIFICATE section")
             }
@@ -81,5 +87,40 @@ impl std::error::Error for TrustError {
             Self::UnusableCertificate { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+/// A PEM reader's error in words: its own text shows the marker or line it names as a list of
+/// byte values (`[67, 69, 82, …]`), which is the text `-----END CERTIFICATE-----`.
+fn pem_error_text(error: &rustls_pki_types::pem::Error) -> String {
+    use rustls_pki_types::pem::Error;
+    match error {
+        Error::MissingSectionEnd { end_marker } => format!(
+            "the section has no end line (-----END {}-----)",
+            String::from_utf8_lossy(end_marker).escape_debug()
+        ),
+        Error::IllegalSectionStart { line } => {
+            let line = String::from_utf8_lossy(line);
+            let shown: String = line.trim_end().chars().take(80).collect();
+            format!("a section starts with an illegal line: {shown:?}")
+        }
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod pem_error_tests {
+    use super::*;
+    use rustls_pki_types::pem::PemObject as _;
+
+    #[test]
+    fn pem_markers_are_shown_as_text() {
+        let truncated = b"-----BEGIN CERTIFICATE-----\nMIIB\n";
+        let source = rustls_pki_types::CertificateDer::pem_slice_iter(truncated)
+            .find_map(Result::err)
+            .expect("a truncated PEM section is an error");
+        let message = TrustError::BadPem { blob: 0, source }.to_string();
+        assert!(message.contains("-----END CERTIFICATE-----"), "{message}");
+        assert!(!message.contains("[45, 45"), "{message}");
     }
 }
