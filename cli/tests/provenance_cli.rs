@@ -516,3 +516,26 @@ fn inspect_shows_provenance_signatures_and_their_targets_payload() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Adding Provenance to a Bundle that is already signed breaks that signature: said on
+/// standard error, while the output is still written.
+#[test]
+fn for_bundle_warns_that_an_existing_bundle_signature_breaks() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cmd/fixtures");
+    let signed = format!("{fixtures}/signed.json");
+    let mut args = FOR_DEMO_BUNDLE.to_vec();
+    args[2] = &signed;
+    let out = fhirsig(&args);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("carries a Bundle.signature, which the added Provenance entries break"),
+        "{stderr}"
+    );
+    let out = fhirsig(&FOR_DEMO_BUNDLE);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("Bundle.signature"),
+        "an unsigned Bundle gets no warning"
+    );
+}

@@ -54,6 +54,18 @@ pub fn run(args: ForBundleArgs) -> Result<Status, CliError> {
         Scope::WholeBundle
     };
     let out = add_to_bundle(text, &template, scope).map_err(|e| input_error(&input.name, e))?;
+    if carries_bundle_signature(&input.bytes) {
+        // The new entries are part of what Bundle.signature signs (all but id, meta and
+        // signature): the existing signature cannot verify any more.
+        crate::io::diagnostic(
+            "warning",
+            &format!(
+                "{} carries a Bundle.signature, which the added Provenance entries break (it signs \
+                 every entry); sign the Bundle again after adding Provenance (fhirsig sign --replace)",
+                input.name
+            ),
+        );
+    }
     let bytes = if text.ends_with('\n') {
         with_newline(out)
     } else {
@@ -65,4 +77,9 @@ pub fn run(args: ForBundleArgs) -> Result<Status, CliError> {
         Output::from_option(args.output).write(&bytes)?;
     }
     Ok(Status::Success)
+}
+
+/// Whether the Bundle has a root `signature` (already parsed once by `add_to_bundle`).
+fn carries_bundle_signature(bytes: &[u8]) -> bool {
+    fhirsig_jcs::parse(bytes).is_ok_and(|doc| doc.root().get("signature").is_some())
 }
