@@ -286,7 +286,7 @@ pub fn records(source: &Source, max: usize) -> Box<dyn Iterator<Item = Record> +
         Source::Json(path) => {
             let name = path.display().to_string();
             let bytes = open_sized(path)
-                .and_then(|(r, size)| read_capped(r, max, size))
+                .and_then(|(r, size)| crate::io::read_capped(r, max, size))
                 .map_err(|e| format!("cannot read: {e}"))
                 .and_then(|b| {
                     b.ok_or_else(|| {
@@ -314,7 +314,7 @@ pub fn records(source: &Source, max: usize) -> Box<dyn Iterator<Item = Record> +
             if *ndjson {
                 Box::new(Lines::new(reader, "<stdin>".into(), max))
             } else {
-                let bytes = read_capped(reader, max, None)
+                let bytes = crate::io::read_capped(reader, max, None)
                     .map_err(|e| format!("cannot read: {e}"))
                     .and_then(|b| {
                         b.ok_or_else(|| {
@@ -328,25 +328,6 @@ pub fn records(source: &Source, max: usize) -> Box<dyn Iterator<Item = Record> +
             }
         }
     }
-}
-
-/// Reads everything, or `None` past `max` bytes. `size` (the file's length, if known) sizes
-/// the buffer up front; it is only a hint, never more than `max + 1` bytes are reserved. A
-/// file already longer than `max` is refused without reading it (a 2 GB file is not read
-/// into memory only to be dropped); one that grows while it is read is still cut at `max`.
-fn read_capped(reader: impl Read, max: usize, size: Option<u64>) -> io::Result<Option<Vec<u8>>> {
-    if size.is_some_and(|n| n > max as u64) {
-        return Ok(None);
-    }
-    let reserve = size.map_or(0, |n| {
-        usize::try_from(n)
-            .unwrap_or(usize::MAX)
-            .min(max)
-            .saturating_add(1)
-    });
-    let mut bytes = Vec::with_capacity(reserve);
-    let read = reader.take(max as u64 + 1).read_to_end(&mut bytes)?;
-    Ok((read <= max).then_some(bytes))
 }
 
 /// NDJSON lines; a line longer than `max` is skipped to its end and reported as one record.
@@ -469,24 +450,6 @@ mod tests {
         Lines::new(reader, "f".into(), max)
             .map(|r| (r.name, r.bytes.map(|b| String::from_utf8(b).unwrap())))
             .collect()
-    }
-
-    #[test]
-    fn a_file_known_to_be_over_the_limit_is_not_read() {
-        // A reader that fails if touched: the size alone decides.
-        struct Untouchable;
-        impl Read for Untouchable {
-            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
-                Err(io::Error::other("read"))
-            }
-        }
-        assert_eq!(read_capped(Untouchable, 10, Some(11)).unwrap(), None);
-        assert!(
-            read_capped(Untouchable, 10, Some(10)).is_err(),
-            "within the limit: read"
-        );
-        let grown = read_capped(io::Cursor::new(vec![b' '; 12]), 10, Some(5)).unwrap();
-        assert_eq!(grown, None, "a file that grew past the limit is still cut");
     }
 
     #[test]

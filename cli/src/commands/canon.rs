@@ -172,15 +172,8 @@ fn choose_rule(target: &Located<'_>, uri: Option<&str>) -> Result<Canonicalizati
 /// Numbers shown one per line before the rest are counted.
 const SHOWN_CHANGES: usize = 10;
 
-/// `text`, or its first 200 characters, an ellipsis and its length: a number or a member name
-/// (and so a pointer) may be megabytes long, and a warning is one line.
-fn shortened(text: &str) -> std::borrow::Cow<'_, str> {
-    const SHOWN: usize = 200;
-    match text.char_indices().nth(SHOWN) {
-        Some((at, _)) => format!("{}… ({} bytes)", &text[..at], text.len()).into(),
-        None => text.into(),
-    }
-}
+/// How many characters of a number or pointer a warning shows.
+const SHOWN_CHARS: usize = 200;
 
 fn warn_number_changes(source: &str, changes: &NumberChanges) {
     let shown = changes
@@ -191,13 +184,13 @@ fn warn_number_changes(source: &str, changes: &NumberChanges) {
         let at = if change.pointer.is_empty() {
             "(root)".into()
         } else {
-            shortened(&change.pointer)
+            fhirsig_jcs::shortened(&change.pointer, SHOWN_CHARS)
         };
         diagnostic(
             "warning",
             &format!(
                 "{source}: number at {at} is written {} but canonicalises to {} (its precision is not protected by a signature)",
-                shortened(&change.lexical),
+                fhirsig_jcs::shortened(&change.lexical, SHOWN_CHARS),
                 change.canonical
             ),
         );

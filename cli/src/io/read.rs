@@ -29,21 +29,16 @@ pub fn read_option_file(path: &Path) -> Result<Input, CliError> {
 
 fn read(path: &Path, argument: bool) -> Result<Input, CliError> {
     if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .take(MAX_INPUT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| CliError::input(format!("cannot read standard input: {e}")))?;
-        if bytes.len() as u64 > MAX_INPUT {
-            return Err(too_large("standard input"));
-        }
+        let bytes = read_capped(io::stdin(), MAX_INPUT, None)
+            .map_err(|e| CliError::input(format!("cannot read standard input: {e}")))?
+            .ok_or_else(|| too_large("standard input"))?;
         return Ok(Input {
             name: "<stdin>".to_owned(),
             bytes,
         });
     }
     let name = path.display().to_string();
-    let bytes = read_capped(path).map_err(|e| read_error(&name, &e, argument))?;
+    let bytes = read_file_capped(path).map_err(|e| read_error(&name, &e, argument))?;
     let Some(bytes) = bytes else {
         return Err(too_large(&name));
     };
@@ -54,23 +49,41 @@ fn read(path: &Path, argument: bool) -> Result<Input, CliError> {
 /// The most bytes one input may have (4 GiB less one byte, the most a JSON document's parse can
 /// index): a device or a pipe that never ends (`/dev/zero`) is cut off here with an error
 /// instead of filling memory.
-const MAX_INPUT: u64 = u32::MAX as u64 - 1;
+const MAX_INPUT: usize = u32::MAX as usize - 1;
 
 /// The file's bytes, or `None` when it has more than [`MAX_INPUT`] (a regular file that large
 /// is refused without being read).
-fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
+fn read_file_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
     let file = fs::File::open(path)?;
     let size = file
         .metadata()
         .ok()
         .filter(fs::Metadata::is_file)
         .map(|m| m.len());
-    if size.is_some_and(|n| n > MAX_INPUT) {
+    read_capped(file, MAX_INPUT, size)
+}
+
+/// Reads everything, or `None` past `max` bytes. `size` (the file's length, if known) sizes
+/// the buffer up front; it is only a hint, never more than `max + 1` bytes are reserved. A
+/// file already longer than `max` is refused without reading it (a 2 GB file is not read
+/// into memory only to be dropped); one that grows while it is read is still cut at `max`.
+pub fn read_capped(
+    reader: impl Read,
+    max: usize,
+    size: Option<u64>,
+) -> io::Result<Option<Vec<u8>>> {
+    if size.is_some_and(|n| n > max as u64) {
         return Ok(None);
     }
-    let mut bytes = Vec::with_capacity(size.map_or(0, |n| n as usize).saturating_add(1));
-    file.take(MAX_INPUT + 1).read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= MAX_INPUT).then_some(bytes))
+    let reserve = size.map_or(0, |n| {
+        usize::try_from(n)
+            .unwrap_or(usize::MAX)
+            .min(max)
+            .saturating_add(1)
+    });
+    let mut bytes = Vec::with_capacity(reserve);
+    let read = reader.take(max as u64 + 1).read_to_end(&mut bytes)?;
+    Ok((read <= max).then_some(bytes))
 }
 
 fn too_large(name: &str) -> CliError {
@@ -109,19 +122,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_known_to_be_over_the_limit_is_not_read() {
+        // A reader that fails if touched: the size alone decides.
+        struct Untouchable;
+        impl Read for Untouchable {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("read"))
+            }
+        }
+        assert_eq!(read_capped(Untouchable, 10, Some(11)).unwrap(), None);
+        assert!(
+            read_capped(Untouchable, 10, Some(10)).is_err(),
+            "within the limit: read"
+        );
+        let grown = read_capped(io::Cursor::new(vec![b' '; 12]), 10, Some(5)).unwrap();
+        assert_eq!(grown, None, "a file that grew past the limit is still cut");
+    }
+
+    #[test]
     fn a_file_over_the_limit_is_refused_without_being_read() {
         let dir = std::env::temp_dir().join(format!("fhirsig-read-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let small = dir.join("small.json");
         fs::write(&small, b"{}").unwrap();
-        assert_eq!(read_capped(&small).unwrap(), Some(b"{}".to_vec()));
+        assert_eq!(read_file_capped(&small).unwrap(), Some(b"{}".to_vec()));
         // Sparse: no disk space, and reading it would take 4 GiB of memory.
         let huge = dir.join("huge.json");
         fs::File::create(&huge)
             .unwrap()
-            .set_len(MAX_INPUT + 1)
+            .set_len(MAX_INPUT as u64 + 1)
             .unwrap();
-        assert_eq!(read_capped(&huge).unwrap(), None);
+        assert_eq!(read_file_capped(&huge).unwrap(), None);
         let error = read_input(&huge).err().expect("refused");
         assert!(error.to_string().contains("larger than 4 GiB"), "{error}");
         fs::remove_dir_all(&dir).unwrap();

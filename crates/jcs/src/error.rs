@@ -169,13 +169,13 @@ impl fmt::Display for ParseErrorKind {
                 write!(f, "duplicate member name {}", Quoted(name))
             }
             ParseErrorKind::NonFiniteLiteral { literal } => {
-                write!(f, "{} is not a JSON number", Shortened(literal))
+                write!(f, "{} is not a JSON number", shortened(literal, SHOWN_CHARS))
             }
             ParseErrorKind::NumberOutOfRange { lexical } => {
                 write!(
                     f,
                     "number {} is outside the IEEE-754 double range",
-                    Shortened(lexical)
+                    shortened(lexical, SHOWN_CHARS)
                 )
             }
             ParseErrorKind::InvalidNumber => f.write_str("malformed number"),
@@ -231,19 +231,18 @@ impl fmt::Display for Quoted<'_> {
     }
 }
 
-/// Shows a literal as written (a number), shortened as [`Quoted`] does: a number of five
-/// million digits is one short line in a message, not five megabytes of it.
-struct Shortened<'a>(&'a str);
-
-impl fmt::Display for Shortened<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const MAX_CHARS: usize = 60;
-        match self.0.char_indices().nth(MAX_CHARS) {
-            None => f.write_str(self.0),
-            Some((end, _)) => write!(f, "{}… ({} bytes)", &self.0[..end], self.0.len()),
-        }
+/// `text` for a message: as it is, or its first `max_chars` characters, an ellipsis and its
+/// length in bytes. A number of five million digits or a member name (and so a JSON Pointer) of
+/// megabytes is quoted by messages and warnings; each stays one short line.
+pub fn shortened(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        None => text.into(),
+        Some((end, _)) => format!("{}… ({} bytes)", &text[..end], text.len()).into(),
     }
 }
+
+/// How many characters of a literal a parse error shows.
+const SHOWN_CHARS: usize = 60;
 
 /// Describes a byte for an error message: printable ASCII as itself, anything else in hex.
 pub(crate) fn describe_byte(byte: u8) -> String {

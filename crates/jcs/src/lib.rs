@@ -28,7 +28,7 @@ mod pointer;
 pub use canon::{format_number, write_escaped};
 pub use changes::{NumberChange, NumberChanges};
 pub use document::{Document, Elements, Exclusions, Members, Node, NodeId, NodeKind};
-pub use error::{Location, ParseError, ParseErrorKind};
+pub use error::{shortened, Location, ParseError, ParseErrorKind};
 pub use order::cmp_utf16;
 pub use parse::{parse, parse_with, ParseOptions, DEFAULT_MAX_DEPTH, MAX_DEPTH_CAP};
 pub use pointer::{push_index as pointer_push_index, push_token as pointer_push_token};

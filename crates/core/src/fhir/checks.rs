@@ -384,14 +384,10 @@ pub fn decimal_precision(changes: &NumberChanges) -> Option<Check> {
     Some(Check::warn(CheckCode::DecimalPrecision, message))
 }
 
-/// `text`, or its first 200 characters and an ellipsis: a member name (and so a pointer) or a
-/// number may be megabytes long, and a report line quotes it.
+/// `text`, or its first 200 characters, an ellipsis and its length: a member name (and so a
+/// pointer) or a number may be megabytes long, and a report line quotes it.
 fn shortened(text: &str) -> std::borrow::Cow<'_, str> {
-    const SHOWN: usize = 200;
-    match text.char_indices().nth(SHOWN) {
-        Some((at, _)) => format!("{}…", &text[..at]).into(),
-        None => text.into(),
-    }
+    fhirsig_jcs::shortened(text, 200)
 }
 
 /// The report entry for a JWS that could not be verified.
