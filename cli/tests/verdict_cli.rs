@@ -286,3 +286,39 @@ fn verify_completes_a_leaf_only_chain_and_takes_an_eku_policy() {
     assert_eq!(out.status.code(), Some(2), "intermediates without anchors");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--intermediates needs --trust"));
 }
+
+#[test]
+fn an_unsigned_provenance_added_beside_a_signed_one_keeps_the_file_from_verifying() {
+    let dir = temp_dir("verdict-unsigned-provenance");
+    let mut bundle: serde_json::Value =
+        serde_json::from_str(&fixture("provenance-signed.json")).unwrap();
+    bundle["entry"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "fullUrl": "urn:uuid:0b9f0c55-1c3a-4d7e-9a53-2f3c8e1d7a10",
+            "resource": {
+                "resourceType": "Provenance",
+                "target": [{"reference": "#/"}],
+                "recorded": "2026-05-01T00:00:00Z",
+                "agent": [{"who": {"display": "someone else"}}]
+            }
+        }));
+    let file = write(&dir, "injected.json", &bundle.to_string());
+    let (code, stdout) = verify(&["provenance", "verify"], &file, &[]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("/entry/1/resource/signature/0: verified"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("/entry/2/resource: UNSIGNED Provenance"),
+        "{stdout}"
+    );
+    let (code, json) = verify(&["provenance", "verify"], &file, &["--json"]);
+    assert_eq!(code, Some(1));
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["unsigned"], serde_json::json!(["/entry/2/resource"]));
+    assert_eq!(report["verified"], false);
+    assert_eq!(report["signatures"][0]["verified"], true, "{report}");
+}

@@ -51,7 +51,9 @@ def payload(resource: Data, canonicalization: Optional[str] = None, pointer: Opt
 class Report:
     """The verdict on one document: every signature in it and the file verdict.
 
-    ``verified`` is the file verdict: every signature verified and the subject covered.
+    ``verified`` is the file verdict: every signature verified and the subject covered (for
+    ``verify_provenance``: every signature verified and no Provenance left unsigned, whose
+    pointers ``unsigned`` lists).
     ``indication`` / ``sub_indication`` (ETSI terms), ``signer`` (the certificate subject) and
     ``digest`` (SHA-256 of the signed payload) are the first signature's; ``checks`` lists
     every check of every signature; ``signatures`` has one dict per signature.
@@ -65,6 +67,11 @@ class Report:
         self._data = json.loads(report_json)
 
     @property
+    def unsigned(self) -> List[str]:
+        """JSON Pointers of the Provenance resources without a signature (``verify_provenance``)."""
+        return list(self._data.get("unsigned", []))
+
+    @property
     def signatures(self) -> List[dict]:
         return list(self._data.get("signatures", []))
 
@@ -74,6 +81,8 @@ class Report:
         if file is not None:
             return bool(file["verified"])
         signatures = self._data.get("signatures", [])
+        if self._data.get("unsigned"):
+            return False
         return bool(signatures) and all(s["verified"] for s in signatures)
 
     def _first(self, key: str) -> Optional[object]:

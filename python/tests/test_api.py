@@ -145,3 +145,19 @@ def test_provenance_and_documents(verifier):
     report = verifier.verify_document("not a jws", b"<ClinicalDocument/>")
     assert not report.verified
     assert report.deciding_checks == ["signature-format"]
+
+
+def test_an_unsigned_provenance_keeps_a_provenance_report_from_verifying():
+    from conftest import VECTORS
+    case = json.loads((VECTORS / "provenance" / "targets-two-success.json").read_text())
+    verifier = fhirsig.Verifier(trust=case["trustAnchors"], at=case["verifyAt"])
+    bundle = case["input"]
+    assert verifier.verify_provenance(json.dumps(bundle).encode()).verified
+    bundle["entry"].append({"fullUrl": "urn:uuid:0b9f0c55-1c3a-4d7e-9a53-2f3c8e1d7a10",
+                            "resource": {"resourceType": "Provenance", "target": [{"reference": "#/"}],
+                                         "recorded": "2026-05-01T00:00:00Z",
+                                         "agent": [{"who": {"display": "someone else"}}]}})
+    report = verifier.verify_provenance(json.dumps(bundle).encode())
+    assert [s["verified"] for s in report.signatures] == [True]
+    assert report.unsigned == ["/entry/3/resource"]
+    assert not report.verified

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use fhirsig_core::fhir::{verify_provenance_signatures, write_signature_json};
+use fhirsig_core::fhir::{
+    unsigned_provenances, verify_provenance_signatures, write_signature_json,
+};
 use fhirsig_core::trust::Outcome;
 
 use super::common::with_newline;
@@ -24,7 +26,9 @@ name exactly one entry. Each signature is checked as a Bundle signature is: the 
 targets' bytes, the signature value, the chain to --trust, Signature.who against the
 certificate, Signature.when against sigT and Signature.type against srCms. Without --trust the
 signer is not trusted, so nothing verifies (the report says why).
-Exit status: 0 every signature verified, 1 one did not (or none found), 2 bad input.")]
+A Provenance without a signature is listed as UNSIGNED and keeps the file from verifying.
+Exit status: 0 every Provenance signed and every signature verified, 1 one did not (or none
+found), 2 bad input.")]
 pub struct VerifyArgs {
     /// A Bundle (or Provenance) carrying Provenance signatures; `-` reads standard input.
     #[arg(value_name = "FILE|-")]
@@ -45,7 +49,9 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     let input = read_input(&args.file)?;
     let doc = fhirsig_jcs::parse(&input.bytes).map_err(|e| json_error(&input.name, &e))?;
     let results = verify_provenance_signatures(&doc, &options);
-    let all_verified = !results.is_empty() && results.iter().all(|r| r.verified());
+    let unsigned = unsigned_provenances(&doc);
+    let all_verified =
+        !results.is_empty() && unsigned.is_empty() && results.iter().all(|r| r.verified());
     let text = if args.json {
         let mut out = b"{\"file\":".to_vec();
         fhirsig_jcs::write_escaped(&input.name, &mut out);
@@ -55,6 +61,13 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 out.push(b',');
             }
             write_signature_json(&mut out, &input.name, result);
+        }
+        out.extend_from_slice(b"],\"unsigned\":[");
+        for (i, pointer) in unsigned.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            fhirsig_jcs::write_escaped(pointer, &mut out);
         }
         out.extend_from_slice(b"],\"verified\":");
         out.extend_from_slice(if all_verified { b"true" } else { b"false" });
@@ -86,6 +99,13 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
             {
                 lines.push(format!("  {}", escape(&c.to_string())));
             }
+        }
+        for pointer in &unsigned {
+            lines.push(format!(
+                "{}: UNSIGNED Provenance: it carries no signature, so nothing vouches for what \
+                 it says",
+                escape(if pointer.is_empty() { "/" } else { pointer })
+            ));
         }
         if results.is_empty() {
             lines.push(format!(

@@ -54,7 +54,8 @@ pub use verify::{
 };
 pub use verify_provenance::{
     external_document_format, provenance_signatures, provenances, signed_content,
-    verify_provenance_signatures, ContentError, ProvenanceSignature, SignedContent,
+    unsigned_provenances, verify_provenance_signatures, ContentError, ProvenanceSignature,
+    SignedContent,
 };
 
 // For document signatures carried by a Provenance (`crate::document`): the same identity, time

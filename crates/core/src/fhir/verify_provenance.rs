@@ -58,6 +58,21 @@ pub fn provenances<'d>(doc: &'d Document<'_>) -> Vec<(String, Node<'d>)> {
     }
 }
 
+/// JSON Pointers of the Provenance resources of `doc` (as [`provenances`] finds them) that
+/// carry no signature. A verifier of Provenance names each one and does not say "verified"
+/// for the file: nothing vouches for its claims of who did what.
+pub fn unsigned_provenances(doc: &Document<'_>) -> Vec<String> {
+    provenances(doc)
+        .into_iter()
+        .filter(|(_, provenance)| {
+            provenance
+                .get("signature")
+                .is_none_or(|s| s.elements().next().is_none())
+        })
+        .map(|(pointer, _)| pointer)
+        .collect()
+}
+
 /// One `Provenance.signature` of a document.
 #[derive(Debug, Clone, Copy)]
 pub struct ProvenanceSignature<'d> {
