@@ -454,13 +454,14 @@ fn fhir_carriage_round_trip() {
                 "signature-when",
                 "signature-type",
                 "provenance-binding",
+                "sig-format",
             ]
             .map(outcome),
         )
     };
     assert_eq!(
         outcomes("note.pdf.jws.provenance.json"),
-        (Some(0), ["pass", "pass", "pass", "pass"].map(String::from))
+        (Some(0), ["pass", "pass", "pass", "pass", "pass"].map(String::from))
     );
     for (from, to, failing) in [
         ("\"value\": \"1234567893\"", "\"value\": \"1111111111\"", 0),
@@ -471,6 +472,11 @@ fn fhir_carriage_round_trip() {
         ),
         ("1.2.840.10065.1.12.1.5", "1.2.840.10065.1.12.1.1", 2),
         ("\"DocumentReference/42\"", "\"DocumentReference/43\"", 3),
+        (
+            "\"sigFormat\": \"application/jose\"",
+            "\"sigFormat\": \"application/pkcs7-signature\"",
+            4,
+        ),
     ] {
         assert!(provenance.contains(from), "{from}");
         std::fs::write(dir.join("claims.json"), provenance.replace(from, to)).unwrap();
@@ -508,9 +514,19 @@ fn fhir_carriage_round_trip() {
         outcomes("note.pdf.p7s.provenance.json"),
         (
             Some(1),
-            ["pass", "pass", "not-checked", "not-checked"].map(String::from)
+            ["pass", "pass", "not-checked", "not-checked", "pass"].map(String::from)
         )
     );
+    // A CMS signature relabelled as a JWS misdescribes what Signature.data holds.
+    let cms = std::fs::read_to_string(dir.join("note.pdf.p7s.provenance.json")).unwrap();
+    let relabelled = cms.replace(
+        "\"sigFormat\": \"application/pkcs7-signature\"",
+        "\"sigFormat\": \"application/jose\"",
+    );
+    assert_ne!(relabelled, cms);
+    std::fs::write(dir.join("relabelled.json"), relabelled).unwrap();
+    let (status, checks) = outcomes("relabelled.json");
+    assert_eq!((status, checks[4].as_str()), (Some(1), "fail"), "{checks:?}");
     // It passes the HRex Provenance checker, and fhirsig verify recognises it and says how to check it.
     assert_eq!(
         run(&[

@@ -156,6 +156,7 @@ pub fn provenance_claim_checks(doc: &Document<'_>, carried: &CarriedSignature) -
         carried.target.as_deref(),
         signed.documents.as_deref(),
     ));
+    checks.push(sig_format_check(&carried.element, &carried.bytes));
     if carried.counts != (1, 1) {
         let (signatures, targets) = carried.counts;
         checks.push(Check::failed(
@@ -189,6 +190,46 @@ pub fn provenance_claim_checks(doc: &Document<'_>, carried: &CarriedSignature) -
         ));
     }
     checks
+}
+
+/// `Signature.sigFormat` against what `Signature.data` holds: a Provenance that says
+/// `application/pkcs7-signature` over a JWS (or `application/jose` over a CMS SignedData)
+/// misdescribes its signature, and a reader that trusts the claim would check it wrongly.
+fn sig_format_check(element: &crate::fhir::SignatureElement, bytes: &[u8]) -> Check {
+    const CODE: CheckCode = CheckCode::SigFormat;
+    let (found, accepted): (&str, &[&str]) = match super::SignatureFormat::detect(bytes) {
+        super::SignatureFormat::Cms => (
+            "a CMS SignedData",
+            &["application/pkcs7-signature", "application/pkcs7-mime"],
+        ),
+        super::SignatureFormat::Jws => ("a JWS", &["application/jose"]),
+    };
+    let Some(declared) = element.sig_format.as_deref() else {
+        return Check::not_checked(
+            CODE,
+            format!("Signature.sigFormat is absent; Signature.data holds {found}"),
+        );
+    };
+    // RFC 2045 §5.1: type and subtype are case-insensitive; parameters do not change the kind.
+    let essence = declared
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let check = if accepted.contains(&essence.as_str()) {
+        Check::pass(CODE, format!("Signature.sigFormat {declared:?} names {found}"))
+    } else {
+        Check::failed(
+            CODE,
+            SubIndication::FormatFailure,
+            format!(
+                "Signature.sigFormat is {declared:?}, but Signature.data holds {found} ({} expected)",
+                accepted[0]
+            ),
+        )
+    };
+    check.with("sigFormat", declared.to_owned())
 }
 
 /// `Provenance.target` against the documents a `sigD` header names.
