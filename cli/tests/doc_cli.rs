@@ -461,7 +461,10 @@ fn fhir_carriage_round_trip() {
     };
     assert_eq!(
         outcomes("note.pdf.jws.provenance.json"),
-        (Some(0), ["pass", "pass", "pass", "pass", "pass"].map(String::from))
+        (
+            Some(0),
+            ["pass", "pass", "pass", "pass", "pass"].map(String::from)
+        )
     );
     for (from, to, failing) in [
         ("\"value\": \"1234567893\"", "\"value\": \"1111111111\"", 0),
@@ -526,7 +529,11 @@ fn fhir_carriage_round_trip() {
     assert_ne!(relabelled, cms);
     std::fs::write(dir.join("relabelled.json"), relabelled).unwrap();
     let (status, checks) = outcomes("relabelled.json");
-    assert_eq!((status, checks[4].as_str()), (Some(1), "fail"), "{checks:?}");
+    assert_eq!(
+        (status, checks[4].as_str()),
+        (Some(1), "fail"),
+        "{checks:?}"
+    );
     // It passes the HRex Provenance checker, and fhirsig verify recognises it and says how to check it.
     assert_eq!(
         run(&[
@@ -559,4 +566,105 @@ fn fhir_carriage_round_trip() {
     assert_eq!(line["payload"], serde_json::Value::Null);
     assert_eq!(line["form"], "compact");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `doc sign` with `stdin` on its standard input, in `dir`.
+fn sign_stdin(dir: &Path, stdin: Vec<u8>, extra: &[&str]) -> Output {
+    use std::io::Write as _;
+    let key = pki("leaf-good.key.pem");
+    let mut args = vec![
+        "doc",
+        "sign",
+        "--key",
+        &key,
+        "--cert",
+        "chain.pem",
+        "--at",
+        AT,
+    ];
+    args.extend_from_slice(extra);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fhirsig"))
+        .args(&args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    // A closed pipe is fine: a refused command need not read its input.
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+#[test]
+fn a_stream_is_signed_by_what_it_holds_not_by_the_size_it_reports() {
+    let dir = workdir("stream");
+    setup(&dir);
+    // A pipe reports no size: one small document still gets the RFC 7515 detached form.
+    let small = std::fs::read(dir.join("ccd.xml")).unwrap();
+    assert_exit(&sign_stdin(&dir, small, &["-", "-o", "small.jws"]), 0);
+    let jws = std::fs::read_to_string(dir.join("small.jws")).unwrap();
+    assert!(jws.contains(".."), "detached compact JWS: {jws}");
+    assert_exit(&verify(&dir, &["small.jws", "ccd.xml"]), 0);
+    // Past 64 MiB the stream is hashed as it is read (sigD), never held whole.
+    let big: Vec<u8> = (0..(64u32 << 20) + 1).map(|i| (i % 251) as u8).collect();
+    std::fs::write(dir.join("big.bin"), &big).unwrap();
+    let out = sign_stdin(&dir, big, &["-", "-o", "big.jws"]);
+    assert_exit(&out, 0);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("larger than 64 MiB"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("JAdES sigD"), "{}", stdout(&out));
+    assert_exit(&verify(&dir, &["big.jws", "big.bin", "--uri", "-"]), 0);
+    std::fs::write(dir.join("big.bin"), b"another document").unwrap();
+    assert_exit(&verify(&dir, &["big.jws", "big.bin", "--uri", "-"]), 1);
+    // Standard input has no name to add .jws to.
+    let out = sign_stdin(&dir, b"x".to_vec(), &["-"]);
+    assert_exit(&out, 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-o"));
+}
+
+#[test]
+fn a_refused_provenance_path_leaves_no_signature_behind() {
+    let dir = workdir("fhir-refused");
+    setup(&dir);
+    std::fs::write(dir.join("elsewhere.json"), b"kept").unwrap();
+    std::os::unix::fs::symlink("elsewhere.json", dir.join("ccd.xml.jws.provenance.json")).unwrap();
+    let out = sign(
+        &dir,
+        &["ccd.xml", "--fhir", "--target", "DocumentReference/7"],
+    );
+    assert_exit(&out, 2);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("symbolic link"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !dir.join("ccd.xml.jws").exists(),
+        "no signature without its Provenance"
+    );
+    assert_eq!(std::fs::read(dir.join("elsewhere.json")).unwrap(), b"kept");
+    let out = sign(
+        &dir,
+        &[
+            "ccd.xml",
+            "--fhir",
+            "--target",
+            "DocumentReference/7",
+            "-o",
+            "same.json",
+            "--fhir-output",
+            "same.json",
+        ],
+    );
+    assert_exit(&out, 2);
+    assert!(!dir.join("same.json").exists());
 }

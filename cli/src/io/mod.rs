@@ -18,7 +18,7 @@ pub use follow_symlinks::{follow_symlinks, set_follow_symlinks};
 pub use input_registry::{note_input, note_input_metadata};
 pub use output::Output;
 pub use read::{read_capped, read_error, read_input, read_option_file};
-pub use safe_write::{write_atomically, write_in_place, write_private_atomically};
+pub use safe_write::{check_writable, write_atomically, write_in_place, write_private_atomically};
 pub use standard_streams::{
     diagnostic, stdout_closed, with_raw_stdout, write_stdout, write_stdout_parts,
 };

@@ -74,18 +74,51 @@ pub fn write_in_place(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 ///   to is written as above, and the link stays.
 /// - A file the run has read (see [`super::note_input`]) is refused unless `options.in_place`.
 pub fn write_file(path: &Path, bytes: &[u8], options: WriteOptions) -> Result<(), CliError> {
-    if path.as_os_str() == "-" {
-        return write_stdout(bytes);
-    }
     let name = path.display().to_string();
-    let cannot = |e: io::Error| CliError::input(format!("cannot write {name}: {e}"));
+    match plan(path, &name, options)? {
+        Plan::Stdout => write_stdout(bytes),
+        Plan::Create => replace(path, &name, bytes, None, options),
+        Plan::Replace(meta) => replace(path, &name, bytes, Some(&meta), options),
+        Plan::Follow(target) => write_file(&target, bytes, options),
+        Plan::Direct => write_directly(path, bytes)
+            .map_err(|e| CliError::input(format!("cannot write {name}: {e}"))),
+    }
+}
+
+/// Refuses, before anything is written, what [`write_file`] would refuse for `path` (a link
+/// without `--follow-symlinks`, a folder, an input of the run): a command that writes two files
+/// checks the second before writing the first, so a refusal leaves no half of its output.
+pub fn check_writable(path: &Path) -> Result<(), CliError> {
+    let name = path.display().to_string();
+    match plan(path, &name, WriteOptions::default())? {
+        Plan::Follow(target) => check_writable(&target),
+        _ => Ok(()),
+    }
+}
+
+/// How [`write_file`] writes one path.
+enum Plan {
+    /// `-`: standard output.
+    Stdout,
+    /// Nothing is there yet.
+    Create,
+    /// A regular file, replaced atomically.
+    Replace(fs::Metadata),
+    /// A symbolic link followed (`--follow-symlinks`) to this file.
+    Follow(std::path::PathBuf),
+    /// A device or FIFO, written as it is.
+    Direct,
+}
+
+/// What `path` is and whether it may be written: every refusal of [`write_file`] is made here.
+fn plan(path: &Path, name: &str, options: WriteOptions) -> Result<Plan, CliError> {
+    if path.as_os_str() == "-" {
+        return Ok(Plan::Stdout);
+    }
     let meta = match fs::symlink_metadata(path) {
-        Ok(meta) => Some(meta),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(cannot(e)),
-    };
-    let Some(meta) = meta else {
-        return replace(path, &name, bytes, None, options);
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Plan::Create),
+        Err(e) => return Err(CliError::input(format!("cannot write {name}: {e}"))),
     };
     let kind = meta.file_type();
     if kind.is_symlink() {
@@ -106,7 +139,7 @@ pub fn write_file(path: &Path, bytes: &[u8], options: WriteOptions) -> Result<()
                 "cannot write {name}: its target changed while being resolved"
             )));
         }
-        return write_file(&target, bytes, options);
+        return Ok(Plan::Follow(target));
     }
     if kind.is_dir() {
         return Err(
@@ -128,10 +161,11 @@ pub fn write_file(path: &Path, bytes: &[u8], options: WriteOptions) -> Result<()
             );
         }
     }
-    if kind.is_file() {
-        return replace(path, &name, bytes, Some(&meta), options);
-    }
-    write_directly(path, bytes).map_err(cannot)
+    Ok(if kind.is_file() {
+        Plan::Replace(meta)
+    } else {
+        Plan::Direct
+    })
 }
 
 /// Writes into an existing non-regular file (a device, a FIFO) without replacing it. Not

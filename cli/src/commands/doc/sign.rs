@@ -1,6 +1,7 @@
 //! `fhirsig doc sign`.
 
 use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -169,43 +170,31 @@ pub fn run(args: SignArgs) -> Result<(), CliError> {
         }
         Format::Jws => sign_jws(&args, &signer)?,
     };
+    // The Provenance is made, and its path checked, before anything is written: a refusal
+    // leaves no signature without the Provenance that was asked for.
+    let provenance = match args.fhir {
+        true => Some(fhir_provenance(
+            &args,
+            &output,
+            &bytes,
+            at,
+            leaf.as_deref(),
+        )?),
+        false => None,
+    };
+    if let Some((path, _)) = &provenance {
+        if same_file(path, &output) {
+            return Err(CliError::input(format!(
+                "--fhir-output {} is the signature's own path",
+                path.display()
+            ))
+            .with_hint("name another --fhir-output"));
+        }
+        crate::io::check_writable(path)?;
+    }
     write_atomically(&output, &bytes)?;
     write_stdout(format!("{}: {what}\n", output.display()).as_bytes())?;
-    if args.fhir {
-        let path = args.fhir_output.clone().unwrap_or_else(|| {
-            let mut name = output.clone().into_os_string();
-            name.push(".provenance.json");
-            PathBuf::from(name)
-        });
-        let media_type = match args.files.as_slice() {
-            [file] => media_type_for(&file.display().to_string()).to_owned(),
-            _ => "multipart/mixed".to_owned(),
-        };
-        let when = time::format_description::well_known::Rfc3339;
-        let when = at
-            .replace_nanosecond(0)
-            .unwrap_or(at)
-            .format(&when)
-            .map_err(|e| CliError::input(e.to_string()))?;
-        let who = args.who_value.clone().map(|value| {
-            let system = args
-                .who_system
-                .clone()
-                .unwrap_or_else(|| "http://hl7.org/fhir/sid/us-npi".to_owned());
-            (system, value)
-        });
-        let text = fhir::provenance(&fhir::Carriage {
-            target: args.target.as_deref().unwrap_or_default(),
-            media_type: &media_type,
-            sig_format: match args.format {
-                Format::Jws => "application/jose",
-                Format::Cms => "application/pkcs7-signature",
-            },
-            signature: &bytes,
-            when: &when,
-            who,
-            leaf: leaf.as_deref(),
-        })?;
+    if let Some((path, text)) = provenance {
         write_atomically(&path, text.as_bytes())?;
         write_stdout(
             format!(
@@ -218,39 +207,90 @@ pub fn run(args: SignArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn sign_jws(args: &SignArgs, signer: &DocumentSigner<'_>) -> Result<(Vec<u8>, String), CliError> {
-    let single_large = match args.files.as_slice() {
-        [file] => std::fs::metadata(file)
-            .map(|m| m.len() > SIGD_THRESHOLD)
-            .unwrap_or(false),
-        _ => true,
+/// The `--fhir` Provenance's path and text.
+fn fhir_provenance(
+    args: &SignArgs,
+    output: &Path,
+    bytes: &[u8],
+    at: time::OffsetDateTime,
+    leaf: Option<&[u8]>,
+) -> Result<(PathBuf, String), CliError> {
+    let path = args.fhir_output.clone().unwrap_or_else(|| {
+        let mut name = output.to_path_buf().into_os_string();
+        name.push(".provenance.json");
+        PathBuf::from(name)
+    });
+    let media_type = match args.files.as_slice() {
+        [file] => media_type_for(&file.display().to_string()).to_owned(),
+        _ => "multipart/mixed".to_owned(),
     };
+    let when = time::format_description::well_known::Rfc3339;
+    let when = at
+        .replace_nanosecond(0)
+        .unwrap_or(at)
+        .format(&when)
+        .map_err(|e| CliError::input(e.to_string()))?;
+    let who = args.who_value.clone().map(|value| {
+        let system = args
+            .who_system
+            .clone()
+            .unwrap_or_else(|| "http://hl7.org/fhir/sid/us-npi".to_owned());
+        (system, value)
+    });
+    let text = fhir::provenance(&fhir::Carriage {
+        target: args.target.as_deref().unwrap_or_default(),
+        media_type: &media_type,
+        sig_format: match args.format {
+            Format::Jws => "application/jose",
+            Format::Cms => "application/pkcs7-signature",
+        },
+        signature: bytes,
+        when: &when,
+        who,
+        leaf,
+    })?;
+    Ok((path, text))
+}
+
+fn sign_jws(args: &SignArgs, signer: &DocumentSigner<'_>) -> Result<(Vec<u8>, String), CliError> {
     // With --fhir the one document is named by the Provenance's target in a sigD header, so
     // the signature binds which resource holds it (doc verify checks Provenance.target).
     let fhir_target = match (args.fhir, args.files.len(), args.uris.is_empty()) {
         (true, 1, true) => args.target.clone(),
         _ => None,
     };
-    if args.files.len() == 1
-        && !args.sigd
-        && !single_large
-        && args.uris.is_empty()
-        && fhir_target.is_none()
-    {
-        let input = crate::io::read_input(&args.files[0])?;
-        let jws = signer
-            .sign_detached(&input.bytes)
-            .map_err(|e| CliError::input(e.to_string()))?;
-        return Ok((
-            jws.into_bytes(),
-            "detached JWS (RFC 7515) over the file's bytes".to_owned(),
-        ));
-    }
-    if args.files.len() == 1 && !args.sigd && single_large {
-        diagnostic(
-            "note",
-            "the file is larger than 64 MiB: signing its SHA-256 with a sigD header",
-        );
+    if let ([file], false, true, None) = (
+        args.files.as_slice(),
+        args.sigd,
+        args.uris.is_empty(),
+        &fhir_target,
+    ) {
+        // The form is decided from the bytes read, not from a size the file system reports:
+        // a pipe or a device says 0 and may hold gigabytes.
+        match open_document(file)? {
+            Document::Small(bytes) => {
+                let jws = signer
+                    .sign_detached(&bytes)
+                    .map_err(|e| CliError::input(e.to_string()))?;
+                return Ok((
+                    jws.into_bytes(),
+                    "detached JWS (RFC 7515) over the file's bytes".to_owned(),
+                ));
+            }
+            Document::Large { name, prefix, rest } => {
+                diagnostic(
+                    "note",
+                    "the file is larger than 64 MiB: signing its SHA-256 with a sigD header",
+                );
+                let digest = DocumentDigest::from_reader(
+                    &uri_for_path(&name),
+                    std::io::Cursor::new(prefix).chain(rest),
+                )
+                .map(|d| d.with_media_type(media_type_for(&name)))
+                .map_err(|e| CliError::input(format!("{name}: {e}")))?;
+                return sign_sigd(signer, &[digest]);
+            }
+        }
     }
     let digests = args
         .files
@@ -261,11 +301,69 @@ fn sign_jws(args: &SignArgs, signer: &DocumentSigner<'_>) -> Result<(Vec<u8>, St
             digest(f, uri.map(String::as_str))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    sign_sigd(signer, &digests)
+}
+
+fn sign_sigd(
+    signer: &DocumentSigner<'_>,
+    digests: &[DocumentDigest],
+) -> Result<(Vec<u8>, String), CliError> {
     let jws = signer
-        .sign_sigd(&digests)
+        .sign_sigd(digests)
         .map_err(|e| CliError::input(e.to_string()))?;
     let what = format!("JAdES sigD JWS over {} document(s)", digests.len());
     Ok((jws.into_bytes(), what))
+}
+
+/// One document to sign on its own.
+enum Document {
+    /// All of it: at most [`SIGD_THRESHOLD`] bytes.
+    Small(Vec<u8>),
+    /// Larger: what was read of it, and the rest, to be hashed as it streams.
+    Large {
+        name: String,
+        prefix: Vec<u8>,
+        rest: Box<dyn Read>,
+    },
+}
+
+/// Opens `path` (`-`: standard input) and reads at most [`SIGD_THRESHOLD`] + 1 bytes of it; a
+/// regular file known to be larger is not read here at all.
+fn open_document(path: &Path) -> Result<Document, CliError> {
+    let name = path.display().to_string();
+    let (mut reader, size): (Box<dyn Read>, Option<u64>) = if path.as_os_str() == "-" {
+        (Box::new(std::io::stdin()), None)
+    } else {
+        let file = File::open(path).map_err(|e| crate::io::read_error(&name, &e, true))?;
+        crate::io::note_input(path);
+        let size = file
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map(|m| m.len());
+        (Box::new(file), size)
+    };
+    if size.is_some_and(|n| n > SIGD_THRESHOLD) {
+        return Ok(Document::Large {
+            name,
+            prefix: Vec::new(),
+            rest: reader,
+        });
+    }
+    let reserve = size.map_or(0, |n| usize::try_from(n).unwrap_or(0).saturating_add(1));
+    let mut prefix = Vec::with_capacity(reserve);
+    (&mut reader)
+        .take(SIGD_THRESHOLD + 1)
+        .read_to_end(&mut prefix)
+        .map_err(|e| crate::io::read_error(&name, &e, true))?;
+    if prefix.len() as u64 <= SIGD_THRESHOLD {
+        return Ok(Document::Small(prefix));
+    }
+    Ok(Document::Large {
+        name,
+        prefix,
+        rest: reader,
+    })
 }
 
 /// Hashes a file while reading it.
@@ -287,6 +385,12 @@ fn output_path(args: &SignArgs) -> Result<PathBuf, CliError> {
     };
     let path = match &args.output {
         Some(p) => p.clone(),
+        None if args.files[0].as_os_str() == "-" => {
+            return Err(CliError::input(
+                "signing standard input needs -o: there is no file name to add .jws or .p7s to",
+            )
+            .with_hint("name the signature file with -o SIG"));
+        }
         None => {
             let mut name = args.files[0].clone().into_os_string();
             name.push(".");
@@ -294,11 +398,7 @@ fn output_path(args: &SignArgs) -> Result<PathBuf, CliError> {
             PathBuf::from(name)
         }
     };
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    };
-    if args.files.iter().any(|f| same(f, &path)) {
+    if args.files.iter().any(|f| same_file(f, &path)) {
         return Err(CliError::input(format!(
             "{} is one of the files to sign; it will not be overwritten",
             path.display()
@@ -306,4 +406,12 @@ fn output_path(args: &SignArgs) -> Result<PathBuf, CliError> {
         .with_hint("choose another -o"));
     }
     Ok(path)
+}
+
+/// Whether two paths name the same file (the paths themselves when either does not exist).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
 }

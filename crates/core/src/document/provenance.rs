@@ -218,7 +218,10 @@ fn sig_format_check(element: &crate::fhir::SignatureElement, bytes: &[u8]) -> Ch
         .trim()
         .to_ascii_lowercase();
     let check = if accepted.contains(&essence.as_str()) {
-        Check::pass(CODE, format!("Signature.sigFormat {declared:?} names {found}"))
+        Check::pass(
+            CODE,
+            format!("Signature.sigFormat {declared:?} names {found}"),
+        )
     } else {
         Check::failed(
             CODE,
