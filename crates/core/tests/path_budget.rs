@@ -189,3 +189,54 @@ fn a_cycle_of_cross_signed_cas_ends() {
     assert!(!verified);
     assert!(check.failure().is_some(), "{check}");
 }
+
+#[test]
+fn a_loop_of_intermediates_is_named_as_a_loop() {
+    // A and B certify each other with their real keys: the path leaf → A → B → A loops, and no
+    // anchor is named A or B. The refusal says so, not that A is missing.
+    let (root_pem, _) = root();
+    let a_key = KeyPair::generate().unwrap();
+    let b_key = KeyPair::generate().unwrap();
+    let copy = |k: &KeyPair| KeyPair::from_pem(&k.serialize_pem()).unwrap();
+    let a = Issuer::new(ca("budget A"), copy(&a_key));
+    let b = Issuer::new(ca("budget B"), copy(&b_key));
+    let a_by_b = ca("budget A").signed_by(&a_key, &b).unwrap().pem();
+    let b_by_a = ca("budget B").signed_by(&b_key, &a).unwrap().pem();
+    let leaf_pem = leaf()
+        .signed_by(&KeyPair::generate().unwrap(), &a)
+        .unwrap()
+        .pem();
+    let validator = ChainValidator::new(TrustAnchors::from_pem(&[root_pem.as_bytes()]).unwrap())
+        .with_intermediates_pem(&[a_by_b.as_bytes(), b_by_a.as_bytes()])
+        .unwrap();
+    let (check, verified) = path_check(&validator, &leaf_pem);
+    assert!(!verified);
+    let message = check.message();
+    assert!(message.contains("already on the path"), "{check}");
+    assert!(message.contains("CN=budget A"), "{check}");
+    assert!(!message.contains("no certificate named"), "{check}");
+}
+
+#[test]
+fn a_missing_issuer_further_up_is_named_with_the_certificate_it_issued() {
+    // leaf → A is there; A's issuer B is not: the refusal names B as A's issuer.
+    let (root_pem, _) = root();
+    let a_key = KeyPair::generate().unwrap();
+    let b = Issuer::new(ca("budget B"), KeyPair::generate().unwrap());
+    let a_by_b = ca("budget A").signed_by(&a_key, &b).unwrap().pem();
+    let a = Issuer::new(ca("budget A"), a_key);
+    let leaf_pem = leaf()
+        .signed_by(&KeyPair::generate().unwrap(), &a)
+        .unwrap()
+        .pem();
+    let validator = ChainValidator::new(TrustAnchors::from_pem(&[root_pem.as_bytes()]).unwrap())
+        .with_intermediates_pem(&[a_by_b.as_bytes()])
+        .unwrap();
+    let (check, verified) = path_check(&validator, &leaf_pem);
+    assert!(!verified);
+    let message = check.message();
+    assert!(
+        message.contains("no certificate named CN=budget B (the issuer of CN=budget A)"),
+        "{check}"
+    );
+}

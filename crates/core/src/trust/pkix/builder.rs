@@ -36,6 +36,9 @@ pub(crate) struct Found {
 /// How far a failed attempt got, to report the most telling refusal.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Rank {
+    /// A certificate of the path has no usable issuer (none named so, or only ones already on
+    /// the path or with another key identifier); the deepest such dead end is reported.
+    DeadEnd,
     TooLong,
     Signature,
     Budget,
@@ -52,7 +55,7 @@ struct Search<'a> {
     paths: usize,
     comparisons_left: usize,
     verified: HashMap<(usize, usize), Result<(), SignedDataError>>,
-    best: Option<(Rank, Refusal)>,
+    best: Option<((Rank, usize), Refusal)>,
     exhausted: bool,
 }
 
@@ -93,9 +96,12 @@ pub(crate) fn search(
 }
 
 impl<'a> Search<'a> {
+    /// Keeps the most telling refusal: the highest rank, and of one rank the deepest (the
+    /// attempt that got furthest from the signer).
     fn note(&mut self, rank: Rank, refusal: Refusal) {
-        if self.best.as_ref().is_none_or(|(r, _)| rank > *r) {
-            self.best = Some((rank, refusal));
+        let key = (rank, refusal.index);
+        if self.best.as_ref().is_none_or(|(k, _)| key > *k) {
+            self.best = Some((key, refusal));
         }
     }
 
@@ -145,16 +151,20 @@ impl<'a> Search<'a> {
         let depth = path.len() - 1;
         let issuer_name = current.x509().tbs_certificate().issuer();
         let child_aki = View::of(current).ok().and_then(|v| v.authority_key_id);
+        let mut why = DeadEnd::default();
         for anchor in self.anchors {
             self.steps += 1;
             if !self.budget_left() {
                 return None;
             }
-            if !same_name(anchor.x509().tbs_certificate().subject(), issuer_name)
-                || !key_ids_agree(child_aki.as_deref(), anchor)
-            {
+            if !same_name(anchor.x509().tbs_certificate().subject(), issuer_name) {
                 continue;
             }
+            if !key_ids_agree(child_aki.as_deref(), anchor) {
+                why.other_key_id = true;
+                continue;
+            }
+            why.tried = true;
             if let Err(e) = self.signed_by(current, anchor) {
                 self.note(
                     Rank::Signature,
@@ -190,12 +200,19 @@ impl<'a> Search<'a> {
                 return None;
             }
             if !same_name(candidate.x509().tbs_certificate().subject(), issuer_name)
-                || !key_ids_agree(child_aki.as_deref(), candidate)
                 || self.anchors.iter().any(|a| a.der() == candidate.der())
-                || path.iter().any(|c| repeats(c, candidate))
             {
                 continue;
             }
+            if !key_ids_agree(child_aki.as_deref(), candidate) {
+                why.other_key_id = true;
+                continue;
+            }
+            if path.iter().any(|c| repeats(c, candidate)) {
+                why.on_path = true;
+                continue;
+            }
+            why.tried = true;
             if path.len() >= MAX_PATH {
                 self.note(
                     Rank::TooLong,
@@ -224,7 +241,51 @@ impl<'a> Search<'a> {
                 return found;
             }
         }
+        if !why.tried {
+            self.note(Rank::DeadEnd, why.refusal(depth, current));
+        }
         None
+    }
+}
+
+/// Why no issuer of one certificate of the path could be tried.
+#[derive(Default)]
+struct DeadEnd {
+    /// An issuer was tried (its signature, or the path through it).
+    tried: bool,
+    /// A certificate with the issuer's name is already on the path (a loop).
+    on_path: bool,
+    /// A certificate with the issuer's name has another subjectKeyIdentifier.
+    other_key_id: bool,
+}
+
+impl DeadEnd {
+    fn refusal(&self, depth: usize, current: &Certificate) -> Refusal {
+        let issuer = current.issuer();
+        let subject = current.subject();
+        let rule = if self.on_path {
+            format!(
+                "no path to a configured trust anchor: {issuer}, the issuer of {subject}, is already on the path (the certificates loop back), and no trust anchor is named {issuer}"
+            )
+        } else if self.other_key_id {
+            format!(
+                "no path to a configured trust anchor: the certificates named {issuer} have another subjectKeyIdentifier than the authorityKeyIdentifier of {subject} (RFC 5280 §4.2.1.1), so none of them issued it"
+            )
+        } else if depth == 0 {
+            format!(
+                "no path from the signer certificate to a configured trust anchor: no certificate named {issuer} (its issuer) among the x5c certificates, --intermediates and the anchors"
+            )
+        } else {
+            format!(
+                "no path to a configured trust anchor: no certificate named {issuer} (the issuer of {subject}) among the x5c certificates, --intermediates and the anchors"
+            )
+        };
+        Refusal {
+            index: depth,
+            subject: None,
+            rule,
+            sub: SubIndication::NoCertificateChainFound,
+        }
     }
 }
 
