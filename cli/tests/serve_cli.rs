@@ -488,6 +488,23 @@ fn metadata_provenance_and_signing_disabled() {
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[1]["resource"]["resourceType"], "Provenance");
 
+    // A signed Bundle is refused: the added entries would break its signature unseen.
+    let mut signed: serde_json::Value = serde_json::from_str(BUNDLE).unwrap();
+    signed["signature"] = serde_json::json!({"sigFormat": "application/jose", "data": "e30="});
+    let refused = call(
+        server.addr,
+        "POST",
+        "/fhir/$provenance?profile=hrex&author=Organization/ehr1&transmitter=Organization/ehr1",
+        &[],
+        signed.to_string().as_bytes(),
+    );
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(
+        refused.text().contains("Bundle.signature"),
+        "{}",
+        refused.text()
+    );
+
     let signing = signing_server(&pki, &[]);
     let metadata = call(signing.addr, "GET", "/fhir/metadata", &[], b"").json();
     assert_eq!(metadata["rest"][0]["operation"][0]["name"], "sign");

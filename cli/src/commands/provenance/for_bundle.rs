@@ -80,6 +80,6 @@ pub fn run(args: ForBundleArgs) -> Result<Status, CliError> {
 }
 
 /// Whether the Bundle has a root `signature` (already parsed once by `add_to_bundle`).
-fn carries_bundle_signature(bytes: &[u8]) -> bool {
+pub(crate) fn carries_bundle_signature(bytes: &[u8]) -> bool {
     fhirsig_jcs::parse(bytes).is_ok_and(|doc| doc.root().get("signature").is_some())
 }

@@ -3,7 +3,7 @@
 mod build;
 mod check;
 pub(crate) mod common;
-mod for_bundle;
+pub(crate) mod for_bundle;
 mod for_task;
 mod sign;
 mod verify;

@@ -321,6 +321,17 @@ pub fn provenance(body: &[u8], query: &str, now: &str) -> Reply {
     } else {
         Scope::WholeBundle
     };
+    // The added entries are part of what a Bundle.signature signs: the reply would carry a
+    // signature that no longer verifies, and no one reads a server's warnings.
+    if crate::commands::provenance::for_bundle::carries_bundle_signature(body) {
+        return Reply::error(
+            422,
+            "processing",
+            "the Bundle carries a Bundle.signature, which added Provenance entries would break \
+             (it signs every entry); add Provenance before signing ($sign), or remove the \
+             signature first",
+        );
+    }
     match add_to_bundle(text, &template, scope) {
         Ok(out) => Reply::fhir(out, "added"),
         Err(fhirsig_provenance::TemplateError::Json(e)) => json_error(&e),
