@@ -88,10 +88,10 @@ fn key_encipherment_only_leaf_fails_chain_constraints() {
         &ValidationTimes::at(pki.now),
     );
     assert_outcome(&report, "indeterminate", Some("chain-constraints-failure"));
-    assert_eq!(
-        report.check("signer-key-usage").unwrap().outcome(),
-        Outcome::Fail
-    );
+    let check = report.check("signer-key-usage").unwrap();
+    assert_eq!(check.outcome(), Outcome::Fail);
+    // The bits by their RFC 5280 names, as a reader of the report knows them.
+    assert_eq!(check.evidence_value("key-usage"), Some("keyEncipherment"));
 }
 
 #[test]

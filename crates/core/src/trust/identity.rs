@@ -256,7 +256,16 @@ fn describe(name: &GeneralName) -> String {
         GeneralName::DnsName(d) => format!("DNS:{}", d.as_str()),
         GeneralName::UniformResourceIdentifier(u) => format!("URI:{}", u.as_str()),
         GeneralName::Rfc822Name(e) => format!("email:{}", e.as_str()),
-        other => format!("{other:?}"),
+        GeneralName::DirectoryName(dn) => format!("DirName:{dn}"),
+        GeneralName::RegisteredId(oid) => format!("RID:{oid}"),
+        GeneralName::IpAddress(ip) => match ip.as_bytes() {
+            &[a, b, c, d] => format!("IP:{}", std::net::Ipv4Addr::new(a, b, c, d)),
+            bytes => match <[u8; 16]>::try_from(bytes) {
+                Ok(v6) => format!("IP:{}", std::net::Ipv6Addr::from(v6)),
+                Err(_) => format!("IP:(malformed, {} bytes)", bytes.len()),
+            },
+        },
+        GeneralName::EdiPartyName(_) => "ediPartyName".to_owned(),
     }
 }
 

@@ -120,7 +120,12 @@ pub(crate) fn check_key_usage(leaf: &Certificate) -> Check {
             "the signer certificate has no KeyUsage extension: any usage is allowed (RFC 5280 §4.2.1.3)",
         ),
         Ok(Some((_, ku))) => {
-            let bits = format!("{:?}", ku.0);
+            let names = asserted(&ku);
+            let bits = if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(",")
+            };
             if ku.digital_signature() || ku.non_repudiation() {
                 Check::pass(CODE, "KeyUsage asserts digitalSignature or nonRepudiation")
                     .with("key-usage", bits)
@@ -159,6 +164,11 @@ pub fn key_usage_names(cert: &Certificate) -> Option<Vec<&'static str>> {
         .tbs_certificate()
         .get_extension::<KeyUsage>()
         .ok()??;
+    Some(asserted(&ku))
+}
+
+/// The bits `ku` asserts, by their RFC 5280 §4.2.1.3 names, in bit order.
+fn asserted(ku: &KeyUsage) -> Vec<&'static str> {
     let bits = [
         (ku.digital_signature(), "digitalSignature"),
         (ku.non_repudiation(), "nonRepudiation"),
@@ -170,12 +180,10 @@ pub fn key_usage_names(cert: &Certificate) -> Option<Vec<&'static str>> {
         (ku.encipher_only(), "encipherOnly"),
         (ku.decipher_only(), "decipherOnly"),
     ];
-    Some(
-        bits.iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, name)| *name)
-            .collect(),
-    )
+    bits.iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, name)| *name)
+        .collect()
 }
 
 /// The extended key usages `cert` carries, as `(dotted OID, name when known)`, in certificate
