@@ -696,3 +696,28 @@ fn ocsp_responses_are_a_revocation_source() {
     let no_trust = fhirsig(&["verify", "x.json", "--ocsp", &path("ocsp-good.der")]);
     assert_eq!(no_trust.status.code(), Some(2));
 }
+
+#[test]
+fn a_truncated_pem_is_named_by_its_missing_end_line_in_words() {
+    let dir = pki("truncated_pem");
+    let truncated = dir.join("truncated.pem");
+    std::fs::write(&truncated, "-----BEGIN CERTIFICATE-----\nMIIB\n").unwrap();
+    let root = dir.join("root-ca.cert.pem");
+    let out = fhirsig(&[
+        "cert",
+        "verify",
+        truncated.to_str().unwrap(),
+        "--trust",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    assert!(
+        message.contains("no end line (-----END CERTIFICATE-----)"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("[45, 45"),
+        "bytes listed as numbers: {message}"
+    );
+}

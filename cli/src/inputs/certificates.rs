@@ -28,7 +28,12 @@ fn parse_chain(name: &str, bytes: Vec<u8>) -> Result<CertificateChain, CliError>
         CertificateDer::pem_slice_iter(&bytes)
             .map(|item| item.map(|der| der.as_ref().to_vec()))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| CliError::input(format!("{name}: malformed PEM: {e}")))?
+            .map_err(|e| {
+                CliError::input(format!(
+                    "{name}: malformed PEM: {}",
+                    fhirsig_core::trust::pem_error_text(&e)
+                ))
+            })?
     };
     if ders.is_empty() {
         return Err(CliError::input(format!(

@@ -9,14 +9,16 @@ use rustls::{RootCertStore, ServerConfig};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
+use fhirsig_core::trust::pem_error_text;
+
 use crate::error::CliError;
 
 fn certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, CliError> {
     let name = path.display().to_string();
     let certs: Vec<_> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| CliError::input(format!("{name}: {e:?}")))?
+        .map_err(|e| CliError::input(format!("{name}: {}", pem_error_text(&e))))?
         .collect::<Result<_, _>>()
-        .map_err(|e| CliError::input(format!("{name}: {e:?}")))?;
+        .map_err(|e| CliError::input(format!("{name}: {}", pem_error_text(&e))))?;
     if certs.is_empty() {
         return Err(CliError::input(format!(
             "{name}: no CERTIFICATE in the PEM file"
@@ -33,8 +35,12 @@ pub fn server_config(
 ) -> Result<Arc<ServerConfig>, CliError> {
     let chain = certificates(cert)?;
     let key = PrivateKeyDer::from_pem_file(key).map_err(|e| {
-        CliError::input(format!("{}: not a PEM private key ({e:?})", key.display()))
-            .with_hint("--tls-key takes an unencrypted PKCS#8, SEC1 or PKCS#1 PEM key")
+        CliError::input(format!(
+            "{}: not a PEM private key ({})",
+            key.display(),
+            pem_error_text(&e)
+        ))
+        .with_hint("--tls-key takes an unencrypted PKCS#8, SEC1 or PKCS#1 PEM key")
     })?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ServerConfig::builder_with_provider(Arc::clone(&provider))

@@ -66,7 +66,7 @@ impl Crl {
         } else {
             CertificateRevocationListDer::from_pem_slice(bytes)
                 .map_err(|e| TrustError::BadCrl {
-                    reason: format!("PEM: {e}"),
+                    reason: format!("PEM: {}", super::error::pem_error_text(&e)),
                 })?
                 .as_ref()
                 .to_vec()

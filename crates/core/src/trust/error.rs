@@ -92,7 +92,7 @@ impl std::error::Error for TrustError {
 
 /// A PEM reader's error in words: its own text shows the marker or line it names as a list of
 /// byte values (`[67, 69, 82, …]`), which is the text `-----END CERTIFICATE-----`.
-fn pem_error_text(error: &rustls_pki_types::pem::Error) -> String {
+pub fn pem_error_text(error: &rustls_pki_types::pem::Error) -> String {
     use rustls_pki_types::pem::Error;
     match error {
         Error::MissingSectionEnd { end_marker } => format!(

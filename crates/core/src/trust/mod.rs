@@ -37,7 +37,7 @@ pub use certificate::{certificates_from_pem, Certificate, CertificateChain};
 /// Object identifiers (certificate policies, extended key usages), as the trust API takes them.
 pub use const_oid::ObjectIdentifier;
 pub use crl::Crl;
-pub use error::TrustError;
+pub use error::{pem_error_text, TrustError};
 pub use identity::{
     certificate_identifiers, certificate_names, match_signer_identity, system_oid, IdentityMatch,
     IDENTIFIER_SYSTEM_OIDS,
