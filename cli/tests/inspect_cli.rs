@@ -488,3 +488,64 @@ fn control_characters_in_sig_t_are_escaped_for_people_only() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_jws_file_is_shown_as_a_jws_with_its_header_certificates_and_sigd_documents() {
+    let dir = temp_dir("inspect-jws-file");
+    let (key, chain, _) = testkit_pki(&dir);
+    let document = dir.join("ccd.xml");
+    std::fs::write(&document, "<ClinicalDocument/>\n").unwrap();
+    let mut outputs = Vec::new();
+    for (name, extra) in [("plain.jws", &[][..]), ("sigd.jws", &["--sigd"][..])] {
+        let output = dir.join(name);
+        let mut args = vec![
+            "doc",
+            "sign",
+            document.to_str().unwrap(),
+            "--key",
+            &key,
+            "--cert",
+            &chain,
+            "--at",
+            "2026-05-01T12:00:00Z",
+            "--force",
+            "-o",
+            output.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        assert_eq!(fhirsig(&args).status.code(), Some(0));
+        outputs.push(output);
+    }
+    let out = fhirsig(&["inspect", outputs[0].to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let line = &json_lines(&out)[0];
+    assert_eq!(line["type"], "jws");
+    assert_eq!(line["form"], "compact");
+    assert_eq!(line["detached"], true);
+    assert_eq!(
+        line["signatures"][0]["certificates"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let out = fhirsig(&["inspect", outputs[1].to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.contains("a compact JWS (not a FHIR resource)"),
+        "{text}"
+    );
+    let digest = sha256_hex(b"<ClinicalDocument/>\n");
+    assert!(
+        text.contains(&digest),
+        "the sigD document's SHA-256: {text}"
+    );
+    assert!(!text.contains("not interpreted: sigD"), "{text}");
+    // A JWS whose parts do not decode is bad input, named as a problem.
+    let broken = dir.join("broken.jws");
+    std::fs::write(&broken, "eyJhbGciOiJFUzI1NiJ9..A").unwrap();
+    let out = fhirsig(&["inspect", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("PROBLEM"), "{}", stdout(&out));
+}

@@ -88,7 +88,7 @@ fn element_json(e: &SignatureElement) -> Value {
     })
 }
 
-fn jws_json(jws: &JwsSignature) -> Value {
+pub(super) fn jws_json(jws: &JwsSignature) -> Value {
     json!({
         "protectedHeader": jws.protected.as_ref().map(header_json),
         "unprotectedHeader": jws.unprotected.as_ref().map(header_json),

@@ -20,6 +20,7 @@ use crate::fingerprint::{hex, sha256};
 use crate::io::{read_input, write_stdout};
 use crate::terminal::{escape, escape_lines};
 
+mod bare_jws;
 mod json;
 mod text;
 
@@ -42,12 +43,14 @@ profile, and the SHA-256 and size of the payload under that profile's canonicali
 numbers whose written precision a signature does not protect.
 Provenance.signature entries are shown too, with the payload of the Provenance's targets (or the
 media type of a document outside the file that they sign).
+A JWS file (a compact JWS such as `doc sign`'s .jws, or a JWS JSON serialization) is shown as
+one: its form, headers and certificates.
 Nothing is verified or trusted here: use `fhirsig verify` for that.
 A file without signatures prints `FILE: no signature found` and is not an error.
 Exit status: 0 everything decoded (also when there is no signature); 2 bad input: a file is not
 strict JSON, or a signature, header or certificate could not be decoded (named as a problem).")]
 pub struct InspectArgs {
-    /// FHIR JSON files; `-` reads standard input.
+    /// FHIR JSON files (or JWS files); `-` reads standard input.
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
 
@@ -61,7 +64,19 @@ pub fn run(args: InspectArgs) -> Result<Status, CliError> {
     let mut undecoded = false;
     for file in &args.files {
         let input = read_input(file)?;
-        let doc = fhirsig_jcs::parse(&input.bytes).map_err(|e| json_error(&input.name, &e))?;
+        let parsed = fhirsig_jcs::parse(&input.bytes);
+        // A JWS file (`doc sign`'s .jws, a JOSE library's output) is shown as what it is.
+        if let Some(jws) = bare_jws::read(&input.bytes, parsed.as_ref().ok()) {
+            undecoded |= !jws.problems.is_empty();
+            let text = if args.json {
+                bare_jws::json_line(&input.name, &jws)
+            } else {
+                escape_lines(&bare_jws::human(&escape(&input.name), &jws)).into_owned()
+            };
+            write_stdout(text.as_bytes())?;
+            continue;
+        }
+        let doc = parsed.map_err(|e| json_error(&input.name, &e))?;
         let signatures = inspect_document(&doc);
         undecoded |= signatures.iter().any(|s| !s.problems.is_empty());
         let text = if args.json {
@@ -292,41 +307,54 @@ fn decode_signature(
                 format!("the JWS cannot be decoded: {reason}")
             }
         }),
-        Some(Jws::Json(jws)) => {
-            result.form = Form::Json {
+        Some(jws) => {
+            let (form, signatures) = decoded_jws(&jws, &mut result.problems);
+            result.form = form;
+            result.jws = signatures;
+        }
+    }
+    result
+}
+
+/// The form and the signatures (headers, certificates) of a decoded JWS; what cannot be
+/// decoded is added to `problems`.
+fn decoded_jws(jws: &Jws, problems: &mut Vec<String>) -> (Form, Vec<JwsSignature>) {
+    match jws {
+        Jws::Json(jws) => {
+            let form = Form::Json {
                 signatures: jws.signatures().len(),
                 detached: jws.is_detached(),
             };
+            let mut signatures = Vec::new();
             for (index, entry) in jws.signatures().iter().enumerate() {
                 if entry.protected().is_none() {
-                    result
-                        .problems
-                        .push(format!("JWS signature {index} has no protected header"));
+                    problems.push(format!("JWS signature {index} has no protected header"));
                 }
-                result.jws.push(jws_signature(
+                signatures.push(jws_signature(
                     entry.protected().cloned(),
                     entry.unprotected().cloned(),
                     &format!("signature {index}"),
-                    &mut result.problems,
+                    problems,
                 ));
             }
+            (form, signatures)
         }
-        Some(Jws::Compact(jws)) => {
-            result.form = Form::Compact {
+        Jws::Compact(jws) => (
+            Form::Compact {
                 detached: jws.is_detached(),
-            };
-            result.jws.push(jws_signature(
+            },
+            vec![jws_signature(
                 Some(jws.header().clone()),
                 None,
                 "the JWS",
-                &mut result.problems,
-            ));
+                problems,
+            )],
+        ),
+        _ => {
+            problems.push("the JWS is in a form this version cannot show".to_owned());
+            (Form::Undecoded, Vec::new())
         }
-        Some(_) => result
-            .problems
-            .push("the JWS is in a form this version cannot show".to_owned()),
     }
-    result
 }
 
 fn jws_signature(

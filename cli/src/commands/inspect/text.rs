@@ -165,7 +165,7 @@ fn data_text(data: &DataForm) -> String {
     }
 }
 
-fn form_text(form: &Form) -> String {
+pub(super) fn form_text(form: &Form) -> String {
     let payload = |detached: bool| match detached {
         true => "detached payload",
         false => "payload attached",
@@ -187,7 +187,7 @@ fn form_text(form: &Form) -> String {
     }
 }
 
-fn jws_text(out: &mut String, jws: &JwsSignature, indent: &str) {
+pub(super) fn jws_text(out: &mut String, jws: &JwsSignature, indent: &str) {
     for (label, header) in [
         ("protected header", &jws.protected),
         ("unprotected header", &jws.unprotected),
@@ -256,6 +256,35 @@ fn members_text(out: &mut String, header: &Header, indent: &str) {
         };
         let _ = writeln!(out, "{indent}  {name:<10} {}", escape(&value));
     }
+    // JAdES sigD names documents outside the JWS by URI and digest: `doc verify` checks them.
+    if others.contains(&"sigD") {
+        match fhirsig_core::document::signed_documents(header) {
+            Ok(Some(documents)) => {
+                let _ = writeln!(
+                    out,
+                    "{indent}  {:<10} {} document(s) by URI and SHA-256 (fhirsig doc verify checks them)",
+                    "sigD",
+                    documents.len()
+                );
+                for document in documents {
+                    let _ = writeln!(
+                        out,
+                        "{indent}    {}  {}{}",
+                        hex(&document.sha256),
+                        escape(&document.uri),
+                        document
+                            .media_type
+                            .map_or(String::new(), |m| format!(" ({})", escape(&m)))
+                    );
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let _ = writeln!(out, "{indent}  {:<10} not readable: {}", "sigD", escape(&e));
+            }
+        }
+    }
+    let others: Vec<&str> = others.into_iter().filter(|n| *n != "sigD").collect();
     if !others.is_empty() {
         let _ = writeln!(
             out,
