@@ -87,6 +87,9 @@ pub struct Location {
 pub struct ParseError {
     kind: ParseErrorKind,
     location: Location,
+    /// What the input looks like instead, when it fails at its start and is recognisably
+    /// something else (PEM, DER, a compact JWS, XML, PDF).
+    looks_like: Option<&'static str>,
 }
 
 impl ParseError {
@@ -104,7 +107,13 @@ impl ParseError {
             line,
             column: offset - line_start + 1,
         };
-        ParseError { kind, location }
+        // Only an input refused at its very start is taken for something else.
+        let looks_like = (offset < 16).then(|| looks_like(input)).flatten();
+        ParseError {
+            kind,
+            location,
+            looks_like,
+        }
     }
 
     /// Why the input was refused.
@@ -124,6 +133,9 @@ impl ParseError {
 
     /// A one-line hint saying how to fix the input, where there is a useful one.
     pub fn hint(&self) -> Option<&'static str> {
+        if let Some(other) = self.looks_like {
+            return Some(other);
+        }
         match &self.kind {
             ParseErrorKind::ByteOrderMark => {
                 Some("save the file as UTF-8 without a byte order mark")
@@ -146,6 +158,37 @@ impl ParseError {
             _ => None,
         }
     }
+}
+
+/// What a non-JSON input is, judged from its first bytes, for the hint.
+fn looks_like(input: &[u8]) -> Option<&'static str> {
+    let text = input.trim_ascii_start();
+    if text.starts_with(b"-----BEGIN ") {
+        return Some("this is PEM text (-----BEGIN ...), not JSON");
+    }
+    // DER: a SEQUENCE (0x30) whose length is in the long form, or exactly the input's.
+    if let [0x30, length, ..] = input {
+        if *length >= 0x81 && *length <= 0x84 || usize::from(*length) + 2 == input.len() {
+            return Some(
+                "this looks like DER (binary ASN.1: a certificate, a key or a CMS signature), not JSON",
+            );
+        }
+    }
+    let base64url = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    let line = text.split(|b| *b == b'\n').next().unwrap_or_default().trim_ascii_end();
+    if text.starts_with(b"eyJ")
+        && line.iter().filter(|b| **b == b'.').count() == 2
+        && line.iter().all(base64url)
+    {
+        return Some("this looks like a compact JWS (three base64url parts), not JSON");
+    }
+    if text.starts_with(b"%PDF-") {
+        return Some("this is a PDF document, not JSON");
+    }
+    if text.starts_with(b"<") {
+        return Some("this looks like XML or HTML, not JSON");
+    }
+    None
 }
 
 impl fmt::Display for ParseErrorKind {

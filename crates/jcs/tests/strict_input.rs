@@ -299,3 +299,18 @@ fn pointer_escapes_member_names() {
     let (_, pointer) = refuse(br#"{"a/b":{"c~d":[NaN]}}"#);
     assert_eq!(pointer, "/a~1b/c~0d/0");
 }
+
+#[test]
+fn an_input_that_is_something_else_is_named_in_the_hint() {
+    let hint = |input: &[u8]| parse(input).expect_err("refused").hint().unwrap_or("");
+    assert!(hint(b"-----BEGIN CERTIFICATE-----\nMIIB\n").contains("PEM"));
+    let mut der = vec![0x30, 0x82, 0x01, 0x00];
+    der.extend([0u8; 256]);
+    assert!(hint(&der).contains("DER"));
+    assert!(hint(b"eyJhbGciOiJFUzI1NiJ9..c2ln\n").contains("compact JWS"));
+    assert!(hint(b"%PDF-1.7\n").contains("PDF"));
+    assert!(hint(b"<ClinicalDocument/>").contains("XML"));
+    // JSON that fails later keeps its own hint (or none).
+    assert!(!hint(br#"{"a": 1, "a": 2}"#).contains("not JSON"));
+    assert!(!hint(b"[1, 2,").contains("not JSON"));
+}

@@ -202,7 +202,8 @@ fn sig_format_check(element: &crate::fhir::SignatureElement, bytes: &[u8]) -> Ch
             "a CMS SignedData",
             &["application/pkcs7-signature", "application/pkcs7-mime"],
         ),
-        super::SignatureFormat::Jws => ("a JWS", &["application/jose"]),
+        // RFC 7515 §9.2: application/jose (compact) and application/jose+json (JSON).
+        super::SignatureFormat::Jws => ("a JWS", &["application/jose", "application/jose+json"]),
     };
     let Some(declared) = element.sig_format.as_deref() else {
         return Check::not_checked(
