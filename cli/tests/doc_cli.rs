@@ -668,3 +668,73 @@ fn a_refused_provenance_path_leaves_no_signature_behind() {
     assert_exit(&out, 2);
     assert!(!dir.join("same.json").exists());
 }
+
+#[test]
+fn standard_input_is_read_in_every_form_and_never_replaced_by_the_signature() {
+    let dir = workdir("stdin-forms");
+    setup(&dir);
+    // A file literally named "-" is not what "-" means.
+    std::fs::write(dir.join("-"), b"decoy").unwrap();
+    let ccd = std::fs::read(dir.join("ccd.xml")).unwrap();
+    for (output, extra) in [
+        ("stdin.p7s", &["--format", "cms"][..]),
+        ("stdin-sigd.jws", &["--sigd"][..]),
+    ] {
+        let mut args = vec!["-", "-o", output];
+        args.extend_from_slice(extra);
+        assert_exit(&sign_stdin(&dir, ccd.clone(), &args), 0);
+        let mut check = vec![output, "ccd.xml"];
+        if output.ends_with(".jws") {
+            check.extend(["--uri", "-"]);
+        }
+        assert_exit(&verify(&dir, &check), 0);
+    }
+    // `< ccd.xml -o ccd.xml` would replace the document with its signature.
+    let out = {
+        let key = pki("leaf-good.key.pem");
+        let stdin = std::fs::File::open(dir.join("ccd.xml")).unwrap();
+        std::process::Command::new(env!("CARGO_BIN_EXE_fhirsig"))
+            .args([
+                "doc",
+                "sign",
+                "--key",
+                &key,
+                "--cert",
+                "chain.pem",
+                "--at",
+                AT,
+            ])
+            .args(["-", "-o", "ccd.xml"])
+            .current_dir(&dir)
+            .stdin(stdin)
+            .output()
+            .unwrap()
+    };
+    assert_exit(&out, 2);
+    assert_eq!(std::fs::read(dir.join("ccd.xml")).unwrap(), ccd);
+}
+
+#[test]
+fn a_provenance_path_that_cannot_be_written_leaves_no_signature() {
+    let dir = workdir("fhir-paths");
+    setup(&dir);
+    let fhir = ["ccd.xml", "--fhir", "--target", "DocumentReference/7"];
+    // The signature's own path, spelled another way.
+    let absolute = dir.join("own.jws").display().to_string();
+    let mut args = fhir.to_vec();
+    args.extend(["-o", "own.jws", "--fhir-output", &absolute]);
+    assert_exit(&sign(&dir, &args), 2);
+    assert!(!dir.join("own.jws").exists());
+    // A folder that does not exist.
+    let mut args = fhir.to_vec();
+    args.extend(["-o", "s.jws", "--fhir-output", "missing/p.json"]);
+    let out = sign(&dir, &args);
+    assert_exit(&out, 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+    assert!(!dir.join("s.jws").exists());
+    // -o - leaves no name for the Provenance.
+    let mut args = fhir.to_vec();
+    args.extend(["-o", "-"]);
+    assert_exit(&sign(&dir, &args), 2);
+    assert!(!dir.join("-.provenance.json").exists());
+}

@@ -28,6 +28,14 @@ pub fn note_input(path: &Path) {
     }
 }
 
+/// Notes standard input as an input when it is a regular file (`< file` in a shell), so that
+/// `-o file` does not replace what was read.
+pub fn note_stdin() {
+    if let Ok(meta) = fs::metadata("/dev/stdin") {
+        note_input_metadata(&meta, Path::new("<stdin>"));
+    }
+}
+
 /// As [`note_input`], with the metadata already at hand (the batch walk has it).
 pub fn note_input_metadata(meta: &fs::Metadata, path: &Path) {
     if !meta.file_type().is_file() {

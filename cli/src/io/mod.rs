@@ -15,7 +15,7 @@ mod safe_write;
 mod standard_streams;
 
 pub use follow_symlinks::{follow_symlinks, set_follow_symlinks};
-pub use input_registry::{note_input, note_input_metadata};
+pub use input_registry::{note_input, note_input_metadata, note_stdin};
 pub use output::Output;
 pub use read::{read_capped, read_error, read_input, read_option_file};
 pub use safe_write::{check_writable, write_atomically, write_in_place, write_private_atomically};

@@ -4,7 +4,7 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
 
-use super::input_registry::note_input;
+use super::input_registry::{note_input, note_stdin};
 use crate::error::CliError;
 
 /// An input named on the command line: a path, or `-` for standard input.
@@ -29,6 +29,7 @@ pub fn read_option_file(path: &Path) -> Result<Input, CliError> {
 
 fn read(path: &Path, argument: bool) -> Result<Input, CliError> {
     if path.as_os_str() == "-" {
+        note_stdin();
         let bytes = read_capped(io::stdin(), MAX_INPUT, None)
             .map_err(|e| CliError::input(format!("cannot read standard input: {e}")))?
             .ok_or_else(|| too_large("standard input"))?;

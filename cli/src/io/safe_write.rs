@@ -117,7 +117,20 @@ fn plan(path: &Path, name: &str, options: WriteOptions) -> Result<Plan, CliError
     }
     let meta = match fs::symlink_metadata(path) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Plan::Create),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let folder = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            if !folder.is_dir() {
+                return Err(CliError::input(format!(
+                    "cannot write {name}: the folder {} does not exist",
+                    folder.display()
+                ))
+                .with_hint("create the folder first, or name a file in an existing one"));
+            }
+            return Ok(Plan::Create);
+        }
         Err(e) => return Err(CliError::input(format!("cannot write {name}: {e}"))),
     };
     let kind = meta.file_type();

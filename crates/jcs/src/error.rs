@@ -175,7 +175,11 @@ fn looks_like(input: &[u8]) -> Option<&'static str> {
         }
     }
     let base64url = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
-    let line = text.split(|b| *b == b'\n').next().unwrap_or_default().trim_ascii_end();
+    let line = text
+        .split(|b| *b == b'\n')
+        .next()
+        .unwrap_or_default()
+        .trim_ascii_end();
     if text.starts_with(b"eyJ")
         && line.iter().filter(|b| **b == b'.').count() == 2
         && line.iter().all(base64url)

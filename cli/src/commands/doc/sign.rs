@@ -113,6 +113,15 @@ pub fn run(args: SignArgs) -> Result<(), CliError> {
     if args.uris.len() > args.files.len() {
         return Err(CliError::input("more --uri values than files"));
     }
+    if args.files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        return Err(CliError::input("standard input (-) can be read only once"));
+    }
+    if args.fhir && args.fhir_output.is_none() && args.output.as_deref() == Some(Path::new("-")) {
+        return Err(CliError::input(
+            "--fhir with -o - has no file name to add .provenance.json to",
+        )
+        .with_hint("name the Provenance file with --fhir-output FILE"));
+    }
     let loaded = args.key.load(args.cert.as_deref())?;
     let chain = match &args.cert {
         Some(path) => certificates::pem_chain(path)?,
@@ -332,6 +341,7 @@ enum Document {
 fn open_document(path: &Path) -> Result<Document, CliError> {
     let name = path.display().to_string();
     let (mut reader, size): (Box<dyn Read>, Option<u64>) = if path.as_os_str() == "-" {
+        crate::io::note_stdin();
         (Box::new(std::io::stdin()), None)
     } else {
         let file = File::open(path).map_err(|e| crate::io::read_error(&name, &e, true))?;
@@ -366,13 +376,19 @@ fn open_document(path: &Path) -> Result<Document, CliError> {
     })
 }
 
-/// Hashes a file while reading it.
+/// Hashes a file (`-`: standard input) while reading it.
 pub fn digest(path: &Path, uri: Option<&str>) -> Result<DocumentDigest, CliError> {
     let name = path.display().to_string();
     let uri = uri.map_or_else(|| uri_for_path(&name), str::to_owned);
-    let file = File::open(path).map_err(|e| crate::io::read_error(&name, &e, true))?;
-    crate::io::note_input(path);
-    DocumentDigest::from_reader(&uri, file)
+    let reader: Box<dyn Read> = if path.as_os_str() == "-" {
+        crate::io::note_stdin();
+        Box::new(std::io::stdin())
+    } else {
+        let file = File::open(path).map_err(|e| crate::io::read_error(&name, &e, true))?;
+        crate::io::note_input(path);
+        Box::new(file)
+    };
+    DocumentDigest::from_reader(&uri, reader)
         .map(|d| d.with_media_type(media_type_for(&name)))
         .map_err(|e| CliError::input(format!("{name}: {e}")))
 }
@@ -408,10 +424,24 @@ fn output_path(args: &SignArgs) -> Result<PathBuf, CliError> {
     Ok(path)
 }
 
-/// Whether two paths name the same file (the paths themselves when either does not exist).
+/// Whether two paths name the same file, also when neither exists yet (`a.jws`, `./a.jws`
+/// and its absolute path are one file).
 fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
+    resolved(a) == resolved(b)
+}
+
+/// The path with its links and `.`/`..` resolved: the file's, or, for a file not there yet,
+/// its folder's joined with its name.
+fn resolved(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (folder.canonicalize(), path.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name),
+        _ => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
     }
 }
