@@ -539,3 +539,27 @@ fn for_bundle_warns_that_an_existing_bundle_signature_breaks() {
         "an unsigned Bundle gets no warning"
     );
 }
+
+/// An embedded signing Provenance (target `#/`) signs every entry too: adding one breaks it.
+#[test]
+fn for_bundle_warns_that_an_embedded_signing_provenance_breaks() {
+    let dir = temp_dir("for-bundle-embedded");
+    let case: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../test-vectors/provenance/embedded-signing-provenance.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let bundle = write(&dir, "embedded.json", &case["input"].to_string());
+    let mut args = FOR_DEMO_BUNDLE.to_vec();
+    args[2] = &bundle;
+    let out = fhirsig(&args);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the signature of the signing Provenance at /entry/3/resource"),
+        "{stderr}"
+    );
+}

@@ -323,13 +323,16 @@ pub fn provenance(body: &[u8], query: &str, now: &str) -> Reply {
     };
     // The added entries are part of what a Bundle.signature signs: the reply would carry a
     // signature that no longer verifies, and no one reads a server's warnings.
-    if crate::commands::provenance::for_bundle::carries_bundle_signature(body) {
+    let broken = crate::commands::provenance::for_bundle::whole_bundle_signatures(body);
+    if !broken.is_empty() {
         return Reply::error(
             422,
             "processing",
-            "the Bundle carries a Bundle.signature, which added Provenance entries would break \
-             (it signs every entry); add Provenance before signing ($sign), or remove the \
-             signature first",
+            &format!(
+                "the Bundle carries {}, which added Provenance entries would break (it signs \
+                 every entry); add Provenance before signing, or remove the signature first",
+                broken.join(" and ")
+            ),
         );
     }
     match add_to_bundle(text, &template, scope) {
