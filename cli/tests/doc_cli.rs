@@ -480,6 +480,7 @@ fn fhir_carriage_round_trip() {
             "\"sigFormat\": \"application/pkcs7-signature\"",
             4,
         ),
+        ("\"sigFormat\": \"application/jose\"", "\"sigFormat\": 5", 4),
     ] {
         assert!(provenance.contains(from), "{from}");
         std::fs::write(dir.join("claims.json"), provenance.replace(from, to)).unwrap();

@@ -322,3 +322,35 @@ fn an_unsigned_provenance_added_beside_a_signed_one_keeps_the_file_from_verifyin
     assert_eq!(report["verified"], false);
     assert_eq!(report["signatures"][0]["verified"], true, "{report}");
 }
+
+#[test]
+fn a_provenance_out_of_reach_is_named_as_not_checked() {
+    let dir = temp_dir("verdict-unchecked-provenance");
+    let mut bundle: serde_json::Value =
+        serde_json::from_str(&fixture("provenance-signed.json")).unwrap();
+    // Contained in the signing Provenance, whose own members its signature does not cover.
+    bundle["entry"][1]["resource"]["contained"] = serde_json::json!([{
+        "resourceType": "Provenance",
+        "target": [{"reference": "#"}],
+        "recorded": "2026-05-01T00:00:00Z",
+        "agent": [{"who": {"display": "someone else"}}]
+    }]);
+    let file = write(&dir, "contained.json", &bundle.to_string());
+    let (code, stdout) = verify(&["provenance", "verify"], &file, &[]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("/entry/1/resource/signature/0: verified"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("/entry/1/resource/contained/0: NOT CHECKED Provenance"),
+        "{stdout}"
+    );
+    let (_, json) = verify(&["provenance", "verify"], &file, &["--json"]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        report["unchecked"],
+        serde_json::json!(["/entry/1/resource/contained/0"])
+    );
+    assert_eq!(report["verified"], false);
+}

@@ -52,8 +52,8 @@ class Report:
     """The verdict on one document: every signature in it and the file verdict.
 
     ``verified`` is the file verdict: every signature verified and the subject covered (for
-    ``verify_provenance``: every signature verified and no Provenance left unsigned, whose
-    pointers ``unsigned`` lists).
+    ``verify_provenance``: every signature verified and no Provenance left unsigned or
+    unchecked, whose pointers ``unsigned`` and ``unchecked`` list).
     ``indication`` / ``sub_indication`` (ETSI terms), ``signer`` (the certificate subject) and
     ``digest`` (SHA-256 of the signed payload) are the first signature's; ``checks`` lists
     every check of every signature; ``signatures`` has one dict per signature.
@@ -72,6 +72,12 @@ class Report:
         return list(self._data.get("unsigned", []))
 
     @property
+    def unchecked(self) -> List[str]:
+        """JSON Pointers of Provenance resources not checked (``verify_provenance``: only the
+        root and the Bundle's entries are), which keep ``verified`` false."""
+        return list(self._data.get("unchecked", []))
+
+    @property
     def signatures(self) -> List[dict]:
         return list(self._data.get("signatures", []))
 
@@ -81,7 +87,7 @@ class Report:
         if file is not None:
             return bool(file["verified"])
         signatures = self._data.get("signatures", [])
-        if self._data.get("unsigned"):
+        if self._data.get("unsigned") or self._data.get("unchecked"):
             return False
         return bool(signatures) and all(s["verified"] for s in signatures)
 

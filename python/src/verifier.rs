@@ -253,7 +253,7 @@ impl NativeVerifier {
     }
 
     /// The JSON report of every Provenance signature in a Bundle, and the pointers of the
-    /// Provenance resources that carry none (`unsigned`).
+    /// Provenance resources that carry none (`unsigned`) or are not checked (`unchecked`).
     fn verify_provenance(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<String> {
         let input = bytes_of(data)?;
         let options = self.options_now();
@@ -261,17 +261,23 @@ impl NativeVerifier {
             let doc = fhirsig_jcs::parse(&input)?;
             let results = fhirsig_core::fhir::verify_provenance_signatures(&doc, &options);
             let unsigned = fhirsig_core::fhir::unsigned_provenances(&doc);
+            let unchecked = fhirsig_core::fhir::unchecked_provenances(&doc);
             let mut out = Vec::with_capacity(4096);
             out.push(b'{');
             write_results(&mut out, &results);
-            out.extend_from_slice(b",\"unsigned\":[");
-            for (i, pointer) in unsigned.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
+            for (name, pointers) in [("unchecked", &unchecked), ("unsigned", &unsigned)] {
+                out.extend_from_slice(b",\"");
+                out.extend_from_slice(name.as_bytes());
+                out.extend_from_slice(b"\":[");
+                for (i, pointer) in pointers.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    fhirsig_jcs::write_escaped(pointer, &mut out);
                 }
-                fhirsig_jcs::write_escaped(pointer, &mut out);
+                out.push(b']');
             }
-            out.extend_from_slice(b"]}");
+            out.push(b'}');
             Ok(String::from_utf8_lossy(&out).into_owned())
         })
         .map_err(|e: fhirsig_jcs::ParseError| parse_error(py, &e))

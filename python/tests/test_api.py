@@ -161,3 +161,13 @@ def test_an_unsigned_provenance_keeps_a_provenance_report_from_verifying():
     assert [s["verified"] for s in report.signatures] == [True]
     assert report.unsigned == ["/entry/3/resource"]
     assert not report.verified
+    # A Provenance contained in the signing one is not checked: named, and not verified.
+    bundle["entry"].pop()
+    bundle["entry"][2]["resource"]["contained"] = [{"resourceType": "Provenance", "target": [{"reference": "#"}],
+                                                    "recorded": "2026-05-01T00:00:00Z",
+                                                    "agent": [{"who": {"display": "someone else"}}]}]
+    report = verifier.verify_provenance(json.dumps(bundle).encode())
+    assert report.unsigned == []
+    assert report.unchecked == ["/entry/2/resource/contained/0"]
+    assert [s["verified"] for s in report.signatures] == [True]
+    assert not report.verified

@@ -240,3 +240,28 @@ fn a_missing_issuer_further_up_is_named_with_the_certificate_it_issued() {
         "{check}"
     );
 }
+
+#[test]
+fn a_self_signed_ca_given_as_an_intermediate_is_named_as_not_an_anchor() {
+    let (root_pem, _) = root();
+    let rogue_key = KeyPair::generate().unwrap();
+    let mut params = ca("budget rogue root");
+    params.use_authority_key_identifier_extension = false;
+    let rogue_pem = params.self_signed(&rogue_key).unwrap().pem();
+    let rogue = Issuer::new(params, rogue_key);
+    let leaf_pem = leaf()
+        .signed_by(&KeyPair::generate().unwrap(), &rogue)
+        .unwrap()
+        .pem();
+    let validator = ChainValidator::new(TrustAnchors::from_pem(&[root_pem.as_bytes()]).unwrap())
+        .with_intermediates_pem(&[rogue_pem.as_bytes()])
+        .unwrap();
+    let (check, verified) = path_check(&validator, &leaf_pem);
+    assert!(!verified);
+    assert!(
+        check
+            .message()
+            .contains("CN=budget rogue root is self-signed"),
+        "{check}"
+    );
+}

@@ -106,7 +106,9 @@ pub(crate) fn whole_bundle_signatures(bytes: &[u8]) -> Vec<String> {
             .flat_map(|t| t.elements())
             .any(|t| t.get("reference").and_then(|r| r.as_str()) == Some("#/"));
         if signed && whole_bundle {
-            found.push(format!("the signature of the signing Provenance at {pointer}"));
+            found.push(format!(
+                "the signature of the signing Provenance at {pointer}"
+            ));
         }
     }
     found

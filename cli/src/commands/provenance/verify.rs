@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use fhirsig_core::fhir::{
-    unsigned_provenances, verify_provenance_signatures, write_signature_json,
+    unchecked_provenances, unsigned_provenances, verify_provenance_signatures, write_signature_json,
 };
 use fhirsig_core::trust::Outcome;
 
@@ -26,7 +26,9 @@ name exactly one entry. Each signature is checked as a Bundle signature is: the 
 targets' bytes, the signature value, the chain to --trust, Signature.who against the
 certificate, Signature.when against sigT and Signature.type against srCms. Without --trust the
 signer is not trusted, so nothing verifies (the report says why).
-A Provenance without a signature is listed as UNSIGNED and keeps the file from verifying.
+A Provenance without a signature is listed as UNSIGNED, and one elsewhere than the root or the
+Bundle's entries (contained, in a nested Bundle) as NOT CHECKED; either keeps the file from
+verifying.
 Exit status: 0 every Provenance signed and every signature verified, 1 one did not (or none
 found), 2 bad input.")]
 pub struct VerifyArgs {
@@ -50,8 +52,11 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
     let doc = fhirsig_jcs::parse(&input.bytes).map_err(|e| json_error(&input.name, &e))?;
     let results = verify_provenance_signatures(&doc, &options);
     let unsigned = unsigned_provenances(&doc);
-    let all_verified =
-        !results.is_empty() && unsigned.is_empty() && results.iter().all(|r| r.verified());
+    let unchecked = unchecked_provenances(&doc);
+    let all_verified = !results.is_empty()
+        && unsigned.is_empty()
+        && unchecked.is_empty()
+        && results.iter().all(|r| r.verified());
     let text = if args.json {
         let mut out = b"{\"file\":".to_vec();
         fhirsig_jcs::write_escaped(&input.name, &mut out);
@@ -64,6 +69,13 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
         }
         out.extend_from_slice(b"],\"unsigned\":[");
         for (i, pointer) in unsigned.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            fhirsig_jcs::write_escaped(pointer, &mut out);
+        }
+        out.extend_from_slice(b"],\"unchecked\":[");
+        for (i, pointer) in unchecked.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
@@ -90,7 +102,13 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 lines.push(format!("  signer   {}", escape(&signer.subject)));
             }
             if !r.coverage.signed.is_empty() {
-                lines.push(format!("  covers   {}", r.coverage.signed.join(", ")));
+                let shown: Vec<&str> = r
+                    .coverage
+                    .signed
+                    .iter()
+                    .map(|p| if p.is_empty() { "/" } else { p.as_str() })
+                    .collect();
+                lines.push(format!("  covers   {}", shown.join(", ")));
             }
             for c in report
                 .checks()
@@ -105,6 +123,13 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
                 "{}: UNSIGNED Provenance: it carries no signature, so nothing vouches for what \
                  it says",
                 escape(if pointer.is_empty() { "/" } else { pointer })
+            ));
+        }
+        for pointer in &unchecked {
+            lines.push(format!(
+                "{}: NOT CHECKED Provenance: only Provenance at the root or in the Bundle's \
+                 entries is verified, so this one's claims are vouched for by nothing checked",
+                escape(pointer)
             ));
         }
         if results.is_empty() {

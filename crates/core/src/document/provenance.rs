@@ -28,6 +28,8 @@ pub struct CarriedSignature {
     pub element: SignatureElement,
     /// How many `signature` entries and `target`s the Provenance has (one of each is checked).
     counts: (usize, usize),
+    /// `Signature.sigFormat` is there but not a string (a number, `null`, an object).
+    sig_format_not_text: bool,
 }
 
 /// Why a Provenance's signature cannot be read.
@@ -82,6 +84,9 @@ pub fn carried_signature(
         target,
         element,
         counts: (count("signature"), count("target")),
+        sig_format_not_text: signature
+            .get("sigFormat")
+            .is_some_and(|f| f.as_str().is_none()),
     }))
 }
 
@@ -156,7 +161,14 @@ pub fn provenance_claim_checks(doc: &Document<'_>, carried: &CarriedSignature) -
         carried.target.as_deref(),
         signed.documents.as_deref(),
     ));
-    checks.push(sig_format_check(&carried.element, &carried.bytes));
+    checks.push(match carried.sig_format_not_text {
+        true => Check::failed(
+            CheckCode::SigFormat,
+            SubIndication::FormatFailure,
+            "Signature.sigFormat is not a string (FHIR code); it cannot name the signature's format",
+        ),
+        false => sig_format_check(&carried.element, &carried.bytes),
+    });
     if carried.counts != (1, 1) {
         let (signatures, targets) = carried.counts;
         checks.push(Check::failed(

@@ -54,8 +54,8 @@ pub use verify::{
 };
 pub use verify_provenance::{
     external_document_format, provenance_signatures, provenances, signed_content,
-    unsigned_provenances, verify_provenance_signatures, ContentError, ProvenanceSignature,
-    SignedContent,
+    unchecked_provenances, unsigned_provenances, verify_provenance_signatures, ContentError,
+    ProvenanceSignature, SignedContent,
 };
 
 // For document signatures carried by a Provenance (`crate::document`): the same identity, time

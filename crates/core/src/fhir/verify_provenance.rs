@@ -73,6 +73,30 @@ pub fn unsigned_provenances(doc: &Document<'_>) -> Vec<String> {
         .collect()
 }
 
+/// JSON Pointers of the Provenance resources of `doc` that [`provenances`] does not find (in
+/// `contained`, in a Bundle nested in an entry, anywhere but the root and the root Bundle's
+/// entries): their signatures are not checked, so a verifier of Provenance names them as not
+/// checked and does not say "verified" for the file. In document order.
+pub fn unchecked_provenances(doc: &Document<'_>) -> Vec<String> {
+    let checked: std::collections::HashSet<fhirsig_jcs::NodeId> =
+        provenances(doc).iter().map(|(_, p)| p.id()).collect();
+    let mut found = Vec::new();
+    let mut stack = vec![doc.root()];
+    while let Some(node) = stack.pop() {
+        if node.get("resourceType").and_then(|t| t.as_str()) == Some("Provenance")
+            && !checked.contains(&node.id())
+        {
+            found.push(node.id());
+        }
+        // Reversed once pushed, so that values pop in document order.
+        let start = stack.len();
+        stack.extend(node.members().map(|(_, v)| v));
+        stack.extend(node.elements());
+        stack[start..].reverse();
+    }
+    found.into_iter().map(|id| doc.pointer_of(id)).collect()
+}
+
 /// One `Provenance.signature` of a document.
 #[derive(Debug, Clone, Copy)]
 pub struct ProvenanceSignature<'d> {

@@ -263,9 +263,17 @@ impl DeadEnd {
     fn refusal(&self, depth: usize, current: &Certificate) -> Refusal {
         let issuer = current.issuer();
         let subject = current.subject();
-        let rule = if self.on_path {
+        let self_issued = same_name(
+            current.x509().tbs_certificate().subject(),
+            current.x509().tbs_certificate().issuer(),
+        );
+        let rule = if self.on_path && self_issued {
             format!(
-                "no path to a configured trust anchor: {issuer}, the issuer of {subject}, is already on the path (the certificates loop back), and no trust anchor is named {issuer}"
+                "no path to a configured trust anchor: {subject} is self-signed and is not among the trust anchors (give it with --trust if it is one)"
+            )
+        } else if self.on_path {
+            format!(
+                "no path to a configured trust anchor: {issuer}, the issuer of {subject}, is already on the path (the certificates loop back), and no trust anchor named {issuer} issued it"
             )
         } else if self.other_key_id {
             format!(
