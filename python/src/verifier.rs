@@ -265,18 +265,10 @@ impl NativeVerifier {
             let mut out = Vec::with_capacity(4096);
             out.push(b'{');
             write_results(&mut out, &results);
-            for (name, pointers) in [("unchecked", &unchecked), ("unsigned", &unsigned)] {
-                out.extend_from_slice(b",\"");
-                out.extend_from_slice(name.as_bytes());
-                out.extend_from_slice(b"\":[");
-                for (i, pointer) in pointers.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    fhirsig_jcs::write_escaped(pointer, &mut out);
-                }
-                out.push(b']');
-            }
+            out.extend_from_slice(b",\"unchecked\":");
+            fhirsig_jcs::write_string_array(&unchecked, &mut out);
+            out.extend_from_slice(b",\"unsigned\":");
+            fhirsig_jcs::write_string_array(&unsigned, &mut out);
             out.push(b'}');
             Ok(String::from_utf8_lossy(&out).into_owned())
         })

@@ -233,6 +233,18 @@ impl Document<'_> {
     }
 }
 
+/// Writes a JSON array of strings, each as [`write_escaped`] writes it, with no whitespace.
+pub fn write_string_array<S: AsRef<str>>(items: &[S], out: &mut Vec<u8>) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_escaped(item.as_ref(), out);
+    }
+    out.push(b']');
+}
+
 /// Writes a string in RFC 8785 section 3.2.2.2 form: `"` and `\` escaped, the five short control
 /// escapes, other controls as lowercase `\u00xx`, everything else (including U+007F, U+2028 and
 /// all non-ASCII) as raw UTF-8.

@@ -174,16 +174,17 @@ fn looks_like(input: &[u8]) -> Option<&'static str> {
             );
         }
     }
+    // A compact JWS: `eyJ` (base64url of `{"`), then base64url and dots; judged from its
+    // first line, at most 1 MiB of it (a hint need not read a huge input twice).
     let base64url = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
-    let line = text
+    let head = text.get(..1 << 20).unwrap_or(text);
+    let line = head
         .split(|b| *b == b'\n')
         .next()
         .unwrap_or_default()
         .trim_ascii_end();
-    if text.starts_with(b"eyJ")
-        && line.iter().filter(|b| **b == b'.').count() == 2
-        && line.iter().all(base64url)
-    {
+    let dots = line.iter().filter(|b| **b == b'.').count();
+    if text.starts_with(b"eyJ") && (1..=2).contains(&dots) && line.iter().all(base64url) {
         return Some("this looks like a compact JWS (three base64url parts), not JSON");
     }
     if text.starts_with(b"%PDF-") {

@@ -25,7 +25,7 @@ mod parallel;
 mod parse;
 mod pointer;
 
-pub use canon::{format_number, write_escaped};
+pub use canon::{format_number, write_escaped, write_string_array};
 pub use changes::{NumberChange, NumberChanges};
 pub use document::{Document, Elements, Exclusions, Members, Node, NodeId, NodeKind};
 pub use error::{shortened, Location, ParseError, ParseErrorKind};

@@ -340,19 +340,7 @@ enum Document {
 /// regular file known to be larger is not read here at all.
 fn open_document(path: &Path) -> Result<Document, CliError> {
     let name = path.display().to_string();
-    let (mut reader, size): (Box<dyn Read>, Option<u64>) = if path.as_os_str() == "-" {
-        crate::io::note_stdin();
-        (Box::new(std::io::stdin()), None)
-    } else {
-        let file = File::open(path).map_err(|e| crate::io::read_error(&name, &e, true))?;
-        crate::io::note_input(path);
-        let size = file
-            .metadata()
-            .ok()
-            .filter(std::fs::Metadata::is_file)
-            .map(|m| m.len());
-        (Box::new(file), size)
-    };
+    let (mut reader, size) = open(path, &name)?;
     if size.is_some_and(|n| n > SIGD_THRESHOLD) {
         return Ok(Document::Large {
             name,
@@ -376,18 +364,28 @@ fn open_document(path: &Path) -> Result<Document, CliError> {
     })
 }
 
+/// Opens a document to sign or check (`-`: standard input), noted as an input of the run, and
+/// its size when it is a regular file.
+fn open(path: &Path, name: &str) -> Result<(Box<dyn Read>, Option<u64>), CliError> {
+    if path.as_os_str() == "-" {
+        crate::io::note_stdin();
+        return Ok((Box::new(std::io::stdin()), None));
+    }
+    let file = File::open(path).map_err(|e| crate::io::read_error(name, &e, true))?;
+    crate::io::note_input(path);
+    let size = file
+        .metadata()
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len());
+    Ok((Box::new(file), size))
+}
+
 /// Hashes a file (`-`: standard input) while reading it.
 pub fn digest(path: &Path, uri: Option<&str>) -> Result<DocumentDigest, CliError> {
     let name = path.display().to_string();
     let uri = uri.map_or_else(|| uri_for_path(&name), str::to_owned);
-    let reader: Box<dyn Read> = if path.as_os_str() == "-" {
-        crate::io::note_stdin();
-        Box::new(std::io::stdin())
-    } else {
-        let file = File::open(path).map_err(|e| crate::io::read_error(&name, &e, true))?;
-        crate::io::note_input(path);
-        Box::new(file)
-    };
+    let (reader, _) = open(path, &name)?;
     DocumentDigest::from_reader(&uri, reader)
         .map(|d| d.with_media_type(media_type_for(&name)))
         .map_err(|e| CliError::input(format!("{name}: {e}")))

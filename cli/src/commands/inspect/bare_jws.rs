@@ -77,16 +77,7 @@ pub(super) fn human(source: &str, jws: &BareJws) -> String {
     };
     let _ = writeln!(out, "{source}: {kind} (not a FHIR resource)");
     let _ = writeln!(out, "  {:<24}{}", "form", super::text::form_text(&jws.form));
-    let labelled = matches!(jws.form, Form::Json { .. });
-    for (index, signature) in jws.signatures.iter().enumerate() {
-        let indent = if labelled {
-            let _ = writeln!(out, "  JWS signature [{index}]");
-            "    "
-        } else {
-            "  "
-        };
-        super::text::jws_text(&mut out, signature, indent);
-    }
+    super::text::signatures_text(&mut out, &jws.form, &jws.signatures);
     for problem in &jws.problems {
         let _ = writeln!(
             out,
@@ -101,16 +92,11 @@ pub(super) fn human(source: &str, jws: &BareJws) -> String {
 /// One JSON line: `type` `jws`, `file`, `form`, `detached`, `signatures` (as for a FHIR
 /// signature), `problems`.
 pub(super) fn json_line(source: &str, jws: &BareJws) -> String {
-    let (form, detached) = match jws.form {
-        Form::Compact { detached } => ("compact", Some(detached)),
-        Form::Json { detached, .. } => ("json", Some(detached)),
-        _ => ("undecoded", None),
-    };
     let line = json!({
         "type": "jws",
         "file": source,
-        "form": form,
-        "detached": detached,
+        "form": super::json::form_name(&jws.form),
+        "detached": super::json::detached(&jws.form),
         "signatures": jws.signatures.iter().map(super::json::jws_json).collect::<Vec<_>>(),
         "problems": jws.problems,
     });

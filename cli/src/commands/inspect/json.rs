@@ -35,16 +35,8 @@ pub(super) fn json_lines(source: &str, signatures: &[Inspected]) -> String {
                 DataForm::RawJws { chars } => json!({"encoding": "jws", "length": chars}),
                 DataForm::Undecodable { chars } => json!({"encoding": "unknown", "length": chars}),
             },
-            "form": match s.form {
-                Form::Compact { .. } => "compact",
-                Form::Json { .. } => "json",
-                Form::Electronic { .. } => "electronic",
-                Form::Undecoded => "undecoded",
-            },
-            "detached": match s.form {
-                Form::Compact { detached } | Form::Json { detached, .. } => Some(detached),
-                _ => None,
-            },
+            "form": form_name(&s.form),
+            "detached": detached(&s.form),
             "signatures": s.jws.iter().map(jws_json).collect::<Vec<_>>(),
             "profile": s.profile.map(Profile::name),
             "payload": s.payload.as_ref().map(|p| json!({
@@ -65,6 +57,24 @@ pub(super) fn json_lines(source: &str, signatures: &[Inspected]) -> String {
         let _ = writeln!(out, "{line}");
     }
     out
+}
+
+/// The `form` field: `compact`, `json`, `electronic` or `undecoded`.
+pub(super) fn form_name(form: &Form) -> &'static str {
+    match form {
+        Form::Compact { .. } => "compact",
+        Form::Json { .. } => "json",
+        Form::Electronic { .. } => "electronic",
+        Form::Undecoded => "undecoded",
+    }
+}
+
+/// The `detached` field: whether the payload is detached, for a compact or JSON JWS.
+pub(super) fn detached(form: &Form) -> Option<bool> {
+    match form {
+        Form::Compact { detached } | Form::Json { detached, .. } => Some(*detached),
+        _ => None,
+    }
 }
 
 fn element_json(e: &SignatureElement) -> Value {

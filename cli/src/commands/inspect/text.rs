@@ -44,16 +44,7 @@ pub(super) fn human(source: &str, signatures: &[Inspected]) -> String {
         element_text(&mut out, &s.element);
         let _ = writeln!(out, "  {:<24}{}", "Signature.data", data_text(&s.data));
         let _ = writeln!(out, "  {:<24}{}", "form", form_text(&s.form));
-        let labelled = matches!(s.form, Form::Json { .. });
-        for (index, jws) in s.jws.iter().enumerate() {
-            let indent = if labelled {
-                let _ = writeln!(out, "  JWS signature [{index}]");
-                "    "
-            } else {
-                "  "
-            };
-            jws_text(&mut out, jws, indent);
-        }
+        signatures_text(&mut out, &s.form, &s.jws);
         if let Some(profile) = s.profile {
             let _ = writeln!(out, "  {:<24}{profile}", "profile (detected)");
         }
@@ -187,7 +178,21 @@ pub(super) fn form_text(form: &Form) -> String {
     }
 }
 
-pub(super) fn jws_text(out: &mut String, jws: &JwsSignature, indent: &str) {
+/// Every JWS signature of one JWS: labelled by index for the JSON serialization.
+pub(super) fn signatures_text(out: &mut String, form: &Form, signatures: &[JwsSignature]) {
+    let labelled = matches!(form, Form::Json { .. });
+    for (index, jws) in signatures.iter().enumerate() {
+        let indent = if labelled {
+            let _ = writeln!(out, "  JWS signature [{index}]");
+            "    "
+        } else {
+            "  "
+        };
+        jws_text(out, jws, indent);
+    }
+}
+
+fn jws_text(out: &mut String, jws: &JwsSignature, indent: &str) {
     for (label, header) in [
         ("protected header", &jws.protected),
         ("unprotected header", &jws.unprotected),

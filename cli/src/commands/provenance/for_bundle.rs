@@ -54,7 +54,7 @@ pub fn run(args: ForBundleArgs) -> Result<Status, CliError> {
         Scope::WholeBundle
     };
     let out = add_to_bundle(text, &template, scope).map_err(|e| input_error(&input.name, e))?;
-    let broken = whole_bundle_signatures(&input.bytes);
+    let broken = super::common::whole_bundle_signatures(&input.bytes);
     if !broken.is_empty() {
         // The new entries are part of what these sign (all but id, meta and signature, or the
         // Bundle minus its signing Provenances): they cannot verify any more.
@@ -79,37 +79,4 @@ pub fn run(args: ForBundleArgs) -> Result<Status, CliError> {
         Output::from_option(args.output).write(&bytes)?;
     }
     Ok(Status::Success)
-}
-
-/// The signatures of a Bundle that cover all of its entries, so that any added entry breaks
-/// them: `Bundle.signature`, and the signatures of embedded signing Provenances (target `#/`).
-/// Empty for anything that is not a Bundle.
-pub(crate) fn whole_bundle_signatures(bytes: &[u8]) -> Vec<String> {
-    let Ok(doc) = fhirsig_jcs::parse(bytes) else {
-        return Vec::new();
-    };
-    let root = doc.root();
-    if root.get("resourceType").and_then(|t| t.as_str()) != Some("Bundle") {
-        return Vec::new();
-    }
-    let mut found = Vec::new();
-    if root.get("signature").is_some() {
-        found.push("a Bundle.signature".to_owned());
-    }
-    for (pointer, provenance) in fhirsig_core::fhir::provenances(&doc) {
-        let signed = provenance
-            .get("signature")
-            .is_some_and(|s| s.elements().next().is_some());
-        let whole_bundle = provenance
-            .get("target")
-            .into_iter()
-            .flat_map(|t| t.elements())
-            .any(|t| t.get("reference").and_then(|r| r.as_str()) == Some("#/"));
-        if signed && whole_bundle {
-            found.push(format!(
-                "the signature of the signing Provenance at {pointer}"
-            ));
-        }
-    }
-    found
 }

@@ -3,7 +3,7 @@
 mod build;
 mod check;
 pub(crate) mod common;
-pub(crate) mod for_bundle;
+mod for_bundle;
 mod for_task;
 mod sign;
 mod verify;

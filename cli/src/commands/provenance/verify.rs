@@ -67,21 +67,11 @@ pub fn run(args: VerifyArgs) -> Result<Status, CliError> {
             }
             write_signature_json(&mut out, &input.name, result);
         }
-        out.extend_from_slice(b"],\"unsigned\":[");
-        for (i, pointer) in unsigned.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            fhirsig_jcs::write_escaped(pointer, &mut out);
-        }
-        out.extend_from_slice(b"],\"unchecked\":[");
-        for (i, pointer) in unchecked.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            fhirsig_jcs::write_escaped(pointer, &mut out);
-        }
-        out.extend_from_slice(b"],\"verified\":");
+        out.extend_from_slice(b"],\"unsigned\":");
+        fhirsig_jcs::write_string_array(&unsigned, &mut out);
+        out.extend_from_slice(b",\"unchecked\":");
+        fhirsig_jcs::write_string_array(&unchecked, &mut out);
+        out.extend_from_slice(b",\"verified\":");
         out.extend_from_slice(if all_verified { b"true" } else { b"false" });
         out.push(b'}');
         String::from_utf8_lossy(&out).into_owned()

@@ -323,7 +323,7 @@ pub fn provenance(body: &[u8], query: &str, now: &str) -> Reply {
     };
     // The added entries are part of what a Bundle.signature signs: the reply would carry a
     // signature that no longer verifies, and no one reads a server's warnings.
-    let broken = crate::commands::provenance::for_bundle::whole_bundle_signatures(body);
+    let broken = crate::commands::provenance::common::whole_bundle_signatures(body);
     if !broken.is_empty() {
         return Reply::error(
             422,

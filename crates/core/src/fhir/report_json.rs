@@ -26,9 +26,9 @@ pub fn write_signature_json(out: &mut Vec<u8>, file: &str, result: &SignatureVer
     out.extend_from_slice(b"],\"coverage\":{\"canonicalization\":");
     push_opt(out, result.coverage.canonicalization.map(|c| c.uri()));
     out.extend_from_slice(b",\"excluded\":");
-    push_list(out, &result.coverage.excluded);
+    fhirsig_jcs::write_string_array(&result.coverage.excluded, out);
     out.extend_from_slice(b",\"signed\":");
-    push_list(out, &result.coverage.signed);
+    fhirsig_jcs::write_string_array(&result.coverage.signed, out);
     out.extend_from_slice(b"},\"file\":");
     write_escaped(file, out);
     out.extend_from_slice(b",\"indication\":");
@@ -177,7 +177,7 @@ pub fn write_file_json(out: &mut Vec<u8>, file: &str, verdict: &FileVerdict, sig
     out.extend_from_slice(b",\"reason\":");
     push_opt(out, verdict.reason.as_deref());
     out.extend_from_slice(format!(",\"signatures\":{signatures},\"subject\":").as_bytes());
-    push_list(out, &verdict.subject);
+    fhirsig_jcs::write_string_array(&verdict.subject, out);
     out.extend_from_slice(b",\"subjectCovered\":");
     out.extend_from_slice(if verdict.subject_covered {
         b"true"
@@ -250,17 +250,6 @@ fn push_opt(out: &mut Vec<u8>, text: Option<&str>) {
         Some(text) => write_escaped(text, out),
         None => out.extend_from_slice(b"null"),
     }
-}
-
-fn push_list(out: &mut Vec<u8>, items: &[String]) {
-    out.push(b'[');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write_escaped(item, out);
-    }
-    out.push(b']');
 }
 
 #[cfg(test)]

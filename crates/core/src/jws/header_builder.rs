@@ -129,7 +129,7 @@ impl HeaderBuilder {
         if !self.x5c.is_empty() {
             member(&mut out, "x5c");
             let certs: Vec<String> = self.x5c.iter().map(|c| b64::encode_std(c)).collect();
-            string_array(&mut out, &certs);
+            fhirsig_jcs::write_string_array(&certs, &mut out);
         }
         let thumbprint = self.x5t_s256.as_deref().map(b64::encode_url);
         optional(&mut out, "x5t#S256", thumbprint.as_deref());
@@ -154,7 +154,7 @@ impl HeaderBuilder {
         optional(&mut out, "canon", self.canon.as_deref());
         if !self.crit.is_empty() {
             member(&mut out, "crit");
-            string_array(&mut out, &self.crit);
+            fhirsig_jcs::write_string_array(&self.crit, &mut out);
         }
         for (name, raw) in &self.extra {
             member(&mut out, name);
@@ -180,15 +180,4 @@ fn optional(out: &mut Vec<u8>, name: &str, value: Option<&str>) {
         member(out, name);
         fhirsig_jcs::write_escaped(value, out);
     }
-}
-
-fn string_array(out: &mut Vec<u8>, items: &[String]) {
-    out.push(b'[');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        fhirsig_jcs::write_escaped(item, out);
-    }
-    out.push(b']');
 }
